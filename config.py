@@ -1,0 +1,111 @@
+"""Configuration classes; ``APP_ENV`` picks one (production unless told otherwise)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+WEAK_SECRET_KEYS = {"dev", "changeme", "change-me", "secret", "development", "test"}
+
+
+def _env_list(name: str) -> list[str] | None:
+    raw = os.environ.get(name, "").strip()
+    return [part.strip() for part in raw.split(",") if part.strip()] or None
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    """Settings shared by every environment; each can be overridden from the environment."""
+
+    SERVICE_NAME = "Safeguarding partnership tracker"
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'partnership.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+
+    # Sessions: a signed cookie that only carries a server-side session token.
+    SESSION_COOKIE_NAME = "session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 30)
+    SESSION_ABSOLUTE_HOURS = _env_int("SESSION_ABSOLUTE_HOURS", 12)
+    REMEMBER_COOKIE_DURATION = 0
+
+    # Sign-in throttling: more than this many failures in the window locks the account.
+    SIGN_IN_MAX_FAILURES = _env_int("SIGN_IN_MAX_FAILURES", 10)
+    SIGN_IN_WINDOW_MINUTES = _env_int("SIGN_IN_WINDOW_MINUTES", 5)
+    PASSWORD_MIN_LENGTH = 12
+    # Words that make a weak password here, on top of the common-password list.
+    PASSWORD_CONTEXT_WORDS = _env_list("PASSWORD_CONTEXT_WORDS") or []
+
+    # The CSRF token lives as long as the (server-limited) session, so a long form
+    # filled in slowly is not lost to an expired token.
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_SSL_STRICT = True
+
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
+    TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS")
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
+    PROXY_FIX_X_FOR = _env_int("PROXY_FIX_X_FOR", 0)
+    HSTS = False
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    PAGE_SIZE = 50
+    # Refuse to start unless the settings are safe for a live service.
+    STRICT_START = False
+
+
+class DevelopmentConfig(Config):
+    """Local use with `make run`: a generated secret kept in instance/, plain HTTP."""
+
+    @staticmethod
+    def init_secret_key() -> str:
+        """Return the development secret, creating it once under instance/."""
+        INSTANCE_DIR.mkdir(mode=0o700, exist_ok=True)
+        key_file = INSTANCE_DIR / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip()
+
+
+class TestConfig(Config):
+    """The test suite: CSRF stays on; tests fetch tokens like a browser does."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key-that-is-long-enough-for-the-checks"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    TRUSTED_HOSTS = None
+
+
+class ProductionConfig(Config):
+    """Behind TLS: secure cookies with the __Host- prefix, HSTS, strict checks at start."""
+
+    SESSION_COOKIE_NAME = "__Host-session"
+    SESSION_COOKIE_SECURE = True
+    HSTS = True
+    STRICT_START = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "production": ProductionConfig,
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """Pick the configuration class named by APP_ENV (default: production)."""
+    name = os.environ.get("APP_ENV", "production")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise SystemExit(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}") from None

@@ -1,0 +1,50 @@
+"""Enforcing the policy in views: refuse, audit the refusal, and say so plainly."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import abort, request
+from flask_login import current_user
+
+from partnership.audit.services import record_event
+from partnership.extensions import login_manager
+from partnership.policy import can
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def authorize(verb: str, target: Any, *, hide: bool = False) -> None:
+    """Abort unless the current user may ``verb`` the target; every refusal is audited.
+
+    ``hide=True`` answers 404 instead of 403 where the record's existence is itself sensitive.
+    """
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    if can(current_user, verb, target):
+        return
+    record_type = getattr(getattr(target, "__table__", None), "name", None) or str(target)
+    record_event(
+        "refused",
+        outcome=f"{verb}",
+        record_type=record_type[:60],
+        record_id=getattr(target, "id", None) or request.path[:60],
+    )
+    abort(404 if hide else 403)
+
+
+def requires(verb: str, realm: str) -> Callable[[F], F]:
+    """Decorate a view so it runs only for users who may ``verb`` the ``realm``."""
+
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            authorize(verb, realm)
+            return view(*args, **kwargs)
+
+        wrapped.required_permission = (verb, realm)  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

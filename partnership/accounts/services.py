@@ -1,0 +1,247 @@
+"""Accounts: creating users, signing in and out, and server-side sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask import current_app
+
+from partnership.accounts.models import User, UserSession
+from partnership.accounts.passwords import (
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
+from partnership.audit.models import AuditEvent
+from partnership.audit.services import Actor, record_event
+from partnership.database import utcnow
+from partnership.extensions import db
+from partnership.policy import Role
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be carried out; the message is for the user."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def normalise_email(email: str) -> str:
+    """Return the email as stored: trimmed and lower-cased."""
+    return email.strip().lower()
+
+
+def user_by_email(email: str) -> User | None:
+    """Find the account with this email address."""
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def check_new_password(password: str, *, user_words: tuple[str, ...] = ()) -> None:
+    """Raise AccountError if the password breaks the policy."""
+    problem = password_problem(
+        password,
+        min_length=current_app.config["PASSWORD_MIN_LENGTH"],
+        context_words=(*current_app.config["PASSWORD_CONTEXT_WORDS"], *user_words),
+    )
+    if problem:
+        raise AccountError(problem, field="password")
+
+
+def _personal_words(email: str, name: str) -> tuple[str, ...]:
+    return (email.split("@")[0], *name.split(), name)
+
+
+def create_user(
+    email: str, name: str, role: Role, password: str, *, must_change_password: bool = False
+) -> User:
+    """Create an account (not committed); refuses duplicates and weak passwords."""
+    email = normalise_email(email)
+    if user_by_email(email) is not None:
+        raise AccountError("An account with this email address already exists", field="email")
+    check_new_password(password, user_words=_personal_words(email, name))
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=Role(role),
+        password_hash=hash_password(password),
+        must_change_password=must_change_password,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, current: str, new: str, *, keep_session: str | None) -> None:
+    """Change a user's own password, ending their other sessions."""
+    if not verify_password(user.password_hash, current):
+        raise AccountError("Your current password is not correct", field="current_password")
+    if current == new:
+        raise AccountError("Your new password must be different", field="password")
+    check_new_password(new, user_words=_personal_words(user.email, user.name))
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    user.must_change_password = False
+    end_sessions(user, reason="password", keep_token=keep_session)
+
+
+def set_password(user: User, new: str) -> None:
+    """Set a password for someone else (administrator); they must change it at sign-in."""
+    check_new_password(new, user_words=_personal_words(user.email, user.name))
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    user.must_change_password = True
+    end_sessions(user, reason="password")
+
+
+def set_disabled(user: User, disabled: bool) -> None:
+    """Disable or re-enable an account; disabling ends its sessions at once."""
+    user.disabled = disabled
+    if disabled:
+        end_sessions(user, reason="disabled")
+
+
+# --- signing in -------------------------------------------------------------------------
+
+
+class SignInOutcome(StrEnum):
+    """How a sign-in attempt ended."""
+
+    SUCCESS = "success"
+    FAILURE = "failure"
+    LOCKED = "locked"
+
+
+@dataclass
+class SignInResult:
+    """The result of a sign-in attempt: the user only when it succeeded."""
+
+    outcome: SignInOutcome
+    user: User | None = None
+
+
+def recent_failures(email: str) -> int:
+    """Count failed sign-ins for this email within the lock-out window."""
+    window = dt.timedelta(minutes=current_app.config["SIGN_IN_WINDOW_MINUTES"])
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(AuditEvent.id)).where(
+                AuditEvent.actor == email,
+                AuditEvent.action == "sign-in",
+                AuditEvent.outcome == SignInOutcome.FAILURE.value,
+                AuditEvent.at > utcnow() - window,
+            )
+        )
+        or 0
+    )
+
+
+def authenticate(email: str, password: str) -> SignInResult:
+    """Check credentials, apply the lock-out, and audit the attempt."""
+    email = normalise_email(email)[:254]
+    user = user_by_email(email)
+    actor = Actor(user.id if user else None, email, str(user.role) if user else None)
+    record_type, record_id = ("user_account", user.id) if user else (None, None)
+    if recent_failures(email) >= current_app.config["SIGN_IN_MAX_FAILURES"]:
+        verify_password(None, password)  # same cost as any other attempt
+        record_event("sign-in", outcome=SignInOutcome.LOCKED, actor=actor,
+                     record_type=record_type, record_id=record_id)
+        return SignInResult(SignInOutcome.LOCKED)
+    if user is None or not verify_password(user.password_hash, password) or not user.is_active:
+        record_event("sign-in", outcome=SignInOutcome.FAILURE, actor=actor,
+                     record_type=record_type, record_id=record_id)
+        return SignInResult(SignInOutcome.FAILURE)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    record_event("sign-in", actor=actor, record_type=record_type, record_id=record_id)
+    return SignInResult(SignInOutcome.SUCCESS, user)
+
+
+# --- server-side sessions ---------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User, client_addr: str | None) -> str:
+    """Open a server-side session for the user and return the token for their cookie."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        UserSession(user_id=user.id, token_hash=_token_hash(token), client_addr=client_addr)
+    )
+    return token
+
+
+def session_for(token: str | None) -> UserSession | None:
+    """Return the live session for a cookie token, ending it if it has timed out."""
+    if not token:
+        return None
+    live = db.session.scalar(
+        sa.select(UserSession).where(
+            UserSession.token_hash == _token_hash(token), UserSession.ended_at.is_(None)
+        )
+    )
+    if live is None:
+        return None
+    now = utcnow()
+    idle = dt.timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    absolute = dt.timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
+    if now - live.last_seen_at > idle:
+        _end(live, "idle", now)
+        return None
+    if now - live.created_at > absolute:
+        _end(live, "expired", now)
+        return None
+    # Touch at most once a minute: the idle clock does not need to be finer.
+    if now - live.last_seen_at > dt.timedelta(minutes=1):
+        live.last_seen_at = now
+    db.session.commit()
+    return live
+
+
+def _end(live: UserSession, reason: str, now: dt.datetime) -> None:
+    live.ended_at = now
+    live.end_reason = reason
+    db.session.commit()
+
+
+def end_session(token: str | None, reason: str = "signed-out") -> None:
+    """End the session behind a cookie token (sign-out)."""
+    if token:
+        live = db.session.scalar(
+            sa.select(UserSession).where(UserSession.token_hash == _token_hash(token))
+        )
+        if live is not None and live.ended_at is None:
+            live.ended_at = utcnow()
+            live.end_reason = reason
+
+
+def end_sessions(user: User, *, reason: str, keep_token: str | None = None) -> int:
+    """End every live session of a user except, optionally, the caller's own."""
+    stmt = sa.select(UserSession).where(
+        UserSession.user_id == user.id, UserSession.ended_at.is_(None)
+    )
+    if keep_token:
+        stmt = stmt.where(UserSession.token_hash != _token_hash(keep_token))
+    ended = 0
+    for live in db.session.scalars(stmt):
+        live.ended_at = utcnow()
+        live.end_reason = reason
+        ended += 1
+    return ended
+
+
+def live_session_count(user: User) -> int:
+    """Count the user's sessions that have not ended."""
+    return db.session.scalar(
+        sa.select(sa.func.count(UserSession.id)).where(
+            UserSession.user_id == user.id, UserSession.ended_at.is_(None)
+        )
+    ) or 0

@@ -1,0 +1,266 @@
+"""Signing in and out, one's own account, and user administration."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from partnership.access import authorize, requires
+from partnership.accounts import services
+from partnership.accounts.forms import (
+    ChangePasswordForm,
+    ConfirmForm,
+    NewUserForm,
+    SignInForm,
+    UserForm,
+)
+from partnership.accounts.models import User
+from partnership.audit.services import history_of, record_event
+from partnership.editing import EditConflict, apply_edit, commit_edit, render_conflict
+from partnership.extensions import db
+from partnership.policy import Role
+
+bp = Blueprint("accounts", __name__)
+
+SIGN_IN_FAILED = "Enter a correct email address and password"
+SIGN_IN_LOCKED = (
+    "Too many attempts to sign in to this account. Wait 5 minutes, then try again"
+)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return target only if it is a path on this site (never another host)."""
+    if not target or any(ord(c) < 32 or c in "\\\x7f" for c in target):
+        return None
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> str | Response | tuple[str, int]:
+    """Sign in with email and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.home"))
+    form = SignInForm()
+    status = 200
+    if form.validate_on_submit():
+        result = services.authenticate(form.email.data or "", form.password.data or "")
+        if result.user is not None:
+            session.clear()  # nothing from before sign-in survives it
+            token = services.start_session(result.user, request.remote_addr)
+            db.session.commit()
+            session["sid"] = token
+            login_user(result.user)
+            return redirect(safe_next(request.args.get("next")) or url_for("pages.home"))
+        locked = result.outcome is services.SignInOutcome.LOCKED
+        form.email.errors = [SIGN_IN_LOCKED if locked else SIGN_IN_FAILED]
+        status = 429 if locked else 200
+    return render_template("accounts/sign_in.html", form=form), status
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out() -> Response:
+    """End the session on the server and in the browser."""
+    if current_user.is_authenticated:
+        services.end_session(session.get("sid"))
+        record_event("sign-out", record_type="user_account", record_id=current_user.id)
+    logout_user()
+    session.clear()
+    flash("You have signed out", "success")
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/account")
+@requires("view", "own_account")
+def account() -> str:
+    """Show the signed-in user's own account."""
+    return render_template("accounts/account.html", user=current_user)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@requires("edit", "own_account")
+def change_password() -> str | Response:
+    """Change one's own password (the current one is required)."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user,
+                form.current_password.data or "",
+                form.password.data or "",
+                keep_session=session.get("sid"),
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            form[error.field or "password"].errors = [str(error)]
+        else:
+            db.session.commit()
+            flash("Your password has been changed. Any other sessions have been signed out.",
+                  "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+# --- user administration ------------------------------------------------------------------
+
+
+@bp.route("/users")
+@requires("view", "users")
+def users() -> str:
+    """List every account."""
+    page = db.paginate(
+        sa.select(User).order_by(User.disabled, User.name),
+        per_page=current_app.config["PAGE_SIZE"],
+    )
+    return render_template("accounts/users.html", page=page)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@requires("create", "users")
+def user_new() -> str | Response:
+    """Create an account."""
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                form.email.data or "",
+                form.name.data or "",
+                Role(form.role.data),
+                form.password.data or "",
+                must_change_password=True,
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            form[error.field or "email"].errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"Account created for {user.name}", "success")
+            return redirect(url_for("accounts.user_detail", user_id=user.id))
+    return render_template("accounts/user_new.html", form=form)
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.get_or_404(User, user_id)
+    authorize("view", user)
+    return user
+
+
+@bp.route("/users/<int:user_id>")
+@requires("view", "users")
+def user_detail(user_id: int) -> str:
+    """Show one account, its sessions and its history."""
+    user = _user_or_404(user_id)
+    return render_template(
+        "accounts/user_detail.html",
+        user=user,
+        live_sessions=services.live_session_count(user),
+        history=history_of(user),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@requires("edit", "users")
+def user_edit(user_id: int) -> str | Response | tuple[str, int]:
+    """Change an account's name, email or role, without overwriting someone else's edit."""
+    user = _user_or_404(user_id)
+    form = UserForm(obj=user)
+    if request.method == "GET":
+        form.version.data = str(user.version)
+        form.role.data = user.role.value
+    if form.validate_on_submit():
+        values = {
+            "name": (form.name.data or "").strip(),
+            "email": services.normalise_email(form.email.data or ""),
+            "role": Role(form.role.data),
+        }
+        clash = services.user_by_email(values["email"])
+        if clash is not None and clash.id != user.id:
+            form.email.errors = ["An account with this email address already exists"]
+        else:
+            try:
+                if apply_edit(user, form.version.data, values):
+                    commit_edit(user, values)
+                    flash("Account updated", "success")
+                return redirect(url_for("accounts.user_detail", user_id=user.id))
+            except EditConflict as conflict:
+                db.session.rollback()
+                return render_conflict(
+                    conflict,
+                    form,
+                    title=f"{conflict.obj.name} was changed while you were editing",
+                    cancel_url=url_for("accounts.user_detail", user_id=user.id),
+                )
+    return render_template("accounts/user_edit.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/disable", methods=["POST"])
+@requires("edit", "users")
+def user_disable(user_id: int) -> Response:
+    """Disable an account and end its sessions."""
+    return _set_disabled(user_id, True)
+
+
+@bp.route("/users/<int:user_id>/enable", methods=["POST"])
+@requires("edit", "users")
+def user_enable(user_id: int) -> Response:
+    """Re-enable a disabled account."""
+    return _set_disabled(user_id, False)
+
+
+def _set_disabled(user_id: int, disabled: bool) -> Response:
+    user = _user_or_404(user_id)
+    if ConfirmForm().validate_on_submit():
+        if user.id == current_user.id and disabled:
+            flash("You cannot disable your own account", "error")
+        else:
+            services.set_disabled(user, disabled)
+            db.session.commit()
+            flash(f"{user.name}'s account is {'disabled' if disabled else 'enabled'}", "success")
+    return redirect(url_for("accounts.user_detail", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])
+@requires("edit", "users")
+def user_end_sessions(user_id: int) -> Response:
+    """Sign a user out everywhere."""
+    user = _user_or_404(user_id)
+    if ConfirmForm().validate_on_submit():
+        ended = services.end_sessions(user, reason="ended-by-admin")
+        record_event("session-ended", record_type="user_account", record_id=user.id,
+                     changes={"sessions": ended}, commit=False)
+        db.session.commit()
+        flash(f"Signed {user.name} out of {ended} session(s)", "success")
+    return redirect(url_for("accounts.user_detail", user_id=user.id))
+
+
+@bp.before_app_request
+def force_password_change() -> Response | None:
+    """Hold a user with a temporary password on the change-password page."""
+    allowed = {"accounts.change_password", "accounts.sign_out", "static", "pages.accessibility",
+               "pages.healthz", "pages.assets"}
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in allowed
+    ):
+        flash("Choose a new password before you continue", "info")
+        return redirect(url_for("accounts.change_password"))
+    return None

@@ -1,0 +1,14 @@
+"""The audit trail: every change, sign-in, refusal, view of a restricted record and export."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the search page and the change recorder."""
+    from partnership.audit.services import install_listeners
+    from partnership.audit.views import bp
+
+    install_listeners()
+    app.register_blueprint(bp)

@@ -1,0 +1,68 @@
+"""The declarative base, column types and mixins every model shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    """Return the current time as an aware UTC datetime."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
+    """Store datetimes as naive UTC and hand them back as aware UTC on every database."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: sa.Dialect) -> Any:
+        """Refuse naive datetimes so local time never slips in unnoticed."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where UTC is required")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: sa.Dialect) -> Any:
+        """Attach UTC to what the database returns."""
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Base of every model: naming convention, and audit opt-out hooks.
+
+    Every model is audited (create, update, delete) unless it sets ``__audited__ = False``.
+    Columns named in ``__audit_redacted__`` are recorded as changed without their values.
+    """
+
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    __audited__: ClassVar[bool] = True
+    __audit_redacted__: ClassVar[frozenset[str]] = frozenset()
+
+
+class Versioned:
+    """Optimistic locking: a counter bumped on every UPDATE and checked on save.
+
+    SQLAlchemy's ``version_id_col`` only catches a race between two flushes; a stale
+    form is caught by :func:`partnership.editing.apply_edit`, which compares the
+    version the user started from with the current one.
+    """
+
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+
+    @sa.orm.declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - declared_attr takes the class
+        return {"version_id_col": cls.version}

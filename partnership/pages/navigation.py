@@ -1,0 +1,45 @@
+"""The service navigation, built from the policy so each role sees what it can use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import request, url_for
+
+from partnership.policy import can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A navigation link, shown when the user may ``verb`` the ``realm``."""
+
+    label: str
+    endpoint: str
+    verb: str
+    realm: str
+    section: tuple[str, ...]  # endpoints (or prefixes ending in '.') that belong to it
+
+
+NAVIGATION = [
+    NavItem("Home", "pages.home", "view", "home", ("pages.home",)),
+    NavItem("Users", "accounts.users", "view", "users", ("accounts.user",)),
+    NavItem("Audit log", "audit.search", "view", "audit_log", ("audit.",)),
+    NavItem("Your account", "accounts.account", "view", "own_account",
+            ("accounts.account", "accounts.change_password")),
+]
+
+
+def navigation_for(user: Any) -> list[dict[str, Any]]:
+    """Return the items for the GOV.UK service navigation component."""
+    current = request.endpoint or ""
+    return [
+        {
+            "text": item.label,
+            "href": url_for(item.endpoint),
+            "current": current == item.endpoint,
+            "active": current.startswith(item.section),
+        }
+        for item in NAVIGATION
+        if can(user, item.verb, item.realm)
+    ]

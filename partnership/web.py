@@ -1,0 +1,154 @@
+"""The request lifecycle: request ids, structured logs, security headers and error pages."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+import uuid
+
+from flask import Flask, Response, g, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("partnership.request")
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+ERROR_TITLES = {
+    400: "There is a problem with your request",
+    403: "You do not have permission to see this page",
+    404: "Page not found",
+    405: "This action is not allowed",
+    409: "Someone else changed this record",
+    413: "The file or form is too large",
+    429: "Too many attempts",
+    500: "Sorry, there is a problem with the service",
+}
+
+
+class JSONFormatter(logging.Formatter):
+    """One JSON object per line; control characters are escaped by json.dumps."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Render the record and its structured extras as one line of JSON."""
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def configure_logging(app: Flask) -> None:
+    """Send the app's logs to stderr as JSON lines."""
+    root = logging.getLogger("partnership")
+    if not any(getattr(h, "partnership", False) for h in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JSONFormatter())
+        handler.partnership = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    root.setLevel(app.config["LOG_LEVEL"])
+    root.propagate = app.testing  # let pytest's caplog see records
+
+
+def request_id() -> str:
+    """Return the current request's id (or '-' outside a request)."""
+    return g.get("request_id", "-")
+
+
+def init_app(app: Flask) -> None:
+    """Install the request hooks and error handlers."""
+    configure_logging(app)
+
+    @app.before_request
+    def start_request() -> None:
+        g.request_id = uuid.uuid4().hex
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def secure_headers(response: Response) -> Response:
+        headers = response.headers
+        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["Referrer-Policy"] = "same-origin"
+        headers["X-Frame-Options"] = "DENY"
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        headers["X-Request-ID"] = request_id()
+        if app.config["HSTS"]:
+            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if current_user and current_user.is_authenticated:
+            headers["Cache-Control"] = "no-store"
+        elif request.endpoint != "static" and "Cache-Control" not in headers:
+            headers["Cache-Control"] = "no-cache"
+        return response
+
+    @app.teardown_request
+    def log_request(error: BaseException | None) -> None:
+        started = g.get("started")
+        if started is None:
+            return
+        user_id = getattr(current_user, "id", None) if current_user else None
+        log.info(
+            "request",
+            extra={
+                "fields": {
+                    "request_id": request_id(),
+                    "method": request.method,
+                    "path": request.path,
+                    "status": g.get("status"),
+                    "user_id": user_id,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                }
+            },
+        )
+
+    @app.after_request
+    def remember_status(response: Response) -> Response:
+        g.status = response.status_code
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        code = error.code or 500
+        if isinstance(error, CSRFError):
+            log.warning("csrf refused", extra={"fields": {"request_id": request_id(),
+                                                          "path": request.path,
+                                                          "reason": error.description}})
+        return render_error(code), code
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception) -> tuple[str, int]:
+        log.exception("unhandled error", extra={"fields": {"request_id": request_id()}})
+        from partnership.extensions import db
+
+        db.session.rollback()
+        return render_error(500), 500
+
+
+def render_error(code: int) -> str:
+    """Render the generic page for an HTTP error code."""
+    template = f"errors/{code}.html" if code in (403, 404, 429, 500) else "errors/generic.html"
+    return render_template(
+        template, code=code, title=ERROR_TITLES.get(code, "There is a problem")
+    )
