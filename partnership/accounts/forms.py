@@ -90,6 +90,18 @@ class NewUserForm(UserForm):
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
 
+class SetPasswordForm(FlaskForm):
+    """A new first password, set by an administrator."""
+
+    password = PasswordField(
+        "New password",
+        widget=GovPasswordInput(),
+        description="Give it to the person securely. They must change it when they next sign in.",
+        validators=[InputRequired("Enter a new password")],
+    )
+    submit = SubmitField("Set password", widget=GovSubmitInput())
+
+
 class ConfirmForm(FlaskForm):
     """A button that confirms an action (CSRF protected)."""
 

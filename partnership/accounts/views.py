@@ -24,6 +24,7 @@ from partnership.accounts.forms import (
     ChangePasswordForm,
     ConfirmForm,
     NewUserForm,
+    SetPasswordForm,
     SignInForm,
     UserForm,
 )
@@ -85,6 +86,16 @@ def sign_out() -> Response:
     session.clear()
     flash("You have signed out", "success")
     return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/session/extend", methods=["POST"])
+@requires("edit", "own_account")
+def extend_session() -> tuple[str, int]:
+    """Keep the session alive (the idle-timeout warning's "Stay signed in" button).
+
+    Loading the user for this request already reset the idle clock.
+    """
+    return "", 204
 
 
 @bp.route("/account")
@@ -235,6 +246,26 @@ def _set_disabled(user_id: int, disabled: bool) -> Response:
             db.session.commit()
             flash(f"{user.name}'s account is {'disabled' if disabled else 'enabled'}", "success")
     return redirect(url_for("accounts.user_detail", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@requires("edit", "users")
+def user_password(user_id: int) -> str | Response:
+    """Set a new first password for someone who has forgotten theirs."""
+    user = _user_or_404(user_id)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.set_password(user, form.password.data or "")
+        except services.AccountError as error:
+            db.session.rollback()
+            form.password.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"New password set. {user.name} must change it when they next sign in.",
+                  "success")
+            return redirect(url_for("accounts.user_detail", user_id=user.id))
+    return render_template("accounts/user_password.html", form=form, user=user)
 
 
 @bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])
