@@ -1,0 +1,245 @@
+"""Run the benchmark: ``python -m partnership.bench [--scale N] [--repeat R] ...``."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import math
+import re
+import statistics
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from config import BASE_DIR, TestConfig
+from partnership import create_app
+from partnership.accounts.models import User
+from partnership.audit.models import AuditEvent
+from partnership.bench.pages import PAGES, BenchPage
+from partnership.demo.accounts import DEMO_ACCOUNTS
+from partnership.extensions import db
+from partnership.policy import Role
+
+BENCH_DIR = BASE_DIR / ".bench"
+WARM_UP = 3
+_INPUT = re.compile(r"<input\b[^>]*>", re.IGNORECASE)
+_VALUE = re.compile(r'\bvalue="([^"]*)"')
+
+
+class BenchError(RuntimeError):
+    """The benchmark could not set up or run."""
+
+
+@dataclass
+class Result:
+    """The figures for one page."""
+
+    page: str
+    role: str
+    url: str
+    median_ms: float
+    p95_ms: float
+    sql_median: float
+    sql_max: int
+    non_200: int
+    statuses: list[int]
+
+
+class QueryCounter:
+    """Counts SQL statements sent on an engine."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, *_args: Any, **_kwargs: Any) -> None:
+        self.count += 1
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Read the command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m partnership.bench",
+        description="Median and p95 server time and SQL statements per request for key pages.",
+    )
+    parser.add_argument("--scale", type=int, default=5,
+                        help="synthetic data size: N x (50 users, 2,000 audit events); default 5")
+    parser.add_argument("--repeat", type=int, default=30,
+                        help="timed requests per page (after 3 warm-up requests); default 30")
+    parser.add_argument("--database-url", default=None,
+                        help="an EMPTY database to use (default: a fresh SQLite file in .bench/)")
+    parser.add_argument("--json", type=Path, default=None, metavar="FILE",
+                        help="also write the results to FILE as JSON")
+    args = parser.parse_args(argv)
+    if args.scale < 1 or args.repeat < 1:
+        parser.error("--scale and --repeat must be 1 or more")
+    return args
+
+
+def fresh_sqlite_url() -> str:
+    """Delete and recreate the default benchmark database file; return its URL."""
+    BENCH_DIR.mkdir(mode=0o700, exist_ok=True)
+    path = BENCH_DIR / "bench.db"
+    for leftover in (path, path.with_name(path.name + "-journal"),
+                     path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def build_app(url: str, scale: int) -> Flask:
+    """Create the app on ``url``, migrate it and load the data through the real CLI command."""
+    # LOG_LEVEL=WARNING keeps the per-request log lines off the terminal.
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, LOG_LEVEL="WARNING")
+    with app.app_context():
+        upgrade()
+    result = app.test_cli_runner().invoke(args=["demo", "load", "--scale", str(scale)])
+    if result.exit_code != 0:
+        raise BenchError(f"demo load --scale {scale} failed ({result.exit_code}): "
+                         f"{result.output.strip()}")
+    print(result.output.strip(), file=sys.stderr)
+    return app
+
+
+def describe_database() -> dict[str, Any]:
+    """Row counts and backend, for the header (call in an app context)."""
+    engine = db.engine
+    version = ".".join(str(p) for p in engine.dialect.server_version_info or ())
+    return {
+        "backend": f"{engine.dialect.name} {version}".strip(),
+        "users": db.session.scalar(sa.select(sa.func.count(User.id))) or 0,
+        "audit_events": db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) or 0,
+    }
+
+
+def csrf_token(page_html: str) -> str:
+    """Return the value of the first csrf_token input on a page."""
+    for tag in _INPUT.findall(page_html):
+        if re.search(r'\bname="csrf_token"', tag):
+            match = _VALUE.search(tag)
+            if match:
+                return html.unescape(match.group(1))
+    raise BenchError("no csrf_token input on the sign-in page")
+
+
+def signed_in_client(app: Flask, role: Role | None) -> FlaskClient:
+    """A test client signed in as the demo account for ``role`` through the real form."""
+    client = app.test_client()
+    if role is None:
+        return client
+    account = next((a for a in DEMO_ACCOUNTS if a.role is role), None)
+    if account is None:
+        raise BenchError(f"no demo account has the role {role.value}")
+    shown = client.get("/sign-in")
+    if shown.status_code != 200:
+        raise BenchError(f"GET /sign-in gave {shown.status_code}")
+    response = client.post("/sign-in", data={
+        "csrf_token": csrf_token(shown.get_data(as_text=True)),
+        "email": account.email,
+        "password": account.password,
+    })
+    if response.status_code != 302:
+        raise BenchError(f"signing in as {account.email} gave {response.status_code}, not 302")
+    return client
+
+
+def nearest_rank(values: list[float], percent: float) -> float:
+    """The nearest-rank percentile of ``values``."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
+
+
+def measure(client: FlaskClient, page: BenchPage, url: str, counter: QueryCounter,
+            repeat: int) -> Result:
+    """Warm up, then time ``repeat`` GETs of ``url`` and count their SQL statements."""
+    statuses: list[int] = []
+    for _ in range(WARM_UP):
+        statuses.append(client.get(url).status_code)
+    times: list[float] = []
+    queries: list[int] = []
+    for _ in range(repeat):
+        counter.count = 0
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        queries.append(counter.count)
+        statuses.append(response.status_code)
+    return Result(
+        page=page.name,
+        role=page.role.value if page.role else "anonymous",
+        url=url,
+        median_ms=round(statistics.median(times), 2),
+        p95_ms=round(nearest_rank(times, 95), 2),
+        sql_median=statistics.median(queries),
+        sql_max=max(queries),
+        non_200=sum(1 for s in statuses if s != 200),
+        statuses=sorted(set(statuses)),
+    )
+
+
+def report(info: dict[str, Any], args: argparse.Namespace, results: list[Result]) -> str:
+    """The plain-text table."""
+    lines = [
+        f"scale {args.scale}: {info['users']} users, {info['audit_events']} audit events; "
+        f"database {info['backend']}; {args.repeat} timed requests per page "
+        f"after {WARM_UP} warm-up",
+        "",
+    ]
+    head = ("page", "role", "median ms", "p95 ms", "SQL/request")
+    rows = [(r.page, r.role, f"{r.median_ms:.1f}", f"{r.p95_ms:.1f}",
+             f"{r.sql_median:g}" + (f" (max {r.sql_max})" if r.sql_max != r.sql_median else "")
+             + ("" if not r.non_200 else f"  NOT 200: {r.statuses}"))
+            for r in results]
+    widths = [max(len(str(row[i])) for row in [head, *rows]) for i in range(4)]
+    for row in [head, *rows]:
+        lines.append(
+            f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  "
+            f"{row[2]:>{widths[2]}}  {row[3]:>{widths[3]}}  {row[4]}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Set up, measure every page, print the table; non-zero exit if any page was not 200."""
+    args = parse_args(argv)
+    url = args.database_url or fresh_sqlite_url()
+    app = build_app(url, args.scale)
+    counter = QueryCounter()
+    with app.app_context():
+        info = describe_database()
+        sa.event.listen(db.engine, "before_cursor_execute", counter)
+        urls = [page.resolve() for page in PAGES]
+        db.session.remove()
+    # No app context stays open while measuring: each request gets its own, as when served.
+    clients: dict[Role | None, FlaskClient] = {}
+    results = []
+    for page, page_url in zip(PAGES, urls, strict=True):
+        if page.role not in clients:
+            clients[page.role] = signed_in_client(app, page.role)
+        results.append(measure(clients[page.role], page, page_url, counter, args.repeat))
+    print(report(info, args, results))
+    if args.json:
+        args.json.write_text(json.dumps(
+            {"scale": args.scale, "repeat": args.repeat, "warm_up": WARM_UP, **info,
+             "pages": [asdict(r) for r in results]},
+            indent=2,
+        ) + "\n")
+    with app.app_context():
+        db.engine.dispose()
+    failed = [r for r in results if r.non_200]
+    for r in failed:
+        print(f"FAILED: {r.page} as {r.role} ({r.url}) returned {r.statuses}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as error:
+        sys.exit(f"benchmark failed: {error}")

@@ -1,0 +1,151 @@
+"""Fixtures for the browser tests: one live server on SQLite and one headless Chromium.
+
+These run once (not per database backend), so they never use the ``backend``/``app``
+fixtures from ``tests/conftest.py``. The server is migrated with the real migrations and
+holds the demo accounts; each role signs in through the real form once, and tests get
+new browser contexts that reuse that signed-in storage state.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask_migrate import upgrade
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from werkzeug.serving import make_server
+
+from config import TestConfig
+from partnership import create_app
+from partnership.accounts.models import User
+from partnership.audit.services import acting_as
+from partnership.demo.accounts import DEMO_ACCOUNTS, DemoAccount
+from partnership.demo.loader import load_demo
+from partnership.extensions import db
+from partnership.policy import Role
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+SERVICE_NAME = TestConfig.SERVICE_NAME
+ACCOUNTS: dict[Role, DemoAccount] = {account.role: account for account in DEMO_ACCOUNTS}
+
+
+@dataclass
+class LiveServer:
+    """The running app: its base URL, the app itself and the demo accounts' ids."""
+
+    url: str
+    app: Flask
+    user_ids: dict[str, int] = field(default_factory=dict)
+
+    def __call__(self, path: str = "/") -> str:
+        return self.url + path
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """Serve a freshly migrated SQLite database holding the demo accounts."""
+    path = tmp_path_factory.mktemp("browser") / "live.db"
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    with app.app_context():
+        upgrade()
+        with acting_as("tests"):
+            load_demo()
+            db.session.commit()
+        user_ids = {email: uid for uid, email in db.session.execute(sa.select(User.id, User.email))}
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, user_ids)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    driver = sync_playwright().start()
+    try:
+        yield driver
+    finally:
+        driver.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """One headless Debian Chromium for the whole session (browsers cannot be downloaded)."""
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+
+
+def sign_in(page: Page, server: LiveServer, email: str, password: str) -> None:
+    """Sign in through the real form, as a person would."""
+    page.goto(server("/sign-in"))
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture(scope="session")
+def storage_states(browser: Browser, live_server: LiveServer) -> Callable[[Role], Any]:
+    """Sign each role in once (lazily) and remember its cookies."""
+    states: dict[Role, Any] = {}
+
+    def state_for(role: Role) -> Any:
+        if role not in states:
+            account = ACCOUNTS[role]
+            context = browser.new_context()
+            try:
+                page = context.new_page()
+                sign_in(page, live_server, account.email, account.password)
+                assert page.url == live_server("/"), f"{role} did not reach home: {page.url}"
+                states[role] = context.storage_state()
+            finally:
+                context.close()
+        return states[role]
+
+    return state_for
+
+
+@pytest.fixture
+def new_context(
+    browser: Browser, storage_states: Callable[[Role], Any]
+) -> Iterator[Callable[..., BrowserContext]]:
+    """Open browser contexts, signed in as a role (or signed out with ``None``)."""
+    opened: list[BrowserContext] = []
+
+    def open_context(role: Role | None = None, **options: Any) -> BrowserContext:
+        if role is not None:
+            options["storage_state"] = storage_states(role)
+        context = browser.new_context(**options)
+        opened.append(context)
+        return context
+
+    yield open_context
+    for context in opened:
+        context.close()
