@@ -25,7 +25,8 @@ def check_production_config(config: dict[str, Any]) -> None:
         raise ConfigurationError("DEBUG must be off in production")
     if len(key) < MIN_SECRET_KEY_LENGTH or key.lower() in WEAK_SECRET_KEYS:
         raise ConfigurationError(
-            f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_KEY_LENGTH} characters"
+            "SECRET_KEY must be set to a random value of at least "
+            f"{MIN_SECRET_KEY_LENGTH} characters"
         )
     if not config.get("SESSION_COOKIE_SECURE"):
         raise ConfigurationError("SESSION_COOKIE_SECURE must be on in production")
@@ -68,13 +69,16 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
     WTFormsHelpers(app)
 
     from partnership import web
+    from partnership.database import prepare_sqlite_file
     from partnership.extensions import csrf, db, login_manager, migrate
 
+    # First, so every request (even one CSRF protection refuses) has an id and a log line.
+    web.init_app(app)
+    prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
-    web.init_app(app)
 
     from partnership import accounts, audit, demo, pages
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
@@ -64,5 +66,18 @@ class Versioned:
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
 
     @sa.orm.declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - declared_attr takes the class
+    def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.version}
+
+
+def prepare_sqlite_file(uri: str) -> None:
+    """Create an SQLite database file readable by its owner only (0600) before first use."""
+    url = sa.engine.make_url(uri)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return
+    path = Path(url.database)
+    if not path.parent.is_dir():
+        return  # let the database driver report the bad path
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    os.close(fd)
+    path.chmod(0o600)

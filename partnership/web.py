@@ -8,10 +8,10 @@ import sys
 import time
 import uuid
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, abort, g, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 log = logging.getLogger("partnership.request")
 
@@ -29,6 +29,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+# Public files (our static folder and GOV.UK Frontend's fonts and images).
+ASSET_ENDPOINTS = frozenset({"static", "pages.assets"})
 
 ERROR_TITLES = {
     400: "There is a problem with your request",
@@ -84,6 +87,10 @@ def init_app(app: Flask) -> None:
     def start_request() -> None:
         g.request_id = uuid.uuid4().hex
         g.started = time.perf_counter()
+        # NUL is never valid text, and PostgreSQL refuses it with an error (a 500).
+        if any("\x00" in value for _, values in request.values.lists() for value in values):
+            abort(400)
+
 
     @app.after_request
     def secure_headers(response: Response) -> Response:
@@ -97,9 +104,11 @@ def init_app(app: Flask) -> None:
         headers["X-Request-ID"] = request_id()
         if app.config["HSTS"]:
             headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if request.endpoint in ASSET_ENDPOINTS:
+            return response  # public files: leave caching to send_file, and load no user
         if current_user and current_user.is_authenticated:
             headers["Cache-Control"] = "no-store"
-        elif request.endpoint != "static" and "Cache-Control" not in headers:
+        elif "Cache-Control" not in headers:
             headers["Cache-Control"] = "no-cache"
         return response
 
@@ -108,7 +117,8 @@ def init_app(app: Flask) -> None:
         started = g.get("started")
         if started is None:
             return
-        user_id = getattr(current_user, "id", None) if current_user else None
+        # Flask-Login keeps the user it loaded in g; reading it never loads one just to log.
+        user_id = getattr(g.get("_login_user"), "id", None)
         log.info(
             "request",
             extra={
@@ -135,6 +145,9 @@ def init_app(app: Flask) -> None:
             log.warning("csrf refused", extra={"fields": {"request_id": request_id(),
                                                           "path": request.path,
                                                           "reason": error.description}})
+        if isinstance(error, SecurityError):
+            # An untrusted Host leaves no URL adapter, so the templated page cannot render.
+            return ERROR_TITLES[400], 400
         return render_error(code), code
 
     @app.errorhandler(Exception)

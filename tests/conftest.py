@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask_migrate import upgrade
 
 from config import TestConfig
 from partnership import create_app
+from partnership.accounts import passwords
 from partnership.accounts import services as accounts
 from partnership.accounts.models import User
 from partnership.extensions import db
@@ -93,7 +95,8 @@ def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
     built: list[Flask] = []
 
     def build(**overrides: Any) -> Flask:
-        app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, **overrides)
+        settings = {"SQLALCHEMY_DATABASE_URI": database_url, **overrides}
+        app = create_app(TestConfig, **settings)
         app.test_client_class = BrowserLikeClient
         built.append(app)
         return app
@@ -153,3 +156,16 @@ def signed_in(app: Flask, make_user: Callable[..., User]) -> Callable[[Role], Br
         return client
 
     return sign_in_as
+
+
+@pytest.fixture
+def quick_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hash with argon2id at its lowest cost, for tests about flows rather than hash strength.
+
+    The real parameters cost about 0.1-0.2 s per hash or check, and the lock-out, redirect,
+    session and web-layer tests sign in many times on each database. Everything about the
+    hash itself (format, cost, rehash, exact-match) runs with the real parameters.
+    """
+    quick = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", quick)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", quick.hash("an unknown account never matches"))

@@ -35,6 +35,7 @@ def upgrade():
     )
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.create_index('ix_audit_event_actor_action_at', ['actor', 'action', 'at'], unique=False)
+        batch_op.create_index('ix_audit_event_action_at', ['action', 'at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_at'), ['at'], unique=False)
         batch_op.create_index('ix_audit_event_record', ['record_type', 'record_id'], unique=False)
 
@@ -118,6 +119,7 @@ def downgrade():
         batch_op.drop_index('ix_audit_event_record')
         batch_op.drop_index(batch_op.f('ix_audit_event_at'))
         batch_op.drop_index('ix_audit_event_actor_action_at')
+        batch_op.drop_index('ix_audit_event_action_at')
 
     op.drop_table('audit_event')
     # ### end Alembic commands ###

@@ -63,13 +63,20 @@ def password_problem(
     if len(password) < min_length:
         return f"Password must be {min_length} characters or more"
     lowered = password.lower()
-    letters = re.sub(r"[^a-z]", "", lowered)
+    # Letters in any script, so a name or a password in Greek or Chinese is compared too.
+    letters = re.sub(r"[\W\d_]", "", lowered)
     words = {w.lower() for w in (*SERVICE_WORDS, *context_words) if w}
-    squashed_words = {re.sub(r"[^a-z]", "", w) for w in words}
+    squashed_words = {re.sub(r"[\W\d_]", "", w) for w in words} - {""}
     if lowered in common_passwords() or letters in common_passwords():
-        return "Password is too common: choose something harder to guess, such as 3 or 4 random words"
-    if letters in squashed_words or letters and _only_words(letters, squashed_words):
-        return "Password is too easy to guess from this service or your details: choose something else"
+        return (
+            "Password is too common: choose something harder to guess, "
+            "such as 3 or 4 random words"
+        )
+    if letters in squashed_words or (letters and _only_words(letters, squashed_words)):
+        return (
+            "Password is too easy to guess from this service or your details: "
+            "choose something else"
+        )
     return None
 
 

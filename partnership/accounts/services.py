@@ -153,7 +153,9 @@ def authenticate(email: str, password: str) -> SignInResult:
         record_event("sign-in", outcome=SignInOutcome.LOCKED, actor=actor,
                      record_type=record_type, record_id=record_id)
         return SignInResult(SignInOutcome.LOCKED)
-    if user is None or not verify_password(user.password_hash, password) or not user.is_active:
+    # Check a password even for an unknown email, so the answer takes as long either way.
+    correct = verify_password(user.password_hash if user else None, password)
+    if user is None or not correct or not user.is_active:
         record_event("sign-in", outcome=SignInOutcome.FAILURE, actor=actor,
                      record_type=record_type, record_id=record_id)
         return SignInResult(SignInOutcome.FAILURE)
@@ -202,7 +204,7 @@ def session_for(token: str | None) -> UserSession | None:
     # Touch at most once a minute: the idle clock does not need to be finer.
     if now - live.last_seen_at > dt.timedelta(minutes=1):
         live.last_seen_at = now
-    db.session.commit()
+        db.session.commit()
     return live
 
 

@@ -111,6 +111,7 @@ def change_password() -> str | Response:
     """Change one's own password (the current one is required)."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        was_first_password = current_user.must_change_password
         try:
             services.change_password(
                 current_user,
@@ -125,7 +126,8 @@ def change_password() -> str | Response:
             db.session.commit()
             flash("Your password has been changed. Any other sessions have been signed out.",
                   "success")
-            return redirect(url_for("accounts.account"))
+            # Someone held here at first sign-in carries on to where they were going.
+            return redirect(url_for("pages.home" if was_first_password else "accounts.account"))
     return render_template("accounts/change_password.html", form=form)
 
 

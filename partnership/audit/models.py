@@ -24,6 +24,7 @@ class AuditEvent(db.Model):
     __table_args__ = (
         sa.Index("ix_audit_event_record", "record_type", "record_id"),
         sa.Index("ix_audit_event_actor_action_at", "actor", "action", "at"),
+        sa.Index("ix_audit_event_action_at", "action", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,52 +10,29 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
 from flask_migrate import upgrade
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from config import TestConfig
 from partnership import create_app
 from partnership.accounts.models import User
 from partnership.audit.services import acting_as
-from partnership.demo.accounts import DEMO_ACCOUNTS, DemoAccount
 from partnership.demo.loader import load_demo
 from partnership.extensions import db
 from partnership.policy import Role
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(__file__).parent / "screenshots"
-SERVICE_NAME = TestConfig.SERVICE_NAME
-ACCOUNTS: dict[Role, DemoAccount] = {account.role: account for account in DEMO_ACCOUNTS}
+from tests.browser.support import ACCOUNTS, CHROMIUM, CHROMIUM_ARGS, LiveServer, sign_in
 
 
-@dataclass
-class LiveServer:
-    """The running app: its base URL, the app itself and the demo accounts' ids."""
+class QuietHandler(WSGIRequestHandler):
+    """Leave request logging to the app's own JSON log."""
 
-    url: str
-    app: Flask
-    user_ids: dict[str, int] = field(default_factory=dict)
-
-    def __call__(self, path: str = "/") -> str:
-        return self.url + path
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +47,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             db.session.commit()
         user_ids = {email: uid for uid, email in db.session.execute(sa.select(User.id, User.email))}
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
@@ -100,15 +77,6 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
         yield chromium
     finally:
         chromium.close()
-
-
-def sign_in(page: Page, server: LiveServer, email: str, password: str) -> None:
-    """Sign in through the real form, as a person would."""
-    page.goto(server("/sign-in"))
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,9 @@ class PostgresUnavailable(RuntimeError):
 
 
 def _bin_dir() -> Path:
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: float(p.split("/")[-2]))
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: float(p.split("/")[-2])
+    )
     for candidate in reversed(candidates):
         if Path(candidate, "initdb").exists():
             return Path(candidate)
@@ -41,7 +43,6 @@ class TempCluster:
         if self.as_root:
             shutil.chown(self.root, "postgres")
             shutil.chown(self.socket, "postgres")
-            os.chmod(self.root, 0o755)
 
     def _run(self, *args: str) -> None:
         command = [str(self.bin / args[0]), *args[1:]]
@@ -53,7 +54,11 @@ class TempCluster:
         """Create the cluster and start the server."""
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
                   "--no-sync")
-        options = f"-k {self.socket} -h '' -F -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+        # A throwaway cluster: durability settings off for speed, no TCP listener.
+        options = (
+            f"-k {self.socket} -h '' -F "
+            "-c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+        )
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-w", "-t", "60",
                   "-l", str(self.root / "server.log"), "start")
         deadline = time.monotonic() + 30

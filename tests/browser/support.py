@@ -1,0 +1,123 @@
+"""What the browser tests share: the server handle, signing in, axe, titles, the console."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from axe_playwright_python.sync_playwright import Axe
+from flask import Flask
+from playwright.sync_api import ConsoleMessage, Page
+
+from config import TestConfig
+from partnership.demo.accounts import DEMO_ACCOUNTS, DemoAccount
+from partnership.policy import Role
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+ACCOUNTS: dict[Role, DemoAccount] = {account.role: account for account in DEMO_ACCOUNTS}
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"  # gitignored: for people to look at
+SERVICE_NAME = TestConfig.SERVICE_NAME
+TITLE_SUFFIX = f" \u2013 {SERVICE_NAME}"  # an en dash, as base.html has
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
+_axe = Axe()
+
+
+@dataclass
+class LiveServer:
+    """The running app: its base URL, the app itself and the demo accounts' ids."""
+
+    url: str
+    app: Flask
+    user_ids: dict[str, int] = field(default_factory=dict)
+
+    def __call__(self, path: str = "/") -> str:
+        return self.url + path
+
+
+def sign_in(page: Page, server: LiveServer, email: str, password: str) -> None:
+    """Sign in through the real form, as a person would."""
+    page.goto(server("/sign-in"))
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def axe_violations(page: Page, label: str) -> list[str]:
+    """Run axe-core on the page; describe each violation with the nodes it found."""
+    response = _axe.run(page, options=AXE_OPTIONS).response
+    problems = []
+    for violation in response["violations"]:
+        targets = "; ".join(
+            " ".join(str(part) for part in node["target"]) for node in violation["nodes"]
+        )
+        problems.append(
+            f"{label}: axe {violation['id']} ({violation['impact']}): {violation['help']}"
+            f" -> {targets}"
+        )
+    return problems
+
+
+def page_problems(page: Page, label: str, *, error_state: bool = False) -> list[str]:
+    """Check the page's language, title and (on errors) its error summary."""
+    problems = []
+    lang = page.get_attribute("html", "lang")
+    if lang != "en":
+        problems.append(f"{label}: <html lang> is {lang!r}, not 'en'")
+    title = page.title()
+    if not title.endswith(TITLE_SUFFIX) or not title.removesuffix(TITLE_SUFFIX).strip():
+        problems.append(f"{label}: title {title!r} is not 'Page name{TITLE_SUFFIX}'")
+    summary_links = page.locator(".govuk-error-summary a")
+    if error_state:
+        if not title.startswith("Error: "):
+            problems.append(f"{label}: error page title {title!r} does not start 'Error: '")
+        if summary_links.count() == 0:
+            problems.append(f"{label}: no error summary with links")
+    elif title.startswith("Error:") or summary_links.count():
+        problems.append(f"{label}: shows an error state it should not: {title!r}")
+    for href in summary_links.evaluate_all("links => links.map(a => a.getAttribute('href'))"):
+        target = (href or "")[1:]
+        found = page.evaluate("id => document.getElementById(id) !== null", target)
+        if not (href or "").startswith("#") or not found:
+            problems.append(f"{label}: error summary link {href!r} points at no field")
+    return problems
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save the whole page as tests/browser/screenshots/<name>.png."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+@dataclass
+class ConsoleWatch:
+    """Collect a page's console messages and uncaught errors."""
+
+    messages: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def attach(self, page: Page) -> ConsoleWatch:
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        return self
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        self.messages.append(f"{message.type}: {message.text}")
+
+    @property
+    def csp_violations(self) -> list[str]:
+        return [m for m in self.messages if "content security policy" in m.lower()]

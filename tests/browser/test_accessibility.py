@@ -1,0 +1,152 @@
+"""axe-core (WCAG 2.2 AA tags), language, titles and error summaries on every page, per role.
+
+One test per role keeps the run fast: it visits each page that role can reach, collects
+every problem and fails once at the end with the full list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import BrowserContext, Page
+
+from partnership.policy import Role, can
+from tests.browser.support import (
+    ACCOUNTS,
+    ConsoleWatch,
+    LiveServer,
+    axe_violations,
+    page_problems,
+    screenshot,
+)
+
+pytestmark = pytest.mark.browser
+
+OFFICER = ACCOUNTS[Role.TEAM].email
+
+
+class _RoleUser:
+    """Just enough of a user for the policy to answer what a role may see."""
+
+    is_authenticated = True
+    is_active = True
+
+    def __init__(self, role: Role) -> None:
+        self.role = role
+
+
+def pages_for(role: Role, server: LiveServer) -> list[tuple[str, str]]:
+    """(label, path) for every page this role can reach, without error states."""
+    user = _RoleUser(role)
+    pages = [("home", "/"), ("account", "/account"), ("change password", "/account/password")]
+    if can(user, "view", "users"):
+        officer = server.user_ids[OFFICER]
+        pages += [
+            ("users", "/users"),
+            ("user detail", f"/users/{officer}"),
+            ("user edit", f"/users/{officer}/edit"),
+            ("create user", "/users/new"),
+            ("set password", f"/users/{officer}/password"),
+        ]
+    if can(user, "view", "audit_log"):
+        pages.append(("audit log", "/audit"))
+    return pages
+
+
+def check(page: Page, label: str, problems: list[str], titles: dict[str, str] | None = None,
+          *, error_state: bool = False) -> None:
+    """Run every check on the page as it is now; note its title if it must be unique."""
+    problems += page_problems(page, label, error_state=error_state)
+    problems += axe_violations(page, label)
+    if titles is not None:
+        titles[label] = page.title()
+
+
+def unique_title_problems(titles: dict[str, str]) -> list[str]:
+    seen: dict[str, str] = {}
+    problems = []
+    for label, title in titles.items():
+        if title in seen:
+            problems.append(f"{label}: same title as {seen[title]}: {title!r}")
+        seen.setdefault(title, label)
+    return problems
+
+
+def report(problems: list[str], console: ConsoleWatch) -> None:
+    problems = problems + [f"CSP: {m}" for m in console.csp_violations]
+    problems += [f"JavaScript error: {e}" for e in console.errors]
+    assert not problems, "\n".join(["Accessibility problems:", *problems])
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
+def test_every_page_for_role(role: Role, live_server: LiveServer,
+                             new_context: Callable[..., BrowserContext]) -> None:
+    page = new_context(role).new_page()
+    console = ConsoleWatch().attach(page)
+    problems: list[str] = []
+    titles: dict[str, str] = {}
+    for label, path in pages_for(role, live_server):
+        response = page.goto(live_server(path))
+        assert response is not None
+        if response.status != 200:
+            problems.append(f"{label}: {path} answered {response.status}")
+            continue
+        check(page, label, problems, titles)
+        if label == "home":
+            screenshot(page, f"home-{role.value}")
+    problems += unique_title_problems(titles)
+
+    if can(_RoleUser(role), "view", "audit_log"):
+        page.goto(live_server("/audit?actor=demo&action=sign-in&date_from=2020-01-01"))
+        check(page, "audit log, filtered", problems)
+        page.goto(live_server("/audit?date_from=31%2F12%2F2020"))
+        check(page, "audit log, bad date", problems, error_state=True)
+
+    # Error state: a new password that is too short (the password does not change).
+    page.goto(live_server("/account/password"))
+    page.get_by_label("Current password").fill(ACCOUNTS[role].password)
+    page.get_by_label("New password").fill("too short")
+    page.get_by_role("button", name="Change password").click()
+    page.wait_for_load_state()
+    check(page, "change password, too short", problems, error_state=True)
+
+    if can(_RoleUser(role), "create", "users"):
+        page.goto(live_server("/users/new"))
+        page.get_by_role("button", name="Create account").click()
+        page.wait_for_load_state()
+        check(page, "create user, empty", problems, error_state=True)
+    else:
+        response = page.goto(live_server("/users"))
+        assert response is not None and response.status == 403, "expected 403 on /users"
+        check(page, "403 on /users", problems)
+
+    report(problems, console)
+
+
+def test_public_pages(live_server: LiveServer,
+                      new_context: Callable[..., BrowserContext]) -> None:
+    page = new_context().new_page()
+    console = ConsoleWatch().attach(page)
+    problems: list[str] = []
+    titles: dict[str, str] = {}
+    for label, path, status in [
+        ("sign in", "/sign-in", 200),
+        ("accessibility statement", "/accessibility-statement", 200),
+        ("404", "/no-such-page", 404),
+    ]:
+        response = page.goto(live_server(path))
+        assert response is not None
+        if response.status != status:
+            problems.append(f"{label}: {path} answered {response.status}, not {status}")
+        check(page, label, problems, titles)
+    problems += unique_title_problems(titles)
+
+    page.goto(live_server("/sign-in"))
+    page.get_by_label("Email address").fill(ACCOUNTS[Role.PARTNER].email)
+    page.get_by_label("Password", exact=True).fill("not the right password")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    check(page, "sign in, wrong password", problems, error_state=True)
+
+    report(problems, console)

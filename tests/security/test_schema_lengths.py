@@ -1,0 +1,110 @@
+"""A form never accepts more text than its column holds (SECURITY.md 1e).
+
+SQLite ignores VARCHAR lengths, so a too-generous ``Length(max=...)`` only fails on PostgreSQL,
+in production. The model check runs once; the migrated-schema check runs on both backends.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import Length
+
+import partnership
+from config import TestConfig
+from partnership import create_app
+from partnership.accounts.models import User
+from partnership.audit.models import AuditEvent
+
+# Which model each form writes to (or searches). Add every new form here.
+FORM_MODELS: dict[str, type] = {
+    "SignInForm": User,
+    "UserForm": User,
+    "NewUserForm": User,
+    "AuditSearchForm": AuditEvent,
+}
+# Forms that hold no stored text (passwords are hashed; buttons carry only a CSRF token).
+NO_MODEL = {"ChangePasswordForm", "SetPasswordForm", "ConfirmForm"}
+
+
+def form_classes() -> dict[str, type[FlaskForm]]:
+    found: dict[str, type[FlaskForm]] = {}
+    for module in pkgutil.walk_packages(partnership.__path__, "partnership."):
+        if module.name.rsplit(".", 1)[-1] != "forms":
+            continue
+        imported = importlib.import_module(module.name)
+        for name, cls in inspect.getmembers(imported, inspect.isclass):
+            if issubclass(cls, FlaskForm) and cls.__module__ == imported.__name__:
+                found[name] = cls
+    return found
+
+
+@pytest.fixture(scope="module")
+def plain_app() -> Flask:
+    return create_app(TestConfig)  # never connects: forms need only a request context
+
+
+def string_limits(app: Flask, form_class: type[FlaskForm]) -> Iterator[tuple[str, int]]:
+    """Yield (field name, Length max) for each length-limited text field."""
+    with app.test_request_context():
+        form = form_class(meta={"csrf": False})
+        for field in form:
+            if not isinstance(field, StringField):
+                continue
+            for validator in field.validators:
+                if isinstance(validator, Length) and validator.max not in (None, -1):
+                    yield field.name, validator.max
+
+
+def test_every_form_is_mapped_to_its_model() -> None:
+    found = set(form_classes())
+    assert found, "no forms found"
+    assert found - set(FORM_MODELS) - NO_MODEL == set(), "map the new form in FORM_MODELS"
+    assert set(FORM_MODELS) - found == set(), "FORM_MODELS names a form that no longer exists"
+
+
+def test_form_lengths_fit_the_model_columns(plain_app: Flask) -> None:
+    classes = form_classes()
+    checked = 0
+    problems = []
+    for form_name, model in FORM_MODELS.items():
+        columns = sa.inspect(model).columns
+        for field_name, limit in string_limits(plain_app, classes[form_name]):
+            if field_name not in columns:
+                continue
+            length = getattr(columns[field_name].type, "length", None)
+            if length is None:
+                continue
+            checked += 1
+            if limit > length:
+                problems.append(f"{form_name}.{field_name}: Length(max={limit}) > {length}")
+    assert problems == []
+    assert checked >= 5  # email (x3), name (x2) and the audit filters
+
+
+def test_form_lengths_fit_the_migrated_schema(plain_app: Flask, database_url: str) -> None:
+    """The migrations, not just the models, must give the columns room."""
+    classes = form_classes()
+    engine = sa.create_engine(database_url)
+    try:
+        schema = sa.inspect(engine)
+        problems = []
+        for form_name, model in FORM_MODELS.items():
+            table = model.__table__.name  # type: ignore[attr-defined]
+            lengths = {c["name"]: getattr(c["type"], "length", None)
+                       for c in schema.get_columns(table)}
+            for field_name, limit in string_limits(plain_app, classes[form_name]):
+                length = lengths.get(field_name)
+                if length is not None and limit > length:
+                    problems.append(f"{form_name}.{field_name}: Length(max={limit}) > {length}")
+        assert problems == []
+    finally:
+        engine.dispose()

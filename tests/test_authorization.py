@@ -1,0 +1,413 @@
+"""The authorization matrix: every route, every role, the expected answer (ASVS V8).
+
+``EXPECTED`` is the reviewed table of who may use each endpoint; ``PUBLIC_ENDPOINTS`` the
+reviewed list of routes anyone may use. A route in neither fails the build, so a new
+route cannot ship unguarded, and a route that disappears must leave the table too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from werkzeug.routing import Rule
+
+from config import TestConfig
+from partnership import create_app
+from partnership.accounts.models import User, UserSession
+from partnership.audit.models import AuditEvent
+from partnership.extensions import db
+from partnership.policy import Role, can
+from tests.conftest import PASSWORD
+from tests.support.client import BrowserLikeClient, csrf_token_from, page
+
+ALL = frozenset(Role)
+ADMIN = frozenset({Role.ADMIN})
+
+# endpoint -> the roles allowed to use it (every method the route accepts).
+EXPECTED: dict[str, frozenset[Role]] = {
+    "pages.home": ALL,
+    "accounts.account": ALL,
+    "accounts.change_password": ALL,
+    "accounts.extend_session": ALL,
+    "accounts.users": ADMIN,
+    "accounts.user_new": ADMIN,
+    "accounts.user_detail": ADMIN,
+    "accounts.user_edit": ADMIN,
+    "accounts.user_disable": ADMIN,
+    "accounts.user_enable": ADMIN,
+    "accounts.user_password": ADMIN,
+    "accounts.user_end_sessions": ADMIN,
+    "audit.search": frozenset({Role.ADMIN, Role.TEAM}),
+}
+
+# Anyone, signed in or not, may use these.
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        "accounts.sign_in",
+        "accounts.sign_out",
+        "pages.accessibility",
+        "pages.healthz",
+        "static",
+        "pages.assets",
+    }
+)
+
+# What a scrutineer (who only reads) may still POST to: their own account and session.
+SCRUTINEER_POSTS = frozenset({"/sign-out", "/session/extend", "/account/password"})
+
+ROLES_AND_ANONYMOUS: list[Role | None] = [None, *Role]
+
+# A plausible form body for every POST: it would change things if it were accepted.
+HOSTILE_FORM = {
+    "name": "Changed By Attacker",
+    "email": "attacker@example.org",
+    "role": "admin",
+    "password": "a brand new passphrase for everyone",
+    "current_password": PASSWORD,
+    "submit": "Save",
+}
+
+
+@pytest.fixture(scope="module")
+def route_app() -> Flask:
+    """An app for inspecting routes only (it never touches a database)."""
+    return create_app(TestConfig)
+
+
+def _rules(app: Flask) -> list[Rule]:
+    return sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint))
+
+
+def _guarded(app: Flask, method: str) -> list[Rule]:
+    return [r for r in _rules(app) if r.endpoint in EXPECTED and method in (r.methods or ())]
+
+
+def _post_only(app: Flask) -> list[Rule]:
+    return [r for r in _rules(app)
+            if "POST" in (r.methods or ()) and "GET" not in (r.methods or ())]
+
+
+def _url(rule: Rule, user_id: int) -> str:
+    url = rule.rule.replace("<int:user_id>", str(user_id))
+    assert "<" not in url, f"add a value for the placeholders in {rule.rule}"
+    return url
+
+
+def _is_sign_in_redirect(response: Any) -> bool:
+    return response.status_code == 302 and urlsplit(response.headers["Location"]).path == "/sign-in"
+
+
+def _state(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
+    """Everything a refused request must leave alone (the idle clock excepted)."""
+    with app.app_context():
+        users = db.session.execute(
+            sa.select(User.id, User.email, User.name, User.role, User.password_hash,
+                      User.disabled, User.must_change_password, User.version,
+                      User.password_changed_at).order_by(User.id)
+        ).all()
+        sessions = db.session.execute(
+            sa.select(UserSession.id, UserSession.user_id, UserSession.ended_at,
+                      UserSession.end_reason).order_by(UserSession.id)
+        ).all()
+        events = db.session.execute(
+            sa.select(AuditEvent.id, AuditEvent.action, AuditEvent.record_id)
+            .where(AuditEvent.action != "refused").order_by(AuditEvent.id)
+        ).all()
+    return {"users": [tuple(r) for r in users], "sessions": [tuple(r) for r in sessions],
+            "events": [tuple(r) for r in events]}
+
+
+def _refusals(app: Flask) -> list[AuditEvent]:
+    with app.app_context():
+        rows = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == "refused").order_by(AuditEvent.id)
+        ).all()
+        db.session.expunge_all()
+    return list(rows)
+
+
+# --- the table covers every route -------------------------------------------------------
+
+
+def test_every_route_is_in_the_matrix_or_public(route_app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in route_app.url_map.iter_rules()}
+    unlisted = endpoints - EXPECTED.keys() - PUBLIC_ENDPOINTS
+    assert not unlisted, (
+        f"routes with no expected access in tests/test_authorization.py: {sorted(unlisted)}; "
+        "add them to EXPECTED (or, after review, PUBLIC_ENDPOINTS)"
+    )
+
+
+def test_the_matrix_lists_no_route_that_is_gone(route_app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in route_app.url_map.iter_rules()}
+    assert not (EXPECTED.keys() - endpoints), "EXPECTED lists endpoints that no longer exist"
+    assert not (PUBLIC_ENDPOINTS - endpoints), "PUBLIC_ENDPOINTS lists endpoints that are gone"
+    assert not (EXPECTED.keys() & PUBLIC_ENDPOINTS), "an endpoint cannot be public and guarded"
+
+
+def test_declared_permissions_agree_with_the_matrix(route_app: Flask) -> None:
+    """Where a view declares its permission with @requires, the policy gives the table's roles."""
+    for endpoint, allowed in EXPECTED.items():
+        verb_realm = getattr(route_app.view_functions[endpoint], "required_permission", None)
+        if verb_realm is None:
+            continue
+        verb, realm = verb_realm
+        granted = {
+            role for role in Role
+            if can(SimpleNamespace(role=role, is_authenticated=True, is_active=True), verb, realm)
+        }
+        assert granted == allowed, f"{endpoint}: policy allows {granted}, matrix says {allowed}"
+
+
+def test_public_pages_answer_anonymous_requests(client: BrowserLikeClient) -> None:
+    for url in ("/sign-in", "/accessibility-statement", "/healthz"):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/static/images/favicon.svg").status_code == 200
+
+
+# --- every role against every route -----------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES_AND_ANONYMOUS, ids=lambda r: r.value if r else "anonymous")
+def test_access_matrix(
+    role: Role | None,
+    app: Flask,
+    make_user: Callable[..., User],
+    signed_in: Callable[[Role], BrowserLikeClient],
+) -> None:
+    record = make_user(Role.ADMIN, name="Record Owner")  # a real id for <int:user_id>
+    if role is None:
+        client: BrowserLikeClient = app.test_client()  # type: ignore[assignment]
+        token_from = "/sign-in"
+    else:
+        client = signed_in(role)
+        token_from = "/account"
+    refused_paths: list[str] = []
+
+    # Every GET: 200 if allowed, 403 if not, the sign-in page if anonymous.
+    for rule in _guarded(app, "GET"):
+        url = _url(rule, record.id)
+        response = client.get(url)
+        if role is None:
+            assert _is_sign_in_redirect(response), f"anonymous GET {url}: {response.status_code}"
+        elif role in EXPECTED[rule.endpoint]:
+            assert response.status_code == 200, f"{role} GET {url}: {response.status_code}"
+        else:
+            assert response.status_code == 403, f"{role} GET {url}: {response.status_code}"
+            refused_paths.append(url)
+
+    # Every POST the role may not make: refused with a valid CSRF token, and nothing changes.
+    # The token is read from a page once, as a browser would (it is the session's token).
+    token = csrf_token_from(client.get(token_from))
+    before = _state(app)
+    for rule in _guarded(app, "POST"):
+        if role is not None and role in EXPECTED[rule.endpoint]:
+            continue
+        url = _url(rule, record.id)
+        data = {**HOSTILE_FORM, "version": str(record.version), "csrf_token": token}
+        response = client.post(url, data=data)
+        if role is None:
+            assert _is_sign_in_redirect(response), f"anonymous POST {url}: {response.status_code}"
+        else:
+            assert response.status_code == 403, f"{role} POST {url}: {response.status_code}"
+            refused_paths.append(url)
+    assert _state(app) == before, "a refused POST changed something"
+
+    # POST-only actions the role may take go through (the sign-out is tested elsewhere).
+    if role is not None:
+        for rule in _post_only(app):
+            if rule.endpoint in EXPECTED and role in EXPECTED[rule.endpoint]:
+                url = _url(rule, record.id)
+                response = client.post(url, data={"csrf_token": token})
+                assert response.status_code < 400, f"{role} POST {url}: {response.status_code}"
+
+    # Each 403 wrote exactly one audit row naming the user and the path.
+    refusals = _refusals(app)
+    assert [row.record_id for row in refusals] == refused_paths
+    if role is not None:
+        user = client.user  # type: ignore[attr-defined]
+        for row in refusals:
+            assert (row.user_id, row.actor, row.role) == (user.id, user.email, role.value)
+            assert row.request_id
+
+
+def test_scrutineer_may_post_only_to_their_own_account_and_session(route_app: Flask) -> None:
+    """The table itself: the matrix test then proves every other POST gives them 403."""
+    allowed_posts = {
+        rule.rule for rule in _guarded(route_app, "POST")
+        if Role.SCRUTINEER in EXPECTED[rule.endpoint]
+    } | {rule.rule for rule in _rules(route_app)
+         if rule.endpoint in PUBLIC_ENDPOINTS and "POST" in (rule.methods or ())
+         and rule.endpoint != "accounts.sign_in"}
+    assert allowed_posts == SCRUTINEER_POSTS
+
+
+def test_scrutineer_sees_no_edit_controls(signed_in: Callable[[Role], BrowserLikeClient],
+                                         app: Flask) -> None:
+    client = signed_in(Role.SCRUTINEER)
+    for rule in _guarded(app, "GET"):
+        if Role.SCRUTINEER not in EXPECTED[rule.endpoint]:
+            continue
+        response = client.get(rule.rule)
+        assert response.status_code == 200
+        html = page(response)
+        for form in html.find_all("form"):
+            if str(form.get("method", "get")).lower() != "post":
+                continue
+            action = urlsplit(str(form.get("action") or rule.rule)).path
+            assert action in SCRUTINEER_POSTS, f"{rule.rule} offers a POST to {action}"
+        links = [str(a.get("href", "")) for a in html.find_all("a")]
+        assert not [href for href in links if href.startswith(("/users", "/audit"))], rule.rule
+
+
+# --- objects, extra fields and methods --------------------------------------------------
+
+
+def test_team_cannot_reach_an_admin_record_even_with_a_valid_id(
+    app: Flask, make_user: Callable[..., User],
+    signed_in: Callable[[Role], BrowserLikeClient],
+) -> None:
+    admin = make_user(Role.ADMIN, name="Real Admin")
+    team = signed_in(Role.TEAM)
+    before = _state(app)
+    refused = []
+    for url in (f"/users/{admin.id}", f"/users/{admin.id}/edit", f"/users/{admin.id}/password"):
+        assert team.get(url).status_code == 403, url
+        refused.append(url)
+    for url in (f"/users/{admin.id}/edit", f"/users/{admin.id}/disable",
+                f"/users/{admin.id}/password", f"/users/{admin.id}/end-sessions"):
+        response = team.post_with_token(url, {**HOSTILE_FORM, "version": str(admin.version)},
+                                        token_from="/account")
+        assert response.status_code == 403, url
+        refused.append(url)
+    # A made-up id gets the same answer, so refusals reveal nothing about which ids exist.
+    assert team.get("/users/999999").status_code == 403
+    refused.append("/users/999999")
+    assert _state(app) == before
+    assert [row.record_id for row in _refusals(app)] == refused
+
+
+def test_admin_gets_not_found_for_a_missing_record(
+    signed_in: Callable[[Role], BrowserLikeClient],
+) -> None:
+    assert signed_in(Role.ADMIN).get("/users/999999").status_code == 404
+
+
+def test_extra_fields_on_the_edit_form_change_nothing(
+    app: Flask, make_user: Callable[..., User],
+    signed_in: Callable[[Role], BrowserLikeClient],
+) -> None:
+    target = make_user(Role.TEAM, name="Plain Officer")
+    admin = signed_in(Role.ADMIN)
+    response = admin.submit(
+        f"/users/{target.id}/edit",
+        {
+            "name": "Renamed Officer",
+            "email": target.email,
+            "role": "team",
+            "version": str(target.version),
+            # none of these are on the form
+            "is_admin": "1",
+            "disabled": "1",
+            "password_hash": "x",
+            "must_change_password": "1",
+            "id": "999",
+            "created_at": "2000-01-01T00:00:00",
+            "password_changed_at": "2000-01-01T00:00:00",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        saved = db.session.get(User, target.id)
+        assert saved is not None
+        assert saved.name == "Renamed Officer"
+        assert saved.role is Role.TEAM
+        assert saved.disabled is False
+        assert saved.must_change_password is False
+        assert saved.password_hash == target.password_hash
+        assert saved.created_at == target.created_at
+        assert saved.password_changed_at == target.password_changed_at
+        assert saved.version == target.version + 1
+        assert db.session.get(User, 999) is None
+        update = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == "update",
+                                        AuditEvent.record_id == str(target.id))
+        ).one()
+        assert set(update.changes) == {"name"}
+
+
+def test_extra_fields_on_the_new_user_form_change_nothing(
+    app: Flask, signed_in: Callable[[Role], BrowserLikeClient],
+) -> None:
+    admin = signed_in(Role.ADMIN)
+    response = admin.submit(
+        "/users/new",
+        {
+            "name": "New Person",
+            "email": "new.person@example.org",
+            "role": "partner",
+            "password": "a first passphrase for the new person",
+            "disabled": "1",
+            "password_hash": "x",
+            "must_change_password": "0",
+            "version": "999",
+            "is_admin": "1",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        created = db.session.scalars(
+            sa.select(User).where(User.email == "new.person@example.org")
+        ).one()
+        assert created.role is Role.PARTNER
+        assert created.disabled is False
+        assert created.must_change_password is True
+        assert created.password_hash.startswith("$argon2id$")
+        assert created.version == 1
+
+
+def test_extra_fields_on_the_own_password_form_change_nothing(
+    app: Flask, signed_in: Callable[[Role], BrowserLikeClient],
+) -> None:
+    client = signed_in(Role.SCRUTINEER)
+    user = client.user  # type: ignore[attr-defined]
+    response = client.submit(
+        "/account/password",
+        {
+            "current_password": PASSWORD,
+            "password": "a different long passphrase entirely",
+            "role": "admin",
+            "email": "someone.else@example.org",
+            "name": "Someone Else",
+            "disabled": "1",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        saved = db.session.get(User, user.id)
+        assert saved is not None
+        assert (saved.role, saved.email, saved.name, saved.disabled) == (
+            Role.SCRUTINEER, user.email, user.name, False)
+        assert saved.password_hash != user.password_hash
+
+
+def test_get_never_changes_state(app: Flask, make_user: Callable[..., User],
+                                 signed_in: Callable[[Role], BrowserLikeClient]) -> None:
+    record = make_user(Role.TEAM)
+    admin = signed_in(Role.ADMIN)
+    anonymous: BrowserLikeClient = app.test_client()  # type: ignore[assignment]
+    before = _state(app)
+    rules = _post_only(app)
+    assert {r.endpoint for r in rules} >= {"accounts.sign_out", "accounts.user_disable"}
+    for rule in rules:
+        url = _url(rule, record.id)
+        assert admin.get(url).status_code == 405, url
+        assert anonymous.get(url).status_code == 405, url
+    assert _state(app) == before
+    assert admin.get("/").status_code == 200, "GET /sign-out must not sign anyone out"
