@@ -80,8 +80,8 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from partnership import accounts, audit, demo, pages
+    from partnership import accounts, arrangements, audit, demo, pages, register
 
-    for feature in (accounts, audit, pages, demo):
+    for feature in (accounts, audit, pages, register, arrangements, demo):
         feature.init_app(app)
     return app

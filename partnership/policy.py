@@ -66,6 +66,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("create", "users"): _roles(Role.ADMIN),
     ("edit", "users"): _roles(Role.ADMIN),
     ("view", "audit_log"): _roles(Role.ADMIN, Role.TEAM),
+    # The register: the team keeps it; everyone else reads it.
+    ("view", "register"): _roles(*EVERYONE),
+    ("edit", "register"): _roles(Role.TEAM),
+    # The arrangements document: the team drafts and publishes, partners sign off.
+    ("view", "arrangements"): _roles(*EVERYONE),
+    ("edit", "arrangements"): _roles(Role.TEAM),
+    ("publish", "arrangements"): _roles(Role.TEAM),
+    ("sign_off", "arrangements"): _roles(Role.PARTNER),
 }
 
 

@@ -1,0 +1,465 @@
+"""The partnership register: partnerships, their partners, agencies, bodies, people, scrutiny.
+
+History is kept by dated rows (``valid_from``/``valid_to``) wherever the guidance asks
+"who was it on date X": representatives, partner organisations' names, scrutineers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from partnership.database import Versioned
+from partnership.extensions import db
+
+
+def enum_column(enum: type[StrEnum], length: int = 30) -> sa.Enum:
+    """Store a StrEnum by value, as a plain string column (portable, readable in SQL)."""
+    return sa.Enum(
+        enum, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+class LabelledEnum(StrEnum):
+    """A StrEnum whose members carry the words a partnership uses for them."""
+
+    @property
+    def label(self) -> str:
+        """Return the member's label (the value with spaces, unless a LABELS entry says more)."""
+        labels: dict[str, str] = getattr(type(self), "_labels", lambda: {})()
+        return labels.get(self.value, self.value.replace("_", " ").capitalize())
+
+
+class GuidanceEdition(LabelledEnum):
+    """Which edition of Working Together the partnership's terms follow."""
+
+    WT2018 = "wt2018"
+    WT2023 = "wt2023"
+
+    @staticmethod
+    def _labels() -> dict[str, str]:
+        return {"wt2018": "Working Together 2018", "wt2023": "Working Together 2023"}
+
+
+class PartnerKind(LabelledEnum):
+    """The three statutory safeguarding partners."""
+
+    LOCAL_AUTHORITY = "local_authority"
+    HEALTH = "health"
+    POLICE = "police"
+
+    @staticmethod
+    def _labels() -> dict[str, str]:
+        return {"local_authority": "Local authority",
+                "health": "Health (clinical commissioning group, then integrated care board)",
+                "police": "Police"}
+
+
+class Capacity(LabelledEnum):
+    """In what capacity a person represents a statutory partner."""
+
+    LEAD = "lead"
+    DELEGATED = "delegated"
+
+
+class Sector(LabelledEnum):
+    """The sector a relevant agency belongs to."""
+
+    EDUCATION = "education"
+    HEALTH = "health"
+    POLICE_AND_JUSTICE = "police_and_justice"
+    LOCAL_AUTHORITY = "local_authority"
+    VOLUNTARY_AND_FAITH = "voluntary_and_faith"
+    HOUSING = "housing"
+    OTHER = "other"
+
+
+class BodyKind(LabelledEnum):
+    """What kind of group a body is."""
+
+    BOARD = "board"
+    EXECUTIVE = "executive"
+    SUBGROUP = "subgroup"
+    TASK_AND_FINISH = "task_and_finish"
+    PANEL = "panel"
+    HUB = "hub"
+    STAKEHOLDER_FORUM = "stakeholder_forum"
+
+    @staticmethod
+    def _labels() -> dict[str, str]:
+        return {"task_and_finish": "Task and finish group", "executive": "Executive group"}
+
+
+class Frequency(LabelledEnum):
+    """How often a body meets."""
+
+    MONTHLY = "monthly"
+    SIX_WEEKLY = "six_weekly"
+    BIMONTHLY = "bimonthly"
+    QUARTERLY = "quarterly"
+    FOUR_MONTHLY = "four_monthly"
+    TERMLY = "termly"
+    TWICE_YEARLY = "twice_yearly"
+    AD_HOC = "ad_hoc"
+
+    @staticmethod
+    def _labels() -> dict[str, str]:
+        return {"six_weekly": "Every six weeks", "bimonthly": "Every two months",
+                "four_monthly": "Every four months", "termly": "Once a school term",
+                "twice_yearly": "Twice a year", "ad_hoc": "As needed"}
+
+
+class DecisionRule(LabelledEnum):
+    """How a body takes decisions."""
+
+    CONSENSUS_THEN_PARTNER_MAJORITY = "consensus_then_partner_majority"
+    CONSENSUS = "consensus"
+    NOT_DECISION_MAKING = "not_decision_making"
+
+    @staticmethod
+    def _labels() -> dict[str, str]:
+        return {
+            "consensus_then_partner_majority":
+                "By consensus; failing that, by majority vote of the three safeguarding partners",
+            "consensus": "By consensus",
+            "not_decision_making": "Advises; does not take decisions",
+        }
+
+
+class MemberKind(LabelledEnum):
+    """Whether a member is core or co-opted."""
+
+    CORE = "core"
+    CO_OPTED = "co_opted"
+
+
+collaboration_partnership = sa.Table(
+    "collaboration_partnership",
+    db.metadata,
+    sa.Column("collaboration_id", sa.ForeignKey("collaboration.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("partnership_id", sa.ForeignKey("partnership.id", ondelete="CASCADE"),
+              primary_key=True),
+)
+
+scrutineer_body = sa.Table(
+    "scrutineer_body",
+    db.metadata,
+    sa.Column("scrutineer_id", sa.ForeignKey("scrutineer.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("body_id", sa.ForeignKey("body.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Partnership(Versioned, db.Model):
+    """A local safeguarding children partnership (one local authority area)."""
+
+    __tablename__ = "partnership"
+    __realm__ = "register"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    short_name: Mapped[str] = mapped_column(sa.String(40))
+    area: Mapped[str] = mapped_column(sa.Text, default="")
+    guidance: Mapped[GuidanceEdition] = mapped_column(enum_column(GuidanceEdition),
+                                                      default=GuidanceEdition.WT2023)
+    year_start_month: Mapped[int] = mapped_column(default=4)
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    contact_phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    website: Mapped[str] = mapped_column(sa.String(254), default="")
+
+    partners: Mapped[list[StatutoryPartner]] = relationship(
+        back_populates="partnership", order_by="StatutoryPartner.kind",
+        cascade="all, delete-orphan")
+    agencies: Mapped[list[Agency]] = relationship(
+        back_populates="partnership", order_by="Agency.name", cascade="all, delete-orphan")
+    bodies: Mapped[list[Body]] = relationship(
+        back_populates="partnership", foreign_keys="Body.partnership_id",
+        order_by="Body.position", cascade="all, delete-orphan")
+    scrutineers: Mapped[list[Scrutineer]] = relationship(
+        back_populates="partnership", cascade="all, delete-orphan")
+    collaborations: Mapped[list[Collaboration]] = relationship(
+        secondary=collaboration_partnership, back_populates="partnerships")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Collaboration(Versioned, db.Model):
+    """Neighbouring partnerships that share an executive, subgroups or procedures."""
+
+    __tablename__ = "collaboration"
+    __realm__ = "register"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    short_name: Mapped[str] = mapped_column(sa.String(40), default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    independently_chaired: Mapped[bool] = mapped_column(default=False)
+
+    partnerships: Mapped[list[Partnership]] = relationship(
+        secondary=collaboration_partnership, back_populates="collaborations",
+        order_by="Partnership.name")
+    bodies: Mapped[list[Body]] = relationship(
+        back_populates="collaboration", order_by="Body.position")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(Versioned, db.Model):
+    """Someone named in the register; may be linked to a user account (their scope)."""
+
+    __tablename__ = "person"
+    __realm__ = "register"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    job_title: Mapped[str] = mapped_column(sa.String(200), default="")
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id", ondelete="SET NULL"))
+    organisation: Mapped[str] = mapped_column(sa.String(200), default="",
+                                              doc="For people outside any listed agency")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"), unique=True)
+
+    agency: Mapped[Agency | None] = relationship(foreign_keys=[agency_id])
+
+    @property
+    def organisation_name(self) -> str:
+        """Name the organisation the person works for."""
+        return self.agency.name if self.agency else self.organisation
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatutoryPartner(Versioned, db.Model):
+    """One of the partnership's three statutory safeguarding partners."""
+
+    __tablename__ = "statutory_partner"
+    __realm__ = "register"
+    __table_args__ = (sa.UniqueConstraint("partnership_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partnership.id", ondelete="CASCADE"))
+    kind: Mapped[PartnerKind] = mapped_column(enum_column(PartnerKind))
+
+    partnership: Mapped[Partnership] = relationship(back_populates="partners")
+    names: Mapped[list[PartnerName]] = relationship(
+        back_populates="partner", order_by="PartnerName.valid_from",
+        cascade="all, delete-orphan")
+    representatives: Mapped[list[Representative]] = relationship(
+        back_populates="partner", order_by="Representative.valid_from",
+        cascade="all, delete-orphan")
+
+    def name_on(self, day: dt.date) -> str:
+        """Return the organisation's name on a date (e.g. the CCG before 1 July 2022)."""
+        for row in reversed(self.names):
+            if row.valid_from <= day and (row.valid_to is None or day <= row.valid_to):
+                return row.name
+        return self.names[-1].name if self.names else self.kind.label
+
+    def representatives_on(self, day: dt.date) -> list[Representative]:
+        """Return who represented the partner on a date, lead first."""
+        current = [r for r in self.representatives if r.in_post_on(day)]
+        return sorted(current, key=lambda r: (r.capacity != Capacity.LEAD, r.person.name))
+
+
+class PartnerName(Versioned, db.Model):
+    """A statutory partner organisation's name over a period."""
+
+    __tablename__ = "partner_name"
+    __realm__ = "register"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("statutory_partner.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    valid_from: Mapped[dt.date] = mapped_column(sa.Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(sa.Date)
+
+    partner: Mapped[StatutoryPartner] = relationship(back_populates="names")
+
+
+class Representative(Versioned, db.Model):
+    """A person who represents a statutory partner, lead or delegated, for a period."""
+
+    __tablename__ = "representative"
+    __realm__ = "register"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("statutory_partner.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), index=True)
+    capacity: Mapped[Capacity] = mapped_column(enum_column(Capacity))
+    title: Mapped[str] = mapped_column(sa.String(200), default="",
+                                       doc="Job title while in this role")
+    valid_from: Mapped[dt.date] = mapped_column(sa.Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(sa.Date)
+
+    partner: Mapped[StatutoryPartner] = relationship(back_populates="representatives")
+    person: Mapped[Person] = relationship()
+
+    def in_post_on(self, day: dt.date) -> bool:
+        """Say whether this representative was in post on a date."""
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class Agency(Versioned, db.Model):
+    """A relevant agency (or a group of them, such as 'Health providers')."""
+
+    __tablename__ = "agency"
+    __realm__ = "register"
+    __table_args__ = (sa.UniqueConstraint("partnership_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    sector: Mapped[Sector] = mapped_column(enum_column(Sector))
+    group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id", ondelete="SET NULL"))
+    is_group: Mapped[bool] = mapped_column(default=False)
+    reason_included: Mapped[str] = mapped_column(sa.Text, default="")
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    champion_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="SET NULL", use_alter=True))
+    active_from: Mapped[dt.date | None] = mapped_column(sa.Date)
+    active_to: Mapped[dt.date | None] = mapped_column(sa.Date)
+
+    partnership: Mapped[Partnership] = relationship(back_populates="agencies")
+    group: Mapped[Agency | None] = relationship(remote_side=[id], back_populates="members")
+    members: Mapped[list[Agency]] = relationship(back_populates="group", order_by="Agency.name")
+    champion: Mapped[Person | None] = relationship(foreign_keys=[champion_id])
+    contributions: Mapped[list[Contribution]] = relationship(
+        back_populates="agency", order_by="Contribution.year", cascade="all, delete-orphan")
+
+    def active_on(self, day: dt.date) -> bool:
+        """Say whether the agency took part on a date."""
+        return (self.active_from is None or self.active_from <= day) and (
+            self.active_to is None or day <= self.active_to)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contribution(Versioned, db.Model):
+    """An agency's financial contribution for one reporting year."""
+
+    __tablename__ = "contribution"
+    __realm__ = "register"
+    __table_args__ = (sa.UniqueConstraint("agency_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agency.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(doc="Calendar year the reporting year starts in")
+    amount: Mapped[decimal.Decimal] = mapped_column(sa.Numeric(12, 2))
+
+    agency: Mapped[Agency] = relationship(back_populates="contributions")
+
+
+class Body(Versioned, db.Model):
+    """A board, executive, subgroup, task-and-finish group, panel, hub or forum.
+
+    It belongs to one partnership or to a collaboration; a joint task-and-finish group
+    belongs to one partnership and names the neighbour it is run with.
+    """
+
+    __tablename__ = "body"
+    __realm__ = "register"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(partnership_id IS NULL) != (collaboration_id IS NULL)", name="one_owner"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
+    collaboration_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("collaboration.id", ondelete="CASCADE"), index=True)
+    joint_with_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("partnership.id", ondelete="SET NULL"))
+    kind: Mapped[BodyKind] = mapped_column(enum_column(BodyKind))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    short_name: Mapped[str] = mapped_column(sa.String(40), default="")
+    purpose: Mapped[str] = mapped_column(sa.Text, default="")
+    objectives: Mapped[list[str]] = mapped_column(sa.JSON, default=list,
+                                                  doc="Terms of reference, in order")
+    chair_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id", ondelete="SET NULL"))
+    chair_agency_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("agency.id", ondelete="SET NULL"))
+    chair_independent: Mapped[bool] = mapped_column(default=False)
+    chair_appointment: Mapped[str] = mapped_column(sa.String(500), default="",
+                                                   doc="How the chair is appointed")
+    reports_to_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("body.id", ondelete="SET NULL"))
+    frequency: Mapped[Frequency] = mapped_column(enum_column(Frequency))
+    decision_rule: Mapped[DecisionRule] = mapped_column(
+        enum_column(DecisionRule, length=40), default=DecisionRule.CONSENSUS)
+    starts_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    position: Mapped[int] = mapped_column(default=0, doc="Order in lists and documents")
+
+    partnership: Mapped[Partnership | None] = relationship(
+        back_populates="bodies", foreign_keys=[partnership_id])
+    collaboration: Mapped[Collaboration | None] = relationship(back_populates="bodies")
+    joint_with: Mapped[Partnership | None] = relationship(foreign_keys=[joint_with_id])
+    chair: Mapped[Person | None] = relationship(foreign_keys=[chair_id])
+    chair_agency: Mapped[Agency | None] = relationship(foreign_keys=[chair_agency_id])
+    reports_to: Mapped[Body | None] = relationship(remote_side=[id])
+    members: Mapped[list[BodyMember]] = relationship(
+        back_populates="body", order_by="BodyMember.id", cascade="all, delete-orphan")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BodyMember(Versioned, db.Model):
+    """A seat on a body: an agency and role, optionally a named person."""
+
+    __tablename__ = "body_member"
+    __realm__ = "register"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(sa.ForeignKey("body.id", ondelete="CASCADE"),
+                                         index=True)
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id", ondelete="SET NULL"))
+    role: Mapped[str] = mapped_column(sa.String(200))
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id", ondelete="SET NULL"))
+    kind: Mapped[MemberKind] = mapped_column(enum_column(MemberKind), default=MemberKind.CORE)
+
+    body: Mapped[Body] = relationship(back_populates="members")
+    agency: Mapped[Agency | None] = relationship()
+    person: Mapped[Person | None] = relationship()
+
+
+class Scrutineer(Versioned, db.Model):
+    """An independent scrutineer, with the scope they were commissioned for."""
+
+    __tablename__ = "scrutineer"
+    __realm__ = "register"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"))
+    whole_partnership: Mapped[bool] = mapped_column(default=True)
+    scope: Mapped[str] = mapped_column(sa.Text, default="",
+                                       doc="Named priorities, when not the whole partnership")
+    appointed_by: Mapped[str] = mapped_column(sa.String(200), default="")
+    is_chair: Mapped[bool] = mapped_column(default=False,
+                                           doc="Also the partnership's independent chair")
+    valid_from: Mapped[dt.date | None] = mapped_column(sa.Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(sa.Date)
+
+    partnership: Mapped[Partnership] = relationship(back_populates="scrutineers")
+    person: Mapped[Person] = relationship()
+    bodies: Mapped[list[Body]] = relationship(secondary=scrutineer_body, order_by="Body.position")
