@@ -59,6 +59,8 @@ class Config:
     HSTS = False
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     PAGE_SIZE = 50
+    # Published arrangements are due for review this many months after publication.
+    ARRANGEMENTS_REVIEW_MONTHS = _env_int("ARRANGEMENTS_REVIEW_MONTHS", 12)
     # Refuse to start unless the settings are safe for a live service.
     STRICT_START = False
 

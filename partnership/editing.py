@@ -73,8 +73,8 @@ def render_conflict(
         ConflictField(
             name=name,
             label=str(form[name].label.text) if name in form else name,
-            mine=value,
-            theirs=getattr(conflict.obj, name),
+            mine=_shown(value),
+            theirs=_shown(getattr(conflict.obj, name)),
         )
         for name, value in conflict.values.items()
     ]
@@ -89,3 +89,10 @@ def render_conflict(
         ),
         409,
     )
+
+
+def _shown(value: Any) -> Any:
+    """Show a list of records (a collaboration's partnerships, say) as their names."""
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(str(item) for item in value)
+    return value

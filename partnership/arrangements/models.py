@@ -80,6 +80,9 @@ class ArrangementsVersion(Versioned, db.Model):
 
     __tablename__ = "arrangements_version"
     __realm__ = "arrangements"
+    # The audit row notes that these changed; the PDF bytes and the whole register do not
+    # belong in it (the SHA-256 column identifies the PDF).
+    __audit_redacted__ = frozenset({"pdf", "snapshot"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partnership_id: Mapped[int] = mapped_column(

@@ -258,5 +258,6 @@ ACTIONS = [
     "refused",
     "view",
     "export",
+    "import",
     "session-ended",
 ]

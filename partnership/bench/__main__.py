@@ -23,6 +23,7 @@ from config import BASE_DIR, TestConfig
 from partnership import create_app
 from partnership.accounts.models import User
 from partnership.audit.models import AuditEvent
+from partnership.bench.documents import document_report, measure_documents
 from partnership.bench.pages import PAGES, BenchPage
 from partnership.demo.accounts import DEMO_ACCOUNTS
 from partnership.extensions import db
@@ -71,6 +72,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--scale", type=int, default=5,
                         help="synthetic data size: N x (50 users, 2,000 audit events); default 5")
+    parser.add_argument("--document-repeat", type=int, default=3,
+                        help="renders per generated document (default 3)")
     parser.add_argument("--repeat", type=int, default=30,
                         help="timed requests per page (after 3 warm-up requests); default 30")
     parser.add_argument("--database-url", default=None,
@@ -224,10 +227,14 @@ def main(argv: list[str] | None = None) -> int:
             clients[page.role] = signed_in_client(app, page.role)
         results.append(measure(clients[page.role], page, page_url, counter, args.repeat))
     print(report(info, args, results))
+    with app.app_context():
+        documents = measure_documents(args.document_repeat)
+    print(document_report(documents, args.document_repeat))
     if args.json:
         args.json.write_text(json.dumps(
             {"scale": args.scale, "repeat": args.repeat, "warm_up": WARM_UP, **info,
-             "pages": [asdict(r) for r in results]},
+             "pages": [asdict(r) for r in results],
+             "documents": [asdict(d) for d in documents]},
             indent=2,
         ) + "\n")
     with app.app_context():

@@ -41,6 +41,19 @@ def first_synthetic_user() -> str:
     return f"/users/{user_id}"
 
 
+def first_body() -> str:
+    """The demo county's first body (its main board)."""
+    from partnership.register.models import Body, Partnership
+
+    body_id = db.session.scalar(
+        sa.select(Body.id).join(Partnership, Body.partnership_id == Partnership.id)
+        .where(Partnership.slug == "wscp").order_by(Body.position, Body.id).limit(1)
+    )
+    if body_id is None:
+        raise LookupError("no demo county: was the demo loaded?")
+    return f"/partnerships/wscp/bodies/{body_id}"
+
+
 def audit_filtered() -> str:
     """The audit log filtered by one action over the last 90 days."""
     today = dt.datetime.now(dt.UTC).date()
@@ -60,4 +73,14 @@ PAGES: list[BenchPage] = [
     BenchPage("audit log filtered", Role.TEAM, audit_filtered),
     BenchPage("audit log page 10", Role.TEAM, "/audit?page=10"),
     BenchPage("sign-in page", None, "/sign-in"),
+    BenchPage("partnerships", Role.SCRUTINEER, "/partnerships"),
+    BenchPage("partnership overview", Role.CHAIR, "/partnerships/wscp"),
+    BenchPage("partnership on a past date", Role.CHAIR, "/partnerships/wscp?on=2022-05-01"),
+    BenchPage("structure chart SVG", Role.CHAIR, "/partnerships/wscp/structure.svg"),
+    BenchPage("agencies", Role.TEAM, "/partnerships/wscp/agencies"),
+    BenchPage("bodies", Role.TEAM, "/partnerships/wscp/bodies"),
+    BenchPage("main board", Role.TEAM, first_body),
+    BenchPage("people", Role.TEAM, "/people"),
+    BenchPage("arrangements", Role.TEAM, "/partnerships/wscp/arrangements"),
+    BenchPage("arrangements preview", Role.SCRUTINEER, "/partnerships/wscp/arrangements/preview"),
 ]

@@ -12,28 +12,31 @@ from partnership.accounts.passwords import hash_password
 from partnership.audit.models import AuditEvent
 from partnership.database import utcnow
 from partnership.demo.accounts import DEMO_ACCOUNTS
+from partnership.demo.register import load_demo_register, load_synthetic_register
 from partnership.extensions import db
 from partnership.policy import Role
 
 
 def load_demo() -> dict[str, int]:
-    """Create the demo accounts (one per role)."""
-    for account in DEMO_ACCOUNTS:
-        db.session.add(
-            User(
-                email=account.email,
-                name=account.name,
-                role=account.role,
-                password_hash=hash_password(account.password),
-            )
+    """Create the demo accounts and the demo register, with accounts linked to people."""
+    users = [
+        User(
+            email=account.email,
+            name=account.name,
+            role=account.role,
+            password_hash=hash_password(account.password),
         )
+        for account in DEMO_ACCOUNTS
+    ]
+    db.session.add_all(users)
     db.session.flush()
-    return {"accounts": len(DEMO_ACCOUNTS)}
+    return {"accounts": len(users), **load_demo_register(users)}
 
 
 def load_synthetic(scale: int) -> dict[str, int]:
-    """Load the demo accounts plus ``scale`` x (50 users, 2,000 audit events)."""
+    """Load the demo plus ``scale`` x (a partnership, 50 users, 2,000 audit events)."""
     counts = load_demo()
+    counts.update(load_synthetic_register(scale))
     rng = random.Random(scale)  # noqa: S311 - synthetic data, not security
     one_hash = hash_password("synthetic account password never used")
     roles = list(Role)

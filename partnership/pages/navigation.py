@@ -23,6 +23,10 @@ class NavItem:
 
 NAVIGATION = [
     NavItem("Home", "pages.home", "view", "home", ("pages.home",)),
+    NavItem("Partnerships", "partnerships.index", "view", "register",
+            ("partnerships.", "partners.", "agencies.", "bodies.", "scrutiny.",
+             "collaborations.")),
+    NavItem("People", "people.index", "view", "register", ("people.",)),
     NavItem("Users", "accounts.users", "view", "users", ("accounts.user",)),
     NavItem("Audit log", "audit.search", "view", "audit_log", ("audit.",)),
     NavItem("Your account", "accounts.account", "view", "own_account",

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the register's models (views and CLI are added as they are built)."""
-    from partnership.register import models  # noqa: F401 - the models must be mapped
+    """Map the models and register every area's blueprint found in register/views/."""
+    from partnership.register import models, views  # noqa: F401 - the models must be mapped
+
+    for module_info in sorted(pkgutil.iter_modules(views.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{views.__name__}.{module_info.name}")
+        app.register_blueprint(module.bp)
+    from partnership.register.cli import register_cli
+
+    app.cli.add_command(register_cli)

@@ -179,9 +179,10 @@ class Partnership(Versioned, db.Model):
         cascade="all, delete-orphan")
     agencies: Mapped[list[Agency]] = relationship(
         back_populates="partnership", order_by="Agency.name", cascade="all, delete-orphan")
+    # Not delete-orphan: a body moved to a collaboration leaves this list but must survive.
     bodies: Mapped[list[Body]] = relationship(
         back_populates="partnership", foreign_keys="Body.partnership_id",
-        order_by="Body.position", cascade="all, delete-orphan")
+        order_by="Body.position", cascade="all")
     scrutineers: Mapped[list[Scrutineer]] = relationship(
         back_populates="partnership", cascade="all, delete-orphan")
     collaborations: Mapped[list[Collaboration]] = relationship(

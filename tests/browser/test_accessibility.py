@@ -51,7 +51,76 @@ def pages_for(role: Role, server: LiveServer) -> list[tuple[str, str]]:
         ]
     if can(user, "view", "audit_log"):
         pages.append(("audit log", "/audit"))
+    pages += [(label, path) for verb, realm, label, path in register_pages(server)
+              if can(user, verb, realm)]
     return pages
+
+
+# (verb, realm, label, endpoint): the register and arrangements pages, filled from the demo.
+REGISTER_PAGES = [
+    ("view", "register", "partnerships", "partnerships.index"),
+    ("view", "register", "partnership overview", "partnerships.overview"),
+    ("edit", "register", "partnership edit", "partnerships.edit"),
+    ("edit", "register", "new partnership", "partnerships.new"),
+    ("view", "register", "statutory partner", "partners.detail"),
+    ("edit", "register", "partner name new", "partners.name_new"),
+    ("edit", "register", "representative new", "partners.representative_new"),
+    ("edit", "register", "representative edit", "partners.representative_edit"),
+    ("view", "register", "agencies", "agencies.index"),
+    ("view", "register", "agency", "agencies.detail"),
+    ("edit", "register", "agency edit", "agencies.edit"),
+    ("edit", "register", "contributions", "agencies.contributions"),
+    ("view", "register", "bodies", "bodies.index"),
+    ("view", "register", "body", "bodies.detail"),
+    ("edit", "register", "body edit", "bodies.edit"),
+    ("edit", "register", "member new", "bodies.member_new"),
+    ("view", "register", "people", "people.index"),
+    ("view", "register", "person", "people.detail"),
+    ("edit", "register", "person edit", "people.edit"),
+    ("view", "register", "collaborations", "collaborations.index"),
+    ("view", "register", "collaboration", "collaborations.detail"),
+    ("edit", "register", "collaboration edit", "collaborations.edit"),
+    ("view", "register", "scrutineers", "scrutiny.index"),
+    ("view", "register", "scrutineer", "scrutiny.detail"),
+    ("edit", "register", "scrutineer edit", "scrutiny.edit"),
+    ("view", "arrangements", "arrangements", "arrangements.overview"),
+    ("view", "arrangements", "arrangements preview", "arrangements.preview"),
+    ("edit", "arrangements", "narrative section edit", "arrangements.section_edit"),
+    ("edit", "arrangements", "new sign-off round", "arrangements.version_new"),
+]
+
+
+def register_pages(server: LiveServer) -> list[tuple[str, str, str, str]]:
+    """Fill REGISTER_PAGES' URLs with records of the demo's county partnership."""
+    import sqlalchemy as sa
+    from flask import url_for
+
+    from partnership.extensions import db
+    from partnership.register import models as m
+
+    with server.app.app_context(), server.app.test_request_context():
+        county = db.session.scalar(sa.select(m.Partnership).where(m.Partnership.slug == "wscp"))
+        assert county is not None, "the demo's county partnership is missing"
+        agency = county.agencies[0]
+        body = county.bodies[0]
+        partner = county.partners[0]
+        values = {
+            "slug": county.slug,
+            "kind": partner.kind.value,
+            "representative_id": partner.representatives[-1].id,
+            "agency_id": agency.id,
+            "body_id": body.id,
+            "person_id": partner.representatives[-1].person_id,
+            "collaboration_id": county.collaborations[0].id,
+            "scrutineer_id": county.scrutineers[0].id,
+            "section": "foreword",
+        }
+        pages = []
+        for verb, realm, label, endpoint in REGISTER_PAGES:
+            rule = next(server.app.url_map.iter_rules(endpoint))
+            args = {name: values[name] for name in rule.arguments}
+            pages.append((verb, realm, label, url_for(endpoint, **args)))
+        return pages
 
 
 def check(page: Page, label: str, problems: list[str], titles: dict[str, str] | None = None,

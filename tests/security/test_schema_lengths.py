@@ -22,7 +22,20 @@ import partnership
 from config import TestConfig
 from partnership import create_app
 from partnership.accounts.models import User
+from partnership.arrangements.models import ArrangementsVersion, NarrativeSection
 from partnership.audit.models import AuditEvent
+from partnership.register.models import (
+    Agency,
+    Body,
+    BodyMember,
+    Collaboration,
+    Contribution,
+    PartnerName,
+    Partnership,
+    Person,
+    Representative,
+    Scrutineer,
+)
 
 # Which model each form writes to (or searches). Add every new form here.
 FORM_MODELS: dict[str, type] = {
@@ -30,15 +43,31 @@ FORM_MODELS: dict[str, type] = {
     "UserForm": User,
     "NewUserForm": User,
     "AuditSearchForm": AuditEvent,
+    "NarrativeSectionForm": NarrativeSection,
+    "SignOffRoundForm": ArrangementsVersion,
+    "CompareForm": ArrangementsVersion,
+    "AgencyForm": Agency,
+    "AgencyFilterForm": Agency,
+    "ContributionForm": Contribution,
+    "BodyForm": Body,
+    "MemberForm": BodyMember,
+    "PartnershipForm": Partnership,
+    "PartnerNameForm": PartnerName,
+    "RepresentativeForm": Representative,
+    "EndRepresentativeForm": Representative,
+    "PersonForm": Person,
+    "PersonSearchForm": Person,
+    "CollaborationForm": Collaboration,
+    "ScrutineerForm": Scrutineer,
 }
 # Forms that hold no stored text (passwords are hashed; buttons carry only a CSRF token).
-NO_MODEL = {"ChangePasswordForm", "SetPasswordForm", "ConfirmForm"}
+NO_MODEL = {"ChangePasswordForm", "SetPasswordForm", "ConfirmForm", "OnDateForm"}
 
 
 def form_classes() -> dict[str, type[FlaskForm]]:
     found: dict[str, type[FlaskForm]] = {}
     for module in pkgutil.walk_packages(partnership.__path__, "partnership."):
-        if module.name.rsplit(".", 1)[-1] != "forms":
+        if "forms" not in module.name.split("."):  # forms.py, or a forms/ package's modules
             continue
         imported = importlib.import_module(module.name)
         for name, cls in inspect.getmembers(imported, inspect.isclass):

@@ -1,0 +1,235 @@
+"""Pages for drafting, signing off, publishing, reading and comparing the arrangements."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from partnership.access import requires
+from partnership.accounts.forms import ConfirmForm
+from partnership.arrangements import services
+from partnership.arrangements.forms import CompareForm, NarrativeSectionForm, SignOffRoundForm
+from partnership.arrangements.models import ArrangementsVersion, Section, VersionStatus
+from partnership.audit.services import record_event
+from partnership.editing import EditConflict, apply_edit, render_conflict
+from partnership.extensions import db
+from partnership.register.models import Partnership
+from partnership.register.services import long_date
+from partnership.register.services.partnerships import partnership_or_404
+
+bp = Blueprint("arrangements", __name__, url_prefix="/partnerships/<slug>/arrangements")
+
+
+def _version(partnership: Partnership, version_id: int) -> ArrangementsVersion:
+    version = db.get_or_404(ArrangementsVersion, version_id)
+    if version.partnership_id != partnership.id:
+        abort(404)
+    return version
+
+
+def _compare_form(partnership: Partnership, *, formdata: object = None) -> CompareForm:
+    published = services.published_versions(partnership)
+    form = CompareForm(formdata=formdata)
+    choices = [(v.id, f"{v.title} ({long_date(v.published_at.date())})")
+               for v in published if v.published_at]
+    form.older.choices = form.newer.choices = choices
+    if formdata is None and len(published) >= 2:
+        form.older.data, form.newer.data = published[1].id, published[0].id
+    return form
+
+
+@bp.route("")
+@requires("view", "arrangements")
+def overview(slug: str) -> str:
+    """Show the draft's sign-off status, its narrative sections and every version."""
+    partnership = partnership_or_404(slug)
+    return render_template(
+        "arrangements/overview.html",
+        partnership=partnership,
+        narrative=services.narrative(partnership),
+        current_round=services.open_round(partnership),
+        latest=services.latest_published(partnership),
+        versions=services.versions(partnership),
+        compare_form=_compare_form(partnership),
+    )
+
+
+@bp.route("/preview")
+@requires("view", "arrangements")
+def preview(slug: str) -> Response:
+    """Show the current draft as the document a reader would get, marked DRAFT."""
+    return Response(services.draft_html(partnership_or_404(slug)), mimetype="text/html")
+
+
+@bp.route("/draft.pdf")
+@requires("view", "arrangements")
+def draft_pdf(slug: str) -> Response:
+    """Download the current draft as a PDF (audited as an export)."""
+    partnership = partnership_or_404(slug)
+    data = services.draft_pdf(partnership)
+    record_event("export", record_type="partnership", record_id=partnership.id,
+                 changes={"document": "arrangements draft PDF"})
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=services.draft_filename(partnership))
+
+
+@bp.route("/sections/<section>", methods=["GET", "POST"])
+@requires("edit", "arrangements")
+def section_edit(slug: str, section: str) -> str | Response | tuple[str, int]:
+    """Write one narrative section in Markdown, without overwriting someone else's edit."""
+    partnership = partnership_or_404(slug)
+    try:
+        chosen = Section(section)
+    except ValueError:
+        abort(404)
+    row = services.narrative_section(partnership, chosen)
+    form = NarrativeSectionForm(obj=row)
+    if request.method == "GET":
+        form.version.data = str(row.version)
+    if form.validate_on_submit():
+        values = {"markdown": (form.markdown.data or "").replace("\r\n", "\n")}
+        back = url_for("arrangements.overview", slug=slug, _anchor=f"section-{section}")
+        try:
+            if apply_edit(row, form.version.data, values):
+                services.commit_section(row, values)
+                flash(f"{row.section.title} saved", "success")
+            return redirect(back)
+        except EditConflict as conflict:
+            db.session.rollback()
+            return render_conflict(conflict, form, cancel_url=back,
+                                   title=f"{chosen.title} was changed while you were editing")
+    return render_template("arrangements/section_edit.html", form=form,
+                           partnership=partnership, section=chosen)
+
+
+@bp.route("/versions/new", methods=["GET", "POST"])
+@requires("edit", "arrangements")
+def version_new(slug: str) -> str | Response:
+    """Start a sign-off round: a draft version the three partners are asked to sign off."""
+    partnership = partnership_or_404(slug)
+    form = SignOffRoundForm()
+    if request.method == "GET":
+        form.title.data = services.default_title(partnership, services.today())
+    if form.validate_on_submit():
+        try:
+            version = services.start_round(partnership, form.title.data or "")
+        except services.WorkflowRefused as refused:
+            db.session.rollback()
+            form.title.errors = [str(refused)]
+        else:
+            db.session.commit()
+            flash(f"Sign-off round started for “{version.title}”", "success")
+            return redirect(url_for("arrangements.version_detail", slug=slug,
+                                    version_id=version.id))
+    return render_template("arrangements/version_new.html", form=form,
+                           partnership=partnership)
+
+
+@bp.route("/versions/<int:version_id>")
+@requires("view", "arrangements")
+def version_detail(slug: str, version_id: int) -> str:
+    """Show one version: its sign-offs, what is still needed, and its PDF once published."""
+    partnership = partnership_or_404(slug)
+    version = _version(partnership, version_id)
+    return render_template(
+        "arrangements/version_detail.html",
+        partnership=partnership,
+        version=version,
+        lines=services.sign_off_lines(version),
+        post_to_sign=services.post_to_sign(current_user, version),
+        ready=services.ready_to_publish(version),
+        published=version.status == VersionStatus.PUBLISHED,
+    )
+
+
+@bp.route("/versions/<int:version_id>/sign-off", methods=["POST"])
+@requires("sign_off", "arrangements")
+def version_sign_off(slug: str, version_id: int) -> Response:
+    """Sign a draft off for the partner the user represents."""
+    version = _version(partnership_or_404(slug), version_id)
+    return _take_step(version, lambda: services.sign_off(version, current_user),
+                      f"You have signed off “{version.title}”")
+
+
+@bp.route("/versions/<int:version_id>/publish", methods=["POST"])
+@requires("publish", "arrangements")
+def version_publish(slug: str, version_id: int) -> Response:
+    """Publish a draft all three partners have signed off."""
+    version = _version(partnership_or_404(slug), version_id)
+    return _take_step(version, lambda: services.publish(version),
+                      f"“{version.title}” is published")
+
+
+@bp.route("/versions/<int:version_id>/withdraw", methods=["POST"])
+@requires("edit", "arrangements")
+def version_withdraw(slug: str, version_id: int) -> Response:
+    """Close a sign-off round without publishing it."""
+    version = _version(partnership_or_404(slug), version_id)
+    title = version.title
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("arrangements.version_detail", slug=slug, version_id=version_id))
+    try:
+        services.withdraw_round(version)
+    except services.WorkflowRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("arrangements.version_detail", slug=slug, version_id=version_id))
+    db.session.commit()
+    flash(f"The sign-off round for “{title}” is withdrawn", "success")
+    return redirect(url_for("arrangements.overview", slug=slug))
+
+
+def _take_step(version: ArrangementsVersion, step: Callable[[], object], done: str) -> Response:
+    """Run one workflow step from a confirm button; show a refusal as a message."""
+    if ConfirmForm().validate_on_submit():
+        try:
+            step()
+        except services.WorkflowRefused as refused:
+            db.session.rollback()
+            flash(str(refused), "error")
+        else:
+            db.session.commit()
+            flash(done, "success")
+    return redirect(url_for("arrangements.version_detail", slug=version.partnership.slug,
+                            version_id=version.id))
+
+
+@bp.route("/versions/<int:version_id>.pdf")
+@requires("view", "arrangements")
+def version_pdf(slug: str, version_id: int) -> Response:
+    """Read a published version's PDF in the browser, or download it with ?download=1."""
+    version = _version(partnership_or_404(slug), version_id)
+    if version.status != VersionStatus.PUBLISHED:
+        abort(404)
+    download = request.args.get("download") == "1"
+    data = services.published_pdf(version)
+    record_event("export" if download else "view", record_type="arrangements_version",
+                 record_id=version.id)
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=download,
+                     download_name=services.pdf_filename(version), etag=version.sha256,
+                     last_modified=version.published_at)
+
+
+@bp.route("/compare")
+@requires("view", "arrangements")
+def compare(slug: str) -> str:
+    """Show what changed in the register between two published versions."""
+    partnership = partnership_or_404(slug)
+    asked = "older" in request.args or "newer" in request.args
+    form = _compare_form(partnership, formdata=request.args if asked else None)
+    older = newer = None
+    groups = None
+    if asked and form.validate():
+        older = services.with_snapshot(form.older.data)
+        newer = services.with_snapshot(form.newer.data)
+        if older is not None and newer is not None:
+            groups = services.compare_versions(older, newer)
+            record_event("view", record_type="arrangements_version",
+                         record_id=f"{older.id}-{newer.id}",
+                         changes={"compared": [older.id, newer.id]})
+    return render_template("arrangements/compare.html", partnership=partnership, form=form,
+                           older=older, newer=newer, groups=groups)

@@ -1,0 +1,77 @@
+"""The generated documents the benchmark renders: time to render and pages produced.
+
+A feature that generates a document adds it to ``DOCUMENTS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from partnership.documents.pdf import RenderedPdf
+from partnership.extensions import db
+from partnership.register.models import Partnership
+
+DEMO_SLUG = "wscp"
+
+
+def county_arrangements() -> RenderedPdf:
+    """The demo county's arrangements, as a draft of today."""
+    from partnership.arrangements.document import arrangements_pdf
+
+    county = db.session.scalar(sa.select(Partnership).where(Partnership.slug == DEMO_SLUG))
+    if county is None:
+        raise LookupError(f"no partnership {DEMO_SLUG!r}: was the demo loaded?")
+    return arrangements_pdf(county, as_of=dt.date.today(), status="DRAFT")
+
+
+@dataclass(frozen=True)
+class BenchDocument:
+    """One document to render."""
+
+    name: str
+    render: Callable[[], RenderedPdf]
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    """How long a document took to render, and how long it is."""
+
+    document: str
+    median_s: float
+    max_s: float
+    pages: int
+    size_kb: int
+
+
+DOCUMENTS = [BenchDocument("arrangements PDF (demo county)", county_arrangements)]
+
+
+def measure_documents(repeat: int) -> list[DocumentResult]:
+    """Render each document ``repeat`` times (inside an app context) and time it."""
+    results = []
+    for document in DOCUMENTS:
+        times, rendered = [], None
+        for _ in range(repeat):
+            started = time.perf_counter()
+            rendered = document.render()
+            times.append(time.perf_counter() - started)
+        assert rendered is not None
+        results.append(DocumentResult(document.name, round(statistics.median(times), 2),
+                                      round(max(times), 2), rendered.pages,
+                                      len(rendered.data) // 1024))
+    return results
+
+
+def document_report(results: list[DocumentResult], repeat: int) -> str:
+    """The plain-text table of document renders."""
+    lines = ["", f"documents: {repeat} renders each",
+             f"{'document':<34} {'median s':>9} {'max s':>7} {'pages':>6} {'KB':>6}"]
+    lines += [f"{r.document:<34} {r.median_s:>9.2f} {r.max_s:>7.2f} {r.pages:>6} {r.size_kb:>6}"
+              for r in results]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""The machinery every generated document uses: PDF rendering, Markdown, the structure chart."""

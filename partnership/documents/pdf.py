@@ -1,0 +1,224 @@
+"""Render HTML to a tagged PDF (PDF/UA-1) with WeasyPrint, reading nothing but our own files.
+
+WeasyPrint's default URL fetcher reads ``file:`` URLs and fetches ``http(s):`` and ``ftp:``
+ones, so a reference that slipped into a document (``<img src="file:///etc/passwd">``, an
+``<a rel="attachment">``, a CSS ``url()``) could put a server file into the PDF or make the
+server fetch a URL (SECURITY.md 0.4, 1g, 4.6). Every URL here goes through
+:class:`RestrictedFetcher`, which serves only our ``static/`` folder and the in-memory
+resources given to one render, and stops the render on anything else.
+
+Each render runs in a child Python process (this file, run as a script) under a time limit
+and a memory limit, so a pathological document fails with :class:`RenderError` instead of
+tying up a web worker. That is why this module imports nothing from the application.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import mimetypes
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
+# An origin that can never be reached (RFC 2606 reserves .invalid): documents address our
+# static files and in-memory resources under it, and the fetcher answers without any network.
+DOCUMENT_ORIGIN = "https://document.invalid"
+BASE_URL = f"{DOCUMENT_ORIGIN}/"
+STATIC_PATH = "/static/"
+RESOURCE_PATH = "/resources/"
+TIME_LIMIT_SECONDS = 60.0
+MEMORY_LIMIT_BYTES = 3 * 1024**3
+EXIT_REFUSED = 3
+# What the child process needs from the environment (fonts, locale); never proxies.
+CHILD_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "XDG_CACHE_HOME",
+                     "FONTCONFIG_FILE", "FONTCONFIG_PATH")
+
+
+class RenderError(Exception):
+    """The document could not be rendered."""
+
+
+class ResourceRefused(RenderError):
+    """The document referred to a file or URL outside what a render may read."""
+
+    def __init__(self, urls: list[str]) -> None:
+        self.urls = urls
+        shown = ", ".join(url[:120] for url in urls[:5])
+        super().__init__(f"the document refers to resources it may not read: {shown}")
+
+
+class RenderTimeout(RenderError):
+    """The render took longer than its time limit and was stopped."""
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    """A rendered PDF and its number of pages."""
+
+    data: bytes
+    pages: int
+
+
+def static_url(path: str) -> str:
+    """Return the URL a document uses for one of our static files (e.g. ``css/document.css``)."""
+    return f"{DOCUMENT_ORIGIN}{STATIC_PATH}{path.lstrip('/')}"
+
+
+def resource_url(name: str) -> str:
+    """Return the URL a document uses for an in-memory resource passed to :func:`render_pdf`."""
+    return f"{DOCUMENT_ORIGIN}{RESOURCE_PATH}{name}"
+
+
+class RestrictedFetcher(URLFetcher):
+    """Serve our static files and this render's resources; refuse every other URL.
+
+    A refusal raises :class:`FatalURLFetchingError`, which stops the render. WeasyPrint's SVG
+    code swallows some fetch errors, so every refused URL is also kept in ``refused`` and the
+    render is failed afterwards if the list is not empty.
+    """
+
+    def __init__(self, static_dir: Path = STATIC_DIR,
+                 resources: Mapping[str, bytes] | None = None) -> None:
+        super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=True)
+        self.static_dir = static_dir.resolve()
+        self.resources = dict(resources or {})
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
+        """Answer from the static folder or the resources, or stop the render."""
+        found = self._lookup(url)
+        if found is None:
+            self.refused.append(url)
+            raise FatalURLFetchingError(f"Refused to fetch {url[:120]}")
+        body, content_type = found
+        return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+    def _lookup(self, url: str) -> tuple[bytes, str] | None:
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return None
+        if (parts.scheme.lower(), parts.netloc.lower()) != ("https", "document.invalid"):
+            return None
+        if parts.query or parts.username or parts.password:
+            return None
+        path = unquote(parts.path)
+        if path.startswith(RESOURCE_PATH):
+            name = path[len(RESOURCE_PATH):]
+            if name not in self.resources:
+                return None
+            return self.resources[name], _content_type(name)
+        if path.startswith(STATIC_PATH):
+            file = self._static_file(path[len(STATIC_PATH):])
+            return None if file is None else (file.read_bytes(), _content_type(file.name))
+        return None
+
+    def _static_file(self, relative: str) -> Path | None:
+        parts = PurePosixPath(relative).parts
+        if not parts or any(p in ("", ".", "..") or "\\" in p or "\x00" in p for p in parts):
+            return None
+        candidate = self.static_dir.joinpath(*parts).resolve()
+        if not candidate.is_relative_to(self.static_dir) or not candidate.is_file():
+            return None
+        return candidate
+
+
+def _content_type(name: str) -> str:
+    guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed
+
+
+def render_here(html: str, *, title: str, author: str = "",
+                resources: Mapping[str, bytes] | None = None,
+                static_dir: Path = STATIC_DIR) -> RenderedPdf:
+    """Render in this process, without a time limit (the child process calls this)."""
+    fetcher = RestrictedFetcher(static_dir, resources)
+    options = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "presentational_hints": False}
+    try:
+        source = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+        # A generated document never carries files: refuse attachments outright, wherever
+        # they point (WeasyPrint would fetch them only when writing the PDF).
+        attached = [element.get("href", "") for element in source.etree_element.iter()
+                    if element.tag in ("a", "link")
+                    and "attachment" in (element.get("rel") or "").lower().split()]
+        if attached:
+            raise ResourceRefused(attached)
+        document = source.render(**options)
+        document.metadata.title = title
+        document.metadata.authors = [author] if author else []
+        document.metadata.lang = document.metadata.lang or "en"
+        document.metadata.attachments = []  # belt and braces: a document carries no files
+        data = document.write_pdf(**options)
+    except FatalURLFetchingError:
+        raise ResourceRefused(fetcher.refused or ["(unknown)"]) from None
+    if fetcher.refused:
+        raise ResourceRefused(fetcher.refused)
+    return RenderedPdf(data=data, pages=len(document.pages))
+
+
+def render_pdf(html: str, *, title: str, resources: Mapping[str, bytes] | None = None,
+               author: str = "", time_limit: float = TIME_LIMIT_SECONDS) -> RenderedPdf:
+    """Render HTML to a tagged A4 PDF in a child process, within a time and memory limit.
+
+    Relative URLs resolve against :data:`BASE_URL`; use :func:`static_url` and
+    :func:`resource_url` to refer to our files and to ``resources`` (name -> bytes).
+    Raises :class:`ResourceRefused`, :class:`RenderTimeout` or :class:`RenderError`.
+    """
+    request = {
+        "html": html, "title": title, "author": author, "static_dir": str(STATIC_DIR),
+        "resources": {name: base64.b64encode(body).decode("ascii")
+                      for name, body in (resources or {}).items()},
+        "memory_limit": MEMORY_LIMIT_BYTES, "cpu_limit": int(time_limit) + 5,
+    }
+    environment = {k: v for k, v in os.environ.items() if k in CHILD_ENVIRONMENT}
+    try:
+        # -I: the child ignores PYTHON* variables and the user's site folder.
+        done = subprocess.run(  # noqa: S603 - our own interpreter and script, no shell
+            [sys.executable, "-I", str(Path(__file__).resolve())],
+            input=json.dumps(request).encode("utf-8"), capture_output=True,
+            timeout=time_limit, env=environment, check=False)
+    except subprocess.TimeoutExpired:
+        raise RenderTimeout(f"rendering took longer than {time_limit:g} seconds") from None
+    if done.returncode == EXIT_REFUSED:
+        raise ResourceRefused(json.loads(done.stdout)["refused"])
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = lines[-1] if lines else f"exit status {done.returncode}"
+        raise RenderError(f"the PDF renderer failed: {reason[:300]}")
+    answer = json.loads(done.stdout)
+    return RenderedPdf(data=base64.b64decode(answer["pdf"]), pages=answer["pages"])
+
+
+def _child_main() -> int:
+    """Read one render request on stdin, write the PDF on stdout (the child process)."""
+    import resource
+
+    request = json.loads(sys.stdin.buffer.read())
+    resource.setrlimit(resource.RLIMIT_AS, (request["memory_limit"], request["memory_limit"]))
+    resource.setrlimit(resource.RLIMIT_CPU, (request["cpu_limit"], request["cpu_limit"]))
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    resources = {name: base64.b64decode(body) for name, body in request["resources"].items()}
+    try:
+        rendered = render_here(request["html"], title=request["title"],
+                               author=request["author"], resources=resources,
+                               static_dir=Path(request["static_dir"]))
+    except ResourceRefused as refusal:
+        sys.stdout.write(json.dumps({"refused": refusal.urls}))
+        return EXIT_REFUSED
+    sys.stdout.write(json.dumps({"pages": rendered.pages,
+                                 "pdf": base64.b64encode(rendered.data).decode("ascii")}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child_main())

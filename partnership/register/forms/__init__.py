@@ -1,0 +1,72 @@
+"""The register's forms, one module per area (mirrors views/), and the fields they share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from wtforms import Field
+from wtforms.validators import ValidationError
+
+PARTS = ("day", "month", "year")
+
+
+class DayMonthYearField(Field):
+    """A date entered as day, month and year (the GOV.UK date input), blank allowed.
+
+    Errors follow the GOV.UK pattern: "<label> must include a month", "<label> must be a
+    real date". ``required`` gives "Enter <label, lower-cased>" when all three are blank.
+    """
+
+    widget = GovDateInput()
+
+    def __init__(self, label: str | None = None, validators: Any = None, *,
+                 required: bool = False, **kwargs: Any) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.required = required
+
+    def _value(self) -> str:
+        return self.data.strftime("%d %m %Y") if self.data else ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        """Keep the three parts as typed; turn them into a date in pre_validate."""
+        parts = [v.strip() for v in valuelist[:3]] + [""] * (3 - len(valuelist[:3]))
+        self.raw_data = parts
+        self.data = None
+
+    def pre_validate(self, form: Any) -> None:
+        """Turn day, month and year into a date, or say exactly what is wrong."""
+        if not self.raw_data:
+            if self.required:
+                raise ValidationError(f"Enter {self.label.text.lower()}")
+            return
+        day, month, year = self.raw_data
+        if not (day or month or year):
+            if self.required:
+                raise ValidationError(f"Enter {self.label.text.lower()}")
+            return
+        missing = [name for name, part in zip(PARTS, (day, month, year), strict=True) if not part]
+        if missing:
+            raise ValidationError(f"{self.label.text} must include a {' and a '.join(missing)}")
+        try:
+            if len(year) != 4:
+                raise ValueError
+            self.data = dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(f"{self.label.text} must be a real date") from None
+
+
+def optional_id(value: object) -> int | None:
+    """Coerce a select's value to a record id, or None for its blank "not chosen" option."""
+    if value is None or value == "":
+        return None
+    return int(value)  # type: ignore[call-overload]
+
+
+def yes_no(value: object) -> bool:
+    """Coerce a yes/no radio's value ("True"/"False", or a stored bool) to a bool."""
+    return value is True or value == "True"
+
+
+YES_NO = [(True, "Yes"), (False, "No")]

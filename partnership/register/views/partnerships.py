@@ -1,0 +1,135 @@
+"""Partnerships: the list, the overview the chair and scrutineer read, details and the chart."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+
+from partnership.access import requires
+from partnership.audit.services import history_of
+from partnership.editing import EditConflict, commit_edit, render_conflict
+from partnership.extensions import db
+from partnership.register.forms.partnerships import OnDateForm, PartnershipForm
+from partnership.register.models import GuidanceEdition
+from partnership.register.services import RegisterError, long_date
+from partnership.register.services import partnerships as service
+from partnership.register.services.scrutiny import scope_text, scrutineers_on
+
+bp = Blueprint("partnerships", __name__, url_prefix="/partnerships")
+
+
+@bp.app_template_filter("long_date")
+def long_date_filter(day: dt.date | None) -> str:
+    """Write a date the GOV.UK way (1 July 2022); nothing for no date."""
+    return long_date(day) if day else ""
+
+
+def _details(form: PartnershipForm) -> dict[str, object]:
+    return {
+        "name": (form.name.data or "").strip(),
+        "short_name": (form.short_name.data or "").strip(),
+        "slug": (form.slug.data or "").strip(),
+        "area": (form.area.data or "").strip(),
+        "guidance": GuidanceEdition(form.guidance.data),
+        "year_start_month": form.year_start_month.data,
+        "contact_email": (form.contact_email.data or "").strip(),
+        "contact_phone": (form.contact_phone.data or "").strip(),
+        "website": (form.website.data or "").strip(),
+    }
+
+
+@bp.route("")
+@requires("view", "register")
+def index() -> str:
+    """List the partnerships."""
+    return render_template("partnerships/index.html", partnerships=service.all_partnerships())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("edit", "register")
+def new() -> str | Response:
+    """Add a partnership, with its three statutory partners."""
+    form = PartnershipForm()
+    if form.validate_on_submit():
+        try:
+            partnership = service.create_partnership(_details(form))
+        except RegisterError as error:
+            db.session.rollback()
+            form[error.field or "name"].errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"{partnership.name} added, with its three statutory partners", "success")
+            return redirect(url_for("partnerships.overview", slug=partnership.slug))
+    return render_template("partnerships/new.html", form=form)
+
+
+def _on_date() -> tuple[OnDateForm, dt.date, bool]:
+    """Read ``?on=YYYY-MM-DD``: the form, the day (today if none or bad), and whether chosen."""
+    form = OnDateForm(formdata=request.args if request.args else None)
+    if request.args and form.validate() and form.on.data:
+        return form, form.on.data, True
+    return form, dt.date.today(), False
+
+
+@bp.route("/<slug>")
+@requires("view", "register")
+def overview(slug: str) -> str:
+    """Show a partnership: partners and representatives on a date, collaborations, scrutiny."""
+    # documents builds on the register, so it is imported when used, not when the register is
+    from partnership.documents.chart import structure_outline
+
+    partnership = service.partnership_or_404(slug)
+    date_form, day, chosen = _on_date()
+    return render_template(
+        "partnerships/overview.html",
+        partnership=partnership,
+        form=date_form,
+        day=day,
+        chart_on=day.isoformat() if chosen else None,
+        partners=service.partners_on(partnership, day),
+        scrutineers=scrutineers_on(partnership, day),
+        scope_text=scope_text,
+        year_starts=calendar.month_name[partnership.year_start_month],
+        outline=structure_outline(partnership, day),
+        history=history_of(partnership),
+    )
+
+
+@bp.route("/<slug>/structure.svg")
+@requires("view", "register")
+def structure_chart(slug: str) -> Response:
+    """Draw the partnership's reports-to structure as an SVG image (on ``?on=`` if given)."""
+    from partnership.documents.chart import structure_chart_svg  # see overview()
+
+    partnership = service.partnership_or_404(slug)
+    _form, day, _chosen = _on_date()  # today unless ?on= names another day, like the outline
+    return Response(structure_chart_svg(partnership, day), mimetype="image/svg+xml")
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@requires("edit", "register")
+def edit(slug: str) -> str | Response | tuple[str, int]:
+    """Change a partnership's details, without overwriting someone else's edit."""
+    partnership = service.partnership_or_404(slug)
+    form = PartnershipForm(obj=partnership)
+    if request.method == "GET":
+        form.version.data = str(partnership.version)
+        form.guidance.data = partnership.guidance.value
+    if form.validate_on_submit():
+        values = _details(form)
+        try:
+            if service.update_partnership(partnership, form.version.data, values):
+                commit_edit(partnership, values)
+                flash("Partnership details updated", "success")
+            return redirect(url_for("partnerships.overview", slug=partnership.slug))
+        except RegisterError as error:
+            db.session.rollback()
+            form[error.field or "name"].errors = [str(error)]
+        except EditConflict as conflict:
+            db.session.rollback()
+            return render_conflict(
+                conflict, form, title=f"{conflict.obj.name} was changed while you were editing",
+                cancel_url=url_for("partnerships.overview", slug=slug))
+    return render_template("partnerships/edit.html", form=form, partnership=partnership)

@@ -1,0 +1,110 @@
+"""Independent scrutineers of a partnership: who, over what, and whether they also chair it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+
+from partnership.access import requires
+from partnership.audit.services import history_of
+from partnership.editing import EditConflict, commit_edit, render_conflict
+from partnership.extensions import db
+from partnership.register.forms.scrutiny import ScrutineerForm
+from partnership.register.models import Partnership
+from partnership.register.services import RegisterError, describe_period
+from partnership.register.services import scrutiny as service
+from partnership.register.services.partnerships import partnership_or_404
+from partnership.register.services.people import person_choices, person_or_404
+
+bp = Blueprint("scrutiny", __name__, url_prefix="/partnerships/<slug>/scrutineers")
+
+
+def _form(partnership: Partnership, **kwargs: object) -> ScrutineerForm:
+    form = ScrutineerForm(**kwargs)  # type: ignore[arg-type]
+    form.person.choices = [("", "Select a person"), *person_choices()]
+    form.bodies.choices = service.body_choices(partnership)
+    return form
+
+
+def _values(form: ScrutineerForm, partnership: Partnership) -> dict[str, object]:
+    chosen = set(form.bodies.data or [])
+    return {
+        "person": person_or_404(form.person.data),
+        "whole_partnership": form.whole_partnership.data,
+        "scope": (form.scope.data or "").strip(),
+        "bodies": [body for body in partnership.bodies if body.id in chosen],
+        "appointed_by": (form.appointed_by.data or "").strip(),
+        "is_chair": form.is_chair.data,
+        "valid_from": form.valid_from.data,
+        "valid_to": form.valid_to.data,
+    }
+
+
+@bp.route("")
+@requires("view", "register")
+def index(slug: str) -> str:
+    """List everyone commissioned to scrutinise the partnership, past and present."""
+    partnership = partnership_or_404(slug)
+    return render_template("scrutiny/index.html", partnership=partnership,
+                           scrutineers=service.all_scrutineers(partnership),
+                           scope_text=service.scope_text, period=describe_period)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("edit", "register")
+def new(slug: str) -> str | Response:
+    """Record an independent scrutineer and their scope."""
+    partnership = partnership_or_404(slug)
+    form = _form(partnership)
+    if form.validate_on_submit():
+        try:
+            scrutineer = service.add_scrutineer(partnership, _values(form, partnership))
+        except RegisterError as error:
+            db.session.rollback()
+            form[error.field or "person"].errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"{scrutineer.person.name} added as a scrutineer", "success")
+            return redirect(url_for("scrutiny.detail", slug=slug, scrutineer_id=scrutineer.id))
+    return render_template("scrutiny/new.html", form=form, partnership=partnership)
+
+
+@bp.route("/<int:scrutineer_id>")
+@requires("view", "register")
+def detail(slug: str, scrutineer_id: int) -> str:
+    """Show a scrutineer's scope, dates and history."""
+    partnership = partnership_or_404(slug)
+    scrutineer = service.scrutineer_or_404(partnership, scrutineer_id)
+    return render_template("scrutiny/detail.html", partnership=partnership, scrutineer=scrutineer,
+                           scope_text=service.scope_text, period=describe_period,
+                           history=history_of(scrutineer))
+
+
+@bp.route("/<int:scrutineer_id>/edit", methods=["GET", "POST"])
+@requires("edit", "register")
+def edit(slug: str, scrutineer_id: int) -> str | Response | tuple[str, int]:
+    """Change a scrutineer's scope or dates, without overwriting someone else's edit."""
+    partnership = partnership_or_404(slug)
+    scrutineer = service.scrutineer_or_404(partnership, scrutineer_id)
+    form = _form(partnership, obj=scrutineer)
+    back = url_for("scrutiny.detail", slug=slug, scrutineer_id=scrutineer.id)
+    if request.method == "GET":
+        form.version.data = str(scrutineer.version)
+        form.person.data = scrutineer.person_id
+        form.bodies.data = [body.id for body in scrutineer.bodies]
+    if form.validate_on_submit():
+        values = _values(form, partnership)
+        try:
+            if service.update_scrutineer(scrutineer, form.version.data, values):
+                commit_edit(scrutineer, values)
+                flash(f"{scrutineer.person.name}'s details updated", "success")
+            return redirect(back)
+        except RegisterError as error:
+            db.session.rollback()
+            form[error.field or "person"].errors = [str(error)]
+        except EditConflict as conflict:
+            db.session.rollback()
+            return render_conflict(
+                conflict, form, title=f"{conflict.obj.person.name}'s details were changed while "
+                "you were editing them", cancel_url=back)
+    return render_template("scrutiny/edit.html", form=form, partnership=partnership,
+                           scrutineer=scrutineer)

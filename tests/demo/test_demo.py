@@ -1,0 +1,340 @@
+"""The demo: `flask demo load` builds a fictional register of four linked partnerships.
+
+Wessexshire is built like the county in the seeds (independent chair and scrutineer, six
+standing subgroups, joint groups with a neighbour); the Isle of Merrow the other way (rotating
+partner chair, monthly executive board, learning hub, a scrutineer per priority). All four
+belong to the WIST collaboration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskCliRunner
+
+from partnership.accounts.models import User
+from partnership.accounts.passwords import password_problem
+from partnership.arrangements.models import NarrativeSection, Section
+from partnership.audit.models import AuditEvent
+from partnership.demo.accounts import DEMO_ACCOUNTS
+from partnership.extensions import db
+from partnership.policy import Role
+from partnership.register.models import (
+    Agency,
+    Body,
+    BodyKind,
+    Capacity,
+    Collaboration,
+    DecisionRule,
+    Frequency,
+    MemberKind,
+    PartnerKind,
+    Partnership,
+    Person,
+    Scrutineer,
+)
+
+# These tests are about the data, not the hash: cheap argon2 keeps both backends fast.
+pytestmark = pytest.mark.usefixtures("quick_hashing")
+
+TODAY = dt.date(2026, 11, 1)  # the demo is fixed in time; "now" for its current people
+
+
+@pytest.fixture
+def demo_loaded(runner: FlaskCliRunner) -> None:
+    """Load the demo through the real command into this test's empty database."""
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def demo(app: Flask, demo_loaded: None) -> Iterator[None]:
+    """The loaded demo, with an app context to query it in (not for requests: g is shared)."""
+    with app.app_context():
+        yield
+
+
+def partnership(slug: str) -> Partnership:
+    found = db.session.scalar(sa.select(Partnership).where(Partnership.slug == slug))
+    assert found is not None, slug
+    return found
+
+
+def body(owner: Partnership, name: str) -> Body:
+    return next(b for b in owner.bodies if b.name == name)
+
+
+def person_of(email: str) -> Person:
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    assert user is not None, email
+    person = db.session.scalar(sa.select(Person).where(Person.user_id == user.id))
+    assert person is not None, f"{email} is not linked to a person"
+    return person
+
+
+def count(model: type) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
+
+
+def current_delegate(slug: str, kind: PartnerKind) -> Person:
+    partner = next(p for p in partnership(slug).partners if p.kind is kind)
+    [delegate] = [r.person for r in partner.representatives_on(TODAY)
+                  if r.capacity is Capacity.DELEGATED]
+    return delegate
+
+
+def test_loads_into_an_empty_database_and_says_what_it_added(app, runner):
+    result = runner.invoke(args=["demo", "load"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Loaded 8 accounts, 4 partnerships, 1 collaboration, ")
+    with app.app_context():
+        assert count(User) == len(DEMO_ACCOUNTS) == 8
+        assert count(Partnership) == 4
+        assert count(Collaboration) == 1
+        assert f"{count(Agency)} agencies" in result.output
+        assert f"{count(Body)} bodies" in result.output
+        assert f"{count(Person)} people" in result.output
+        assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
+            AuditEvent.actor == "demo-loader", AuditEvent.record_type == "body")) == count(Body)
+
+
+def test_refuses_a_database_that_is_not_empty(app, runner, demo):
+    before = db.session.scalar(sa.select(sa.func.count(Person.id)))
+
+    again = runner.invoke(args=["demo", "load"])
+    quietly = runner.invoke(args=["demo", "load", "--if-empty"])
+
+    assert again.exit_code != 0
+    assert "not empty" in again.output
+    assert quietly.exit_code == 0
+    assert "not loaded" in quietly.output
+    assert db.session.scalar(sa.select(sa.func.count(Person.id))) == before
+
+
+def test_refuses_a_database_holding_a_register_but_no_accounts(app, runner):
+    with app.app_context():
+        db.session.add(Partnership(slug="elsewhere", name="Elsewhere SCP", short_name="ESCP"))
+        db.session.commit()
+
+    result = runner.invoke(args=["demo", "load"])
+
+    assert result.exit_code != 0
+    assert "not empty" in result.output
+
+
+def test_every_partnership_has_three_partners_with_dated_history(demo):
+    partnerships = db.session.scalars(sa.select(Partnership)).all()
+
+    for each in partnerships:
+        assert sorted(p.kind for p in each.partners) == sorted(PartnerKind), each.slug
+        for partner in each.partners:
+            kinds = {r.capacity for r in partner.representatives_on(TODAY)}
+            assert kinds == {Capacity.LEAD, Capacity.DELEGATED}, (each.slug, partner.kind)
+        health = next(p for p in each.partners if p.kind is PartnerKind.HEALTH)
+        assert "Clinical Commissioning Group" in health.name_on(dt.date(2022, 6, 30))
+        assert "Integrated Care Board" in health.name_on(dt.date(2022, 7, 1))
+    wscp = partnership("wscp")
+    changed_in_2023 = [
+        (partner.kind, r.person.name) for partner in wscp.partners
+        for r in partner.representatives if r.valid_from.year == 2023
+    ]
+    assert len(changed_in_2023) >= 2
+    assert current_delegate("wscp", PartnerKind.LOCAL_AUTHORITY).name == "Helen Marsh"
+    la = next(p for p in wscp.partners if p.kind is PartnerKind.LOCAL_AUTHORITY)
+    earlier = [r.person.name for r in la.representatives_on(dt.date(2022, 12, 1))
+               if r.capacity is Capacity.DELEGATED]
+    assert earlier and earlier != ["Helen Marsh"]
+    assert min(r.valid_from for p in wscp.partners for r in p.representatives).year == 2019
+
+
+def test_the_county_register_is_modelled_on_a_real_county(demo):
+    wscp = partnership("wscp")
+    agencies = {a.name: a for a in wscp.agencies}
+    health = agencies["Health providers"]
+    board = body(wscp, "Main Board")
+    executive = body(wscp, "Executive Group")
+
+    assert len([a for a in wscp.agencies if not a.is_group]) >= 30
+    assert len({a.sector for a in wscp.agencies}) >= 6
+    assert health.is_group
+    assert sum("NHS" in m.name for m in health.members) >= 6
+    assert "national position of not attending" in next(
+        a.notes for a in wscp.agencies if "Cafcass" in a.name)
+    assert len([a for a in wscp.agencies if a.champion]) >= 5
+    contributors = [a for a in wscp.agencies if a.contributions]
+    assert len(contributors) >= 6
+    assert all(len(a.contributions) == 3 for a in contributors)
+    assert {c.year for a in contributors for c in a.contributions} == {2024, 2025, 2026}
+    assert {p.kind for p in wscp.partners} == {
+        PartnerKind.LOCAL_AUTHORITY, PartnerKind.HEALTH, PartnerKind.POLICE}
+    assert (board.kind, board.frequency, board.chair_independent) == (
+        BodyKind.BOARD, Frequency.QUARTERLY, True)
+    assert len(board.members) >= 30
+    assert executive.decision_rule is DecisionRule.CONSENSUS_THEN_PARTNER_MAJORITY
+    assert executive.reports_to is board
+    assert {"Delegated safeguarding partner, local authority",
+            "Delegated safeguarding partner, health",
+            "Delegated safeguarding partner, police"} <= {m.role for m in executive.members}
+
+
+def test_the_county_has_six_standing_subgroups_with_full_terms_of_reference(demo):
+    wscp = partnership("wscp")
+    executive = body(wscp, "Executive Group")
+    subgroups = [b for b in wscp.bodies if b.kind is BodyKind.SUBGROUP]
+
+    assert [b.short_name for b in subgroups] == ["EG", "SG", "LIG", "WDG", "CEG", "CDOP"]
+    chairs = {b.chair for b in subgroups}
+    for group in subgroups:
+        assert group.purpose and 3 <= len(group.objectives) <= 6, group.name
+        assert group.chair and group.chair_agency and group.chair_appointment, group.name
+        assert group.reports_to is executive
+        assert group.ends_on is None
+        assert {m.kind for m in group.members} == {MemberKind.CORE, MemberKind.CO_OPTED}
+    assert chairs <= {m.person for m in executive.members}
+
+
+def test_the_independent_chair_is_also_the_scrutineer(demo):
+    wscp = partnership("wscp")
+    [scrutineer] = wscp.scrutineers
+
+    assert scrutineer.is_chair and scrutineer.whole_partnership
+    assert scrutineer.person == body(wscp, "Main Board").chair
+    assert scrutineer.person == person_of("scrutineer@demo.example")
+
+
+def test_joint_task_and_finish_groups_are_run_with_the_island(demo):
+    wscp, iom = partnership("wscp"), partnership("imscp")
+    joint = [b for b in wscp.bodies if b.kind is BodyKind.TASK_AND_FINISH]
+
+    assert len(joint) >= 2
+    for group in joint:
+        assert group.joint_with == iom
+        assert group.starts_on and group.ends_on and group.starts_on < group.ends_on
+        assert {m.agency.partnership for m in group.members if m.agency} == {wscp, iom}
+    assert any(g.ends_on < TODAY for g in joint)
+    assert any(g.ends_on > TODAY for g in joint)
+
+
+def test_the_four_area_collaboration_has_real_members(demo):
+    [wist] = db.session.scalars(sa.select(Collaboration)).all()
+    executive = next(b for b in wist.bodies if b.kind is BodyKind.EXECUTIVE)
+    subgroups = [b for b in wist.bodies if b.kind is BodyKind.SUBGROUP]
+
+    assert len(wist.partnerships) == 4
+    assert {p.slug for p in wist.partnerships} == {"wscp", "imscp", "sscp", "tscp"}
+    assert executive.chair_independent
+    assert len(subgroups) == 3
+    assert {s.chair_independent for s in subgroups} == {True, False}
+    assert all(s.reports_to is executive and s.partnership is None for s in subgroups)
+    assert {m.agency.partnership.slug for m in executive.members} == {
+        "wscp", "imscp", "sscp", "tscp"}
+
+
+def test_the_island_is_built_the_other_way(demo):
+    iom = partnership("imscp")
+    executive = body(iom, "Executive Board")
+    stakeholders = body(iom, "Stakeholder Group")
+    hub = body(iom, "Learning Hub")
+    delegates = {current_delegate("imscp", kind) for kind in PartnerKind}
+
+    assert not any(b.chair_independent for b in iom.bodies)
+    assert (executive.kind, executive.frequency) == (BodyKind.EXECUTIVE, Frequency.MONTHLY)
+    assert {m.person for m in executive.members if m.kind is MemberKind.CORE} == delegates
+    assert executive.chair in delegates
+    assert "rotation" in executive.chair_appointment
+    assert (stakeholders.kind, stakeholders.frequency) == (
+        BodyKind.STAKEHOLDER_FORUM, Frequency.QUARTERLY)
+    assert {m.agency for m in stakeholders.members} == set(iom.agencies)
+    assert hub.kind is BodyKind.HUB
+    assert "four-month cycle" in hub.purpose
+    assert [o.split(",")[0] for o in hub.objectives[:4]] == [
+        "Month one", "Month two", "Month three", "Month four"]
+    assert all(a.champion is not None for a in iom.agencies)
+    scrutineers = iom.scrutineers
+    assert 2 <= len(scrutineers) <= 3
+    assert len({s.person for s in scrutineers}) == len(scrutineers)
+    assert all(not s.whole_partnership and s.scope and not s.is_chair for s in scrutineers)
+    assert all(s.bodies == [hub] for s in scrutineers)
+
+
+def test_the_county_has_every_narrative_section_in_markdown(demo):
+    wscp = partnership("wscp")
+    sections = {n.section: n.markdown for n in db.session.scalars(
+        sa.select(NarrativeSection).where(NarrativeSection.partnership_id == wscp.id))}
+
+    assert set(sections) == set(Section)
+    for section, markdown in sections.items():
+        assert 200 < len(markdown) < 2000, section
+        assert "<" not in markdown and "://" not in markdown, section
+    assert sum(text.count("\n- ") + text.count("\n1. ") > 0 for text in sections.values()) >= 4
+
+
+def test_demo_accounts_are_linked_to_the_people_whose_scope_they_have(demo):
+    chair = person_of("chair@demo.example")
+    assert any(b.name == "Learning and Inquiry Group" and b.chair == chair
+               for b in partnership("wscp").bodies)
+    for email, kind in (("partner@demo.example", PartnerKind.LOCAL_AUTHORITY),
+                        ("health.partner@demo.example", PartnerKind.HEALTH),
+                        ("police.partner@demo.example", PartnerKind.POLICE)):
+        assert person_of(email) == current_delegate("wscp", kind), email
+    agency_lead = person_of("agency@demo.example")
+    assert agency_lead.agency is not None
+    assert agency_lead.agency.partnership == partnership("wscp")
+    assert db.session.scalar(sa.select(Scrutineer).where(
+        Scrutineer.person_id == person_of("scrutineer@demo.example").id)).is_chair
+    for account in DEMO_ACCOUNTS:
+        if account.role is not Role.ADMIN:
+            linked = person_of(account.email)
+            assert (linked.name, linked.email) == (account.name, account.email)
+
+
+def test_every_demo_password_passes_the_policy_and_signs_in(app, demo_loaded):
+    partners = [a for a in DEMO_ACCOUNTS if a.role is Role.PARTNER]
+    assert len(partners) == 3
+    assert len({a.email for a in DEMO_ACCOUNTS}) == len(DEMO_ACCOUNTS)
+
+    for account in DEMO_ACCOUNTS:
+        problem = password_problem(
+            account.password, min_length=app.config["PASSWORD_MIN_LENGTH"],
+            context_words=(*app.config["PASSWORD_CONTEXT_WORDS"],
+                           account.email.split("@")[0], *account.name.split(), account.name))
+        assert problem is None, (account.email, problem)
+        client = app.test_client()
+        response = client.sign_in(account.email, account.password)
+        assert response.status_code == 302, account.email
+        assert client.get("/account").status_code == 200
+
+
+def test_demo_accounts_lists_every_account_including_the_new_partners(runner):
+    result = runner.invoke(args=["demo", "accounts"])
+
+    assert result.exit_code == 0
+    for account in DEMO_ACCOUNTS:
+        line = next(line for line in result.output.splitlines() if account.email in line)
+        assert account.password in line and account.role.label in line
+    assert "health.partner@demo.example" in result.output
+    assert "police.partner@demo.example" in result.output
+
+
+def test_scaled_load_adds_synthetic_partnerships_for_the_benchmark(app, runner):
+    result = runner.invoke(args=["demo", "load", "--scale", "2"])
+
+    assert result.exit_code == 0, result.output
+    assert "2 synthetic partnerships" in result.output
+    with app.app_context():
+        synthetic = db.session.scalars(
+            sa.select(Partnership).where(Partnership.slug.like("synthetic-%"))).all()
+        assert len(synthetic) == 2
+        for each in synthetic:
+            assert sorted(p.kind for p in each.partners) == sorted(PartnerKind)
+            assert len(each.agencies) == 20
+            assert len(each.bodies) == 8
+            assert all(b.members and b.chair for b in each.bodies)
+        users = db.session.scalar(sa.select(sa.func.count(User.id)))
+        assert users == len(DEMO_ACCOUNTS) + 2 * 50
+        assert db.session.scalar(sa.select(sa.func.count(Partnership.id))) == 4 + 2
