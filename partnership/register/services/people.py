@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from partnership.accounts.models import User
 from partnership.editing import apply_edit
@@ -34,7 +35,8 @@ def _escape_like(text: str) -> str:
 
 def people_named(search: str = "") -> list[Person]:
     """Return everyone whose name contains the search text (everyone if it is blank), by name."""
-    stmt = sa.select(Person).order_by(Person.name, Person.id)
+    # The list shows each person's organisation: load their agencies in one query, not one each.
+    stmt = sa.select(Person).options(selectinload(Person.agency)).order_by(Person.name, Person.id)
     if search.strip():
         pattern = f"%{_escape_like(search.strip().lower())}%"
         stmt = stmt.where(sa.func.lower(Person.name).like(pattern, escape="\\"))
