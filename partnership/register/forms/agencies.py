@@ -29,7 +29,6 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from partnership.register.forms import DayMonthYearField
 from partnership.register.models import Agency, Person, Sector
-from partnership.register.services import RegisterError
 
 LARGEST_AMOUNT = decimal.Decimal("9999999999.99")  # the column holds 12 digits, 2 after the point
 TEXT_LIMIT = 10_000
@@ -115,16 +114,6 @@ def person_label(person: Person) -> str:
     """Describe a person in a list of choices: name, job title and organisation."""
     return ", ".join(part for part in (person.name, person.job_title,
                                        person.organisation_name) if part)
-
-
-def show_problems(form: FlaskForm, problems: Iterable[RegisterError]) -> None:
-    """Put each broken rule's message next to its field."""
-    for problem in problems:
-        field = form[problem.field] if problem.field and problem.field in form else None
-        if field is None:
-            form.form_errors.append(str(problem))
-        else:
-            field.errors = [*field.errors, str(problem)]
 
 
 class AgencyForm(FlaskForm):

@@ -12,11 +12,11 @@ from partnership.accounts.forms import ConfirmForm
 from partnership.audit.services import history_of
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
+from partnership.register.forms import show_problems
 from partnership.register.forms.agencies import (
     AgencyFilterForm,
     AgencyForm,
     ContributionForm,
-    show_problems,
 )
 from partnership.register.models import Agency, Contribution, Partnership, Sector
 from partnership.register.services import RegisterError, describe_period

@@ -12,7 +12,7 @@ from partnership.accounts.forms import ConfirmForm
 from partnership.audit.services import history_of
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
-from partnership.register.forms.agencies import show_problems
+from partnership.register.forms import show_problems
 from partnership.register.forms.bodies import BodyForm, MemberForm
 from partnership.register.models import Body, BodyMember, Partnership
 from partnership.register.services import RegisterError, describe_period

@@ -8,6 +8,7 @@ from partnership.access import requires
 from partnership.audit.services import history_of
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
+from partnership.register.forms import show_problems
 from partnership.register.forms.collaborations import CollaborationForm
 from partnership.register.services import RegisterError
 from partnership.register.services import collaborations as service
@@ -49,7 +50,7 @@ def new() -> str | Response:
             collaboration = service.create_collaboration(_values(form))
         except RegisterError as error:
             db.session.rollback()
-            form[error.field or "name"].errors = [str(error)]
+            show_problems(form, [error], default="name")
         else:
             db.session.commit()
             flash(f"{collaboration.name} added", "success")
@@ -84,7 +85,7 @@ def edit(collaboration_id: int) -> str | Response | tuple[str, int]:
             return redirect(url_for("collaborations.detail", collaboration_id=collaboration.id))
         except RegisterError as error:
             db.session.rollback()
-            form[error.field or "name"].errors = [str(error)]
+            show_problems(form, [error], default="name")
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from partnership.access import requires
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
+from partnership.register.forms import show_problems
 from partnership.register.forms.partners import (
     EndRepresentativeForm,
     PartnerNameForm,
@@ -64,7 +65,7 @@ def name_new(slug: str, kind: str) -> str | Response:
                                              form.valid_from.data, form.valid_to.data)
         except RegisterError as error:
             db.session.rollback()
-            form[error.field or "name"].errors = [str(error)]
+            show_problems(form, [error], default="name")
         else:
             db.session.commit()
             message = f"Name added: {row.name}"
@@ -95,7 +96,7 @@ def name_edit(slug: str, kind: str, name_id: int) -> str | Response | tuple[str,
             return redirect(_back(partner))
         except RegisterError as error:
             db.session.rollback()
-            form[error.field or "name"].errors = [str(error)]
+            show_problems(form, [error], default="name")
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(conflict, form, title="This name was changed while you were "
@@ -128,7 +129,7 @@ def representative_new(slug: str, kind: str) -> str | Response:
             representative = service.add_representative(partner, _representative_values(form))
         except RegisterError as error:
             db.session.rollback()
-            form[error.field or "person"].errors = [str(error)]
+            show_problems(form, [error], default="person")
         else:
             db.session.commit()
             flash(f"{representative.person.name} added", "success")
@@ -158,7 +159,7 @@ def representative_edit(slug: str, kind: str,
             return redirect(_back(partner))
         except RegisterError as error:
             db.session.rollback()
-            form[error.field or "person"].errors = [str(error)]
+            show_problems(form, [error], default="person")
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(

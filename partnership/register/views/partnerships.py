@@ -11,6 +11,7 @@ from partnership.access import requires
 from partnership.audit.services import history_of
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
+from partnership.register.forms import show_problems
 from partnership.register.forms.partnerships import OnDateForm, PartnershipForm
 from partnership.register.models import GuidanceEdition
 from partnership.register.services import RegisterError, long_date
@@ -57,7 +58,7 @@ def new() -> str | Response:
             partnership = service.create_partnership(_details(form))
         except RegisterError as error:
             db.session.rollback()
-            form[error.field or "name"].errors = [str(error)]
+            show_problems(form, [error], default="name")
         else:
             db.session.commit()
             flash(f"{partnership.name} added, with its three statutory partners", "success")
@@ -126,7 +127,7 @@ def edit(slug: str) -> str | Response | tuple[str, int]:
             return redirect(url_for("partnerships.overview", slug=partnership.slug))
         except RegisterError as error:
             db.session.rollback()
-            form[error.field or "name"].errors = [str(error)]
+            show_problems(form, [error], default="name")
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(

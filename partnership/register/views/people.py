@@ -10,6 +10,7 @@ from partnership.access import requires
 from partnership.audit.services import history_of
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
+from partnership.register.forms import show_problems
 from partnership.register.forms.people import PersonForm, PersonSearchForm
 from partnership.register.models import Agency, Person
 from partnership.register.services import RegisterError, describe_period
@@ -59,7 +60,7 @@ def new() -> str | Response:
             person = service.create_person(_values(form))
         except RegisterError as error:
             db.session.rollback()
-            form[error.field or "name"].errors = [str(error)]
+            show_problems(form, [error], default="name")
         else:
             db.session.commit()
             flash(f"{person.name} added", "success")
@@ -97,7 +98,7 @@ def edit(person_id: int) -> str | Response | tuple[str, int]:
             return redirect(url_for("people.detail", person_id=person.id))
         except RegisterError as error:
             db.session.rollback()
-            form[error.field or "name"].errors = [str(error)]
+            show_problems(form, [error], default="name")
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(

@@ -8,6 +8,7 @@ from partnership.access import requires
 from partnership.audit.services import history_of
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
+from partnership.register.forms import show_problems
 from partnership.register.forms.scrutiny import ScrutineerForm
 from partnership.register.models import Partnership
 from partnership.register.services import RegisterError, describe_period
@@ -60,7 +61,7 @@ def new(slug: str) -> str | Response:
             scrutineer = service.add_scrutineer(partnership, _values(form, partnership))
         except RegisterError as error:
             db.session.rollback()
-            form[error.field or "person"].errors = [str(error)]
+            show_problems(form, [error], default="person")
         else:
             db.session.commit()
             flash(f"{scrutineer.person.name} added as a scrutineer", "success")
@@ -100,7 +101,7 @@ def edit(slug: str, scrutineer_id: int) -> str | Response | tuple[str, int]:
             return redirect(back)
         except RegisterError as error:
             db.session.rollback()
-            form[error.field or "person"].errors = [str(error)]
+            show_problems(form, [error], default="person")
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(
