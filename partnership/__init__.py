@@ -80,8 +80,19 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from partnership import accounts, arrangements, audit, demo, pages, register
+    from partnership import (
+        accounts,
+        actions,
+        arrangements,
+        audit,
+        demo,
+        meetings,
+        pages,
+        plans,
+        register,
+    )
 
-    for feature in (accounts, audit, pages, register, arrangements, demo):
+    for feature in (accounts, audit, pages, register, arrangements, plans, meetings, actions,
+                    demo):
         feature.init_app(app)
     return app

@@ -81,3 +81,39 @@ def prepare_sqlite_file(uri: str) -> None:
     fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
     os.close(fd)
     path.chmod(0o600)
+
+
+# Used by migrations: the database itself refuses UPDATE and DELETE on append-only tables.
+def create_append_only_guard(op: Any, table: str) -> None:
+    """Make the database itself refuse UPDATE and DELETE on an append-only table."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            """
+            CREATE OR REPLACE FUNCTION refuse_change_to_append_only() RETURNS trigger AS $$
+            BEGIN
+                RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only';
+            END;
+            $$ LANGUAGE plpgsql
+            """
+        )
+        op.execute(
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION refuse_change_to_append_only()"
+        )
+    else:
+        for verb in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+            )
+
+
+def drop_append_only_guard(op: Any, table: str, *, last: bool = True) -> None:
+    """Remove the guard (downgrade only); ``last`` drops the shared PostgreSQL function too."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+        if last:
+            op.execute("DROP FUNCTION IF EXISTS refuse_change_to_append_only()")
+    else:
+        for verb in ("update", "delete"):
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{verb}")

@@ -57,6 +57,64 @@ def _roles(*roles: Role) -> Rule:
     return lambda user, _target: user.role in allowed
 
 
+def scope(user: Any) -> Any:
+    """Return what the user's person record makes them (chair of, agency, partner), per request."""
+    from flask import g, has_app_context
+
+    from partnership.register.services.people import scope_of
+
+    if not has_app_context():
+        return scope_of(user)
+    cache: dict[int, Any] = g.setdefault("policy_scopes", {})
+    if user.id not in cache:
+        cache[user.id] = scope_of(user)
+    return cache[user.id]
+
+
+def owning_body_id(target: Any) -> int | None:
+    """Find the body a record belongs to: its own, its meeting's or its decision's."""
+    for path in (("body_id",), ("meeting", "body_id"), ("decision", "meeting", "body_id")):
+        value = target
+        for name in path:
+            value = getattr(value, name, None)
+        if value is not None:
+            return int(value)
+    return None
+
+
+def _team_or_chair(user: Any, target: Any) -> bool:
+    """The team, or a chair: of some body (asked of the realm), of its body (of a record)."""
+    if user.role is Role.TEAM:
+        return True
+    if user.role is not Role.CHAIR:
+        return False
+    return isinstance(target, str) or owning_body_id(target) in scope(user).chaired_body_ids
+
+
+def _may_update_progress(user: Any, target: Any) -> bool:
+    """The team; the owning body's chair; the lead agency's lead; the lead officer themself."""
+    if user.role is Role.TEAM:
+        return True
+    if user.role not in (Role.CHAIR, Role.AGENCY, Role.PARTNER):
+        return False
+    if isinstance(target, str):
+        return True
+    mine = scope(user)
+    return (
+        (user.role is Role.CHAIR and owning_body_id(target) in mine.chaired_body_ids)
+        or (user.role is Role.AGENCY and target.lead_agency_id is not None
+            and target.lead_agency_id == mine.agency_id)
+        or (target.lead_person_id is not None and target.lead_person_id == mine.person_id)
+    )
+
+
+def _partner_vote(user: Any, target: Any) -> bool:
+    """A partner's representative confirms their own organisation's minuted vote."""
+    if user.role is not Role.PARTNER:
+        return False
+    return isinstance(target, str) or target.partner_id in scope(user).partner_ids
+
+
 # (verb, realm) -> rule. Keep this table the single source of truth.
 RULES: dict[tuple[str, str], Rule] = {
     ("view", "home"): _roles(*EVERYONE),
@@ -74,6 +132,22 @@ RULES: dict[tuple[str, str], Rule] = {
     ("edit", "arrangements"): _roles(Role.TEAM),
     ("publish", "arrangements"): _roles(Role.TEAM),
     ("sign_off", "arrangements"): _roles(Role.PARTNER),
+    # The business plan: the team keeps it; everyone reads it.
+    ("view", "plans"): _roles(*EVERYONE),
+    ("edit", "plans"): _roles(Role.TEAM),
+    # The action tracker. Records decide for chairs (their bodies' actions), agency leads
+    # (their agency's) and lead officers (their own); the team may do everything.
+    ("view", "actions"): _roles(*EVERYONE),
+    ("export", "actions"): _roles(*EVERYONE),
+    ("create", "actions"): _team_or_chair,
+    ("edit", "actions"): _team_or_chair,
+    ("update", "actions"): _may_update_progress,
+    ("import", "actions"): _roles(Role.TEAM),
+    ("carry_forward", "actions"): _roles(Role.TEAM),
+    # Meetings: the team and the body's chair record them; partners confirm their votes.
+    ("view", "meetings"): _roles(*EVERYONE),
+    ("edit", "meetings"): _team_or_chair,
+    ("vote", "meetings"): _partner_vote,
 }
 
 

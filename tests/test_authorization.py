@@ -23,10 +23,20 @@ from werkzeug.routing import Rule
 from config import TestConfig
 from partnership import create_app
 from partnership.accounts.models import User, UserSession
+from partnership.actions.models import Action, ImportUpload
 from partnership.arrangements.models import ArrangementsVersion, Section, VersionStatus
 from partnership.audit.models import AuditEvent
 from partnership.database import utcnow
 from partnership.extensions import db
+from partnership.meetings.models import (
+    AgendaItem,
+    Decision,
+    DecisionMethod,
+    Meeting,
+    Vote,
+    VoteChoice,
+)
+from partnership.plans.models import Objective, Part, Phase, Plan
 from partnership.policy import Role, can
 from partnership.register.models import (
     Agency,
@@ -121,6 +131,48 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "arrangements.version_publish": TEAM,
     "arrangements.version_withdraw": TEAM,
     "arrangements.compare": ALL,
+    # The business plan: everyone reads it; the team keeps it.
+    "plans.all": ALL,
+    "plans.index": ALL,
+    "plans.new": TEAM,
+    "plans.detail": ALL,
+    "plans.edit": TEAM,
+    "plans.pdf": ALL,
+    "plans.little_progress": ALL,
+    "plans.carry_forward": TEAM,
+    "plans.objective_new": TEAM,
+    "plans.objective": ALL,
+    "plans.objective_edit": TEAM,
+    "plans.phase_new": TEAM,
+    "plans.phase_edit": TEAM,
+    # The action tracker. The placeholder records are in the signed-in user's scope (they
+    # chair the body, work for the lead agency, represent the police), so scoped rules
+    # answer yes here; tests/actions and tests/meetings prove the refusals out of scope.
+    "actions.index": ALL,
+    "actions.mine": ALL,
+    "actions.detail": ALL,
+    "actions.new": frozenset({Role.TEAM, Role.CHAIR}),
+    "actions.edit": frozenset({Role.TEAM, Role.CHAIR}),
+    "actions.update": frozenset({Role.TEAM, Role.CHAIR, Role.AGENCY}),
+    "actions.export": ALL,
+    "actions.import_start": TEAM,
+    "actions.import_columns": TEAM,
+    "actions.import_preview": TEAM,
+    # Meetings: everyone reads; the team and the body's chair record; partners confirm votes.
+    "meetings.upcoming": ALL,
+    "meetings.index": ALL,
+    "meetings.attendance": ALL,
+    "meetings.detail": ALL,
+    "meetings.new": frozenset({Role.TEAM, Role.CHAIR}),
+    "meetings.generate": frozenset({Role.TEAM, Role.CHAIR}),
+    "meetings.edit": frozenset({Role.TEAM, Role.CHAIR}),
+    "meetings.agenda_new": frozenset({Role.TEAM, Role.CHAIR}),
+    "meetings.agenda_edit": frozenset({Role.TEAM, Role.CHAIR}),
+    "meetings.attendance_edit": frozenset({Role.TEAM, Role.CHAIR}),
+    "meetings.decision_new": frozenset({Role.TEAM, Role.CHAIR}),
+    "meetings.decision_edit": frozenset({Role.TEAM, Role.CHAIR}),
+    "meetings.minutes_approve": frozenset({Role.TEAM, Role.CHAIR}),
+    "meetings.vote_confirm": frozenset({Role.PARTNER}),
 }
 
 # Anyone, signed in or not, may use these.
@@ -184,8 +236,12 @@ def _url(rule: Rule, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(fill, rule.rule)
 
 
-def _placeholders(app: Flask, user_id: int) -> dict[str, str]:
-    """A real record behind every URL placeholder, so allowed GETs answer 200."""
+def _placeholders(app: Flask, user_id: int, viewer_id: int | None = None) -> dict[str, str]:
+    """A real record behind every URL placeholder, so allowed GETs answer 200.
+
+    ``viewer_id`` is the signed-in user: their person chairs the body, works for the lead
+    agency and represents the police, so the records are in their scope.
+    """
     with app.app_context():
         partnership = Partnership(slug="matrix", name="Matrix Safeguarding Partnership",
                                   short_name="MSP")
@@ -201,23 +257,46 @@ def _placeholders(app: Flask, user_id: int) -> dict[str, str]:
                     frequency=Frequency.QUARTERLY)
         member = BodyMember(body=body, agency=agency, role="Chief Constable")
         police = next(p for p in partnership.partners if p.kind is PartnerKind.POLICE)
-        person = Person(name="Matrix Person")
+        person = Person(name="Matrix Person", agency=agency, user_id=viewer_id)
+        body.chair = person
         name = PartnerName(partner=police, name="Matrix Constabulary",
                            valid_from=dt.date(2020, 1, 1))
         representative = Representative(partner=police, person=person, capacity=Capacity.LEAD,
                                         valid_from=dt.date(2020, 1, 1))
         collaboration = Collaboration(name="Matrix Collaboration", partnerships=[partnership])
         scrutineer = Scrutineer(partnership=partnership, person=person)
+        plan = Plan(partnership=partnership, title="Matrix plan", first_year=2024, last_year=2026)
+        objective = Objective(plan=plan, part=Part.STRATEGIC, position=1, title="Matrix aim",
+                              lead_body=body)
+        phase = Phase(objective=objective, name="Scoping", planned_start=dt.date(2025, 4, 1),
+                      planned_end=dt.date(2025, 6, 30))
+        meeting = Meeting(body=body, held_on=dt.date(2025, 5, 14))
+        item = AgendaItem(meeting=meeting, title="Matrix item")
+        decision = Decision(meeting=meeting, text="Matrix decision",
+                            method=DecisionMethod.PARTNER_MAJORITY)
+        votes = [Vote(decision=decision, partner=partner, choice=VoteChoice.FOR)
+                 for partner in partnership.partners]
+        action = Action(partnership=partnership, year=2025, title="Matrix action",
+                        objective=objective, body=body, lead_agency=agency)
+        upload = ImportUpload(user_id=user_id if viewer_id is None else viewer_id, plan=plan,
+                              filename="tracker.csv", content=b"Title\nAn action\n",
+                              mapping={"title": "Title"})
         db.session.add_all([partnership, version, contribution, member, name, representative,
-                            collaboration, scrutineer])
+                            collaboration, scrutineer, phase, item, *votes, action, upload])
         db.session.commit()
+        police_vote = next(v for v in votes if v.partner is police)
         return {"user_id": str(user_id), "slug": partnership.slug,
                 "version_id": str(version.id), "section": Section.FOREWORD.value,
                 "agency_id": str(agency.id), "contribution_id": str(contribution.id),
                 "body_id": str(body.id), "member_id": str(member.id),
                 "kind": police.kind.value, "name_id": str(name.id),
                 "representative_id": str(representative.id), "person_id": str(person.id),
-                "collaboration_id": str(collaboration.id), "scrutineer_id": str(scrutineer.id)}
+                "collaboration_id": str(collaboration.id), "scrutineer_id": str(scrutineer.id),
+                "plan_id": str(plan.id), "objective_id": str(objective.id),
+                "phase_id": str(phase.id), "meeting_id": str(meeting.id),
+                "item_id": str(item.id), "decision_id": str(decision.id),
+                "vote_id": str(police_vote.id), "action_id": str(action.id),
+                "upload_id": str(upload.id), "fmt": "csv"}
 
 
 def _is_sign_in_redirect(response: Any) -> bool:
@@ -303,13 +382,14 @@ def test_access_matrix(
     signed_in: Callable[[Role], BrowserLikeClient],
 ) -> None:
     record = make_user(Role.ADMIN, name="Record Owner")  # a real id for <int:user_id>
-    values = _placeholders(app, record.id)
     if role is None:
         client: BrowserLikeClient = app.test_client()  # type: ignore[assignment]
         token_from = "/sign-in"
     else:
         client = signed_in(role)
         token_from = "/account"
+    viewer = None if role is None else client.user.id  # type: ignore[attr-defined]
+    values = _placeholders(app, record.id, viewer)
     refused_paths: list[str] = []
 
     # Every GET: 200 if allowed, 403 if not, the sign-in page if anonymous.
@@ -373,7 +453,7 @@ def test_scrutineer_may_post_only_to_their_own_account_and_session(route_app: Fl
 def test_scrutineer_sees_no_edit_controls(signed_in: Callable[[Role], BrowserLikeClient],
                                          app: Flask) -> None:
     client = signed_in(Role.SCRUTINEER)
-    values = _placeholders(app, client.user.id)  # type: ignore[attr-defined]
+    values = _placeholders(app, client.user.id, client.user.id)  # type: ignore[attr-defined]
     for rule in _guarded(app, "GET"):
         if Role.SCRUTINEER not in EXPECTED[rule.endpoint]:
             continue

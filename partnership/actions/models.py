@@ -1,0 +1,184 @@
+"""The one action tracker: every "thing that must get done", wherever it came from.
+
+A business-plan action points at its objective (and phase), an action arising from a
+meeting at its meeting; a review recommendation's action will point at its
+recommendation. Anything else (an audit follow-up, say) names its source in words.
+Progress is an append-only log of updates; the RAG rating is never stored but derived
+by :mod:`partnership.actions.rag`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from partnership.accounts.models import User
+from partnership.database import UTCDateTime, Versioned, utcnow
+from partnership.extensions import db
+from partnership.meetings.models import Meeting
+from partnership.plans.models import Objective, Phase, Plan
+from partnership.register.models import (
+    Agency,
+    Body,
+    LabelledEnum,
+    Partnership,
+    Person,
+    enum_column,
+)
+
+
+class Status(LabelledEnum):
+    """Where an action stands, as its lead reports it."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+    DEFERRED = "deferred"
+    ONGOING = "ongoing"
+    CANCELLED = "cancelled"
+
+
+class Rating(LabelledEnum):
+    """A RAG rating a person proposes in a progress update."""
+
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+
+
+class Action(Versioned, db.Model):
+    """Something that must get done, with a lead, a target date and a progress log."""
+
+    __tablename__ = "action"
+    __realm__ = "actions"
+    __table_args__ = (
+        sa.CheckConstraint("percent_complete IS NULL OR percent_complete BETWEEN 0 AND 100",
+                           name="percent_range"),
+        sa.CheckConstraint("target_date IS NULL OR start_date IS NULL "
+                           "OR target_date >= start_date", name="dates_in_order"),
+        sa.Index("ix_action_partnership_year", "partnership_id", "year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partnership.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(doc="The reporting year the action belongs to")
+    title: Mapped[str] = mapped_column(sa.String(300))
+    detail: Mapped[str] = mapped_column(sa.Text, default="")
+    # Where it came from: at most one of these links, or the source in words.
+    objective_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("objective.id", ondelete="SET NULL"), index=True)
+    phase_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("phase.id", ondelete="SET NULL"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("meeting.id", ondelete="SET NULL"), index=True)
+    source_note: Mapped[str] = mapped_column(
+        sa.String(300), default="", doc="Where it came from, when that is not a record here")
+    body_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("body.id", ondelete="SET NULL"), index=True, doc="The owning body")
+    lead_agency_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("agency.id", ondelete="SET NULL"), index=True)
+    lead_person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="SET NULL"), index=True, doc="The lead officer")
+    start_date: Mapped[dt.date | None] = mapped_column(sa.Date)
+    target_date: Mapped[dt.date | None] = mapped_column(sa.Date, index=True)
+    status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.NOT_STARTED)
+    percent_complete: Mapped[int | None]
+    completed_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    outcome: Mapped[str] = mapped_column(sa.Text, default="")
+    impact: Mapped[str] = mapped_column(sa.Text, default="", doc="Evidence of impact")
+    carried_from_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("action.id", ondelete="SET NULL"), unique=True,
+        doc="The unfinished action of an earlier year this one carries forward")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    partnership: Mapped[Partnership] = relationship()
+    objective: Mapped[Objective | None] = relationship()
+    phase: Mapped[Phase | None] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()
+    body: Mapped[Body | None] = relationship()
+    lead_agency: Mapped[Agency | None] = relationship()
+    lead_person: Mapped[Person | None] = relationship()
+    carried_from: Mapped[Action | None] = relationship(
+        remote_side=[id], back_populates="carried_into")
+    carried_into: Mapped[Action | None] = relationship(back_populates="carried_from")
+    updates: Mapped[list[ProgressUpdate]] = relationship(
+        back_populates="action", order_by="(ProgressUpdate.recorded_on, ProgressUpdate.id)")
+
+    @property
+    def source_label(self) -> str:
+        """Say in words where the action came from."""
+        if self.phase is not None:
+            return f"{self.phase.objective}, {self.phase.name} phase"
+        if self.objective is not None:
+            return str(self.objective)
+        if self.meeting is not None:
+            return f"Action arising: {self.meeting}"
+        return self.source_note or "Not recorded"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgressUpdate(db.Model):
+    """A dated progress update on an action. Never changed: a correction is a new update."""
+
+    __tablename__ = "progress_update"
+    __realm__ = "actions"
+    __table_args__ = (
+        sa.Index("ix_progress_update_action_recorded", "action_id", "recorded_on"),
+        sa.CheckConstraint("percent_complete IS NULL OR percent_complete BETWEEN 0 AND 100",
+                           name="percent_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(sa.ForeignKey("action.id", ondelete="CASCADE"))
+    recorded_on: Mapped[dt.date] = mapped_column(sa.Date, doc="The date the update speaks for")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    author_name: Mapped[str] = mapped_column(sa.String(120), default="",
+                                             doc="Who gave the update, as they are named")
+    narrative: Mapped[str] = mapped_column(sa.Text)
+    proposed_rating: Mapped[Rating | None] = mapped_column(enum_column(Rating))
+    status: Mapped[Status | None] = mapped_column(enum_column(Status),
+                                                  doc="The status the update reported")
+    percent_complete: Mapped[int | None]
+    impact: Mapped[str] = mapped_column(sa.Text, default="", doc="Evidence of impact")
+    children_and_families: Mapped[bool] = mapped_column(
+        default=False, doc="Shows feedback from children and families")
+    corrects_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("progress_update.id", ondelete="SET NULL"),
+        doc="The earlier update this one corrects")
+
+    action: Mapped[Action] = relationship(back_populates="updates")
+    author: Mapped[User | None] = relationship()
+    corrects: Mapped[ProgressUpdate | None] = relationship(remote_side=[id])
+
+
+
+class ImportUpload(db.Model):
+    """A tracker spreadsheet uploaded for import, kept between mapping, preview and import.
+
+    Only the person who uploaded it can see or import it; the content is never audited
+    (the import itself is, row count and all).
+    """
+
+    __tablename__ = "import_upload"
+    __realm__ = "actions"
+    __audit_redacted__ = frozenset({"content"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plan.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    mapping: Mapped[dict[str, str]] = mapped_column(
+        sa.JSON, default=dict, doc="Our field name -> the spreadsheet's column heading")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    imported_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    plan: Mapped[Plan] = relationship()

@@ -1,0 +1,399 @@
+"""Reading the tracker: filtered, judged, sorted lists in a fixed number of SQL queries.
+
+Every list, dashboard panel, roll-up and export starts from :func:`tracked`, which reads
+the columns a list shows for all matching actions in one query (with each action's latest
+update and its plan's settings), then rates each with :func:`partnership.actions.rag.judge`.
+Ratings are derived, so filtering and sorting by them happens here, after the query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from partnership.actions.models import Action, ProgressUpdate, Rating, Status
+from partnership.actions.rag import Facts, Judgement, Rag, Settings, judge
+from partnership.extensions import db
+from partnership.meetings.models import Meeting
+from partnership.plans.models import Objective, Phase, Plan
+from partnership.register.models import Agency, Body, LabelledEnum, Person
+
+
+class Source(LabelledEnum):
+    """Where actions came from, as the lists filter them."""
+
+    PLAN = "plan"
+    MEETING = "meeting"
+    OTHER = "other"
+
+    @staticmethod
+    def _labels() -> dict[str, str]:
+        return {"plan": "Business plan", "meeting": "Meeting (action arising)",
+                "other": "Elsewhere (audit follow-up, say)"}
+
+
+class DueWindow(LabelledEnum):
+    """Target-date windows the lists filter by."""
+
+    OVERDUE = "overdue"
+    NEXT_30 = "next_30"
+    NEXT_90 = "next_90"
+    NO_DATE = "no_date"
+
+    @staticmethod
+    def _labels() -> dict[str, str]:
+        return {"overdue": "Past its target date", "next_30": "Due in the next 30 days",
+                "next_90": "Due in the next 90 days", "no_date": "No target date"}
+
+
+class SortOrder(LabelledEnum):
+    """The orders a list can be sorted in."""
+
+    DUE = "due"
+    RATING = "rating"
+    STALEST = "stalest"
+    TITLE = "title"
+
+    @staticmethod
+    def _labels() -> dict[str, str]:
+        return {"due": "Target date, soonest first", "rating": "Rating, worst first",
+                "stalest": "Last update, oldest first", "title": "Title, A to Z"}
+
+
+OPEN_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS, Status.ONGOING})
+
+
+@dataclass(frozen=True)
+class ActionFilter:
+    """What a list shows. Every field is optional; ``from_args`` reads it from a query string."""
+
+    partnership_id: int | None = None
+    plan_id: int | None = None
+    objective_id: int | None = None
+    meeting_id: int | None = None
+    body_id: int | None = None
+    agency_id: int | None = None
+    person_id: int | None = None
+    status: Status | None = None
+    rag: Rag | None = None
+    attention: bool = False
+    due: DueWindow | None = None
+    source: Source | None = None
+    year: int | None = None
+    search: str = ""
+    sort: SortOrder = SortOrder.DUE
+    # "My actions": led by this person, by this agency, or owned by these bodies.
+    mine_person_id: int | None = None
+    mine_agency_id: int | None = None
+    mine_body_ids: frozenset[int] = field(default_factory=frozenset)
+    mine: bool = False
+
+    _INTS: ClassVar[tuple[str, ...]] = (
+        "partnership_id", "plan_id", "objective_id", "meeting_id", "body_id", "agency_id",
+        "person_id", "year")
+    _ENUMS: ClassVar[Mapping[str, type[LabelledEnum]]] = {
+        "status": Status, "rag": Rag, "due": DueWindow, "source": Source, "sort": SortOrder}
+    _ARGS: ClassVar[tuple[str, ...]] = (*_INTS, *_ENUMS, "attention", "search")
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str], **fixed: Any) -> ActionFilter:
+        """Read a filter from request arguments, ignoring values that make no sense."""
+        values: dict[str, Any] = {}
+        for name in cls._INTS:
+            raw = (args.get(name) or "").strip()
+            if raw.isdigit() and len(raw) < 10:
+                values[name] = int(raw)
+        for name, enum in cls._ENUMS.items():
+            raw = (args.get(name) or "").strip()
+            if raw in {member.value for member in enum}:
+                values[name] = enum(raw)
+        values["attention"] = args.get("attention") in ("1", "yes", "true")
+        values["search"] = (args.get("search") or "").strip()[:200]
+        values.update(fixed)
+        return cls(**values)
+
+    def to_args(self, **changes: Any) -> dict[str, str]:
+        """Return the query-string arguments that reproduce this filter (for links)."""
+        current = replace(self, **changes) if changes else self
+        args: dict[str, str] = {}
+        for name in self._ARGS:
+            value = getattr(current, name)
+            if value in (None, "", False) or (name == "sort" and value is SortOrder.DUE):
+                continue
+            args[name] = "1" if value is True else str(value)
+        return args
+
+    @property
+    def is_filtered(self) -> bool:
+        """Say whether anything narrows the list (the sort order does not)."""
+        return bool(self.to_args(sort=SortOrder.DUE))
+
+
+@dataclass(frozen=True)
+class TrackedAction:
+    """One action as lists, panels and exports show it, with its derived rating."""
+
+    id: int
+    partnership_id: int
+    year: int
+    title: str
+    status: Status
+    percent_complete: int | None
+    start_date: dt.date | None
+    target_date: dt.date | None
+    completed_on: dt.date | None
+    body_id: int | None
+    body_name: str
+    lead_agency_id: int | None
+    lead_agency_name: str
+    lead_person_id: int | None
+    lead_person_name: str
+    plan_id: int | None
+    objective_id: int | None
+    objective_reference: str
+    objective_title: str
+    phase_name: str
+    meeting_id: int | None
+    meeting_body_name: str
+    meeting_held_on: dt.date | None
+    source_note: str
+    last_update_on: dt.date | None
+    latest_proposed: Rating | None
+    judgement: Judgement
+
+    @property
+    def rag(self) -> Rag:
+        """The derived rating."""
+        return self.judgement.rag
+
+    @property
+    def source(self) -> Source:
+        """Where the action came from."""
+        if self.objective_id is not None:
+            return Source.PLAN
+        if self.meeting_id is not None:
+            return Source.MEETING
+        return Source.OTHER
+
+    @property
+    def source_label(self) -> str:
+        """Say in words where the action came from."""
+        if self.objective_id is not None:
+            label = f"{self.objective_reference} {self.objective_title}"
+            return f"{label}, {self.phase_name} phase" if self.phase_name else label
+        if self.meeting_id is not None and self.meeting_held_on is not None:
+            return f"Action arising: {self.meeting_body_name}, {self.meeting_held_on:%-d %B %Y}"
+        return self.source_note or "Not recorded"
+
+    @property
+    def is_open(self) -> bool:
+        """Still to be done (not complete, cancelled, deferred or carried forward)."""
+        return self.rag not in (Rag.COMPLETE, Rag.CLOSED) and self.status in OPEN_STATUSES
+
+
+def _objective_reference() -> sa.ColumnElement[str]:
+    letter = sa.case((Objective.part == "strategic", "A"), (Objective.part == "activity", "B"),
+                     else_="P")
+    return sa.func.coalesce(letter + sa.cast(Objective.position, sa.String), "")
+
+
+def _statement(flt: ActionFilter) -> sa.Select[Any]:
+    ranked = sa.select(
+        ProgressUpdate.action_id,
+        ProgressUpdate.recorded_on,
+        ProgressUpdate.proposed_rating,
+        sa.func.row_number().over(
+            partition_by=ProgressUpdate.action_id,
+            order_by=(ProgressUpdate.recorded_on.desc(), ProgressUpdate.id.desc()),
+        ).label("n"),
+    ).subquery("ranked")
+    latest = sa.select(ranked).where(ranked.c.n == 1).subquery("latest")
+    successor = aliased(Action, name="successor")
+    meeting_body = aliased(Body, name="meeting_body")
+    stmt = (
+        sa.select(
+            Action.id, Action.partnership_id, Action.year, Action.title, Action.status,
+            Action.percent_complete, Action.start_date, Action.target_date,
+            Action.completed_on, Action.created_at, Action.body_id,
+            sa.func.coalesce(Body.name, "").label("body_name"), Action.lead_agency_id,
+            sa.func.coalesce(Agency.name, "").label("lead_agency_name"), Action.lead_person_id,
+            sa.func.coalesce(Person.name, "").label("lead_person_name"),
+            Objective.plan_id, Action.objective_id,
+            sa.case((Objective.id.is_(None), ""), else_=_objective_reference())
+            .label("objective_reference"),
+            sa.func.coalesce(Objective.title, "").label("objective_title"),
+            sa.func.coalesce(Phase.name, "").label("phase_name"), Action.meeting_id,
+            sa.func.coalesce(meeting_body.name, "").label("meeting_body_name"),
+            Meeting.held_on.label("meeting_held_on"), Action.source_note,
+            latest.c.recorded_on.label("last_update_on"),
+            latest.c.proposed_rating.label("latest_proposed"),
+            Plan.update_interval_days, Plan.warning_days,
+            successor.id.label("successor_id"),
+        )
+        .select_from(Action)
+        .outerjoin(Body, Body.id == Action.body_id)
+        .outerjoin(Agency, Agency.id == Action.lead_agency_id)
+        .outerjoin(Person, Person.id == Action.lead_person_id)
+        .outerjoin(Objective, Objective.id == Action.objective_id)
+        .outerjoin(Plan, Plan.id == Objective.plan_id)
+        .outerjoin(Phase, Phase.id == Action.phase_id)
+        .outerjoin(Meeting, Meeting.id == Action.meeting_id)
+        .outerjoin(meeting_body, meeting_body.id == Meeting.body_id)
+        .outerjoin(latest, latest.c.action_id == Action.id)
+        .outerjoin(successor, successor.carried_from_id == Action.id)
+    )
+    conditions: list[sa.ColumnElement[bool]] = []
+    for name, column in (("partnership_id", Action.partnership_id),
+                         ("plan_id", Objective.plan_id), ("objective_id", Action.objective_id),
+                         ("meeting_id", Action.meeting_id), ("body_id", Action.body_id),
+                         ("agency_id", Action.lead_agency_id),
+                         ("person_id", Action.lead_person_id), ("year", Action.year),
+                         ("status", Action.status)):
+        value = getattr(flt, name)
+        if value is not None:
+            conditions.append(column == value)
+    if flt.source is Source.PLAN:
+        conditions.append(Action.objective_id.is_not(None))
+    elif flt.source is Source.MEETING:
+        conditions.append(sa.and_(Action.objective_id.is_(None), Action.meeting_id.is_not(None)))
+    elif flt.source is Source.OTHER:
+        conditions.append(sa.and_(Action.objective_id.is_(None), Action.meeting_id.is_(None)))
+    if flt.search:
+        pattern = "%" + flt.search.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
+            "_", "\\_") + "%"
+        conditions.append(sa.or_(sa.func.lower(Action.title).like(pattern, escape="\\"),
+                                 sa.func.lower(Action.detail).like(pattern, escape="\\")))
+    if flt.mine:
+        mine: list[sa.ColumnElement[bool]] = [sa.false()]
+        if flt.mine_person_id is not None:
+            mine.append(Action.lead_person_id == flt.mine_person_id)
+        if flt.mine_agency_id is not None:
+            mine.append(Action.lead_agency_id == flt.mine_agency_id)
+        if flt.mine_body_ids:
+            mine.append(Action.body_id.in_(sorted(flt.mine_body_ids)))
+        conditions.append(sa.or_(*mine))
+    return stmt.where(*conditions)
+
+
+def _row(row: Any, today: dt.date) -> TrackedAction:
+    settings = Settings(
+        update_interval_days=row.update_interval_days or Settings.update_interval_days,
+        warning_days=row.warning_days if row.warning_days is not None
+        else Settings.warning_days)
+    latest = Rating(row.latest_proposed) if row.latest_proposed else None
+    facts = Facts(status=row.status, start_date=row.start_date, target_date=row.target_date,
+                  percent_complete=row.percent_complete,
+                  created_on=row.created_at.date() if row.created_at else today,
+                  last_update_on=row.last_update_on, latest_proposed=latest,
+                  carried_forward=row.successor_id is not None)
+    values = {f.name: getattr(row, f.name) for f in fields(TrackedAction)
+              if f.name not in ("judgement", "latest_proposed")}
+    return TrackedAction(**values, latest_proposed=latest,
+                         judgement=judge(facts, today, settings))
+
+
+def _in_window(action: TrackedAction, window: DueWindow, today: dt.date) -> bool:
+    target = action.target_date
+    if window is DueWindow.NO_DATE:
+        return target is None
+    if target is None or not action.is_open:
+        return False
+    if window is DueWindow.OVERDUE:
+        return target < today
+    days = 30 if window is DueWindow.NEXT_30 else 90
+    return today <= target <= today + dt.timedelta(days=days)
+
+
+def _sort_key(order: SortOrder) -> Any:
+    far = dt.date.max
+    if order is SortOrder.RATING:
+        return lambda a: (a.rag.severity, not a.judgement.update_overdue,
+                          a.target_date or far, a.id)
+    if order is SortOrder.STALEST:
+        return lambda a: (not a.is_open, a.last_update_on or dt.date.min, a.id)
+    if order is SortOrder.TITLE:
+        return lambda a: (a.title.lower(), a.id)
+    return lambda a: (not a.is_open, a.target_date or far, a.id)
+
+
+def tracked(flt: ActionFilter | None = None,
+            today: dt.date | None = None) -> list[TrackedAction]:
+    """Return every action the filter matches, rated on ``today`` and sorted: one query."""
+    flt = flt or ActionFilter()
+    today = today or dt.date.today()
+    actions = [_row(row, today) for row in db.session.execute(_statement(flt))]
+    if flt.rag is not None:
+        actions = [a for a in actions if a.rag is flt.rag]
+    if flt.attention:
+        actions = [a for a in actions if a.judgement.needs_attention]
+    if flt.due is not None:
+        window = flt.due
+        actions = [a for a in actions if _in_window(a, window, today)]
+    return sorted(actions, key=_sort_key(flt.sort))
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list."""
+
+    items: Sequence[Any]
+    number: int
+    size: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least one)."""
+        return max(1, -(-self.total // self.size))
+
+
+def page_of(items: Sequence[Any], number: int, size: int) -> Page:
+    """Cut one page out of a list; a page number past the end gives the last page."""
+    pages = max(1, -(-len(items) // size))
+    number = min(max(1, number), pages)
+    start = (number - 1) * size
+    return Page(items=items[start:start + size], number=number, size=size, total=len(items))
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """Actions summed up: counts by rating and the average per cent complete."""
+
+    total: int
+    counts: Mapping[Rag, int]
+    percent_complete: int | None
+    needing_attention: int
+
+    def count(self, rag: Rag | str) -> int:
+        """How many actions have this rating."""
+        return self.counts.get(Rag(rag), 0)
+
+
+def rollup(actions: Iterable[TrackedAction]) -> Rollup:
+    """Count actions by rating; average per cent complete over those still counted.
+
+    Cancelled and carried-forward actions are left out of the average; a complete action
+    counts as 100 and an action with no figure as 0.
+    """
+    actions = list(actions)
+    counts = Counter(a.rag for a in actions)
+    counted = [a for a in actions if a.rag is not Rag.CLOSED]
+    percents = [100 if a.status is Status.COMPLETE else (a.percent_complete or 0)
+                for a in counted]
+    return Rollup(total=len(actions), counts=dict(counts),
+                  percent_complete=round(sum(percents) / len(percents)) if percents else None,
+                  needing_attention=sum(a.judgement.needs_attention for a in actions))
+
+
+def rollups_by(actions: Iterable[TrackedAction], key: str) -> dict[Any, Rollup]:
+    """Roll actions up by one of their fields (``objective_id``, ``body_id``...)."""
+    groups: dict[Any, list[TrackedAction]] = {}
+    for action in actions:
+        groups.setdefault(getattr(action, key), []).append(action)
+    return {group: rollup(items) for group, items in groups.items()}
