@@ -146,14 +146,15 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "plans.phase_new": TEAM,
     "plans.phase_edit": TEAM,
     # The action tracker. The placeholder records are in the signed-in user's scope (they
-    # chair the body, work for the lead agency, represent the police), so scoped rules
-    # answer yes here; tests/actions and tests/meetings prove the refusals out of scope.
+    # chair the body, work for the lead agency, lead the action, represent the police), so
+    # scoped rules answer yes here; tests/test_policy_scope.py, tests/actions and
+    # tests/meetings prove the refusals out of scope.
     "actions.index": ALL,
     "actions.mine": ALL,
     "actions.detail": ALL,
     "actions.new": frozenset({Role.TEAM, Role.CHAIR}),
     "actions.edit": frozenset({Role.TEAM, Role.CHAIR}),
-    "actions.update": frozenset({Role.TEAM, Role.CHAIR, Role.AGENCY}),
+    "actions.update": frozenset({Role.TEAM, Role.CHAIR, Role.AGENCY, Role.PARTNER}),
     "actions.export": ALL,
     "actions.import_start": TEAM,
     "actions.import_columns": TEAM,
@@ -277,7 +278,8 @@ def _placeholders(app: Flask, user_id: int, viewer_id: int | None = None) -> dic
         votes = [Vote(decision=decision, partner=partner, choice=VoteChoice.FOR)
                  for partner in partnership.partners]
         action = Action(partnership=partnership, year=2025, title="Matrix action",
-                        objective=objective, body=body, lead_agency=agency)
+                        objective=objective, body=body, lead_agency=agency,
+                        lead_person=person)
         upload = ImportUpload(user_id=user_id if viewer_id is None else viewer_id, plan=plan,
                               filename="tracker.csv", content=b"Title\nAn action\n",
                               mapping={"title": "Title"})

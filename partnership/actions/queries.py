@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, ClassVar
 
@@ -83,6 +83,7 @@ class ActionFilter:
     status: Status | None = None
     rag: Rag | None = None
     attention: bool = False
+    update_overdue: bool = False
     due: DueWindow | None = None
     source: Source | None = None
     year: int | None = None
@@ -93,13 +94,16 @@ class ActionFilter:
     mine_agency_id: int | None = None
     mine_body_ids: frozenset[int] = field(default_factory=frozenset)
     mine: bool = False
+    # One action (its page), never read from a query string.
+    action_id: int | None = None
 
     _INTS: ClassVar[tuple[str, ...]] = (
         "partnership_id", "plan_id", "objective_id", "meeting_id", "body_id", "agency_id",
         "person_id", "year")
     _ENUMS: ClassVar[Mapping[str, type[LabelledEnum]]] = {
         "status": Status, "rag": Rag, "due": DueWindow, "source": Source, "sort": SortOrder}
-    _ARGS: ClassVar[tuple[str, ...]] = (*_INTS, *_ENUMS, "attention", "search")
+    _FLAGS: ClassVar[tuple[str, ...]] = ("attention", "update_overdue")
+    _ARGS: ClassVar[tuple[str, ...]] = (*_INTS, *_ENUMS, *_FLAGS, "search")
 
     @classmethod
     def from_args(cls, args: Mapping[str, str], **fixed: Any) -> ActionFilter:
@@ -113,7 +117,8 @@ class ActionFilter:
             raw = (args.get(name) or "").strip()
             if raw in {member.value for member in enum}:
                 values[name] = enum(raw)
-        values["attention"] = args.get("attention") in ("1", "yes", "true")
+        for name in cls._FLAGS:
+            values[name] = args.get(name) in ("1", "yes", "true")
         values["search"] = (args.get("search") or "").strip()[:200]
         values.update(fixed)
         return cls(**values)
@@ -139,6 +144,7 @@ class ActionFilter:
 class TrackedAction:
     """One action as lists, panels and exports show it, with its derived rating."""
 
+    __realm__: ClassVar[str] = "actions"  # the policy can judge a row without loading the action
     id: int
     partnership_id: int
     year: int
@@ -249,7 +255,7 @@ def _statement(flt: ActionFilter) -> sa.Select[Any]:
         .outerjoin(successor, successor.carried_from_id == Action.id)
     )
     conditions: list[sa.ColumnElement[bool]] = []
-    for name, column in (("partnership_id", Action.partnership_id),
+    for name, column in (("action_id", Action.id), ("partnership_id", Action.partnership_id),
                          ("plan_id", Objective.plan_id), ("objective_id", Action.objective_id),
                          ("meeting_id", Action.meeting_id), ("body_id", Action.body_id),
                          ("agency_id", Action.lead_agency_id),
@@ -332,6 +338,8 @@ def tracked(flt: ActionFilter | None = None,
         actions = [a for a in actions if a.rag is flt.rag]
     if flt.attention:
         actions = [a for a in actions if a.judgement.needs_attention]
+    if flt.update_overdue:
+        actions = [a for a in actions if a.judgement.update_overdue]
     if flt.due is not None:
         window = flt.due
         actions = [a for a in actions if _in_window(a, window, today)]
@@ -351,6 +359,44 @@ class Page:
     def pages(self) -> int:
         """How many pages there are (at least one)."""
         return max(1, -(-self.total // self.size))
+
+    # What the pagination macro (written for Flask-SQLAlchemy's pages) asks of a page.
+    @property
+    def page(self) -> int:
+        """The page's number, counting from 1."""
+        return self.number
+
+    @property
+    def has_prev(self) -> bool:
+        """Say whether a page comes before this one."""
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        """Say whether a page follows this one."""
+        return self.number < self.pages
+
+    @property
+    def prev_num(self) -> int | None:
+        """The previous page's number, if any."""
+        return self.number - 1 if self.has_prev else None
+
+    @property
+    def next_num(self) -> int | None:
+        """The next page's number, if any."""
+        return self.number + 1 if self.has_next else None
+
+    def iter_pages(self, *, left_edge: int = 2, left_current: int = 2, right_current: int = 4,
+                   right_edge: int = 2) -> Iterator[int | None]:
+        """Yield the page numbers to link to, None where a run of them is left out."""
+        previous = 0
+        for number in range(1, self.pages + 1):
+            if (number <= left_edge or number > self.pages - right_edge
+                    or self.number - left_current <= number < self.number + right_current):
+                if number != previous + 1:
+                    yield None
+                yield number
+                previous = number
 
 
 def page_of(items: Sequence[Any], number: int, size: int) -> Page:

@@ -66,6 +66,12 @@ class Judgement:
     rag: Rag
     update_overdue: bool
     reasons: tuple[str, ...]
+    closed_as: str = ""
+
+    @property
+    def label(self) -> str:
+        """The rating in words; a closed action says how it closed."""
+        return self.closed_as or self.rag.label
 
     @property
     def needs_attention(self) -> bool:
@@ -82,9 +88,10 @@ def judge(facts: Facts, today: dt.date, settings: Settings = Settings()) -> Judg
     if facts.status is Status.COMPLETE:
         return Judgement(Rag.COMPLETE, False, ("Complete",))
     if facts.carried_forward:
-        return Judgement(Rag.CLOSED, False, ("Carried forward to a later year",))
+        return Judgement(Rag.CLOSED, False, ("Carried forward to a later year",),
+                         closed_as="Carried forward")
     if facts.status is Status.CANCELLED:
-        return Judgement(Rag.CLOSED, False, ("Cancelled",))
+        return Judgement(Rag.CLOSED, False, ("Cancelled",), closed_as="Cancelled")
     if facts.status is Status.DEFERRED:
         return Judgement(Rag.NOT_JUDGED, False, ("Deferred",))
 

@@ -74,7 +74,7 @@ def record_type_of(obj: Base) -> str:
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, enum.Enum):
         return value.value

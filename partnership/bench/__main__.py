@@ -71,7 +71,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description="Median and p95 server time and SQL statements per request for key pages.",
     )
     parser.add_argument("--scale", type=int, default=5,
-                        help="synthetic data size: N x (50 users, 2,000 audit events); default 5")
+                        help="synthetic data size: N x (a partnership with ~900 actions, "
+                             "~5,000 progress updates and ~260 meetings; 50 users; 2,000 audit "
+                             "events); default 5")
     parser.add_argument("--document-repeat", type=int, default=3,
                         help="renders per generated document (default 3)")
     parser.add_argument("--repeat", type=int, default=30,
@@ -114,10 +116,19 @@ def describe_database() -> dict[str, Any]:
     """Row counts and backend, for the header (call in an app context)."""
     engine = db.engine
     version = ".".join(str(p) for p in engine.dialect.server_version_info or ())
+    from partnership.actions.models import Action, ProgressUpdate
+    from partnership.meetings.models import Meeting
+
+    def count(column: Any) -> int:
+        return db.session.scalar(sa.select(sa.func.count(column))) or 0
+
     return {
         "backend": f"{engine.dialect.name} {version}".strip(),
-        "users": db.session.scalar(sa.select(sa.func.count(User.id))) or 0,
-        "audit_events": db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) or 0,
+        "users": count(User.id),
+        "audit_events": count(AuditEvent.id),
+        "actions": count(Action.id),
+        "progress_updates": count(ProgressUpdate.id),
+        "meetings": count(Meeting.id),
     }
 
 
@@ -189,7 +200,9 @@ def measure(client: FlaskClient, page: BenchPage, url: str, counter: QueryCounte
 def report(info: dict[str, Any], args: argparse.Namespace, results: list[Result]) -> str:
     """The plain-text table."""
     lines = [
-        f"scale {args.scale}: {info['users']} users, {info['audit_events']} audit events; "
+        f"scale {args.scale}: {info['users']} users, {info['audit_events']} audit events, "
+        f"{info['actions']} actions, {info['progress_updates']} progress updates, "
+        f"{info['meetings']} meetings; "
         f"database {info['backend']}; {args.repeat} timed requests per page "
         f"after {WARM_UP} warm-up",
         "",

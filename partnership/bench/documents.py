@@ -30,6 +30,21 @@ def county_arrangements() -> RenderedPdf:
     return arrangements_pdf(county, as_of=dt.date.today(), status="DRAFT")
 
 
+def county_plan() -> RenderedPdf:
+    """The demo county's business plan for this reporting year, as the plan PDF."""
+    from partnership.dates import reporting_year
+    from partnership.plans.document import plan_pdf
+    from partnership.plans.models import Plan
+
+    plan = db.session.scalar(sa.select(Plan).join(Partnership, Plan.partnership_id ==
+                                                  Partnership.id)
+                             .where(Partnership.slug == DEMO_SLUG).order_by(Plan.id).limit(1))
+    if plan is None:
+        raise LookupError(f"no plan for {DEMO_SLUG!r}: was the demo loaded?")
+    today = dt.date.today()
+    return plan_pdf(plan, reporting_year(today, plan.partnership.year_start_month), today)
+
+
 @dataclass(frozen=True)
 class BenchDocument:
     """One document to render."""
@@ -49,7 +64,8 @@ class DocumentResult:
     size_kb: int
 
 
-DOCUMENTS = [BenchDocument("arrangements PDF (demo county)", county_arrangements)]
+DOCUMENTS = [BenchDocument("arrangements PDF (demo county)", county_arrangements),
+             BenchDocument("business plan PDF (demo county)", county_plan)]
 
 
 def measure_documents(repeat: int) -> list[DocumentResult]:

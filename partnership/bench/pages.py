@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -61,6 +62,84 @@ def audit_filtered() -> str:
     return f"/audit?action=update&date_from={start.isoformat()}&date_to={today.isoformat()}"
 
 
+def _county_plan() -> Any:
+    from partnership.plans.models import Plan
+    from partnership.register.models import Partnership
+
+    plan = db.session.scalar(sa.select(Plan).join(Partnership, Plan.partnership_id ==
+                                                  Partnership.id)
+                             .where(Partnership.slug == "wscp").order_by(Plan.id).limit(1))
+    if plan is None:
+        raise LookupError("no demo county plan: was the demo loaded?")
+    return plan
+
+
+def county_plan() -> str:
+    """The demo county's business plan, this reporting year."""
+    return f"/plans/{_county_plan().id}"
+
+
+def synthetic_plan() -> str:
+    """The first synthetic partnership's plan: eleven objectives, ~900 actions."""
+    from partnership.plans.models import Plan
+    from partnership.register.models import Partnership
+
+    plan_id = db.session.scalar(
+        sa.select(Plan.id).join(Partnership, Plan.partnership_id == Partnership.id)
+        .where(Partnership.slug == "synthetic-1").order_by(Plan.id).limit(1))
+    if plan_id is None:
+        raise LookupError("no synthetic plan: was the data loaded with --scale?")
+    return f"/plans/{plan_id}"
+
+
+def county_objective() -> str:
+    """The county plan's first strategic objective (A1), with three years of actions."""
+    objective = next(o for o in _county_plan().objectives if o.reference == "A1")
+    return f"/objectives/{objective.id}"
+
+
+def synthetic_objective() -> str:
+    """A synthetic objective with over a hundred actions and their updates."""
+    from partnership.actions.models import Action
+
+    objective_id = db.session.scalar(
+        sa.select(Action.objective_id).where(Action.objective_id.is_not(None))
+        .group_by(Action.objective_id).order_by(sa.func.count(Action.id).desc(),
+                                                 Action.objective_id).limit(1))
+    if objective_id is None:
+        raise LookupError("no objective with actions: was the data loaded?")
+    return f"/objectives/{objective_id}"
+
+
+def _county_body(name: str) -> int:
+    from partnership.register.models import Body, Partnership
+
+    body_id = db.session.scalar(
+        sa.select(Body.id).join(Partnership, Body.partnership_id == Partnership.id)
+        .where(Partnership.slug == "wscp", Body.name == name))
+    if body_id is None:
+        raise LookupError(f"no demo body {name!r}: was the demo loaded?")
+    return body_id
+
+
+def county_meeting() -> str:
+    """The county Executive Group's latest held meeting (majority decisions, votes to confirm)."""
+    from partnership.meetings.models import Meeting, MeetingStatus
+
+    meeting_id = db.session.scalar(
+        sa.select(Meeting.id).where(Meeting.body_id == _county_body("Executive Group"),
+                                    Meeting.status == MeetingStatus.HELD)
+        .order_by(Meeting.held_on.desc()).limit(1))
+    if meeting_id is None:
+        raise LookupError("no held Executive Group meeting: was the demo loaded?")
+    return f"/meetings/{meeting_id}"
+
+
+def board_attendance() -> str:
+    """Attendance by agency at the county's Main Board (its biggest membership)."""
+    return f"/meetings/body/{_county_body('Main Board')}/attendance"
+
+
 PAGES: list[BenchPage] = [
     BenchPage("home", Role.TEAM, "/"),
     BenchPage("home", Role.CHAIR, "/"),
@@ -83,4 +162,15 @@ PAGES: list[BenchPage] = [
     BenchPage("people", Role.TEAM, "/people"),
     BenchPage("arrangements", Role.TEAM, "/partnerships/wscp/arrangements"),
     BenchPage("arrangements preview", Role.SCRUTINEER, "/partnerships/wscp/arrangements/preview"),
+    BenchPage("action list", Role.TEAM, "/actions"),
+    BenchPage("action list page 10", Role.TEAM, "/actions?page=10"),
+    BenchPage("actions needing attention", Role.TEAM, "/actions?attention=1&sort=rating"),
+    BenchPage("my actions", Role.TEAM, "/actions/mine"),
+    BenchPage("my actions", Role.CHAIR, "/actions/mine"),
+    BenchPage("business plan (county)", Role.TEAM, county_plan),
+    BenchPage("business plan (synthetic)", Role.TEAM, synthetic_plan),
+    BenchPage("objective (county A1)", Role.TEAM, county_objective),
+    BenchPage("objective (most actions)", Role.TEAM, synthetic_objective),
+    BenchPage("meeting", Role.TEAM, county_meeting),
+    BenchPage("attendance by agency", Role.TEAM, board_attendance),
 ]

@@ -8,3 +8,6 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Map the models and register the pages."""
     from partnership.meetings import models  # noqa: F401 - the models must be mapped
+    from partnership.meetings.views import bp
+
+    app.register_blueprint(bp)

@@ -23,6 +23,12 @@ class NavItem:
 
 NAVIGATION = [
     NavItem("Home", "pages.home", "view", "home", ("pages.home",)),
+    NavItem("My actions", "actions.mine", "update", "actions", ("actions.mine",)),
+    NavItem("Actions", "actions.index", "view", "actions",
+            ("actions.index", "actions.detail", "actions.new", "actions.edit",
+             "actions.update", "actions.import_")),
+    NavItem("Business plans", "plans.all", "view", "plans", ("plans.",)),
+    NavItem("Meetings", "meetings.upcoming", "view", "meetings", ("meetings.",)),
     NavItem("Partnerships", "partnerships.index", "view", "register",
             ("partnerships.", "partners.", "agencies.", "bodies.", "scrutiny.",
              "collaborations.")),

@@ -22,8 +22,11 @@ import partnership
 from config import TestConfig
 from partnership import create_app
 from partnership.accounts.models import User
+from partnership.actions.models import Action, ImportUpload, ProgressUpdate
 from partnership.arrangements.models import ArrangementsVersion, NarrativeSection
 from partnership.audit.models import AuditEvent
+from partnership.meetings.models import AgendaItem, Attendance, Decision, Meeting
+from partnership.plans.models import Objective, Phase, Plan
 from partnership.register.models import (
     Agency,
     Body,
@@ -59,9 +62,26 @@ FORM_MODELS: dict[str, type] = {
     "PersonSearchForm": Person,
     "CollaborationForm": Collaboration,
     "ScrutineerForm": Scrutineer,
+    "PlanForm": Plan,
+    "ObjectiveForm": Objective,
+    "PhaseForm": Phase,
+    "ActionFilterForm": Action,
+    "ActionForm": Action,
+    "ActionEditForm": Action,
+    "ProgressForm": ProgressUpdate,
+    "UploadForm": ImportUpload,
+    "ColumnsForm": ImportUpload,
+    "MeetingForm": Meeting,
+    "MeetingEditForm": Meeting,
+    "GenerateForm": Meeting,
+    "AgendaItemForm": AgendaItem,
+    "AttendanceForm": Attendance,
+    "DecisionForm": Decision,
+    "ApproveMinutesForm": Meeting,
 }
 # Forms that hold no stored text (passwords are hashed; buttons carry only a CSRF token).
-NO_MODEL = {"ChangePasswordForm", "SetPasswordForm", "ConfirmForm", "OnDateForm"}
+NO_MODEL = {"ChangePasswordForm", "SetPasswordForm", "ConfirmForm", "OnDateForm",
+            "PeriodForm", "CarryForwardForm", "ImportForm"}
 
 
 def form_classes() -> dict[str, type[FlaskForm]]:

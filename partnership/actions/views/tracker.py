@@ -1,0 +1,174 @@
+"""Action lists, My actions, an action's page, and its forms: add, change, record progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from partnership.access import authorize, requires
+from partnership.accounts.views import safe_next
+from partnership.actions import services
+from partnership.actions.forms import ActionEditForm, ActionFilterForm, ActionForm, ProgressForm
+from partnership.actions.models import Action, Rating, Status
+from partnership.actions.queries import ActionFilter, page_of, tracked
+from partnership.actions.services import ActionError
+from partnership.actions.views import bp
+from partnership.dates import year_label
+from partnership.editing import EditConflict, commit_edit, render_conflict
+from partnership.extensions import db
+from partnership.plans.models import Plan
+from partnership.register.forms import show_problems
+from partnership.register.models import Body, Partnership
+from partnership.register.services import long_date
+
+
+@bp.context_processor
+def words() -> dict[str, Any]:
+    """Give the tracker's pages its ways of writing dates, years, statuses and ratings."""
+    return {"long_date": long_date, "year_label": year_label, "statuses": list(Status),
+            "ratings": list(Rating), "today": services.today()}
+
+
+def source_url(action: Action) -> str | None:
+    """Return the page of the record the action came from: its objective or its meeting."""
+    if action.objective_id is not None:
+        return url_for("plans.objective", objective_id=action.objective_id)
+    if action.meeting_id is not None:
+        return url_for("meetings.detail", meeting_id=action.meeting_id)
+    return None
+
+
+@bp.route("")
+@requires("view", "actions")
+def index() -> str:
+    """List every action, filtered, sorted and a page at a time."""
+    flt = ActionFilter.from_args(request.args)
+    rows = tracked(flt, services.today())
+    page = page_of(rows, request.args.get("page", 1, type=int),
+                   current_app.config["PAGE_SIZE"])
+    filters = ActionFilterForm(request.args)
+    for name, (blank, options) in services.filter_options(flt).items():
+        filters.offer(name, blank, options)
+    return render_template("actions/index.html", flt=flt, page=page, filters=filters,
+                           args=flt.to_args())
+
+
+@bp.route("/mine")
+@requires("view", "actions")
+def mine() -> str:
+    """List what the user owns or leads, what needs attention first, each quick to update."""
+    flt = services.mine_filter(current_user)
+    groups = services.my_actions(flt) if flt is not None else None
+    return render_template("actions/mine.html", groups=groups)
+
+
+@bp.route("/<int:action_id>")
+@requires("view", "actions")
+def detail(action_id: int) -> str:
+    """Show an action: its rating and why, where it came from, its progress and history."""
+    action = services.action_or_404(action_id)
+    authorize("view", action)
+    return render_template(
+        "actions/detail.html", action=action, row=services.judged(action),
+        source_url=source_url(action), log=services.progress_log(action),
+        impact=services.latest_impact(action), history=services.action_history(action))
+
+
+def _action_form(form_class: type[ActionForm], partnership: Partnership, *,
+                 action: Action | None = None, plan: Plan | None = None,
+                 bodies: list[Body] | None = None, **kwargs: Any) -> ActionForm:
+    if action is not None and action.objective is not None:
+        plan = action.objective.plan
+    if bodies is None:
+        bodies = services.body_options(partnership, services.body_limit(current_user),
+                                       action.body if action else None)
+    return form_class(
+        obj=action, bodies=bodies,
+        agencies=services.agency_options(partnership, action),
+        people=services.person_options(partnership, action),
+        years=services.year_options(partnership, plan, action.year if action else None),
+        **kwargs)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("create", "actions")
+def new() -> str | Response:
+    """Add an action: from an objective or phase, a meeting, a body, or on its own."""
+    origin = services.origin_from(request.args)
+    if origin is None:
+        options = services.partnership_options(current_user)
+        if len(options) != 1:
+            return render_template("actions/choose_partnership.html", partnerships=options)
+        origin = services.Origin(options[0])
+    if origin.body_fixed and origin.body is not None:
+        authorize("create", Action(partnership_id=origin.partnership.id, body_id=origin.body.id))
+    bodies = services.body_options(origin.partnership, services.body_limit(current_user))
+    form = _action_form(ActionForm, origin.partnership, plan=origin.plan, bodies=bodies,
+                        data=services.new_action_defaults(origin, bodies))
+    if form.validate_on_submit():
+        try:
+            action = services.create_action(origin, form.values(),
+                                            services.body_limit(current_user))
+        except ActionError as problem:
+            db.session.rollback()
+            show_problems(form, [problem])
+        else:
+            authorize("create", action)  # the policy's word on the saved record, to be sure
+            db.session.commit()
+            flash(f"Action added: {action.title}", "success")
+            return redirect(url_for(".detail", action_id=action.id))
+    return render_template("actions/new.html", form=form, origin=origin)
+
+
+@bp.route("/<int:action_id>/edit", methods=["GET", "POST"])
+@requires("edit", "actions")
+def edit(action_id: int) -> str | Response | tuple[str, int]:
+    """Change an action, without overwriting someone else's edit."""
+    action = services.action_or_404(action_id)
+    authorize("edit", action)
+    form = _action_form(ActionEditForm, action.partnership, action=action)
+    if request.method == "GET":
+        form.version.data = str(action.version)
+    back = url_for(".detail", action_id=action.id)
+    if form.validate_on_submit():
+        values = services.settled(action.partnership, form.values())
+        try:
+            if services.update_action(action, form.version.data, values,
+                                      services.body_limit(current_user)):
+                commit_edit(action, values)
+                flash(f"Action updated: {action.title}", "success")
+            return redirect(back)
+        except ActionError as problem:
+            show_problems(form, [problem])
+        except EditConflict as conflict:
+            db.session.rollback()
+            return render_conflict(
+                conflict, form, title=f"{conflict.obj.title} was changed while you were editing",
+                cancel_url=back)
+    return render_template("actions/edit.html", form=form, action=action)
+
+
+@bp.route("/<int:action_id>/update", methods=["GET", "POST"])
+def update(action_id: int) -> str | Response:
+    """Record progress: a new update in the log, and the action's status and % complete."""
+    authorize("update", "actions")
+    action = services.action_or_404(action_id)
+    authorize("update", action)
+    form = ProgressForm(
+        data={"status": action.status.value, "percent_complete": action.percent_complete},
+        earlier=services.update_options(action), describe=services.describe_update)
+    if form.validate_on_submit():
+        try:
+            services.record_progress(action, current_user, form.values())
+        except ActionError as problem:
+            db.session.rollback()
+            show_problems(form, [problem])
+        else:
+            db.session.commit()
+            flash(f"Progress recorded: {action.title}", "success")
+            return redirect(safe_next(form.next.data)
+                            or url_for(".detail", action_id=action.id, _anchor="progress"))
+    return render_template("actions/update.html", form=form, action=action)
