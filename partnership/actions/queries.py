@@ -140,7 +140,7 @@ class ActionFilter:
         return bool(self.to_args(sort=SortOrder.DUE))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TrackedAction:
     """One action as lists, panels and exports show it, with its derived rating."""
 
@@ -210,16 +210,14 @@ def _objective_reference() -> sa.ColumnElement[str]:
 
 
 def _statement(flt: ActionFilter) -> sa.Select[Any]:
-    ranked = sa.select(
-        ProgressUpdate.action_id,
-        ProgressUpdate.recorded_on,
-        ProgressUpdate.proposed_rating,
-        sa.func.row_number().over(
-            partition_by=ProgressUpdate.action_id,
-            order_by=(ProgressUpdate.recorded_on.desc(), ProgressUpdate.id.desc()),
-        ).label("n"),
-    ).subquery("ranked")
-    latest = sa.select(ranked).where(ranked.c.n == 1).subquery("latest")
+    # Each action's latest update, found through the (action_id, recorded_on) index.
+    latest_update = (
+        sa.select(ProgressUpdate.id)
+        .where(ProgressUpdate.action_id == Action.id)
+        .order_by(ProgressUpdate.recorded_on.desc(), ProgressUpdate.id.desc())
+        .limit(1).correlate(Action).scalar_subquery()
+    )
+    latest = aliased(ProgressUpdate, name="latest")
     successor = aliased(Action, name="successor")
     meeting_body = aliased(Body, name="meeting_body")
     stmt = (
@@ -237,8 +235,8 @@ def _statement(flt: ActionFilter) -> sa.Select[Any]:
             sa.func.coalesce(Phase.name, "").label("phase_name"), Action.meeting_id,
             sa.func.coalesce(meeting_body.name, "").label("meeting_body_name"),
             Meeting.held_on.label("meeting_held_on"), Action.source_note,
-            latest.c.recorded_on.label("last_update_on"),
-            latest.c.proposed_rating.label("latest_proposed"),
+            latest.recorded_on.label("last_update_on"),
+            latest.proposed_rating.label("latest_proposed"),
             Plan.update_interval_days, Plan.warning_days,
             successor.id.label("successor_id"),
         )
@@ -251,7 +249,7 @@ def _statement(flt: ActionFilter) -> sa.Select[Any]:
         .outerjoin(Phase, Phase.id == Action.phase_id)
         .outerjoin(Meeting, Meeting.id == Action.meeting_id)
         .outerjoin(meeting_body, meeting_body.id == Meeting.body_id)
-        .outerjoin(latest, latest.c.action_id == Action.id)
+        .outerjoin(latest, latest.id == latest_update)
         .outerjoin(successor, successor.carried_from_id == Action.id)
     )
     conditions: list[sa.ColumnElement[bool]] = []
@@ -287,21 +285,32 @@ def _statement(flt: ActionFilter) -> sa.Select[Any]:
     return stmt.where(*conditions)
 
 
-def _row(row: Any, today: dt.date) -> TrackedAction:
-    settings = Settings(
-        update_interval_days=row.update_interval_days or Settings.update_interval_days,
-        warning_days=row.warning_days if row.warning_days is not None
-        else Settings.warning_days)
-    latest = Rating(row.latest_proposed) if row.latest_proposed else None
-    facts = Facts(status=row.status, start_date=row.start_date, target_date=row.target_date,
-                  percent_complete=row.percent_complete,
-                  created_on=row.created_at.date() if row.created_at else today,
-                  last_update_on=row.last_update_on, latest_proposed=latest,
-                  carried_forward=row.successor_id is not None)
-    values = {f.name: getattr(row, f.name) for f in fields(TrackedAction)
-              if f.name not in ("judgement", "latest_proposed")}
-    return TrackedAction(**values, latest_proposed=latest,
-                         judgement=judge(facts, today, settings))
+_ROW_FIELDS = tuple(f.name for f in fields(TrackedAction)
+                    if f.name not in ("judgement", "latest_proposed"))
+
+
+def _rated(result: sa.CursorResult[Any], today: dt.date) -> list[TrackedAction]:
+    """Turn result rows into rated actions (the settings come from each action's plan)."""
+    positions = [(name, list(result.keys()).index(name)) for name in _ROW_FIELDS]
+    settings_for: dict[tuple[int | None, int | None], Settings] = {}
+    rated = []
+    for row in result:
+        key = (row.update_interval_days, row.warning_days)
+        settings = settings_for.get(key)
+        if settings is None:
+            settings = settings_for[key] = Settings(
+                update_interval_days=key[0] or Settings.update_interval_days,
+                warning_days=key[1] if key[1] is not None else Settings.warning_days)
+        latest = Rating(row.latest_proposed) if row.latest_proposed else None
+        facts = Facts(status=row.status, start_date=row.start_date,
+                      target_date=row.target_date, percent_complete=row.percent_complete,
+                      created_on=row.created_at.date() if row.created_at else today,
+                      last_update_on=row.last_update_on, latest_proposed=latest,
+                      carried_forward=row.successor_id is not None)
+        rated.append(TrackedAction(**{name: row[i] for name, i in positions},
+                                   latest_proposed=latest,
+                                   judgement=judge(facts, today, settings)))
+    return rated
 
 
 def _in_window(action: TrackedAction, window: DueWindow, today: dt.date) -> bool:
@@ -333,7 +342,7 @@ def tracked(flt: ActionFilter | None = None,
     """Return every action the filter matches, rated on ``today`` and sorted: one query."""
     flt = flt or ActionFilter()
     today = today or dt.date.today()
-    actions = [_row(row, today) for row in db.session.execute(_statement(flt))]
+    actions = _rated(db.session.connection().execute(_statement(flt)), today)
     if flt.rag is not None:
         actions = [a for a in actions if a.rag is flt.rag]
     if flt.attention:
