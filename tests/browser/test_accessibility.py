@@ -87,6 +87,36 @@ REGISTER_PAGES = [
     ("view", "arrangements", "arrangements preview", "arrangements.preview"),
     ("edit", "arrangements", "narrative section edit", "arrangements.section_edit"),
     ("edit", "arrangements", "new sign-off round", "arrangements.version_new"),
+    # The business plan, the action tracker and meetings. Pages a chair, agency lead or
+    # partner reaches only for their own records are checked here as the team sees them.
+    ("view", "plans", "plans", "plans.all"),
+    ("view", "plans", "partnership plans", "plans.index"),
+    ("view", "plans", "plan", "plans.detail"),
+    ("view", "plans", "objective", "plans.objective"),
+    ("view", "plans", "little or no progress", "plans.little_progress"),
+    ("edit", "plans", "new plan", "plans.new"),
+    ("edit", "plans", "plan edit", "plans.edit"),
+    ("edit", "plans", "new objective", "plans.objective_new"),
+    ("edit", "plans", "objective edit", "plans.objective_edit"),
+    ("edit", "plans", "phase edit", "plans.phase_edit"),
+    ("carry_forward", "actions", "carry forward", "plans.carry_forward"),
+    ("view", "actions", "action list", "actions.index"),
+    ("update", "actions", "my actions", "actions.mine"),
+    ("view", "actions", "action", "actions.detail"),
+    ("edit", "register", "new action", "actions.new"),
+    ("edit", "register", "action edit", "actions.edit"),
+    ("edit", "register", "record progress", "actions.update"),
+    ("import", "actions", "import a tracker", "actions.import_start"),
+    ("view", "meetings", "meetings", "meetings.upcoming"),
+    ("view", "meetings", "a body's meetings", "meetings.index"),
+    ("view", "meetings", "attendance by agency", "meetings.attendance"),
+    ("view", "meetings", "meeting", "meetings.detail"),
+    ("edit", "register", "meeting edit", "meetings.edit"),
+    ("edit", "register", "generate meetings", "meetings.generate"),
+    ("edit", "register", "attendance edit", "meetings.attendance_edit"),
+    ("edit", "register", "new decision", "meetings.decision_new"),
+    ("edit", "register", "new agenda item", "meetings.agenda_new"),
+    ("edit", "register", "approve minutes", "meetings.minutes_approve"),
 ]
 
 
@@ -95,7 +125,10 @@ def register_pages(server: LiveServer) -> list[tuple[str, str, str, str]]:
     import sqlalchemy as sa
     from flask import url_for
 
+    from partnership.actions.models import Action
     from partnership.extensions import db
+    from partnership.meetings.models import Meeting, MinutesStatus
+    from partnership.plans.models import Phase, Plan
     from partnership.register import models as m
 
     with server.app.app_context(), server.app.test_request_context():
@@ -115,10 +148,29 @@ def register_pages(server: LiveServer) -> list[tuple[str, str, str, str]]:
             "scrutineer_id": county.scrutineers[0].id,
             "section": "foreword",
         }
+        plan = db.session.scalar(sa.select(Plan).where(Plan.partnership_id == county.id))
+        assert plan is not None, "the demo's county plan is missing"
+        draft = db.session.scalar(
+            sa.select(Meeting).join(m.Body, Meeting.body_id == m.Body.id)
+            .where(m.Body.partnership_id == county.id, Meeting.decisions.any(),
+                   Meeting.minutes_status == MinutesStatus.DRAFT)
+            .order_by(Meeting.held_on.desc()).limit(1))
+        assert draft is not None, "the demo has no meeting with draft minutes and decisions"
+        action = db.session.scalar(sa.select(Action).where(Action.partnership_id == county.id)
+                                   .order_by(Action.id).limit(1))
+        values.update({
+            "plan_id": plan.id, "objective_id": plan.objectives[0].id,
+            "phase_id": db.session.scalar(sa.select(Phase.id).limit(1)),
+            "meeting_id": draft.id, "action_id": action.id if action else None,
+        })
+        values["body_id_for_meetings"] = draft.body_id
         pages = []
         for verb, realm, label, endpoint in REGISTER_PAGES:
             rule = next(server.app.url_map.iter_rules(endpoint))
             args = {name: values[name] for name in rule.arguments}
+            if endpoint.startswith("meetings."):
+                args = {name: values["body_id_for_meetings"] if name == "body_id"
+                        else values[name] for name in rule.arguments}
             pages.append((verb, realm, label, url_for(endpoint, **args)))
         return pages
 
