@@ -90,9 +90,10 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
         pages,
         plans,
         register,
+        reviews,
     )
 
-    for feature in (accounts, audit, pages, register, arrangements, plans, meetings, actions,
-                    demo):
+    for feature in (accounts, audit, pages, register, arrangements, plans, meetings, reviews,
+                    actions, demo):
         feature.init_app(app)
     return app

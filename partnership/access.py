@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from partnership.audit.services import record_event
 from partnership.extensions import login_manager
-from partnership.policy import can
+from partnership.policy import can, case_of
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -19,7 +19,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 def authorize(verb: str, target: Any, *, hide: bool = False) -> None:
     """Abort unless the current user may ``verb`` the target; every refusal is audited.
 
-    ``hide=True`` answers 404 instead of 403 where the record's existence is itself sensitive.
+    ``hide=True`` answers 404 instead of 403 where the record's existence is itself sensitive;
+    anything belonging to a case review always is (need-to-know: its existence is not revealed).
     """
     if not current_user.is_authenticated:
         abort(login_manager.unauthorized())
@@ -32,7 +33,7 @@ def authorize(verb: str, target: Any, *, hide: bool = False) -> None:
         record_type=record_type[:60],
         record_id=getattr(target, "id", None) or request.path[:60],
     )
-    abort(404 if hide else 403)
+    abort(404 if hide or case_of(target) is not None else 403)
 
 
 def requires(verb: str, realm: str) -> Callable[[F], F]:

@@ -1,4 +1,6 @@
-"""Reporting years: the partnership's twelve months, named the way partnerships name them.
+"""Dates the partnership counts in: reporting years, and working days for statutory clocks.
+
+Reporting years: the partnership's twelve months, named the way partnerships name them.
 
 A reporting year is identified by the calendar year it starts in; with an April start,
 year 2024 runs from 1 April 2024 to 31 March 2025 and is written "2024-25" (with an en dash).
@@ -7,6 +9,9 @@ year 2024 runs from 1 April 2024 to 31 March 2025 and is written "2024-25" (with
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
+
+import holidays
 
 
 def reporting_year(day: dt.date, start_month: int = 4) -> int:
@@ -40,3 +45,48 @@ def parse_year_label(text: str) -> int | None:
     if tail and (not tail.isdigit() or int(tail) % 100 != (year + 1) % 100):
         return None
     return year
+
+
+# --- working days ---------------------------------------------------------------------------
+# England and Wales bank holidays come from the maintained ``holidays`` library; partnerships
+# add their own closure days. Every statutory deadline is counted by ``add_working_days``.
+
+_BANK_HOLIDAYS = holidays.country_holidays("GB", subdiv="ENG")
+
+
+def is_working_day(day: dt.date, closures: Collection[dt.date] = ()) -> bool:
+    """Monday to Friday, not a bank holiday in England and Wales, not a closure day."""
+    return day.weekday() < 5 and day not in _BANK_HOLIDAYS and day not in closures
+
+
+def add_working_days(start: dt.date, days: int, closures: Collection[dt.date] = ()) -> dt.date:
+    """Return the ``days``-th working day after ``start`` (the start day itself never counts).
+
+    This is how the statutory clocks run: a notification due "within 5 working days" of
+    awareness on a Friday is due on the following Friday, later if a bank holiday falls between.
+    """
+    if days < 0:
+        raise ValueError("days must not be negative")
+    day = start
+    while days:
+        day += dt.timedelta(days=1)
+        if is_working_day(day, closures):
+            days -= 1
+    return day
+
+
+def working_days_between(start: dt.date, end: dt.date,
+                         closures: Collection[dt.date] = ()) -> int:
+    """Count the working days after ``start`` up to and including ``end`` (negative if earlier).
+
+    ``working_days_between(today, due)`` is the working days left: 0 on the due day itself,
+    negative once it has passed.
+    """
+    if end < start:
+        return -working_days_between(end, start, closures)
+    count = 0
+    day = start
+    while day < end:
+        day += dt.timedelta(days=1)
+        count += is_working_day(day, closures)
+    return count

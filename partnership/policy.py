@@ -108,6 +108,88 @@ def _may_update_progress(user: Any, target: Any) -> bool:
     )
 
 
+def case_of(target: Any) -> Any:
+    """Find the case a record belongs to: itself, its case, its review's case, its rapid or
+    local review's case (None for a review from elsewhere)."""
+    for path in ((), ("case",), ("rapid_review", "case"), ("local_review", "case"),
+                 ("review", "case"), ("recommendation", "review", "case")):
+        value = target
+        for name in path:
+            value = getattr(value, name, None)
+        if value is not None and getattr(value, "__tablename__", None) == "case_record":
+            return value
+    return None
+
+
+def _sees_case(user: Any, case: Any) -> bool:
+    """Need-to-know: the team; members and the chair of the reviewing body; the partners'
+    representatives in that partnership; and anyone added to the case."""
+    if user.role is Role.TEAM:
+        return True
+    if user.role not in (Role.CHAIR, Role.AGENCY, Role.PARTNER):
+        return False
+    mine = scope(user)
+    return (
+        (case.reviewing_body_id is not None and case.reviewing_body_id in mine.body_ids)
+        or case.partnership_id in mine.represented_partnership_ids
+        or any(member.user_id == user.id for member in case.members)
+    )
+
+
+def _case_rule(*roles: Role, chair_of_reviewing_body: bool = False) -> Rule:
+    """May see the case and has the role; asked of the realm, the role alone answers."""
+    allowed = frozenset(roles)
+
+    def rule(user: Any, target: Any) -> bool:
+        if isinstance(target, str):
+            return user.role in allowed or (chair_of_reviewing_body and user.role is Role.CHAIR)
+        case = case_of(target)
+        if case is None or not _sees_case(user, case):
+            return False
+        if user.role in allowed:
+            return True
+        return (chair_of_reviewing_body and user.role is Role.CHAIR
+                and case.reviewing_body_id in scope(user).chaired_body_ids)
+
+    return rule
+
+
+def _within_case(rule: Rule) -> Rule:
+    """An action from a case review's recommendation is need-to-know like its case (the
+    scrutineer reads action plans); any other action is left to the rule."""
+
+    def guarded(user: Any, target: Any) -> bool:
+        if not isinstance(target, str):
+            case = case_of(target)
+            if case is not None and user.role is not Role.SCRUTINEER and not _sees_case(
+                    user, case):
+                return False
+        return rule(user, target)
+
+    return guarded
+
+
+def _read_review(user: Any, target: Any) -> bool:
+    """Learning from elsewhere is for everyone; our own reviews' recommendations and action
+    plans for the scrutineer and whoever may see the case."""
+    if isinstance(target, str):
+        return True
+    case = case_of(target)
+    return case is None or user.role is Role.SCRUTINEER or _sees_case(user, case)
+
+
+def _edit_review(user: Any, target: Any) -> bool:
+    """The team; for our own reviews, also the chair of the case's reviewing body."""
+    if user.role is Role.TEAM:
+        return True
+    if user.role is not Role.CHAIR:
+        return False
+    if isinstance(target, str):
+        return True
+    case = case_of(target)
+    return case is not None and case.reviewing_body_id in scope(user).chaired_body_ids
+
+
 def _partner_vote(user: Any, target: Any) -> bool:
     """A partner's representative confirms their own organisation's minuted vote."""
     if user.role is not Role.PARTNER:
@@ -137,17 +219,28 @@ RULES: dict[tuple[str, str], Rule] = {
     ("edit", "plans"): _roles(Role.TEAM),
     # The action tracker. Records decide for chairs (their bodies' actions), agency leads
     # (their agency's) and lead officers (their own); the team may do everything.
-    ("view", "actions"): _roles(*EVERYONE),
+    ("view", "actions"): _within_case(_roles(*EVERYONE)),
     ("export", "actions"): _roles(*EVERYONE),
-    ("create", "actions"): _team_or_chair,
-    ("edit", "actions"): _team_or_chair,
-    ("update", "actions"): _may_update_progress,
+    ("create", "actions"): _within_case(_team_or_chair),
+    ("edit", "actions"): _within_case(_team_or_chair),
+    ("update", "actions"): _within_case(_may_update_progress),
     ("import", "actions"): _roles(Role.TEAM),
     ("carry_forward", "actions"): _roles(Role.TEAM),
     # Meetings: the team and the body's chair record them; partners confirm their votes.
     ("view", "meetings"): _roles(*EVERYONE),
     ("edit", "meetings"): _team_or_chair,
     ("vote", "meetings"): _partner_vote,
+    # Case reviews: need-to-know. Records decide (see _sees_case); a refusal is a 404.
+    ("view", "cases"): _case_rule(Role.TEAM, Role.CHAIR, Role.AGENCY, Role.PARTNER),
+    ("create", "cases"): _roles(Role.TEAM),
+    ("edit", "cases"): _case_rule(Role.TEAM, chair_of_reviewing_body=True),
+    ("sign_off", "cases"): _case_rule(Role.PARTNER),
+    ("manage", "cases"): _roles(Role.TEAM),  # settings, closure days, people added to cases
+    # Recommendations and action plans: ours follow their case; learning from elsewhere is open.
+    ("view", "reviews"): _read_review,
+    ("edit", "reviews"): _edit_review,
+    ("create", "reviews"): _roles(Role.TEAM),  # learning from elsewhere
+    ("manage", "themes"): _roles(Role.TEAM),
 }
 
 

@@ -56,12 +56,28 @@ from partnership.register.models import (
     Sector,
     StatutoryPartner,
 )
+from partnership.reviews.models import (
+    Case,
+    IncidentType,
+    InformationRequest,
+    LocalReview,
+    PracticeEpisode,
+    RapidReview,
+    Recommendation,
+    Review,
+    Reviewer,
+    ReviewKind,
+    Stage,
+    Theme,
+)
 from tests.conftest import PASSWORD
 from tests.support.client import BrowserLikeClient, csrf_token_from, page
 
 ALL = frozenset(Role)
 ADMIN = frozenset({Role.ADMIN})
 TEAM = frozenset({Role.TEAM})
+TEAM_AND_CHAIR = frozenset({Role.TEAM, Role.CHAIR})
+CASE_READERS = frozenset({Role.TEAM, Role.CHAIR, Role.AGENCY, Role.PARTNER})
 
 # endpoint -> the roles allowed to use it (every method the route accepts).
 EXPECTED: dict[str, frozenset[Role]] = {
@@ -174,7 +190,60 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "meetings.decision_edit": frozenset({Role.TEAM, Role.CHAIR}),
     "meetings.minutes_approve": frozenset({Role.TEAM, Role.CHAIR}),
     "meetings.vote_confirm": frozenset({Role.PARTNER}),
+    # Case reviews: need-to-know. The placeholder case is visible to the signed-in chair,
+    # agency lead and partner (they sit on its reviewing body and represent a partner);
+    # tests/reviews proves that everyone else gets 404 for it, in lists and counts too.
+    "cases.index": CASE_READERS,
+    "cases.board": CASE_READERS,
+    "cases.new": TEAM,
+    "cases.detail": CASE_READERS,
+    "cases.edit": TEAM_AND_CHAIR,
+    "cases.stage": TEAM_AND_CHAIR,
+    "cases.notification": TEAM_AND_CHAIR,
+    "cases.referral": TEAM_AND_CHAIR,
+    "cases.members": TEAM,
+    "cases.settings": TEAM,
+    "rapid.edit": TEAM_AND_CHAIR,
+    "rapid.request_new": TEAM_AND_CHAIR,
+    "rapid.request_edit": TEAM_AND_CHAIR,
+    "rapid.episode_new": TEAM_AND_CHAIR,
+    "rapid.episode_edit": TEAM_AND_CHAIR,
+    "rapid.sign_off": frozenset({Role.PARTNER}),
+    "local_reviews.edit": TEAM_AND_CHAIR,
+    "local_reviews.reviewer_new": TEAM_AND_CHAIR,
+    "local_reviews.reviewer_edit": TEAM_AND_CHAIR,
+    "local_reviews.milestones": TEAM_AND_CHAIR,
+    "local_reviews.publication": TEAM_AND_CHAIR,
+    "local_reviews.monitoring_new": TEAM_AND_CHAIR,
+    # Recommendations and action plans: learning from elsewhere is for everyone; our own
+    # reviews' for the scrutineer and whoever may see the case.
+    "learning.index": ALL,
+    "learning.new": TEAM,
+    "learning.detail": ALL - ADMIN,
+    "learning.edit": TEAM_AND_CHAIR,
+    "learning.for_case": TEAM_AND_CHAIR,
+    "learning.recommendation_new": TEAM_AND_CHAIR,
+    "learning.recommendation_edit": TEAM_AND_CHAIR,
+    "learning.action_plan": ALL - ADMIN,
+    "learning.action_plan_pdf": ALL - ADMIN,
+    "learning.themes": TEAM,
+    "learning.theme_edit": TEAM,
+    "learning.patterns": ALL,
 }
+
+# Need-to-know: these refuse with 404 (a case's existence is not revealed), not 403.
+HIDDEN_ENDPOINTS = frozenset(
+    endpoint for endpoint in EXPECTED
+    if endpoint.startswith(("cases.", "rapid.", "local_reviews."))
+    or endpoint in {"learning.detail", "learning.edit", "learning.for_case",
+                    "learning.recommendation_new", "learning.recommendation_edit",
+                    "learning.action_plan", "learning.action_plan_pdf"}
+)
+
+
+def _refused_status(endpoint: str) -> int:
+    return 404 if endpoint in HIDDEN_ENDPOINTS else 403
+
 
 # Anyone, signed in or not, may use these.
 PUBLIC_ENDPOINTS = frozenset(
@@ -257,9 +326,11 @@ def _placeholders(app: Flask, user_id: int, viewer_id: int | None = None) -> dic
         body = Body(partnership=partnership, kind=BodyKind.BOARD, name="Matrix Board",
                     frequency=Frequency.QUARTERLY)
         member = BodyMember(body=body, agency=agency, role="Chief Constable")
+        member_for_cases = BodyMember(body=body, agency=agency, role="Reviewing group member")
         police = next(p for p in partnership.partners if p.kind is PartnerKind.POLICE)
         person = Person(name="Matrix Person", agency=agency, user_id=viewer_id)
         body.chair = person
+        member_for_cases.person = person
         name = PartnerName(partner=police, name="Matrix Constabulary",
                            valid_from=dt.date(2020, 1, 1))
         representative = Representative(partner=police, person=person, capacity=Capacity.LEAD,
@@ -283,8 +354,25 @@ def _placeholders(app: Flask, user_id: int, viewer_id: int | None = None) -> dic
         upload = ImportUpload(user_id=user_id if viewer_id is None else viewer_id, plan=plan,
                               filename="tracker.csv", content=b"Title\nAn action\n",
                               mapping={"title": "Title"})
-        db.session.add_all([partnership, version, contribution, member, name, representative,
-                            collaboration, scrutineer, phase, item, *votes, action, upload])
+        case = Case(partnership=partnership, reference="Child M", reviewing_body=body,
+                    incident_type=IncidentType.SERIOUS_HARM, aware_on=dt.date(2025, 5, 1),
+                    retention_until=dt.date(2040, 5, 1), stage=Stage.RAPID_REVIEW)
+        rapid = RapidReview(case=case, started_on=dt.date(2025, 5, 1))
+        information = InformationRequest(rapid_review=rapid, agency=agency,
+                                         requested_on=dt.date(2025, 5, 2),
+                                         due_on=dt.date(2025, 5, 9))
+        episode = PracticeEpisode(rapid_review=rapid, title="Matrix episode")
+        local = LocalReview(case=case, decided_on=dt.date(2025, 6, 1),
+                            target_on=dt.date(2025, 12, 1))
+        reviewer = Reviewer(local_review=local, name="Matrix Reviewer")
+        review = Review(partnership=partnership, kind=ReviewKind.RAPID_REVIEW, case=case,
+                        title="Rapid Review: Child M")
+        recommendation = Recommendation(review=review, number=1, text="Matrix recommendation")
+        theme = Theme(name="Matrix theme")
+        db.session.add_all([partnership, version, contribution, member, member_for_cases, name,
+                            representative, collaboration, scrutineer, phase, item, *votes,
+                            action, upload, information, episode, reviewer, recommendation,
+                            theme])
         db.session.commit()
         police_vote = next(v for v in votes if v.partner is police)
         return {"user_id": str(user_id), "slug": partnership.slug,
@@ -298,7 +386,11 @@ def _placeholders(app: Flask, user_id: int, viewer_id: int | None = None) -> dic
                 "phase_id": str(phase.id), "meeting_id": str(meeting.id),
                 "item_id": str(item.id), "decision_id": str(decision.id),
                 "vote_id": str(police_vote.id), "action_id": str(action.id),
-                "upload_id": str(upload.id), "fmt": "csv"}
+                "upload_id": str(upload.id), "fmt": "csv", "case_id": str(case.id),
+                "request_id": str(information.id), "episode_id": str(episode.id),
+                "reviewer_id": str(reviewer.id), "review_id": str(review.id),
+                "recommendation_id": str(recommendation.id), "theme_id": str(theme.id),
+                "review_kind": ReviewKind.RAPID_REVIEW.value}
 
 
 def _is_sign_in_redirect(response: Any) -> bool:
@@ -403,7 +495,8 @@ def test_access_matrix(
         elif role in EXPECTED[rule.endpoint]:
             assert response.status_code == 200, f"{role} GET {url}: {response.status_code}"
         else:
-            assert response.status_code == 403, f"{role} GET {url}: {response.status_code}"
+            expected = _refused_status(rule.endpoint)
+            assert response.status_code == expected, f"{role} GET {url}: {response.status_code}"
             refused_paths.append(url)
 
     # Every POST the role may not make: refused with a valid CSRF token, and nothing changes.
@@ -419,7 +512,8 @@ def test_access_matrix(
         if role is None:
             assert _is_sign_in_redirect(response), f"anonymous POST {url}: {response.status_code}"
         else:
-            assert response.status_code == 403, f"{role} POST {url}: {response.status_code}"
+            expected = _refused_status(rule.endpoint)
+            assert response.status_code == expected, f"{role} POST {url}: {response.status_code}"
             refused_paths.append(url)
     assert _state(app) == before, "a refused POST changed something"
 
@@ -431,9 +525,12 @@ def test_access_matrix(
                 response = client.post(url, data={"csrf_token": token})
                 assert response.status_code < 400, f"{role} POST {url}: {response.status_code}"
 
-    # Each 403 wrote exactly one audit row naming the user and the path.
+    # Each refusal wrote exactly one audit row naming the user and the path (or, refused on
+    # the record itself, the record's id).
     refusals = _refusals(app)
-    assert [row.record_id for row in refusals] == refused_paths
+    assert len(refusals) == len(refused_paths)
+    for row, path in zip(refusals, refused_paths, strict=True):
+        assert row.record_id == path or str(row.record_id).isdigit(), (row.record_id, path)
     if role is not None:
         user = client.user  # type: ignore[attr-defined]
         for row in refusals:

@@ -27,6 +27,7 @@ from partnership.register.models import (
     Person,
     enum_column,
 )
+from partnership.reviews.models import Recommendation
 
 
 class Status(LabelledEnum):
@@ -67,13 +68,16 @@ class Action(Versioned, db.Model):
     year: Mapped[int] = mapped_column(doc="The reporting year the action belongs to")
     title: Mapped[str] = mapped_column(sa.String(300))
     detail: Mapped[str] = mapped_column(sa.Text, default="")
-    # Where it came from: at most one of these links, or the source in words.
+    # Where it came from: one of these links (objective and phase go together), or the
+    # source in words.
     objective_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("objective.id", ondelete="SET NULL"), index=True)
     phase_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("phase.id", ondelete="SET NULL"), index=True)
     meeting_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("meeting.id", ondelete="SET NULL"), index=True)
+    recommendation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("recommendation.id", ondelete="SET NULL"), index=True)
     source_note: Mapped[str] = mapped_column(
         sa.String(300), default="", doc="Where it came from, when that is not a record here")
     body_id: Mapped[int | None] = mapped_column(
@@ -98,6 +102,7 @@ class Action(Versioned, db.Model):
     objective: Mapped[Objective | None] = relationship()
     phase: Mapped[Phase | None] = relationship()
     meeting: Mapped[Meeting | None] = relationship()
+    recommendation: Mapped[Recommendation | None] = relationship()
     body: Mapped[Body | None] = relationship()
     lead_agency: Mapped[Agency | None] = relationship()
     lead_person: Mapped[Person | None] = relationship()
@@ -116,6 +121,8 @@ class Action(Versioned, db.Model):
             return str(self.objective)
         if self.meeting is not None:
             return f"Action arising: {self.meeting}"
+        if self.recommendation is not None:
+            return f"{self.recommendation.review}, recommendation {self.recommendation.number}"
         return self.source_note or "Not recorded"
 
     def __str__(self) -> str:

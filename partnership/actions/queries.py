@@ -23,6 +23,8 @@ from partnership.extensions import db
 from partnership.meetings.models import Meeting
 from partnership.plans.models import Objective, Phase, Plan
 from partnership.register.models import Agency, Body, LabelledEnum, Person
+from partnership.reviews.access import visible_case_ids
+from partnership.reviews.models import Recommendation, Review
 
 
 class Source(LabelledEnum):
@@ -30,11 +32,13 @@ class Source(LabelledEnum):
 
     PLAN = "plan"
     MEETING = "meeting"
+    REVIEW = "review"
     OTHER = "other"
 
     @staticmethod
     def _labels() -> dict[str, str]:
         return {"plan": "Business plan", "meeting": "Meeting (action arising)",
+                "review": "Review recommendation",
                 "other": "Elsewhere (audit follow-up, say)"}
 
 
@@ -96,6 +100,9 @@ class ActionFilter:
     mine: bool = False
     # One action (its page), never read from a query string.
     action_id: int | None = None
+    # A review's action plan, one recommendation's actions.
+    review_id: int | None = None
+    recommendation_id: int | None = None
 
     _INTS: ClassVar[tuple[str, ...]] = (
         "partnership_id", "plan_id", "objective_id", "meeting_id", "body_id", "agency_id",
@@ -168,6 +175,11 @@ class TrackedAction:
     meeting_id: int | None
     meeting_body_name: str
     meeting_held_on: dt.date | None
+    recommendation_id: int | None
+    recommendation_number: int | None
+    review_id: int | None
+    review_title: str
+    case_id: int | None
     source_note: str
     last_update_on: dt.date | None
     latest_proposed: Rating | None
@@ -185,6 +197,8 @@ class TrackedAction:
             return Source.PLAN
         if self.meeting_id is not None:
             return Source.MEETING
+        if self.recommendation_id is not None:
+            return Source.REVIEW
         return Source.OTHER
 
     @property
@@ -195,6 +209,8 @@ class TrackedAction:
             return f"{label}, {self.phase_name} phase" if self.phase_name else label
         if self.meeting_id is not None and self.meeting_held_on is not None:
             return f"Action arising: {self.meeting_body_name}, {self.meeting_held_on:%-d %B %Y}"
+        if self.recommendation_id is not None:
+            return f"{self.review_title}, recommendation {self.recommendation_number}"
         return self.source_note or "Not recorded"
 
     @property
@@ -234,7 +250,11 @@ def _statement(flt: ActionFilter) -> sa.Select[Any]:
             sa.func.coalesce(Objective.title, "").label("objective_title"),
             sa.func.coalesce(Phase.name, "").label("phase_name"), Action.meeting_id,
             sa.func.coalesce(meeting_body.name, "").label("meeting_body_name"),
-            Meeting.held_on.label("meeting_held_on"), Action.source_note,
+            Meeting.held_on.label("meeting_held_on"), Action.recommendation_id,
+            Recommendation.number.label("recommendation_number"),
+            Review.id.label("review_id"),
+            sa.func.coalesce(Review.title, "").label("review_title"), Review.case_id,
+            Action.source_note,
             latest.recorded_on.label("last_update_on"),
             latest.proposed_rating.label("latest_proposed"),
             Plan.update_interval_days, Plan.warning_days,
@@ -249,6 +269,8 @@ def _statement(flt: ActionFilter) -> sa.Select[Any]:
         .outerjoin(Phase, Phase.id == Action.phase_id)
         .outerjoin(Meeting, Meeting.id == Action.meeting_id)
         .outerjoin(meeting_body, meeting_body.id == Meeting.body_id)
+        .outerjoin(Recommendation, Recommendation.id == Action.recommendation_id)
+        .outerjoin(Review, Review.id == Recommendation.review_id)
         .outerjoin(latest, latest.id == latest_update)
         .outerjoin(successor, successor.carried_from_id == Action.id)
     )
@@ -266,8 +288,16 @@ def _statement(flt: ActionFilter) -> sa.Select[Any]:
         conditions.append(Action.objective_id.is_not(None))
     elif flt.source is Source.MEETING:
         conditions.append(sa.and_(Action.objective_id.is_(None), Action.meeting_id.is_not(None)))
+    elif flt.source is Source.REVIEW:
+        conditions.append(sa.and_(Action.objective_id.is_(None), Action.meeting_id.is_(None),
+                                  Action.recommendation_id.is_not(None)))
     elif flt.source is Source.OTHER:
-        conditions.append(sa.and_(Action.objective_id.is_(None), Action.meeting_id.is_(None)))
+        conditions.append(sa.and_(Action.objective_id.is_(None), Action.meeting_id.is_(None),
+                                  Action.recommendation_id.is_(None)))
+    if flt.review_id is not None:
+        conditions.append(Recommendation.review_id == flt.review_id)
+    if flt.recommendation_id is not None:
+        conditions.append(Action.recommendation_id == flt.recommendation_id)
     if flt.search:
         pattern = "%" + flt.search.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
             "_", "\\_") + "%"
@@ -343,6 +373,9 @@ def tracked(flt: ActionFilter | None = None,
     flt = flt or ActionFilter()
     today = today or dt.date.today()
     actions = _rated(db.session.connection().execute(_statement(flt)), today)
+    visible = visible_case_ids()
+    if visible is not None:  # need-to-know: actions of cases the user may not see are left out
+        actions = [a for a in actions if a.case_id is None or a.case_id in visible]
     if flt.rag is not None:
         actions = [a for a in actions if a.rag is flt.rag]
     if flt.attention:

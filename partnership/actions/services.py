@@ -32,6 +32,8 @@ from partnership.register.services import RegisterError, long_date
 from partnership.register.services.agencies import today
 from partnership.register.services.bodies import bodies_of, takes_part_in
 from partnership.register.services.people import home_of
+from partnership.reviews.access import visible_case_ids
+from partnership.reviews.models import Recommendation
 
 WORST_SHOWN = 10
 YEARS_AROUND = 2  # reporting years offered either side of this one, outside any plan
@@ -67,7 +69,8 @@ def judged(action: Action, on: dt.date | None = None) -> TrackedAction:
 
 @dataclass(frozen=True)
 class Origin:
-    """Where a new action comes from: its partnership and, perhaps, a plan or meeting record."""
+    """Where a new action comes from: its partnership and, perhaps, a plan or meeting record,
+    or a review's recommendation."""
 
     partnership: Partnership
     objective: Objective | None = None
@@ -75,6 +78,7 @@ class Origin:
     meeting: Meeting | None = None
     body: Body | None = None  # the owning body the source suggests
     body_fixed: bool = False  # the source names the body (a meeting's, or one asked for)
+    recommendation: Recommendation | None = None
 
     @property
     def plan(self) -> Plan | None:
@@ -90,6 +94,8 @@ class Origin:
             return str(self.objective)
         if self.meeting is not None:
             return f"Action arising: {self.meeting}"
+        if self.recommendation is not None:
+            return f"{self.recommendation.review}, recommendation {self.recommendation.number}"
         return ""
 
 
@@ -106,9 +112,15 @@ def origin_from(args: Mapping[str, str]) -> Origin | None:
     """Read a new action's source from the query string; None when not even a partnership is known.
 
     ``objective_id`` or ``phase_id`` (the plan's partnership, the objective's lead body),
-    ``meeting_id`` (its body and partnership), ``body_id`` or ``partnership_id``.
-    Unknown ids, or ids that do not belong together, answer 404.
+    ``meeting_id`` (its body and partnership), ``recommendation_id`` (its review's
+    partnership; for our review of a case, the reviewing body is suggested), ``body_id`` or
+    ``partnership_id``. Unknown ids, ids that do not belong together, and recommendations of
+    cases the user may not see answer 404.
     """
+    recommendation: Recommendation | None = _get_or_404(Recommendation,
+                                                        args.get("recommendation_id"))
+    if recommendation is not None:
+        return _recommendation_origin(recommendation, args)
     phase: Phase | None = _get_or_404(Phase, args.get("phase_id"))
     objective: Objective | None = _get_or_404(Objective, args.get("objective_id"))
     meeting: Meeting | None = _get_or_404(Meeting, args.get("meeting_id"))
@@ -140,6 +152,25 @@ def origin_from(args: Mapping[str, str]) -> Origin | None:
             abort(404)
         return Origin(partnership, meeting=meeting, body=body, body_fixed=True)
     return Origin(chosen) if chosen is not None else None
+
+
+def _recommendation_origin(recommendation: Recommendation, args: Mapping[str, str]) -> Origin:
+    """A new action on a review's recommendation: the review's partnership, no body needed."""
+    if any(args.get(name) for name in ("objective_id", "phase_id", "meeting_id")):
+        abort(404)  # an action comes from one record at most
+    review = recommendation.review
+    visible = visible_case_ids()
+    if review.case_id is not None and visible is not None and review.case_id not in visible:
+        abort(404)  # need-to-know: the case's existence is not revealed
+    partnership = review.partnership
+    chosen: Partnership | None = _get_or_404(Partnership, args.get("partnership_id"))
+    body: Body | None = _get_or_404(Body, args.get("body_id"))
+    if (chosen is not None and chosen is not partnership) or (
+            body is not None and not takes_part_in(partnership, body)):
+        abort(404)
+    suggested = body or (review.case.reviewing_body if review.case is not None else None)
+    return Origin(partnership, body=suggested, body_fixed=body is not None,
+                  recommendation=recommendation)
 
 
 def partnership_options(user: Any) -> list[Partnership]:
@@ -189,10 +220,14 @@ def person_options(partnership: Partnership, action: Action | None = None) -> li
 
 def new_action_defaults(origin: Origin, bodies: list[Body]) -> dict[str, Any]:
     """Return what a new action's form starts with: the body and year its source suggests
-    (or the only body on offer, for a chair of one)."""
+    (or the only body on offer, for a chair of one), and for a recommendation the first
+    agency it is addressed to as the lead agency."""
     year = origin.objective.year if origin.objective is not None else None
     body = origin.body if origin.body is not None or len(bodies) != 1 else bodies[0]
-    return {"body": body, "year": str(year) if year is not None else ""}
+    defaults: dict[str, Any] = {"body": body, "year": str(year) if year is not None else ""}
+    if origin.recommendation is not None and origin.recommendation.agencies:
+        defaults["lead_agency"] = origin.recommendation.agencies[0]
+    return defaults
 
 
 def filter_options(flt: ActionFilter) -> dict[str, tuple[str, list[tuple[int, str]]]]:
@@ -325,8 +360,9 @@ def create_action(origin: Origin, values: Mapping[str, Any],
     _check(action_problems(origin.partnership, values, limit))
     fields = settled(origin.partnership, values)
     action = Action(partnership=origin.partnership, objective=origin.objective,
-                    phase=origin.phase, meeting=origin.meeting, **fields)
-    if origin.objective is not None or origin.meeting is not None:
+                    phase=origin.phase, meeting=origin.meeting,
+                    recommendation=origin.recommendation, **fields)
+    if origin.label:
         action.source_note = ""
     db.session.add(action)
     db.session.flush()

@@ -45,6 +45,21 @@ def county_plan() -> RenderedPdf:
     return plan_pdf(plan, reporting_year(today, plan.partnership.year_start_month), today)
 
 
+def county_action_plan() -> RenderedPdf:
+    """The multi-agency action plan of the demo county's published local review."""
+    from partnership.reviews.document import action_plan_pdf
+    from partnership.reviews.models import Case, Review, ReviewKind
+
+    review = db.session.scalar(
+        sa.select(Review).join(Case, Review.case_id == Case.id)
+        .join(Partnership, Case.partnership_id == Partnership.id)
+        .where(Partnership.slug == DEMO_SLUG, Review.kind == ReviewKind.LOCAL_REVIEW)
+        .order_by(Review.id).limit(1))
+    if review is None:
+        raise LookupError(f"no published local review for {DEMO_SLUG!r}: was the demo loaded?")
+    return action_plan_pdf(review, dt.date.today())
+
+
 @dataclass(frozen=True)
 class BenchDocument:
     """One document to render."""
@@ -65,7 +80,8 @@ class DocumentResult:
 
 
 DOCUMENTS = [BenchDocument("arrangements PDF (demo county)", county_arrangements),
-             BenchDocument("business plan PDF (demo county)", county_plan)]
+             BenchDocument("business plan PDF (demo county)", county_plan),
+             BenchDocument("action plan PDF (demo county)", county_action_plan)]
 
 
 def measure_documents(repeat: int) -> list[DocumentResult]:

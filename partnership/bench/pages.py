@@ -140,6 +140,37 @@ def board_attendance() -> str:
     return f"/meetings/body/{_county_body('Main Board')}/attendance"
 
 
+def _county_published_case() -> Any:
+    """The demo county's case whose local review is published (Child N), with its action plan."""
+    from partnership.register.models import Partnership
+    from partnership.reviews.models import Case, Stage
+
+    case = db.session.scalar(
+        sa.select(Case).join(Partnership, Case.partnership_id == Partnership.id)
+        .where(Partnership.slug == "wscp", Case.stage == Stage.ACTION_PLAN)
+        .order_by(Case.id).limit(1))
+    if case is None:
+        raise LookupError("no demo case with an action plan: was the demo loaded?")
+    return case
+
+
+def county_case() -> str:
+    """The page of the demo county's published case: rapid and local review, milestones."""
+    return f"/cases/{_county_published_case().id}"
+
+
+def county_action_plan() -> str:
+    """The multi-agency action plan of the demo county's published local review."""
+    from partnership.reviews.models import Review, ReviewKind
+
+    case = _county_published_case()
+    review_id = db.session.scalar(sa.select(Review.id).where(
+        Review.case_id == case.id, Review.kind == ReviewKind.LOCAL_REVIEW))
+    if review_id is None:
+        raise LookupError("the demo case has no local review: was the demo loaded?")
+    return f"/learning/{review_id}/action-plan"
+
+
 PAGES: list[BenchPage] = [
     BenchPage("home", Role.TEAM, "/"),
     BenchPage("home", Role.CHAIR, "/"),
@@ -173,4 +204,9 @@ PAGES: list[BenchPage] = [
     BenchPage("objective (most actions)", Role.TEAM, synthetic_objective),
     BenchPage("meeting", Role.TEAM, county_meeting),
     BenchPage("attendance by agency", Role.TEAM, board_attendance),
+    BenchPage("case board (every case)", Role.TEAM, "/cases/board"),
+    BenchPage("case board", Role.CHAIR, "/cases/board"),
+    BenchPage("case page", Role.CHAIR, county_case),
+    BenchPage("review action plan", Role.TEAM, county_action_plan),
+    BenchPage("review action plan", Role.SCRUTINEER, county_action_plan),
 ]

@@ -13,6 +13,7 @@ from partnership.audit.models import AuditEvent
 from partnership.database import utcnow
 from partnership.demo.accounts import DEMO_ACCOUNTS
 from partnership.demo.register import load_demo_register, load_synthetic_register
+from partnership.demo.reviews import load_demo_reviews, load_synthetic_reviews
 from partnership.demo.tracker import load_demo_tracker, load_synthetic_tracker
 from partnership.extensions import db
 from partnership.policy import Role
@@ -20,7 +21,7 @@ from partnership.policy import Role
 
 def load_demo(today: dt.date | None = None) -> dict[str, int]:
     """Create the demo accounts, the demo register (accounts linked to people), and the
-    business plans, actions and meetings dated relative to ``today``."""
+    business plans, actions, meetings and case reviews dated relative to ``today``."""
     users = [
         User(
             email=account.email,
@@ -32,15 +33,18 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
     ]
     db.session.add_all(users)
     db.session.flush()
-    return {"accounts": len(users), **load_demo_register(users), **load_demo_tracker(today)}
+    return {"accounts": len(users), **load_demo_register(users), **load_demo_tracker(today),
+            **load_demo_reviews(today)}
 
 
 def load_synthetic(scale: int, today: dt.date | None = None) -> dict[str, int]:
     """Load the demo plus ``scale`` x (a partnership with a plan, ~900 actions, ~5,000
-    progress updates and ~260 meetings; 50 users; 2,000 audit events)."""
+    progress updates and ~260 meetings; 20 cases across the review stages; 50 users; 2,000
+    audit events)."""
     counts = load_demo(today)
     counts.update(load_synthetic_register(scale))
     counts.update(load_synthetic_tracker(today))
+    counts.update(load_synthetic_reviews(today))
     rng = random.Random(scale)  # noqa: S311 - synthetic data, not security
     one_hash = hash_password("synthetic account password never used")
     roles = list(Role)

@@ -415,12 +415,12 @@ def meeting_history(meeting: Meeting) -> list[AuditEvent]:
 
 
 def minutes_words(meeting: Meeting) -> str:
-    """Say where the minutes stand: "Draft", or "Approved at the meeting on 9 July 2025"."""
+    """Say where the minutes stand, beside their tag: "Approved at the meeting on 9 July 2025"."""
     if meeting.minutes_status is MinutesStatus.APPROVED:
         approved_at = meeting.minutes_approved_at
         return (f"Approved at the meeting on {long_date(approved_at.held_on)}" if approved_at
                 else "Approved")
-    return "Draft" if meeting.minutes.strip() else "Draft (not written yet)"
+    return "" if meeting.minutes.strip() else "Not written yet."
 
 
 # --- changing a meeting ----------------------------------------------------------------------
@@ -751,3 +751,40 @@ def describe_year(body: Body, year: int) -> str:
     """Say a reporting year with its dates: "2025-26 (1 April 2025 to 31 March 2026)"."""
     first_day, last_day = body_year_span(body, year)
     return f"{body_year_label(body, year)} ({long_date(first_day)} to {long_date(last_day)})"
+
+
+@dataclass(frozen=True)
+class VoteToConfirm:
+    """A minuted vote of the user's organisation that they have not yet confirmed."""
+
+    meeting: Meeting
+    decision: Decision
+    vote: Vote
+
+
+def votes_to_confirm(user: Any) -> list[VoteToConfirm]:
+    """The unconfirmed votes of the partners the user represents, latest meeting first."""
+    from partnership.policy import scope
+
+    partner_ids = scope(user).partner_ids
+    if not partner_ids:
+        return []
+    votes = db.session.scalars(
+        sa.select(Vote).join(Decision, Vote.decision_id == Decision.id)
+        .join(Meeting, Decision.meeting_id == Meeting.id)
+        .where(Vote.partner_id.in_(sorted(partner_ids)), Vote.confirmed_at.is_(None))
+        .options(selectinload(Vote.decision).selectinload(Decision.meeting)
+                 .selectinload(Meeting.body))
+        .order_by(Meeting.held_on.desc(), Decision.position, Decision.id))
+    return [VoteToConfirm(vote.decision.meeting, vote.decision, vote) for vote in votes]
+
+
+def chaired_bodies(user: Any) -> list[Body]:
+    """The bodies the user chairs, by name (for their home page)."""
+    from partnership.policy import scope
+
+    body_ids = scope(user).chaired_body_ids
+    if not body_ids:
+        return []
+    return list(db.session.scalars(
+        sa.select(Body).where(Body.id.in_(sorted(body_ids))).order_by(Body.name, Body.id)))

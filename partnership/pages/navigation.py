@@ -29,6 +29,8 @@ NAVIGATION = [
              "actions.update", "actions.import_")),
     NavItem("Business plans", "plans.all", "view", "plans", ("plans.",)),
     NavItem("Meetings", "meetings.upcoming", "view", "meetings", ("meetings.",)),
+    NavItem("Case reviews", "cases.index", "view", "cases", ("cases.", "rapid.", "local_reviews.")),
+    NavItem("Learning", "learning.index", "view", "reviews", ("learning.",)),
     NavItem("Partnerships", "partnerships.index", "view", "register",
             ("partnerships.", "partners.", "agencies.", "bodies.", "scrutiny.",
              "collaborations.")),

@@ -3,9 +3,9 @@
 Like the arrangements (:mod:`partnership.arrangements.document`), one template serves the
 PDF: :func:`plan_html` turns the plan's year into plain values (so the template holds no
 rules) and :func:`plan_pdf` renders it through the restricted WeasyPrint renderer, with
-``static/css/document.css`` and the landscape table rules of
-``static/css/plan-document.css``. Each objective is a table row: objective, intended
-outcome, actions this year, actions completed last year.
+``static/css/document.css``, the landscape page of ``static/css/landscape-document.css``
+and the table rules of ``static/css/plan-document.css``. Each objective is a table row:
+objective, intended outcome, actions this year, actions completed last year.
 """
 
 from __future__ import annotations
@@ -14,16 +14,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import render_template
 
 from partnership.actions.queries import TrackedAction
 from partnership.actions.rag import Rag
 from partnership.documents import pdf
+from partnership.documents.styles import stylesheet_urls
 from partnership.plans import services
 from partnership.plans.models import Part, Plan
 from partnership.register.services import long_date
 
-STYLESHEETS = ("css/document.css", "css/plan-document.css")
+STYLESHEETS = ("css/document.css", "css/landscape-document.css", "css/plan-document.css")
 NO_LEAD = "No lead named"
 FIRST_COLUMN = {Part.STRATEGIC: "Strategic objective", Part.ACTIVITY: "One-year activity",
                 Part.PRIORITY: "Priority"}
@@ -144,14 +145,6 @@ def pdf_filename(plan: Plan, year: int) -> str:
     return f"{stem}-business-plan-{label}.pdf"
 
 
-def _stylesheet_urls(for_pdf: bool) -> list[str]:
-    if for_pdf:
-        return [pdf.static_url(path) for path in STYLESHEETS]
-    if has_request_context():
-        return [url_for("static", filename=path) for path in STYLESHEETS]
-    return [f"{current_app.static_url_path}/{path}" for path in STYLESHEETS]
-
-
 def plan_html(plan: Plan, year: int, today: dt.date, *, for_pdf: bool = True) -> str:
     """Render a reporting year of the plan as one standalone HTML page (the PDF's source)."""
     view = services.plan_year(plan, year, today, with_last_year=True)
@@ -173,7 +166,7 @@ def plan_html(plan: Plan, year: int, today: dt.date, *, for_pdf: bool = True) ->
         introduction=paragraphs(plan.introduction),
         tables=tables,
         for_pdf=for_pdf,
-        stylesheet_urls=_stylesheet_urls(for_pdf),
+        stylesheet_urls=stylesheet_urls(STYLESHEETS, for_pdf=for_pdf),
     )
 
 

@@ -117,6 +117,35 @@ REGISTER_PAGES = [
     ("edit", "register", "new decision", "meetings.decision_new"),
     ("edit", "register", "new agenda item", "meetings.agenda_new"),
     ("edit", "register", "approve minutes", "meetings.minutes_approve"),
+    # Case reviews (need-to-know: case pages are checked as the team sees them) and learning.
+    ("view", "cases", "cases", "cases.index"),
+    ("view", "cases", "case board", "cases.board"),
+    ("edit", "register", "case", "cases.detail"),
+    ("edit", "register", "new case", "cases.new"),
+    ("edit", "register", "case edit", "cases.edit"),
+    ("edit", "register", "case stage", "cases.stage"),
+    ("edit", "register", "notification", "cases.notification"),
+    ("edit", "register", "national referral", "cases.referral"),
+    ("edit", "register", "people on a case", "cases.members"),
+    ("edit", "register", "review settings", "cases.settings"),
+    ("edit", "register", "rapid review", "rapid.edit"),
+    ("edit", "register", "information request", "rapid.request_new"),
+    ("edit", "register", "information request edit", "rapid.request_edit"),
+    ("edit", "register", "practice episode", "rapid.episode_new"),
+    ("edit", "register", "local review", "local_reviews.edit"),
+    ("edit", "register", "reviewer", "local_reviews.reviewer_new"),
+    ("edit", "register", "milestones", "local_reviews.milestones"),
+    ("edit", "register", "publication", "local_reviews.publication"),
+    ("edit", "register", "monitoring", "local_reviews.monitoring_new"),
+    ("view", "reviews", "learning", "learning.index"),
+    ("view", "reviews", "learning from elsewhere", "learning.detail"),
+    ("view", "reviews", "themes across years", "learning.patterns"),
+    ("edit", "register", "our review", "learning.edit"),
+    ("edit", "register", "action plan", "learning.action_plan"),
+    ("edit", "register", "new recommendation", "learning.recommendation_new"),
+    ("edit", "register", "recommendation edit", "learning.recommendation_edit"),
+    ("manage", "themes", "themes", "learning.themes"),
+    ("edit", "register", "new review from elsewhere", "learning.new"),
 ]
 
 
@@ -130,6 +159,7 @@ def register_pages(server: LiveServer) -> list[tuple[str, str, str, str]]:
     from partnership.meetings.models import Meeting, MinutesStatus
     from partnership.plans.models import Phase, Plan
     from partnership.register import models as m
+    from partnership.reviews.models import Case, InformationRequest, Review
 
     with server.app.app_context(), server.app.test_request_context():
         county = db.session.scalar(sa.select(m.Partnership).where(m.Partnership.slug == "wscp"))
@@ -164,11 +194,27 @@ def register_pages(server: LiveServer) -> list[tuple[str, str, str, str]]:
             "meeting_id": draft.id, "action_id": action.id if action else None,
         })
         values["body_id_for_meetings"] = draft.body_id
+        case = db.session.scalar(
+            sa.select(Case).where(Case.partnership_id == county.id, Case.local_review.has(),
+                                  Case.rapid_review.has(), Case.reviews.any())
+            .order_by(Case.id).limit(1))
+        assert case is not None, "the demo has no case with both reviews and recommendations"
+        ours = next(review for review in case.reviews if review.recommendations)
+        elsewhere = db.session.scalar(sa.select(Review).where(Review.case_id.is_(None)).limit(1))
+        assert elsewhere is not None, "the demo has no learning from elsewhere"
+        values.update({
+            "case_id": case.id,
+            "request_id": db.session.scalar(sa.select(InformationRequest.id).limit(1)),
+            "review_id": ours.id, "recommendation_id": ours.recommendations[0].id,
+        })
+        values["elsewhere_id"] = elsewhere.id
         pages = []
         for verb, realm, label, endpoint in REGISTER_PAGES:
             rule = next(server.app.url_map.iter_rules(endpoint))
             args = {name: values[name] for name in rule.arguments}
-            if endpoint.startswith("meetings."):
+            if endpoint == "learning.detail":
+                args = {"review_id": values["elsewhere_id"]}
+            elif endpoint.startswith("meetings."):
                 args = {name: values["body_id_for_meetings"] if name == "body_id"
                         else values[name] for name in rule.arguments}
             pages.append((verb, realm, label, url_for(endpoint, **args)))

@@ -185,7 +185,7 @@ def test_group_rules_hold_when_editing(app: Flask, team: BrowserLikeClient) -> N
     assert moved.status_code == 302
     assert get(app, Agency, member).group_id == other_group
     history = page(team.get(f"{BASE}/{member}")).select("table")[-1].get_text(" ", strip=True)
-    assert f"group_id : {group} → {other_group}" in history
+    assert f"Group : {group} → {other_group}" in history
 
 
 def test_a_stale_edit_gets_the_conflict_page(
@@ -275,7 +275,7 @@ def test_contributions_are_totalled_per_reporting_year(
     assert team.submit(remove, {}).status_code == 302
     assert contributions_of(app, police) == [(2024, decimal.Decimal("13000.25"))]
     history = page(reader.get(f"{BASE}/{police}")).select("table")[-1].get_text(" ", strip=True)
-    assert "amount : 12000.00 → (empty)" in history  # the removal, on the agency's page
+    assert "Amount : 12000.00 → (empty)" in history  # the removal, on the agency's page
     totals = page(reader.get(BASE)).select_one("#contributions + table")
     assert table_rows(totals) == [["2023 to 2024", "1", "£40,000.00"],
                                   ["2024 to 2025", "1", "£13,000.25"]]

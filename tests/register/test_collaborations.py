@@ -61,7 +61,7 @@ def test_the_team_records_a_four_area_collaboration_with_shared_bodies(
               if tr.find_parent("table").caption.get_text(strip=True) != "History"]
     assert shared == ["Four Areas Executive", "Child Exploitation Subgroup"]
     history = detail.select_one("table caption:-soup-contains('History')").find_parent("table")
-    assert "partnerships" in history.get_text() and "Coast Safeguarding" in history.get_text()
+    assert "Partnerships" in history.get_text() and "Coast Safeguarding" in history.get_text()
     overview = page(team.get("/partnerships/dale"))
     assert overview.find("a", href=f"/collaborations/{collaboration_id}") is not None
     listing = page(team.get("/collaborations")).select_one("tbody tr").get_text(" ", strip=True)
@@ -106,7 +106,7 @@ def test_changing_members_is_versioned_audited_and_conflicts_are_caught(
     assert _collaborations(app) == [("Pair", False, ["dale", "hillshire"], 2)]
     history = page(alice.get(f"/collaborations/{collaboration_id}")).select_one(
         "table caption:-soup-contains('History')").find_parent("table").get_text(" ", strip=True)
-    assert ("partnerships : Hillshire Safeguarding Children Partnership → Dale Safeguarding "
+    assert ("Partnerships : Hillshire Safeguarding Children Partnership → Dale Safeguarding "
             "Children Partnership; Hillshire Safeguarding Children Partnership") in history
 
     conflict = bob.submit(url, {"name": "Pair", "independently_chaired": "False", "version": "1",

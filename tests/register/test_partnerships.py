@@ -213,7 +213,7 @@ def test_who_was_it_on_a_date(app: Flask, signed_in: Callable[[Role], BrowserLik
     history_rows = [tr.get_text(" ", strip=True) for tr in history.find_parent("table").select(
         "tbody tr")]
     assert len(history_rows) == 7  # the partner, two names, three people, the CCG's end date
-    assert any("update" in row and "valid_to : (empty) → 2022-06-30" in row
+    assert any("update" in row and "Valid to : (empty) → 2022-06-30" in row
                for row in history_rows), history_rows
 
 

@@ -192,7 +192,8 @@ def test_scope_of_a_user_comes_from_their_person_record(
         scope = scope_of(db.session.get(User, account.id))
         assert scope == Scope(person_id=person_id, agency_id=college,
                               chaired_body_ids=frozenset({chaired.id}),
-                              partner_ids=frozenset({health_partner}))
+                              partner_ids=frozenset({health_partner}),
+                              represented_partnership_ids=frozenset({partnership_id}))
         then = scope_of(db.session.get(User, account.id), dt.date(2019, 6, 1))
         assert then.partner_ids != scope.partner_ids and len(then.partner_ids) == 1
         assert then.chaired_body_ids == frozenset({chaired.id, ended.id})

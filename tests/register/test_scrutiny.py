@@ -165,7 +165,7 @@ def test_a_stale_edit_gets_the_conflict_page_and_whole_scope_clears_named_scope(
     assert _scrutineers(app) == [("Sasha Scrutineer", True, "", [], False, 2)]
     history = page(alice.get(created.headers["Location"])).select_one(
         "table caption:-soup-contains('History')").find_parent("table").get_text(" ", strip=True)
-    assert "bodies : Hillshire Board → (empty)" in history
+    assert "Bodies : Hillshire Board → (empty)" in history
 
     conflict = bob.submit(url, {"person": str(person), "whole_partnership": "False",
                                 "scope": "Priority 4", "bodies": [str(board)],

@@ -39,6 +39,23 @@ from partnership.register.models import (
     Representative,
     Scrutineer,
 )
+from partnership.reviews.models import (
+    Case,
+    CaseMember,
+    ClosureDay,
+    InformationRequest,
+    LocalReview,
+    Milestone,
+    MonitoringEntry,
+    NationalReferral,
+    PracticeEpisode,
+    RapidReview,
+    Recommendation,
+    Review,
+    Reviewer,
+    ReviewSettings,
+    Theme,
+)
 
 # Which model each form writes to (or searches). Add every new form here.
 FORM_MODELS: dict[str, type] = {
@@ -78,10 +95,32 @@ FORM_MODELS: dict[str, type] = {
     "AttendanceForm": Attendance,
     "DecisionForm": Decision,
     "ApproveMinutesForm": Meeting,
+    "RapidReviewForm": RapidReview,
+    "InformationRequestForm": InformationRequest,
+    "PracticeEpisodeForm": PracticeEpisode,
+    "LocalReviewForm": LocalReview,
+    "ReviewerForm": Reviewer,
+    "MilestonesForm": Milestone,
+    "PublicationForm": LocalReview,
+    "MonitoringEntryForm": MonitoringEntry,
+    "ReviewForm": Review,
+    "OurReviewForm": Review,
+    "RecommendationForm": Recommendation,
+    "ThemeForm": Theme,
+    "ThemeEditForm": Theme,
+    "LearningFilterForm": Review,
+    "CaseForm": Case,
+    "StageForm": Case,
+    "NotificationForm": Case,
+    "ReferralForm": NationalReferral,
+    "AddMemberForm": CaseMember,
+    "ReviewSettingsForm": ReviewSettings,
+    "ClosureForm": ClosureDay,
 }
 # Forms that hold no stored text (passwords are hashed; buttons carry only a CSRF token).
 NO_MODEL = {"ChangePasswordForm", "SetPasswordForm", "ConfirmForm", "OnDateForm",
-            "PeriodForm", "CarryForwardForm", "ImportForm"}
+            "PeriodForm", "CarryForwardForm", "ImportForm", "CasePartnershipForm",
+            "CaseFilterForm", "CaseRemoveForm"}
 
 
 def form_classes() -> dict[str, type[FlaskForm]]:

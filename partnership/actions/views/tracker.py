@@ -33,11 +33,14 @@ def words() -> dict[str, Any]:
 
 
 def source_url(action: Action) -> str | None:
-    """Return the page of the record the action came from: its objective or its meeting."""
+    """Return the page of the record the action came from: objective, meeting or review."""
     if action.objective_id is not None:
         return url_for("plans.objective", objective_id=action.objective_id)
     if action.meeting_id is not None:
         return url_for("meetings.detail", meeting_id=action.meeting_id)
+    if action.recommendation is not None:
+        return url_for("learning.detail", review_id=action.recommendation.review_id,
+                       _anchor=f"recommendation-{action.recommendation.number}")
     return None
 
 

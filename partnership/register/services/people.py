@@ -167,8 +167,15 @@ class Scope:
     person_id: int | None = None
     agency_id: int | None = None
     chaired_body_ids: frozenset[int] = frozenset()
+    member_body_ids: frozenset[int] = frozenset()
     partner_ids: frozenset[int] = frozenset()
+    represented_partnership_ids: frozenset[int] = frozenset()
     scrutinised_partnership_ids: frozenset[int] = frozenset()
+
+    @property
+    def body_ids(self) -> frozenset[int]:
+        """The bodies the user chairs or sits on."""
+        return self.chaired_body_ids | self.member_body_ids
 
 
 def scope_of(user: Any, day: dt.date | None = None) -> Scope:
@@ -185,8 +192,12 @@ def scope_of(user: Any, day: dt.date | None = None) -> Scope:
             body.id for body in roles.chair_of
             if (body.starts_on is None or body.starts_on <= day)
             and (body.ends_on is None or day <= body.ends_on)),
+        member_body_ids=frozenset(seat.body_id for seat in roles.member_of),
         partner_ids=frozenset(rep.partner_id for rep in roles.representative_of
                               if rep.in_post_on(day)),
+        represented_partnership_ids=frozenset(
+            rep.partner.partnership_id for rep in roles.representative_of
+            if rep.in_post_on(day)),
         scrutinised_partnership_ids=frozenset(
             row.partnership_id for row in roles.scrutineer_for if scrutineer_in_post(row, day)),
     )

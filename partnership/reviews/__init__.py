@@ -1,0 +1,21 @@
+"""Case reviews and learning: serious incidents, Rapid Reviews, local and national reviews,
+learning from elsewhere, their recommendations and action plans."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Map the models, add ``flask reviews`` and register every area's blueprint found in
+    reviews/views/."""
+    from partnership.reviews import models, views  # noqa: F401 - the models must be mapped
+    from partnership.reviews.cli import reviews_cli
+
+    app.cli.add_command(reviews_cli)
+    for module_info in sorted(pkgutil.iter_modules(views.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{views.__name__}.{module_info.name}")
+        app.register_blueprint(module.bp)

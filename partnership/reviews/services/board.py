@@ -1,0 +1,241 @@
+"""Where every case stands: the chair's board, the list of cases and each case's timeline.
+
+Reading is need-to-know (:func:`partnership.reviews.access.visible_cases`) and takes a
+fixed number of SQL queries whatever the number of cases: the cases with everything the
+board shows are loaded together, the settings and closure days of their partnerships in one
+query each, and the actions of every review in one :func:`tracked` call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from partnership.actions.queries import ActionFilter, Source, TrackedAction, tracked
+from partnership.actions.rag import Rag
+from partnership.extensions import db
+from partnership.register.models import Partnership, StatutoryPartner
+from partnership.register.services import long_date
+from partnership.register.services.partnerships import partners_in_order
+from partnership.reviews.access import visible_cases
+from partnership.reviews.models import (
+    Case,
+    InformationRequest,
+    LocalReview,
+    MilestoneKind,
+    RapidReview,
+    RapidReviewSignOff,
+    ReviewSettings,
+    Stage,
+)
+from partnership.reviews.services.deadlines import (
+    Deadline,
+    DeadlineKind,
+    closures_by_partnership,
+    deadlines_of,
+    left_in_words,
+    notification_due,
+    settings_by_partnership,
+)
+
+OPEN_STAGES = tuple(stage for stage in Stage if stage is not Stage.CLOSED)
+# Sign-offs are chased while the Rapid Review's decision is still to be made.
+SIGN_OFF_STAGES = (Stage.NOTIFICATION, Stage.RAPID_REVIEW)
+
+
+def _loaded() -> list[Any]:
+    """Everything the list, the board and the timelines read, loaded with the cases."""
+    rapid = selectinload(Case.rapid_review)
+    local = selectinload(Case.local_review)
+    return [
+        selectinload(Case.members),
+        joinedload(Case.partnership).selectinload(Partnership.partners)
+        .selectinload(StatutoryPartner.names),
+        joinedload(Case.reviewing_body),
+        rapid.selectinload(RapidReview.requests).joinedload(InformationRequest.agency),
+        rapid.selectinload(RapidReview.sign_offs).joinedload(RapidReviewSignOff.partner),
+        local.selectinload(LocalReview.milestones),
+        local.selectinload(LocalReview.reviewers),
+        selectinload(Case.national_referral),
+    ]
+
+
+def cases_for(user: Any, *, partnership_id: int | None = None, stage: Stage | None = None,
+              open_only: bool = False) -> list[Case]:
+    """The cases the user may see (need-to-know), filtered, with what the pages show loaded."""
+    ids = [case.id for case in visible_cases(user)
+           if (partnership_id is None or case.partnership_id == partnership_id)
+           and (stage is None or case.stage is stage)
+           and (not open_only or case.stage is not Stage.CLOSED)]
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        sa.select(Case).where(Case.id.in_(ids)).options(*_loaded())
+        .order_by(Case.reference, Case.id)
+        .execution_options(populate_existing=True)).unique())
+
+
+@dataclass(frozen=True)
+class Event:
+    """A key date in a case's life: done (it happened) or due (an open deadline)."""
+
+    on: dt.date
+    what: str
+    done: bool = True
+
+
+@dataclass(frozen=True)
+class Chase:
+    """Something overdue the chair must chase; an action links to its page."""
+
+    text: str
+    action_id: int | None = None
+
+
+@dataclass
+class Standing:
+    """Where one case stands."""
+
+    case: Case
+    settings: ReviewSettings
+    closures: frozenset[dt.date]
+    deadlines: list[Deadline]  # open ones, soonest first
+    timeline: list[Event]
+    chase: list[Chase] = field(default_factory=list)
+    red_actions: list[TrackedAction] = field(default_factory=list)
+
+    @property
+    def next(self) -> Deadline | None:
+        """The soonest open deadline."""
+        return self.deadlines[0] if self.deadlines else None
+
+    @property
+    def notification_late(self) -> bool:
+        """Notified after the 5 working days, or not yet notified and past them."""
+        due = notification_due(self.case, self.closures)
+        notified = self.case.notified_on
+        return (notified is not None and notified > due) or any(
+            d.kind == DeadlineKind.NOTIFICATION and d.overdue for d in self.deadlines)
+
+
+def timeline_of(case: Case, deadlines: Sequence[Deadline], closures: frozenset[dt.date]
+                ) -> list[Event]:
+    """The case's key dates in order: what happened, then what is due."""
+    events = [Event(case.aware_on, "Partners became aware of the serious incident")]
+    if case.notified_on is not None:
+        late = case.notified_on > notification_due(case, closures)
+        events.append(Event(case.notified_on, "Notified to the national panel"
+                            + (" (late)" if late else "")))
+    rapid = case.rapid_review
+    if rapid is not None:
+        if rapid.started_on is not None:
+            events.append(Event(rapid.started_on, "Rapid Review clock started"))
+        for request in rapid.requests:
+            events.append(Event(request.requested_on,
+                                f"Information requested from {request.agency.name}"))
+            if request.received_on is not None:
+                events.append(Event(request.received_on,
+                                    f"Information received from {request.agency.name}"))
+        for sign_off in rapid.sign_offs:
+            partner = sign_off.partner.name_on(sign_off.signed_at.date())
+            events.append(Event(sign_off.signed_at.date(),
+                                f"Rapid Review signed off for {partner} by {sign_off.signed_by}"))
+        for day, what in ((rapid.shared_with_scrutineer_on, "Shared with the independent "
+                           "scrutineer"), (rapid.sent_to_panel_on, "Rapid Review sent to the "
+                           "national panel"), (rapid.panel_response_on, "The national panel "
+                           "responded")):
+            if day is not None:
+                events.append(Event(day, what))
+    referral = case.national_referral
+    if referral is not None:
+        events.append(Event(referral.referred_on, "Referred for a national review"))
+        if referral.outcome_on is not None:
+            events.append(Event(referral.outcome_on, "Outcome of the national referral"))
+    local = case.local_review
+    if local is not None:
+        events.append(Event(local.decided_on, "Decision to carry out a local review"))
+        for reviewer in local.reviewers:
+            if reviewer.commissioned_on is not None:
+                events.append(Event(reviewer.commissioned_on,
+                                    f"Reviewer commissioned: {reviewer.name}"))
+        for milestone in local.milestones:
+            if milestone.done_on is not None:
+                events.append(Event(milestone.done_on, milestone.kind.label))
+        if local.published_on is not None and not any(
+                m.done_on == local.published_on and m.kind is MilestoneKind.PUBLISHED
+                for m in local.milestones):
+            events.append(Event(local.published_on, "Published"))
+    if case.closed_on is not None:
+        events.append(Event(case.closed_on, "Case closed"))
+    events.extend(Event(d.due, d.name, done=False) for d in deadlines)
+    return sorted(events, key=lambda e: (e.on, not e.done))
+
+
+def _chase(case: Case, deadlines: Sequence[Deadline], closures: frozenset[dt.date],
+           today: dt.date) -> list[Chase]:
+    """What is overdue on a case, in words."""
+    found = []
+    for deadline in deadlines:
+        if deadline.overdue:
+            found.append(Chase(f"{deadline.name}: due {long_date(deadline.due)}, "
+                               f"{left_in_words(deadline).lower()}"))
+    if case.notified_on is not None and not case.late_notification_reason.strip():
+        due = notification_due(case, closures)
+        if case.notified_on > due:
+            found.append(Chase(f"Notified late ({long_date(case.notified_on)}, due "
+                               f"{long_date(due)}) with no reason recorded"))
+    rapid = case.rapid_review
+    if rapid is not None and case.stage in SIGN_OFF_STAGES:
+        rapid_due = next((d for d in deadlines if d.kind == DeadlineKind.RAPID_REVIEW), None)
+        if rapid_due is None or rapid_due.due <= today:
+            signed = {s.partner_id for s in rapid.sign_offs}
+            for partner in partners_in_order(case.partnership):
+                if partner.id not in signed:
+                    found.append(Chase(f"Rapid Review sign-off missing from "
+                                       f"{partner.name_on(today)}"))
+    return found
+
+
+def standings(cases: Iterable[Case], today: dt.date, *, with_actions: bool = False
+              ) -> list[Standing]:
+    """Where each case stands: deadlines, what to chase and its timeline (fixed queries)."""
+    cases = list(cases)
+    pids = {case.partnership_id for case in cases}
+    settings = settings_by_partnership(pids)
+    closures = closures_by_partnership(pids)
+    red: dict[int, list[TrackedAction]] = defaultdict(list)
+    if with_actions and cases:
+        ids = {case.id for case in cases}
+        flt = ActionFilter(source=Source.REVIEW,
+                           partnership_id=next(iter(pids)) if len(pids) == 1 else None)
+        for action in tracked(flt, today):
+            if action.case_id in ids and action.rag is Rag.RED and action.is_open:
+                red[action.case_id].append(action)
+    found = []
+    for case in cases:
+        closed = closures[case.partnership_id]
+        deadlines = deadlines_of(case, settings[case.partnership_id], closed, today)
+        standing = Standing(case=case, settings=settings[case.partnership_id], closures=closed,
+                            deadlines=deadlines,
+                            timeline=timeline_of(case, deadlines, closed))
+        standing.chase = _chase(case, deadlines, closed, today)
+        standing.red_actions = red.get(case.id, [])
+        for action in standing.red_actions:
+            where = (f" (recommendation {action.recommendation_number})"
+                     if action.recommendation_number else "")
+            standing.chase.append(Chase(f"Action rated red: {action.title}{where}", action.id))
+        found.append(standing)
+    return found
+
+
+def board_order(rows: list[Standing]) -> list[Standing]:
+    """Most urgent first: anything to chase, then the soonest deadline, then the reference."""
+    far = dt.date.max
+    return sorted(rows, key=lambda s: (not s.chase, s.next.due if s.next else far,
+                                       s.case.reference.lower(), s.case.id))

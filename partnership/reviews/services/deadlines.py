@@ -1,0 +1,217 @@
+"""Every deadline of a case, computed in one place.
+
+A case's clocks are statutory or agreed: the serious incident notification (5 working days
+from awareness), the Rapid Review (15 working days from the partnership's clock start:
+awareness or notification), the local review's target for completion and publication (a
+number of months after the decision, a calendar date), the agencies' information for the
+Rapid Review and the local review's milestones (dates the group set). Working days are
+counted by :mod:`partnership.dates` (weekends, England and Wales bank holidays, and the
+partnership's closure days); nothing else here counts days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from partnership.dates import add_working_days, working_days_between
+from partnership.extensions import db
+from partnership.reviews.models import (
+    Case,
+    ClockStart,
+    ClosureDay,
+    MilestoneKind,
+    PublicationDecision,
+    ReviewSettings,
+    Stage,
+)
+
+NOTIFICATION_WORKING_DAYS = 5
+RAPID_REVIEW_WORKING_DAYS = 15
+
+
+class DeadlineKind:
+    """What a deadline is for (the board groups and words them by it)."""
+
+    NOTIFICATION = "notification"
+    RAPID_REVIEW = "rapid_review"
+    LOCAL_REVIEW = "local_review"
+    INFORMATION = "information"
+    MILESTONE = "milestone"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One deadline of a case: what, from when, by when, and how long is left (or was met)."""
+
+    reference: str
+    stage: Stage
+    name: str
+    clock_start: dt.date | None
+    working_days: int | None  # None: a calendar date, or a date someone set
+    due: dt.date
+    working_days_left: int  # 0 on the due day, negative once it has passed
+    met_on: dt.date | None
+    kind: str = DeadlineKind.NOTIFICATION
+    case_id: int | None = None
+    judged_on: dt.date | None = None  # the day "left" and "overdue" were worked out on
+
+    @property
+    def is_open(self) -> bool:
+        """Still to be met."""
+        return self.met_on is None
+
+    @property
+    def overdue(self) -> bool:
+        """Open and past its due date (a weekend after a Friday deadline counts)."""
+        if not self.is_open:
+            return False
+        if self.judged_on is not None:
+            return self.due < self.judged_on
+        return self.working_days_left < 0
+
+    @property
+    def late(self) -> bool:
+        """Met, but after its due date."""
+        return self.met_on is not None and self.met_on > self.due
+
+
+def left_in_words(deadline: Deadline) -> str:
+    """Say how long is left: "3 working days left", "Due today", "2 working days overdue"."""
+    if not deadline.is_open:
+        return f"Met on {deadline.met_on.day} {deadline.met_on:%B %Y}" if deadline.met_on else ""
+    left = deadline.working_days_left
+    if left > 0:
+        return f"{left} working day{'s' if left != 1 else ''} left"
+    if left == 0 and not deadline.overdue:
+        return "Due today"
+    if left == 0:
+        return f"Overdue since {deadline.due.day} {deadline.due:%B %Y}"
+    return f"{-left} working day{'s' if left != -1 else ''} overdue"
+
+
+def rapid_review_clock_start(case: Case, settings: ReviewSettings) -> dt.date | None:
+    """The day the Rapid Review's 15 working days run from (None: not known yet)."""
+    if case.rapid_review is not None and case.rapid_review.started_on is not None:
+        return case.rapid_review.started_on
+    if settings.rapid_review_clock is ClockStart.NOTIFICATION:
+        return case.notified_on
+    return case.aware_on
+
+
+def notification_due(case: Case, closures: Collection[dt.date]) -> dt.date:
+    """The day the serious incident notification is due: 5 working days after awareness."""
+    return add_working_days(case.aware_on, NOTIFICATION_WORKING_DAYS, closures)
+
+
+def notification_is_late(case: Case, closures: Collection[dt.date]) -> bool:
+    """Say whether the notification was made after its due date."""
+    return case.notified_on is not None and case.notified_on > notification_due(case, closures)
+
+
+def _local_review_met(case: Case) -> dt.date | None:
+    local = case.local_review
+    assert local is not None
+    if local.published_on is not None:
+        return local.published_on
+    done = {m.kind: m.done_on for m in local.milestones}
+    if done.get(MilestoneKind.PUBLISHED):
+        return done[MilestoneKind.PUBLISHED]
+    if local.publication_decision is PublicationDecision.DO_NOT_PUBLISH:
+        return done.get(MilestoneKind.PUBLICATION_DECISION)
+    return None
+
+
+def deadlines_of(case: Case, settings: ReviewSettings, closures: Collection[dt.date],
+                 today: dt.date, *, include_met: bool = False) -> list[Deadline]:
+    """Return the case's deadlines, soonest first: the open ones (all of them, met or not,
+    with ``include_met``). A closed case has no open deadlines."""
+    found: list[Deadline] = []
+
+    def add(name: str, kind: str, due: dt.date, met_on: dt.date | None, *,
+            clock_start: dt.date | None = None, working_days: int | None = None) -> None:
+        found.append(Deadline(
+            reference=case.reference, stage=case.stage, name=name, clock_start=clock_start,
+            working_days=working_days, due=due,
+            working_days_left=working_days_between(today, due, closures), met_on=met_on,
+            kind=kind, case_id=case.id, judged_on=today))
+
+    add("Serious incident notification", DeadlineKind.NOTIFICATION,
+        notification_due(case, closures), case.notified_on, clock_start=case.aware_on,
+        working_days=NOTIFICATION_WORKING_DAYS)
+
+    rapid = case.rapid_review
+    if rapid is not None or case.stage is Stage.NOTIFICATION:
+        start = rapid_review_clock_start(case, settings)
+        if start is not None:
+            add("Rapid Review", DeadlineKind.RAPID_REVIEW,
+                add_working_days(start, RAPID_REVIEW_WORKING_DAYS, closures),
+                rapid.sent_to_panel_on if rapid is not None else None,
+                clock_start=start, working_days=RAPID_REVIEW_WORKING_DAYS)
+        if rapid is not None:
+            for request in rapid.requests:
+                add(f"Information from {request.agency.name}", DeadlineKind.INFORMATION,
+                    request.due_on, request.received_on, clock_start=request.requested_on)
+
+    local = case.local_review
+    if local is not None:
+        add("Local review completed and published", DeadlineKind.LOCAL_REVIEW,
+            local.target_on, _local_review_met(case), clock_start=local.decided_on)
+        for milestone in local.milestones:
+            if milestone.due_on is not None:
+                add(milestone.kind.label, DeadlineKind.MILESTONE, milestone.due_on,
+                    milestone.done_on)
+
+    found.sort(key=lambda d: (d.due, d.name))
+    if include_met:
+        return found
+    if case.stage is Stage.CLOSED:
+        return []
+    return [d for d in found if d.is_open]
+
+
+def next_deadline(case: Case, settings: ReviewSettings, closures: Collection[dt.date],
+                  today: dt.date) -> Deadline | None:
+    """The case's soonest open deadline (an overdue one first), or None."""
+    open_ones = deadlines_of(case, settings, closures, today)
+    return open_ones[0] if open_ones else None
+
+
+# --- the settings and closure days of many partnerships at once ------------------------------
+
+
+def default_settings(partnership_id: int) -> ReviewSettings:
+    """The settings a partnership has until someone changes them (not saved)."""
+    return ReviewSettings(partnership_id=partnership_id,
+                          rapid_review_clock=ClockStart.AWARENESS,
+                          local_review_months=6, retention_years=15)
+
+
+def settings_by_partnership(partnership_ids: Iterable[int]) -> dict[int, ReviewSettings]:
+    """Each partnership's settings (the defaults where none are saved): one query."""
+    ids = sorted(set(partnership_ids))
+    found: Mapping[int, ReviewSettings] = {}
+    if ids:
+        found = {row.partnership_id: row for row in db.session.scalars(
+            sa.select(ReviewSettings).where(ReviewSettings.partnership_id.in_(ids)))}
+    return {pid: found.get(pid) or default_settings(pid) for pid in ids}
+
+
+def closures_by_partnership(partnership_ids: Iterable[int]) -> dict[int, frozenset[dt.date]]:
+    """Each partnership's closure days: one query."""
+    ids = sorted(set(partnership_ids))
+    days: dict[int, set[dt.date]] = {pid: set() for pid in ids}
+    if ids:
+        for pid, day in db.session.execute(
+                sa.select(ClosureDay.partnership_id, ClosureDay.day)
+                .where(ClosureDay.partnership_id.in_(ids))):
+            days[pid].add(day)
+    return {pid: frozenset(found) for pid, found in days.items()}
+
+
+def closures_of(partnership_id: int) -> frozenset[dt.date]:
+    """One partnership's closure days."""
+    return closures_by_partnership([partnership_id])[partnership_id]

@@ -1,0 +1,336 @@
+"""Learning: every review whose recommendations we act on, each recommendation and its
+actions, the multi-agency action plan (page and PDF), patterns across years, and the
+managed list of themes.
+
+Learning from elsewhere is for everyone to read and the team to record. Our own reviews
+follow their case (need-to-know): each route asks the policy about the record itself before
+it looks at a form, and a refusal is a 404, so a case's existence is never revealed.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from partnership.access import authorize, requires
+from partnership.actions.queries import page_of
+from partnership.actions.rag import Rag
+from partnership.audit.services import record_event, record_view
+from partnership.editing import EditConflict, commit_edit, render_conflict
+from partnership.extensions import db
+from partnership.register.forms import show_problems
+from partnership.register.services import long_date
+from partnership.reviews import document
+from partnership.reviews.forms.learning import (
+    LearningFilterForm,
+    OurReviewForm,
+    RecommendationForm,
+    ReviewForm,
+    ThemeEditForm,
+    ThemeForm,
+)
+from partnership.reviews.models import Recommendation, Review, ReviewKind, Theme
+from partnership.reviews.services import ReviewError
+from partnership.reviews.services import learning as services
+
+bp = Blueprint("learning", __name__, url_prefix="/learning")
+
+RAG_ORDER = tuple(Rag)  # worst first
+
+
+@bp.context_processor
+def words() -> dict[str, Any]:
+    """Give the learning pages their ways of writing dates, ratings and counts."""
+    return {"long_date": long_date, "rag_order": RAG_ORDER, "ReviewKind": ReviewKind,
+            "describe_counts": services.describe_counts, "action_lead": services.action_lead}
+
+
+# --- finding records and asking the policy ---------------------------------------------------
+
+
+def _review(review_id: int, verb: str = "view") -> Review:
+    """The review, if the user may ``verb`` it (ours: else 404, as if it did not exist)."""
+    authorize(verb, "reviews", hide=verb != "view")
+    review = services.review_or_404(review_id)
+    authorize(verb, review)
+    return review
+
+
+def _recommendation(recommendation_id: int) -> Recommendation:
+    authorize("edit", "reviews", hide=True)
+    recommendation = services.recommendation_or_404(recommendation_id)
+    authorize("edit", recommendation)
+    return recommendation
+
+
+def _seen(review: Review) -> None:
+    """Every view of our own review of a case is written to the audit trail."""
+    if review.case_id is not None:
+        record_view(review)
+
+
+def _detail(review: Review, anchor: str | None = None) -> Response:
+    return redirect(url_for(".detail", review_id=review.id, _anchor=anchor))
+
+
+# --- lists -----------------------------------------------------------------------------------
+
+
+@bp.route("")
+@requires("view", "reviews")
+def index() -> str:
+    """Every review the user may see, filtered by where it comes from, theme and year."""
+    flt = services.LearningFilter.from_args(request.args)
+    listing = services.learning_list(flt, current_user, services.today())
+    page = page_of(listing.rows, request.args.get("page", 1, type=int),
+                   current_app.config["PAGE_SIZE"])
+    filters = LearningFilterForm(request.args, themes=listing.themes, years=listing.years)
+    return render_template("learning/index.html", flt=flt, listing=listing, page=page,
+                           filters=filters, args=flt.to_args())
+
+
+@bp.route("/patterns")
+@requires("view", "reviews")
+def patterns() -> str:
+    """Themes across reporting years: how many reviews and recommendations carry each."""
+    return render_template("learning/patterns.html", patterns=services.patterns(current_user))
+
+
+# --- learning from elsewhere, and our reviews' records ---------------------------------------
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("create", "reviews")
+def new() -> str | Response:
+    """Record learning from elsewhere: its source, date and how it reached us."""
+    partnerships = services.partnership_options()
+    form = ReviewForm(themes=services.theme_options(), partnerships=partnerships)
+    if request.method == "GET" and len(partnerships) == 1:
+        form.partnership.data = str(partnerships[0].id)
+    if form.validate_on_submit():
+        try:
+            review = services.create_review(form.partnership.record, form.values())
+        except ReviewError as problem:
+            db.session.rollback()
+            show_problems(form, [problem])
+        else:
+            db.session.commit()
+            flash(f"Learning recorded: {review.title}", "success")
+            return _detail(review)
+    return render_template("learning/new.html", form=form)
+
+
+@bp.route("/<int:review_id>")
+def detail(review_id: int) -> str:
+    """A review with its numbered recommendations and each one's actions."""
+    review = _review(review_id)
+    view = services.review_view(review, services.today())
+    html = render_template("learning/detail.html", review=review, view=view)
+    _seen(review)  # after the page is drawn: the audit row's commit expires what it loaded
+    return html
+
+
+def _review_form(review: Review, **kwargs: Any) -> ReviewForm | OurReviewForm:
+    themes = services.theme_options(review.themes)
+    if review.kind.is_ours:
+        return OurReviewForm(obj=review, themes=themes, **kwargs)
+    return ReviewForm(obj=review, themes=themes, partnerships=services.partnership_options(),
+                      **kwargs)
+
+
+@bp.route("/<int:review_id>/edit", methods=["GET", "POST"])
+def edit(review_id: int) -> str | Response | tuple[str, int]:
+    """Change a review's details and themes, without overwriting someone else's edit."""
+    review = _review(review_id, "edit")
+    form = _review_form(review)
+    if request.method == "GET":
+        form.version.data = str(review.version)
+    if form.validate_on_submit():
+        values = form.values()
+        if isinstance(form, ReviewForm):
+            values["partnership"] = form.partnership.record
+        try:
+            if services.update_review(review, form.version.data, values):
+                commit_edit(review, values)
+                flash(f"{review.title} updated", "success")
+            return _detail(review)
+        except ReviewError as problem:
+            db.session.rollback()
+            show_problems(form, [problem])
+        except EditConflict as conflict:
+            db.session.rollback()
+            return render_conflict(conflict, form, cancel_url=url_for(".detail",
+                                                                      review_id=review.id),
+                                   title=f"{conflict.obj.title} was changed while you were "
+                                         "editing")
+    return render_template("learning/edit.html", form=form, review=review)
+
+
+@bp.route("/for-case/<int:case_id>/<review_kind>", methods=["POST"])
+def for_case(case_id: int, review_kind: str) -> Response:
+    """Open the recommendations of a case's Rapid Review or local review (the first time,
+    create them), and go to them."""
+    authorize("edit", "reviews", hide=True)
+    case = services.case_or_404(case_id)
+    authorize("edit", case)
+    if review_kind not in {kind.value for kind in services.OURS}:
+        abort(404)
+    review, created = services.open_case_review(case, ReviewKind(review_kind))
+    if created:
+        db.session.commit()
+    return _detail(review)
+
+
+# --- recommendations -------------------------------------------------------------------------
+
+
+def _recommendation_form(review: Review, recommendation: Recommendation | None = None,
+                         **kwargs: Any) -> RecommendationForm:
+    return RecommendationForm(
+        obj=recommendation,
+        agencies=services.agency_options(review.partnership,
+                                         recommendation.agencies if recommendation else ()),
+        themes=services.theme_options(recommendation.themes if recommendation else ()),
+        ours=review.kind.is_ours, **kwargs)
+
+
+@bp.route("/<int:review_id>/recommendations/new", methods=["GET", "POST"])
+def recommendation_new(review_id: int) -> str | Response:
+    """Add a numbered recommendation to a review."""
+    review = _review(review_id, "edit")
+    form = _recommendation_form(review)
+    if request.method == "GET":
+        form.number.data = services.next_number(review)
+    if form.validate_on_submit():
+        try:
+            recommendation = services.add_recommendation(review, form.values())
+        except ReviewError as problem:
+            db.session.rollback()
+            show_problems(form, [problem])
+        else:
+            db.session.commit()
+            flash(f"Recommendation {recommendation.number} added", "success")
+            return _detail(review, f"recommendation-{recommendation.number}")
+    return render_template("learning/recommendation_new.html", form=form, review=review)
+
+
+@bp.route("/recommendations/<int:recommendation_id>/edit", methods=["GET", "POST"])
+def recommendation_edit(recommendation_id: int) -> str | Response | tuple[str, int]:
+    """Change a recommendation, without overwriting someone else's edit."""
+    recommendation = _recommendation(recommendation_id)
+    review = recommendation.review
+    form = _recommendation_form(review, recommendation)
+    if request.method == "GET":
+        form.version.data = str(recommendation.version)
+    back = url_for(".detail", review_id=review.id,
+                   _anchor=f"recommendation-{recommendation.number}")
+    if form.validate_on_submit():
+        values = form.values()
+        try:
+            if services.update_recommendation(recommendation, form.version.data, values):
+                commit_edit(recommendation, values)
+                flash(f"Recommendation {recommendation.number} updated", "success")
+            return _detail(review, f"recommendation-{recommendation.number}")
+        except ReviewError as problem:
+            db.session.rollback()
+            show_problems(form, [problem])
+        except EditConflict as conflict:
+            db.session.rollback()
+            return render_conflict(conflict, form, cancel_url=back,
+                                   title=f"{conflict.obj} was changed while you were editing")
+    return render_template("learning/recommendation_edit.html", form=form, review=review,
+                           recommendation=recommendation, back=back)
+
+
+# --- the action plan -------------------------------------------------------------------------
+
+
+@bp.route("/<int:review_id>/action-plan")
+def action_plan(review_id: int) -> str:
+    """The review's multi-agency action plan on one page, in the familiar columns."""
+    review = _review(review_id)
+    plan = services.action_plan(review, services.today())
+    html = render_template("learning/action_plan.html", review=review, plan=plan,
+                           columns=document.COLUMNS)
+    _seen(review)  # after the page is drawn: the audit row's commit expires what it loaded
+    return html
+
+
+@bp.route("/<int:review_id>/action-plan.pdf")
+def action_plan_pdf(review_id: int) -> Response:
+    """The action plan as a PDF: read in the browser, or downloaded with ?download=1."""
+    review = _review(review_id)
+    rendered = document.action_plan_pdf(review, services.today())
+    download = request.args.get("download") == "1"
+    record_event("export" if download else "view", record_type="review", record_id=review.id,
+                 changes={"document": "action plan PDF"})
+    return send_pdf(rendered.data, document.pdf_filename(review), download)
+
+
+def send_pdf(data: bytes, filename: str, download: bool) -> Response:
+    """Answer with a PDF, inline or as a download, never cached."""
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=download,
+                     download_name=filename, max_age=0)
+
+
+# --- themes ----------------------------------------------------------------------------------
+
+
+@bp.route("/themes", methods=["GET", "POST"])
+@requires("manage", "themes")
+def themes() -> str | Response:
+    """The managed list of learning themes: add one, see each one's use."""
+    form = ThemeForm()
+    if form.validate_on_submit():
+        try:
+            theme = services.add_theme(form.values())
+        except ReviewError as problem:
+            db.session.rollback()
+            show_problems(form, [problem])
+        else:
+            db.session.commit()
+            flash(f"Theme added: {theme.name}", "success")
+            return redirect(url_for(".themes"))
+    return render_template("learning/themes.html", form=form, uses=services.theme_uses())
+
+
+@bp.route("/themes/<int:theme_id>/edit", methods=["GET", "POST"])
+@requires("manage", "themes")
+def theme_edit(theme_id: int) -> str | Response | tuple[str, int]:
+    """Rename, describe or retire a theme (a retired theme stays on old records)."""
+    theme: Theme = services.theme_or_404(theme_id)
+    form = ThemeEditForm(obj=theme)
+    if request.method == "GET":
+        form.version.data = str(theme.version)
+        form.active.data = "yes" if theme.active else "no"
+    back = url_for(".themes")
+    if form.validate_on_submit():
+        values = form.values()
+        try:
+            if services.update_theme(theme, form.version.data, values):
+                commit_edit(theme, values)
+                flash(f"Theme updated: {theme.name}", "success")
+            return redirect(back)
+        except ReviewError as problem:
+            db.session.rollback()
+            show_problems(form, [problem])
+        except EditConflict as conflict:
+            db.session.rollback()
+            return render_conflict(conflict, form, cancel_url=back,
+                                   title=f"{conflict.obj.name} was changed while you were "
+                                         "editing")
+    return render_template("learning/theme_edit.html", form=form, theme=theme)
