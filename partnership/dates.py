@@ -9,6 +9,7 @@ year 2024 runs from 1 April 2024 to 31 March 2025 and is written "2024-25" (with
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Collection
 
 import holidays
@@ -80,13 +81,24 @@ def working_days_between(start: dt.date, end: dt.date,
     """Count the working days after ``start`` up to and including ``end`` (negative if earlier).
 
     ``working_days_between(today, due)`` is the working days left: 0 on the due day itself,
-    negative once it has passed.
+    negative once it has passed. Counted by arithmetic (weekdays less the days off that fall
+    on weekdays), so a clock years long costs no more than one a week long.
     """
     if end < start:
         return -working_days_between(end, start, closures)
-    count = 0
-    day = start
-    while day < end:
-        day += dt.timedelta(days=1)
-        count += is_working_day(day, closures)
-    return count
+    weeks, extra = divmod((end - start).days, 7)
+    weekdays = weeks * 5 + sum(
+        (start + dt.timedelta(days=weeks * 7 + i)).weekday() < 5 for i in range(1, extra + 1))
+    days_off = {day for day in (*_bank_holidays(start.year, end.year), *closures)
+                if start < day <= end and day.weekday() < 5}
+    return weekdays - len(days_off)
+
+
+@functools.cache
+def _bank_holidays_in(year: int) -> frozenset[dt.date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def _bank_holidays(first_year: int, last_year: int) -> frozenset[dt.date]:
+    return frozenset().union(*(_bank_holidays_in(year)
+                               for year in range(first_year, last_year + 1)))
