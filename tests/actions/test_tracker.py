@@ -132,7 +132,7 @@ def test_the_list_filters_by_each_field_and_rating(app: Flask, area: Area,
 
     html = page(team.get(f"/actions?rag=amber&partnership_id={area.partnership_id}"))
     text = html.get_text(" ", strip=True)
-    assert "1 action match these filters" in text
+    assert "1 action matches these filters" in text
     row = html.select_one("main table tbody tr").get_text(" ", strip=True)
     for shown in ("Amber soon", "A1 Hear the voice of the child", "Wessex Learning Group",
                   "Wessex Officer", "In progress", "20", "Amber"):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
-from playwright.sync_api import ConsoleMessage, Page
+from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, Response
 
 from config import TestConfig
 from partnership.demo.accounts import DEMO_ACCOUNTS, DemoAccount
@@ -121,3 +122,61 @@ class ConsoleWatch:
     @property
     def csp_violations(self) -> list[str]:
         return [m for m in self.messages if "content security policy" in m.lower()]
+
+
+# --- for journeys: a watched page, the main menu, banners, errors, dates -----------------
+
+SUCCESS = ".govuk-notification-banner--success"
+
+
+@dataclass
+class Watch:
+    """A page's console, and the responses that failed (4xx or 5xx)."""
+
+    console: ConsoleWatch
+    failed: list[str] = field(default_factory=list)
+
+    def attach(self, page: Page) -> Watch:
+        self.console.attach(page)
+        page.on("response", self._on_response)
+        return self
+
+    def _on_response(self, response: Response) -> None:
+        # Chromium's PDF viewer asks for /favicon.ico, which the service does not serve.
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            self.failed.append(f"{response.status} {response.request.method} {response.url}")
+
+    def assert_clean(self) -> None:
+        console = self.console
+        assert not console.csp_violations, "\n".join(console.csp_violations)
+        assert not console.errors, "\n".join(console.errors)
+        logged = [m for m in console.messages if m.startswith("error:")
+                  and "Failed to load resource" not in m]  # those are in self.failed
+        assert not logged, "\n".join(logged)
+        assert not self.failed, "\n".join(self.failed)
+
+
+def watched(context: BrowserContext) -> tuple[Page, Watch]:
+    page = context.new_page()
+    return page, Watch(ConsoleWatch()).attach(page)
+
+
+def main_menu(page: Page, name: str) -> None:
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name=name,
+                                                                  exact=True).click()
+
+
+def success(page: Page) -> Locator:
+    return page.locator(SUCCESS)
+
+
+def error_next_to(page: Page, field: Locator) -> Locator:
+    """The GOV.UK form group (with its error message) that holds a field."""
+    return page.locator(".govuk-form-group--error").filter(has=field)
+
+
+def fill_date(page: Page, legend: str, day: dt.date) -> None:
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))

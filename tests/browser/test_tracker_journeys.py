@@ -16,60 +16,37 @@ import io
 import re
 import subprocess
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
-from playwright.sync_api import BrowserContext, Locator, Page, Response, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from partnership.extensions import db
 from partnership.meetings.models import Decision, Meeting
 from partnership.policy import Role
 from partnership.register.models import Body, Partnership
 from partnership.register.services import long_date
-from tests.browser.support import ACCOUNTS, SCREENSHOTS, ConsoleWatch, LiveServer, screenshot
+from tests.browser.support import (
+    ACCOUNTS,
+    SCREENSHOTS,
+    LiveServer,
+    Watch,
+    error_next_to,
+    fill_date,
+    main_menu,
+    screenshot,
+    success,
+    watched,
+)
 from tests.documents.pdftools import pdf_text
 
 pytestmark = pytest.mark.browser
 
 COUNTY = "Wessexshire Safeguarding Children Partnership"
 EXECUTIVE = "Executive Group"
-SUCCESS = ".govuk-notification-banner--success"
 DOZEN = 12
-
-
-@dataclass
-class Watch:
-    """A page's console, and the responses that failed (4xx or 5xx)."""
-
-    console: ConsoleWatch
-    failed: list[str] = field(default_factory=list)
-
-    def attach(self, page: Page) -> Watch:
-        self.console.attach(page)
-        page.on("response", self._on_response)
-        return self
-
-    def _on_response(self, response: Response) -> None:
-        # Chromium's PDF viewer asks for /favicon.ico, which the service does not serve.
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
-            self.failed.append(f"{response.status} {response.request.method} {response.url}")
-
-    def assert_clean(self) -> None:
-        console = self.console
-        assert not console.csp_violations, "\n".join(console.csp_violations)
-        assert not console.errors, "\n".join(console.errors)
-        logged = [m for m in console.messages if m.startswith("error:")
-                  and "Failed to load resource" not in m]  # those are in self.failed
-        assert not logged, "\n".join(logged)
-        assert not self.failed, "\n".join(self.failed)
-
-
-def watched(context: BrowserContext) -> tuple[Page, Watch]:
-    page = context.new_page()
-    return page, Watch(ConsoleWatch()).attach(page)
 
 
 @pytest.fixture
@@ -78,27 +55,6 @@ def team_page(new_context: Callable[..., BrowserContext]) -> Iterator[tuple[Page
     page, watch = watched(new_context(Role.TEAM, accept_downloads=True))
     yield page, watch
     watch.assert_clean()
-
-
-def main_menu(page: Page, name: str) -> None:
-    page.get_by_role("navigation", name="Main menu").get_by_role("link", name=name,
-                                                                  exact=True).click()
-
-
-def success(page: Page) -> Locator:
-    return page.locator(SUCCESS)
-
-
-def error_next_to(page: Page, field: Locator) -> Locator:
-    """The GOV.UK form group (with its error message) that holds a field."""
-    return page.locator(".govuk-form-group--error").filter(has=field)
-
-
-def fill_date(page: Page, legend: str, day: dt.date) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
 
 
 def count_in(text: str, pattern: str) -> int:
