@@ -90,10 +90,11 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
         pages,
         plans,
         register,
+        reports,
         reviews,
     )
 
     for feature in (accounts, audit, pages, register, arrangements, plans, meetings, reviews,
-                    actions, demo):
+                    actions, reports, demo):
         feature.init_app(app)
     return app

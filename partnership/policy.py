@@ -197,6 +197,22 @@ def _partner_vote(user: Any, target: Any) -> bool:
     return isinstance(target, str) or target.partner_id in scope(user).partner_ids
 
 
+def _partner_of_partnership(user: Any, target: Any) -> bool:
+    """A partner's representative, for a partnership whose partner they represent."""
+    if user.role is not Role.PARTNER:
+        return False
+    return (isinstance(target, str)
+            or target.partnership_id in scope(user).represented_partnership_ids)
+
+
+def _scrutineer_of_partnership(user: Any, target: Any) -> bool:
+    """The independent scrutineer, for a partnership they scrutinise."""
+    if user.role is not Role.SCRUTINEER:
+        return False
+    return (isinstance(target, str)
+            or target.partnership_id in scope(user).scrutinised_partnership_ids)
+
+
 # (verb, realm) -> rule. Keep this table the single source of truth.
 RULES: dict[tuple[str, str], Rule] = {
     ("view", "home"): _roles(*EVERYONE),
@@ -241,6 +257,15 @@ RULES: dict[tuple[str, str], Rule] = {
     ("edit", "reviews"): _edit_review,
     ("create", "reviews"): _roles(Role.TEAM),  # learning from elsewhere
     ("manage", "themes"): _roles(Role.TEAM),
+    # The yearly report: everyone reads it; the team assembles and publishes it; each
+    # partner's representative signs it off; only the scrutineer writes their assessment.
+    ("view", "reports"): _roles(*EVERYONE),
+    ("edit", "reports"): _roles(Role.TEAM),
+    ("publish", "reports"): _roles(Role.TEAM),
+    ("sign_off", "reports"): _partner_of_partnership,
+    ("assess", "reports"): _scrutineer_of_partnership,
+    # The reading room: every published document in one place.
+    ("view", "reading_room"): _roles(*EVERYONE),
 }
 
 

@@ -1,0 +1,383 @@
+"""What a yearly report says: plain data, assembled from the records, stored when published.
+
+Every class here holds only strings, numbers, booleans, None and lists or dicts of them, so
+``dataclasses.asdict`` of a :class:`ReportContent` is the JSON snapshot a published report
+keeps, and the document template reads a live draft and a published snapshot alike (Jinja
+finds ``row.title`` on an object and on a dict). Dates are ISO strings (``2025-03-31``);
+templates show them with the ``report_date`` filter. ``link`` fields are paths in the app
+to the records behind a figure ("" when there is nothing a reader may open); the PDF leaves
+them out.
+
+A section with nothing to show says why in ``missing`` (one plain sentence), and the
+document prints that sentence instead of an empty heading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# --- 1. summary of activities -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BodyMeetings:
+    """One body's meetings in the period."""
+
+    body: str
+    link: str
+    held: int
+    cancelled: int
+    decisions: int
+
+
+@dataclass(frozen=True)
+class AgencyAttendanceRow:
+    """How one agency was represented at the partnership's held meetings in the period."""
+
+    agency: str
+    held: int  # meetings it was expected at (sits on the body, or attendance recorded)
+    attended: int  # present or by deputy
+    apologies: int
+    absent: int
+    not_recorded: int
+    percent: int | None  # attended / held, rounded; None when held is 0
+
+
+@dataclass(frozen=True)
+class Activities:
+    """Part 1: meetings and attendance, actions completed, reviews undertaken, other work."""
+
+    meetings: list[BodyMeetings]
+    meetings_held: int
+    decisions: int
+    attendance: list[AgencyAttendanceRow]
+    attendance_percent: int | None  # over all agencies: attended / held
+    actions_live: int  # business-plan actions whose year overlaps the period
+    actions_completed: int  # of those, completed within the period
+    actions_link: str
+    rapid_reviews: int  # Rapid Reviews completed (sent to the panel) in the period
+    local_reviews: int  # local reviews open at some point in the period
+    national_referrals: int  # referred in the period
+    learning_reviews: int  # reviews from elsewhere taken in during the period
+    arrangements_published: int  # arrangements versions published in the period
+    missing: str
+
+
+# --- 2. child safeguarding practice reviews -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class RapidReviewRow:
+    """A Rapid Review in the period. ``label`` is the case reference only when the case's
+    review is published or summarised; otherwise "Rapid Review 1", "Rapid Review 2"..."""
+
+    label: str
+    named: bool
+    started: str | None
+    due: str | None
+    completed: str | None
+    working_days: int | None  # working days from the clock's start to completion
+    on_time: bool | None  # None while not complete
+    outcome: str  # the outcome's label, or "Not decided yet"
+    action_taken: str  # e.g. "Local review commissioned", "4 of 9 actions complete"
+    link: str
+
+
+@dataclass(frozen=True)
+class LocalReviewRow:
+    """A local child safeguarding practice review open at some point in the period."""
+
+    label: str
+    named: bool
+    stage: str
+    decided: str
+    target: str
+    completed: str | None  # published, or decided not to publish
+    on_time: bool | None
+    publication: str  # "Published on 4 June 2024", "Decided not to publish", "Not yet decided"
+    published_url: str
+    action_taken: str
+    link: str
+
+
+@dataclass(frozen=True)
+class NationalReferralRow:
+    """A referral for a national review made or answered in the period."""
+
+    label: str
+    named: bool
+    referred: str
+    outcome: str  # the panel's answer, or "Awaiting the panel's decision"
+    link: str
+
+
+@dataclass(frozen=True)
+class Reviews:
+    """Part 2: the Rapid Reviews, local reviews and national referrals of the period."""
+
+    rapid: list[RapidReviewRow]
+    rapid_completed: int
+    rapid_on_time: int
+    local: list[LocalReviewRow]
+    local_on_time: int
+    local_completed: int
+    national: list[NationalReferralRow]
+    missing: str
+
+
+# --- 3. evidence of impact ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImpactEntry:
+    """One piece of evidence of impact: on an action, or in a progress update."""
+
+    action: str
+    link: str
+    status: str
+    recorded: str | None  # the update's date; the completion date for an action's own
+    text: str
+
+
+@dataclass(frozen=True)
+class ObjectiveImpact:
+    """The evidence of impact under one objective (or "Other work" for actions outside)."""
+
+    reference: str
+    title: str
+    link: str
+    completed: int
+    in_progress: int
+    entries: list[ImpactEntry]
+
+
+@dataclass(frozen=True)
+class Impact:
+    """Part 3: evidence of impact grouped by objective, and training when recorded."""
+
+    objectives: list[ObjectiveImpact]
+    entries: int
+    training: str  # what is known about training, or why there is nothing
+    missing: str
+
+
+# --- 4. little or no progress -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GapAction:
+    """An action listed for little or no progress, and why."""
+
+    title: str
+    link: str
+    rating: str
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class GapObjective:
+    """An objective with little or no progress, or with actions that made little."""
+
+    reference: str
+    title: str
+    link: str
+    plan: str
+    reasons: list[str]
+    actions: list[GapAction]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Part 4: where progress stalled in the period, with the reasons (the tracker's rule)."""
+
+    objectives: list[GapObjective]
+    objectives_considered: int
+    rule: str  # the rule in one paragraph, for the reader
+    missing: str
+
+
+# --- 5. decisions and actions on review recommendations -------------------------------------
+
+
+@dataclass(frozen=True)
+class RecommendationRow:
+    """One recommendation and what was done about it."""
+
+    number: int
+    text: str
+    scope: str
+    agency_response: str
+    actions: int
+    completed: int
+    in_progress: int
+    improvements: list[str]  # evidence of impact from its actions
+
+
+@dataclass(frozen=True)
+class ReviewRecommendations:
+    """A review's recommendations: one of ours (published or summarised) or from elsewhere."""
+
+    title: str
+    kind: str
+    source: str
+    published: str | None
+    link: str
+    recommendations: list[RecommendationRow]
+
+
+@dataclass(frozen=True)
+class Recommendations:
+    """Part 5: recommendations of our reviews and of learning from elsewhere, and the actions.
+
+    Reviews of ours not yet published appear only as counts (``unpublished_*``).
+    """
+
+    local: list[ReviewRecommendations]
+    national: list[ReviewRecommendations]  # national panel reviews, inquiries, other reviews
+    unpublished_reviews: int
+    unpublished_recommendations: int
+    unpublished_actions: int
+    unpublished_completed: int
+    missing: str
+
+
+# --- 6. feedback from children and families -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedbackEntry:
+    """A progress update flagged as feedback from children and families."""
+
+    recorded: str
+    action: str
+    link: str
+    objective: str  # the objective's reference and title, or ""
+    how_sought: str  # the update's narrative
+    how_used: str  # its evidence of impact ("" when none recorded)
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """Part 6: how feedback from children and families was sought and used."""
+
+    entries: list[FeedbackEntry]
+    missing: str
+
+
+# --- 8. changes to the arrangements -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArrangementsVersionRef:
+    """A published arrangements version."""
+
+    title: str
+    published: str
+    link: str
+
+
+@dataclass(frozen=True)
+class ChangeGroupRow:
+    """Changes of one kind in one part of the register, e.g. "Agencies added"."""
+
+    heading: str
+    changes: list[str]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Part 8: the differences between the versions in force at the start and the end."""
+
+    at_start: ArrangementsVersionRef | None
+    at_end: ArrangementsVersionRef | None
+    published_in_period: list[ArrangementsVersionRef]
+    groups: list[ChangeGroupRow]
+    missing: str
+
+
+# --- charts -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart's data; the drawing (SVG) and its text equivalent (a table) are made from it.
+
+    ``values[i][j]`` is series ``i`` at category ``j``. ``kind`` is "stacked_bar",
+    "bar" or "line". ``reference`` draws a labelled line (e.g. the 15 working-day limit).
+    """
+
+    key: str
+    title: str
+    summary: str  # one or two sentences a screen reader hears instead of the picture
+    kind: str
+    categories: list[str]
+    series: list[str]
+    values: list[list[float]]
+    unit: str
+    reference: float | None = None
+    reference_label: str = ""
+
+
+# --- the whole report ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """Everything the yearly report computes from the records, for one period."""
+
+    partnership: str
+    partnership_short: str
+    slug: str
+    period_start: str
+    period_end: str
+    period_label: str  # "2024-25" (en dash), or "1 April 2024 to 30 September 2024"
+    as_of: str  # the day ratings and deadlines were judged on
+    activities: Activities
+    reviews: Reviews
+    impact: Impact
+    progress: Progress
+    recommendations: Recommendations
+    feedback: Feedback
+    changes: Changes
+    charts: list[Chart] = field(default_factory=list)
+
+
+# --- the document: content, narrative and sign-offs together --------------------------------
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The independent scrutineer's assessment, shown as theirs."""
+
+    markdown: str
+    written_by: str
+    written_as: str
+    updated: str | None
+
+
+@dataclass(frozen=True)
+class SignOffLine:
+    """A partner's sign-off as the document prints it."""
+
+    partner: str
+    signed_by: str
+    role: str
+    signed: str
+
+
+@dataclass(frozen=True)
+class ReportDocument:
+    """What the document is made from: a live draft, or (as a dict) a published snapshot.
+
+    ``narrative`` maps a :class:`~partnership.reports.models.ReportSection` value (not the
+    assessment) to its Markdown; sections never written are absent or "".
+    """
+
+    title: str
+    status: str  # "DRAFT", or "Published 30 September 2025"
+    draft: bool
+    content: ReportContent
+    narrative: dict[str, str]
+    assessment: Assessment | None
+    sign_offs: list[SignOffLine]
+    published: str | None  # ISO date of publication

@@ -1,0 +1,206 @@
+"""The yearly report: a draft per partnership and period, its narrative, sign-offs and copies.
+
+The figures are never stored while a report is a draft: every view assembles them from the
+records (``reports/assemble.py``). Publishing stores the snapshot the document was made
+from, the PDF and its SHA-256, and freezes the report for good.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from partnership.database import UTCDateTime, Versioned, utcnow
+from partnership.extensions import db
+from partnership.register.models import LabelledEnum, Partnership, StatutoryPartner, enum_column
+
+DEFAULT_RECIPIENTS = (
+    "Child Safeguarding Practice Review Panel",
+    "Department for Education",
+    "Foundations (What Works Centre for Children & Families)",
+)
+
+
+class ReportSection(StrEnum):
+    """The narrative the team writes around the figures, in document order.
+
+    ``ASSESSMENT`` is the independent scrutineer's own: only they may write it.
+    """
+
+    FOREWORD = "foreword"
+    ACTIVITIES = "activities"
+    REVIEWS = "reviews"
+    IMPACT = "impact"
+    PROGRESS = "progress"
+    RECOMMENDATIONS = "recommendations"
+    FEEDBACK = "feedback"
+    ASSESSMENT = "assessment"
+    CHANGES = "changes"
+    NEXT_YEAR = "next_year"
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        """Return the section's heading in the report."""
+        return SECTION_TITLES[self]
+
+
+SECTION_TITLES = {
+    ReportSection.FOREWORD: "Foreword",
+    ReportSection.ACTIVITIES: "Summary of activities",
+    ReportSection.REVIEWS: "Child safeguarding practice reviews",
+    ReportSection.IMPACT: "Evidence of impact",
+    ReportSection.PROGRESS: "Little or no progress",
+    ReportSection.RECOMMENDATIONS: "Decisions and actions on review recommendations",
+    ReportSection.FEEDBACK: "Feedback from children and families",
+    ReportSection.ASSESSMENT: "The independent scrutineer's assessment",
+    ReportSection.CHANGES: "Changes to the arrangements",
+    ReportSection.NEXT_YEAR: "Priorities for the coming year",
+}
+
+
+class ReportStatus(LabelledEnum):
+    """Where a yearly report stands."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class ReportSettings(Versioned, db.Model):
+    """A partnership's settings for its yearly report (defaults apply until saved)."""
+
+    __tablename__ = "report_settings"
+    __realm__ = "reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partnership.id", ondelete="CASCADE"), unique=True)
+    deadline_months: Mapped[int] = mapped_column(
+        default=6, doc="Months after the period ends by which the report is published")
+    warning_days: Mapped[int] = mapped_column(
+        default=56, doc="Days before the deadline the dashboard starts to warn")
+    copies_within_days: Mapped[int] = mapped_column(
+        default=7, doc="Days after publication by which copies are sent")
+    recipients: Mapped[str] = mapped_column(
+        sa.Text, default="\n".join(DEFAULT_RECIPIENTS), doc="Who gets a copy, one per line")
+
+    partnership: Mapped[Partnership] = relationship()
+
+    @property
+    def recipient_list(self) -> list[str]:
+        """Return the recipients, one per non-empty line."""
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+
+class YearlyReport(Versioned, db.Model):
+    """A partnership's yearly report for a period: a draft, or published and immutable."""
+
+    __tablename__ = "yearly_report"
+    __realm__ = "reports"
+    # The audit row notes that these changed; the PDF bytes and the whole snapshot do not
+    # belong in it (the SHA-256 column identifies the PDF).
+    __audit_redacted__ = frozenset({"pdf", "snapshot"})
+    __table_args__ = (sa.UniqueConstraint("partnership_id", "period_start", "period_end"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    period_start: Mapped[dt.date] = mapped_column(sa.Date)
+    period_end: Mapped[dt.date] = mapped_column(sa.Date)
+    status: Mapped[ReportStatus] = mapped_column(enum_column(ReportStatus),
+                                                 default=ReportStatus.DRAFT)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    snapshot: Mapped[dict[str, Any] | None] = deferred(mapped_column(sa.JSON))
+    pdf: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
+    sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    pages: Mapped[int | None] = mapped_column()
+
+    partnership: Mapped[Partnership] = relationship()
+    narrative: Mapped[list[ReportNarrative]] = relationship(
+        back_populates="report", cascade="all, delete-orphan")
+    sign_offs: Mapped[list[ReportSignOff]] = relationship(
+        back_populates="report", order_by="ReportSignOff.signed_at",
+        cascade="all, delete-orphan")
+    copies: Mapped[list[CopySent]] = relationship(
+        back_populates="report", order_by="(CopySent.sent_on, CopySent.id)",
+        cascade="all, delete-orphan")
+
+    @property
+    def published(self) -> bool:
+        """Say whether the report is published (and so can never change)."""
+        return self.status == ReportStatus.PUBLISHED
+
+
+class ReportNarrative(Versioned, db.Model):
+    """One narrative section of a report, in Markdown, with who last wrote it."""
+
+    __tablename__ = "report_narrative"
+    __realm__ = "reports"
+    __table_args__ = (sa.UniqueConstraint("report_id", "section"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("yearly_report.id", ondelete="CASCADE"))
+    section: Mapped[ReportSection] = mapped_column(enum_column(ReportSection))
+    markdown: Mapped[str] = mapped_column(sa.Text, default="")
+    written_by: Mapped[str] = mapped_column(sa.String(120), default="",
+                                            doc="The name of who saved it last")
+    written_as: Mapped[str] = mapped_column(sa.String(200), default="",
+                                            doc="Their role or title when saving")
+    updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    report: Mapped[YearlyReport] = relationship(back_populates="narrative")
+
+    @property
+    def partnership_id(self) -> int:
+        """The report's partnership (the policy scopes the scrutineer's assessment by it)."""
+        return self.report.partnership_id
+
+
+class ReportSignOff(db.Model):
+    """One statutory partner's sign-off of a draft, and the content it signed (digest)."""
+
+    __tablename__ = "report_sign_off"
+    __realm__ = "reports"
+    __table_args__ = (sa.UniqueConstraint("report_id", "partner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("yearly_report.id", ondelete="CASCADE"))
+    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("statutory_partner.id"))
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    signed_by: Mapped[str] = mapped_column(sa.String(120), doc="Name as signed")
+    role: Mapped[str] = mapped_column(sa.String(200), doc="Their title when signing")
+    signed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    content_sha256: Mapped[str] = mapped_column(
+        sa.String(64), doc="The digest of the figures and narrative signed off")
+
+    report: Mapped[YearlyReport] = relationship(back_populates="sign_offs")
+    partner: Mapped[StatutoryPartner] = relationship()
+
+
+class CopySent(db.Model):
+    """A copy of a published report sent to someone: to whom, when, how."""
+
+    __tablename__ = "report_copy_sent"
+    __realm__ = "reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("yearly_report.id", ondelete="CASCADE"), index=True)
+    recipient: Mapped[str] = mapped_column(sa.String(200))
+    sent_on: Mapped[dt.date] = mapped_column(sa.Date)
+    how: Mapped[str] = mapped_column(sa.String(200), default="",
+                                     doc="e.g. by email to the panel's inbox")
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    report: Mapped[YearlyReport] = relationship(back_populates="copies")
