@@ -89,12 +89,13 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
         meetings,
         pages,
         plans,
+        reading_room,
         register,
         reports,
         reviews,
     )
 
     for feature in (accounts, audit, pages, register, arrangements, plans, meetings, reviews,
-                    actions, reports, demo):
+                    actions, reports, reading_room, demo):
         feature.init_app(app)
     return app

@@ -1,4 +1,4 @@
-"""The yearly report, generated from the records, and the scrutineer's reading room."""
+"""The yearly report, generated from the records, drafted, signed off and published."""
 
 from __future__ import annotations
 
@@ -7,6 +7,16 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Map the models, register the pages and ``flask report``."""
-    from partnership.reports import models  # noqa: F401 - the models must be mapped
+    from partnership.reports import (
+        models,  # noqa: F401 - the models must be mapped
+        services,
+    )
+    from partnership.reports.cli import report_cli
+    from partnership.reports.views import bp
 
-    del app
+    app.cli.add_command(report_cli)
+    app.register_blueprint(bp)
+    services.guard_published_reports()
+    # The home page's dashboard panel asks the services directly (templates/reports/_panels.html).
+    app.jinja_env.globals.update(report_deadlines=services.report_deadlines)
+    app.jinja_env.filters["report_date"] = services.report_date
