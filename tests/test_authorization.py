@@ -56,6 +56,7 @@ from partnership.register.models import (
     Sector,
     StatutoryPartner,
 )
+from partnership.reports.models import ReportStatus, YearlyReport
 from partnership.reviews.models import (
     Case,
     IncidentType,
@@ -71,6 +72,7 @@ from partnership.reviews.models import (
     Theme,
 )
 from tests.conftest import PASSWORD
+from tests.reports.test_compare import snapshot as report_snapshot
 from tests.support.client import BrowserLikeClient, csrf_token_from, page
 
 ALL = frozenset(Role)
@@ -229,6 +231,25 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "learning.themes": TEAM,
     "learning.theme_edit": TEAM,
     "learning.patterns": ALL,
+    # The yearly report: everyone reads it; the team writes, publishes and records copies;
+    # partners sign off (their own partnership's); the scrutineer of the partnership writes
+    # the assessment and nothing else.
+    "reports.index": ALL,
+    "reports.new": TEAM,
+    "reports.settings": TEAM,
+    "reports.detail": ALL,
+    "reports.read": ALL,
+    "reports.pdf": ALL,
+    "reports.section_edit": TEAM,
+    "reports.assessment": frozenset({Role.SCRUTINEER}),
+    "reports.sign_off": frozenset({Role.PARTNER}),
+    "reports.publish": TEAM,
+    "reports.copy_new": TEAM,
+    # The reading room: every published document in one place, for everyone to read.
+    "reading_room.index": ALL,
+    "reading_room.report": ALL,
+    "reading_room.report_pdf": ALL,
+    "reading_room.compare": ALL,
 }
 
 # Need-to-know: these refuse with 404 (a case's existence is not revealed), not 403.
@@ -257,8 +278,10 @@ PUBLIC_ENDPOINTS = frozenset(
     }
 )
 
-# What a scrutineer (who only reads) may still POST to: their own account and session.
-SCRUTINEER_POSTS = frozenset({"/sign-out", "/session/extend", "/account/password"})
+# What a scrutineer (who only reads) may still POST to: their own account and session, and
+# their own assessment in a yearly report of a partnership they scrutinise.
+SCRUTINEER_POSTS = frozenset({"/sign-out", "/session/extend", "/account/password",
+                              "/partnerships/<slug>/reports/<int:report_id>/assessment"})
 
 ROLES_AND_ANONYMOUS: list[Role | None] = [None, *Role]
 
@@ -369,10 +392,21 @@ def _placeholders(app: Flask, user_id: int, viewer_id: int | None = None) -> dic
                         title="Rapid Review: Child M")
         recommendation = Recommendation(review=review, number=1, text="Matrix recommendation")
         theme = Theme(name="Matrix theme")
+        report_pdf = b"%PDF-1.7\n% a stored yearly report\n"
+        published_report = YearlyReport(  # the reading room reads published reports only
+            partnership=partnership, title="Matrix report 2022-23",
+            period_start=dt.date(2022, 4, 1), period_end=dt.date(2023, 3, 31),
+            status=ReportStatus.PUBLISHED, snapshot=report_snapshot(), pdf=report_pdf,
+            sha256=hashlib.sha256(report_pdf).hexdigest(), pages=1,
+            published_on=dt.date(2023, 9, 30), published_at=utcnow())
+        draft_report = YearlyReport(partnership=partnership, title="Matrix report 2024-25",
+                                    period_start=dt.date(2024, 4, 1),
+                                    period_end=dt.date(2025, 3, 31))
+        db.session.add(draft_report)
         db.session.add_all([partnership, version, contribution, member, member_for_cases, name,
                             representative, collaboration, scrutineer, phase, item, *votes,
                             action, upload, information, episode, reviewer, recommendation,
-                            theme])
+                            theme, published_report])
         db.session.commit()
         police_vote = next(v for v in votes if v.partner is police)
         return {"user_id": str(user_id), "slug": partnership.slug,
@@ -390,7 +424,8 @@ def _placeholders(app: Flask, user_id: int, viewer_id: int | None = None) -> dic
                 "request_id": str(information.id), "episode_id": str(episode.id),
                 "reviewer_id": str(reviewer.id), "review_id": str(review.id),
                 "recommendation_id": str(recommendation.id), "theme_id": str(theme.id),
-                "review_kind": ReviewKind.RAPID_REVIEW.value}
+                "review_kind": ReviewKind.RAPID_REVIEW.value,
+                "published_id": str(published_report.id), "report_id": str(draft_report.id)}
 
 
 def _is_sign_in_redirect(response: Any) -> bool:
@@ -553,6 +588,7 @@ def test_scrutineer_sees_no_edit_controls(signed_in: Callable[[Role], BrowserLik
                                          app: Flask) -> None:
     client = signed_in(Role.SCRUTINEER)
     values = _placeholders(app, client.user.id, client.user.id)  # type: ignore[attr-defined]
+    allowed = {PLACEHOLDER.sub(lambda m: values[m.group(1)], path) for path in SCRUTINEER_POSTS}
     for rule in _guarded(app, "GET"):
         if Role.SCRUTINEER not in EXPECTED[rule.endpoint]:
             continue
@@ -566,7 +602,7 @@ def test_scrutineer_sees_no_edit_controls(signed_in: Callable[[Role], BrowserLik
             if str(form.get("method", "get")).lower() != "post":
                 continue
             action = urlsplit(str(form.get("action") or url)).path
-            assert action in SCRUTINEER_POSTS, f"{rule.rule} offers a POST to {action}"
+            assert action in allowed, f"{rule.rule} offers a POST to {action}"
         links = [str(a.get("href", "")) for a in html.find_all("a")]
         assert not [href for href in links if href.startswith(("/users", "/audit"))], rule.rule
 

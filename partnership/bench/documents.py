@@ -18,6 +18,7 @@ from partnership.extensions import db
 from partnership.register.models import Partnership
 
 DEMO_SLUG = "wscp"
+SYNTHETIC_SLUG = "synthetic-1"  # ~900 actions and ~5,000 updates over four years
 
 
 def county_arrangements() -> RenderedPdf:
@@ -60,6 +61,29 @@ def county_action_plan() -> RenderedPdf:
     return action_plan_pdf(review, dt.date.today())
 
 
+def yearly_report(slug: str) -> RenderedPdf:
+    """A partnership's draft yearly report for its last complete reporting year: assembled
+    from the records (every query) and rendered, as ``flask report yearly`` does."""
+    from partnership.reports.cli import period_of, render_draft
+
+    partnership = db.session.scalar(sa.select(Partnership).where(Partnership.slug == slug))
+    if partnership is None:
+        raise LookupError(f"no partnership {slug!r}: was the demo loaded?")
+    today = dt.date.today()
+    start, end = period_of(partnership, None, today)
+    return render_draft(partnership, start, end, today)
+
+
+def county_yearly_report() -> RenderedPdf:
+    """The demo county's draft yearly report."""
+    return yearly_report(DEMO_SLUG)
+
+
+def synthetic_yearly_report() -> RenderedPdf:
+    """The first synthetic partnership's draft yearly report (the scaled data set)."""
+    return yearly_report(SYNTHETIC_SLUG)
+
+
 @dataclass(frozen=True)
 class BenchDocument:
     """One document to render."""
@@ -81,7 +105,9 @@ class DocumentResult:
 
 DOCUMENTS = [BenchDocument("arrangements PDF (demo county)", county_arrangements),
              BenchDocument("business plan PDF (demo county)", county_plan),
-             BenchDocument("action plan PDF (demo county)", county_action_plan)]
+             BenchDocument("action plan PDF (demo county)", county_action_plan),
+             BenchDocument("yearly report PDF (demo county)", county_yearly_report),
+             BenchDocument("yearly report PDF (synthetic-1)", synthetic_yearly_report)]
 
 
 def measure_documents(repeat: int) -> list[DocumentResult]:

@@ -1,19 +1,534 @@
-"""The yearly report document: HTML in the app and a tagged PDF (being written)."""
+"""The yearly report as a document: one standalone HTML page, in the app and as a tagged PDF.
+
+The document is made from a :class:`~partnership.reports.content.ReportDocument`: a live
+draft, or the dict a published report keeps as its snapshot. Both go through
+``dataclasses.asdict`` first, so everything below reads plain dicts. This module turns the
+figures into what a reader wants: sentences that say what the numbers mean, the part each
+chart belongs to (drawn as inline SVG, with its table), the team's narrative rendered from
+Markdown, and the contents. The template (``templates/reports/document.html``) lays it out;
+``static/css/document.css`` (shared with the other documents) and
+``static/css/report-document.css`` style it on screen and on paper.
+
+In the app the figures link to the records behind them; the PDF carries no links into the
+app and fetches nothing: the charts are inline and the stylesheets come through the
+renderer's restricted fetcher.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+import datetime as dt
+import functools
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from partnership.documents.pdf import RenderedPdf
+from flask import render_template
+from markupsafe import Markup
+
+from partnership.documents import pdf
+from partnership.documents.markdown import render_markdown
+from partnership.documents.styles import stylesheet_urls
+from partnership.reports.charts import ChartTable, chart_svgs, chart_table
 from partnership.reports.content import ReportDocument
+
+STYLESHEETS = ("css/document.css", "css/report-document.css")
+RAPID_REVIEW_LIMIT = 15  # working days (Working Together)
+
+# The eight parts, in the order the report prints them: (key, heading).
+PARTS = (
+    ("activities", "Summary of activities"),
+    ("reviews", "Child safeguarding practice reviews"),
+    ("impact", "Evidence of impact"),
+    ("progress", "Little or no progress"),
+    ("recommendations", "Decisions and actions on review recommendations"),
+    ("feedback", "Feedback from children and families"),
+    ("assessment", "The independent scrutineer's assessment"),
+    ("changes", "Changes to the arrangements"),
+)
+PART_KEYS = frozenset(key for key, _ in PARTS)
+# Where a chart goes when its key does not start with a part's key ("progress-rag"...).
+CHART_WORDS = (
+    ("attendance", "activities"), ("meeting", "activities"), ("activit", "activities"),
+    ("timel", "reviews"), ("rapid", "reviews"), ("review", "reviews"),
+    ("impact", "impact"), ("training", "impact"),
+    ("rag", "progress"), ("rating", "progress"), ("progress", "progress"),
+    ("recommendation", "recommendations"), ("feedback", "feedback"),
+    ("arrangement", "changes"), ("change", "changes"),
+)
+SAFE_LINK = re.compile(r"^/(?![/\\])[\w\-./~%?=&#+:]*$")
+WEB_LINK = re.compile(r"^https?://[^\s\"'<>\\]+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ReportChart:
+    """A chart ready to print: the drawing, its caption and its data table."""
+
+    anchor: str
+    title: str
+    summary: str
+    svgs: list[Markup]  # one drawing, or a long bar chart in parts on one scale
+    table: ChartTable
+    own_table: bool  # the part's own table, printed next, gives the chart's figures
+
+
+@dataclass
+class Part:
+    """One of the eight parts: its heading, the team's narrative, and what the data says."""
+
+    number: int
+    key: str
+    title: str
+    anchor: str
+    narrative: Markup | None
+    missing: str
+    sentences: list[str] = field(default_factory=list)
+    charts: list[ReportChart] = field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        """Return the numbered heading ("1. Summary of activities")."""
+        return f"{self.number}. {self.title}"
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    """A line of the contents list."""
+
+    anchor: str
+    title: str
+
+
+# --- small helpers for sentences ------------------------------------------------------------
+
+
+def as_dict(document: ReportDocument | Mapping[str, Any]) -> dict[str, Any]:
+    """Return the document as plain dicts and lists (a snapshot is already one)."""
+    if dataclasses.is_dataclass(document) and not isinstance(document, type):
+        return dataclasses.asdict(document)
+    return dict(document)
+
+
+def long_date(value: str | dt.date | None) -> str:
+    """Show an ISO date, an ISO date-time or a date as "31 March 2025" ("" for nothing)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return f"{value.day} {value:%B %Y}"
+
+
+def plural(count: int, singular: str, plural_form: str = "") -> str:
+    """Return "1 meeting", "38 meetings" (numerals, as GOV.UK style has it)."""
+    return f"{count:,} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+def times(count: int) -> str:
+    """Return "once", "twice", "38 times"."""
+    return {1: "once", 2: "twice"}.get(count, f"{count:,} times")
+
+
+def were(count: int) -> str:
+    """Return "was" or "were" for a count."""
+    return "was" if count == 1 else "were"
+
+
+def and_list(items: Sequence[str]) -> str:
+    """Join phrases as a sentence does: a, b and c."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def capital(text: str) -> str:
+    """Capitalise the first letter only."""
+    return text[:1].upper() + text[1:]
+
+
+def with_the(name: str) -> str:
+    """Put "the" before a body's name unless it already has it."""
+    return name if name.lower().startswith("the ") else f"the {name}"
+
+
+def percent(part: int, whole: int) -> int | None:
+    """Return ``part`` as a rounded percentage of ``whole`` (None when whole is 0)."""
+    return round(100 * part / whole) if whole else None
+
+
+def safe_link(link: str | None) -> str:
+    """Return an app path fit for an ``href`` ("" for anything that is not one)."""
+    return link if link and SAFE_LINK.match(link) else ""
+
+
+def web_link(url: str | None) -> str:
+    """Return an http(s) address fit for an ``href`` ("" for anything else)."""
+    return url if url and WEB_LINK.match(url) else ""
+
+
+# --- what each part says in words -----------------------------------------------------------
+
+
+def activities_sentences(a: Mapping[str, Any], period: str) -> list[str]:
+    """Say what the partnership did: meetings, attendance, actions, reviews, arrangements."""
+    sentences = []
+    bodies = a["meetings"]
+    held = a["meetings_held"]
+    if bodies:
+        first = with_the(bodies[0]["body"])
+        others = len(bodies) - 1
+        who = capital(first) if not others else (
+            f"{capital(first)} and {plural(others, 'other group')}")
+        decisions = a["decisions"]
+        said = f"{who} met {times(held)} {period}" if held else (
+            f"{who} held no meetings {period}")
+        if held and decisions:
+            said += f", recording {plural(decisions, 'decision')}"
+        cancelled = sum(b["cancelled"] for b in bodies)
+        if cancelled:
+            said += f"; {plural(cancelled, 'meeting')} {were(cancelled)} cancelled"
+        sentences.append(said + ".")
+    if a["attendance_percent"] is not None:
+        said = (f"Agencies attended {a['attendance_percent']}% of the meetings they were "
+                "expected at")
+        judged = [r for r in a["attendance"] if r["percent"] is not None and r["held"] >= 3]
+        if len(judged) > 1:
+            low = min(judged, key=lambda r: (r["percent"], r["agency"]))
+            high = max(judged, key=lambda r: (r["percent"], r["agency"]))
+            if low["percent"] != high["percent"]:
+                said += (f", from {high['percent']}% ({high['agency']}) to "
+                         f"{low['percent']}% ({low['agency']})")
+        sentences.append(said + ".")
+    if a["actions_live"]:
+        sentences.append(
+            f"Of the {plural(a['actions_live'], 'business-plan action')} for the year, "
+            f"{a['actions_completed']:,} {were(a['actions_completed'])} completed in the "
+            "period.")
+    reviews = []
+    if a["rapid_reviews"]:
+        reviews.append(f"completed {plural(a['rapid_reviews'], 'Rapid Review')}")
+    if a["local_reviews"]:
+        local = plural(a["local_reviews"], "local child safeguarding practice review")
+        reviews.append(f"had {local} under way")
+    if a["national_referrals"]:
+        reviews.append(f"referred {plural(a['national_referrals'], 'case')} for a national "
+                       "review")
+    if a["learning_reviews"]:
+        reviews.append(f"took in the learning of {plural(a['learning_reviews'], 'review')} "
+                       "from elsewhere")
+    if reviews:
+        sentences.append(f"The partnership {and_list(reviews)}.")
+    if a["arrangements_published"]:
+        count = a["arrangements_published"]
+        sentences.append(f"It published {plural(count, 'new version')} of its local "
+                         "safeguarding arrangements.")
+    return sentences
+
+
+def _within(on_time: int, done: int, limit: str) -> str:
+    """Say how many of several finished within a limit: "all", "none", "3 of them (75%)"."""
+    if on_time == done:
+        return f"{'both' if done == 2 else 'all'} {limit}"
+    if on_time == 0:
+        return f"none {limit}"
+    return f"{on_time:,} of them ({percent(on_time, done)}%) {limit}"
+
+
+def reviews_sentences(r: Mapping[str, Any]) -> list[str]:
+    """Say how timely the reviews were and what became of them."""
+    sentences = []
+    limit = f"within {RAPID_REVIEW_LIMIT} working days"
+    if r["rapid"]:
+        done, on_time = r["rapid_completed"], r["rapid_on_time"]
+        said = f"{plural(done, 'Rapid Review')} {were(done)} completed in the period"
+        if done == 1:
+            said += f", {limit}" if on_time else f", in more than {RAPID_REVIEW_LIMIT} working days"
+        elif done:
+            said += f", {_within(on_time, done, limit)}"
+        sentences.append(said + ".")
+        still = sum(1 for row in r["rapid"] if not row["completed"])
+        if still:
+            sentences.append(f"{still:,} more {were(still)} still under way when the period "
+                             "ended.")
+    if r["local"]:
+        count, done, on_time = len(r["local"]), r["local_completed"], r["local_on_time"]
+        said = (f"{plural(count, 'local child safeguarding practice review')} "
+                f"{were(count)} open during the period")
+        if done == 1:
+            said += f"; 1 was completed, {'by' if on_time else 'after'} its target date"
+        elif done:
+            said += (f"; {done:,} were completed, "
+                     f"{_within(on_time, done, 'by their target dates')}")
+        else:
+            said += "; none was completed in the period"
+        sentences.append(said + ".")
+    if r["national"]:
+        count = len(r["national"])
+        sentences.append(f"{plural(count, 'case')} {were(count)} referred to the Child "
+                         "Safeguarding Practice Review Panel for a national review.")
+    return sentences
+
+
+def impact_sentences(i: Mapping[str, Any]) -> list[str]:
+    """Say how much evidence of impact there is, and where."""
+    objectives = [o for o in i["objectives"] if o["entries"]]
+    if not i["entries"]:
+        return []
+    completed = sum(o["completed"] for o in i["objectives"])
+    said = (f"{plural(i['entries'], 'piece')} of evidence of impact {were(i['entries'])} "
+            f"recorded in the period, under {plural(len(objectives), 'objective')}")
+    if completed:
+        said += f", from the work of {plural(completed, 'completed action')} and more in progress"
+    return [said + "."]
+
+
+def progress_sentences(p: Mapping[str, Any]) -> list[str]:
+    """Say how many objectives stalled."""
+    considered, stalled = p["objectives_considered"], len(p["objectives"])
+    if not considered:
+        return []
+    if not stalled:
+        return [f"All {plural(considered, 'objective')} considered made progress in the "
+                "period."]
+    return [f"Of the {plural(considered, 'objective')} considered, {stalled:,} made little "
+            "or no progress, or had actions that did. Each is listed below with the reasons."]
+
+
+def recommendations_sentences(r: Mapping[str, Any]) -> list[str]:
+    """Say how many recommendations there were and how far the actions got."""
+    sentences = []
+    local = r["local"]
+    if local:
+        recommendations = [rec for review in local for rec in review["recommendations"]]
+        actions = sum(rec["actions"] for rec in recommendations)
+        done = sum(rec["completed"] for rec in recommendations)
+        said = (f"The partnership's {plural(len(local), 'published review')} made "
+                f"{plural(len(recommendations), 'recommendation')}")
+        if actions:
+            said += f", leading to {plural(actions, 'action')}: {done:,} complete"
+        sentences.append(said + ".")
+    if r["unpublished_reviews"]:
+        count = r["unpublished_reviews"]
+        said = (f"{plural(count, 'review')} not yet published made "
+                f"{plural(r['unpublished_recommendations'], 'recommendation')}")
+        if r["unpublished_actions"]:
+            said += (f", leading to {plural(r['unpublished_actions'], 'action')}, "
+                     f"{r['unpublished_completed']:,} of them complete")
+        sentences.append(said + "; they are reported here only as numbers until the "
+                         "reviews are published.")
+    national = r["national"]
+    if national:
+        recommendations = sum(len(review["recommendations"]) for review in national)
+        sentences.append(
+            f"The partnership also acted on {plural(recommendations, 'recommendation')} of "
+            f"{plural(len(national), 'review')} from elsewhere: national reviews, inquiries "
+            "and other partnerships' reviews.")
+    return sentences
+
+
+def feedback_sentences(f: Mapping[str, Any]) -> list[str]:
+    """Say how often feedback from children and families was recorded, and used."""
+    entries = f["entries"]
+    if not entries:
+        return []
+    used = sum(1 for e in entries if e["how_used"].strip())
+    said = (f"{plural(len(entries), 'progress update')} recorded feedback from children and "
+            f"families during the period")
+    if used == len(entries):
+        said += ", each with how it was used."
+    elif used == 0:
+        said += "; none of them says yet how it was used."
+    else:
+        said += f"; {used:,} of them {'says' if used == 1 else 'say'} how it was used."
+    return [said]
+
+
+def changes_sentences(c: Mapping[str, Any]) -> list[str]:
+    """Say which arrangements were in force and how many versions were published."""
+    sentences = []
+    start, end = c["at_start"], c["at_end"]
+    if start and end and start["title"] == end["title"] and start["published"] == \
+            end["published"]:
+        sentences.append(f"The same arrangements were in force throughout the period: "
+                         f"{start['title']}, published on {long_date(start['published'])}.")
+    else:
+        if start:
+            sentences.append(f"At the start of the period the arrangements in force were "
+                             f"{start['title']}, published on {long_date(start['published'])}.")
+        if end:
+            sentences.append(f"At the end of the period they were {end['title']}, published "
+                             f"on {long_date(end['published'])}.")
+    count = len(c["published_in_period"])
+    if count:
+        sentences.append(f"{plural(count, 'version')} {were(count)} published during the "
+                         "period.")
+    return sentences
+
+
+SENTENCES: dict[str, Callable[..., list[str]]] = {
+    "reviews": reviews_sentences,
+    "impact": impact_sentences,
+    "progress": progress_sentences,
+    "recommendations": recommendations_sentences,
+    "feedback": feedback_sentences,
+    "changes": changes_sentences,
+}
+
+
+# --- charts -------------------------------------------------------------------------------
+
+
+def chart_part(key: str) -> str:
+    """Return the part a chart belongs to, from its key ("reviews-timeliness" -> reviews)."""
+    lowered = key.lower()
+    head = re.split(r"[-_.:]", lowered, maxsplit=1)[0]
+    if head in PART_KEYS:
+        return head
+    return next((part for word, part in CHART_WORDS if word in lowered), "activities")
+
+
+@functools.lru_cache(maxsize=32)
+def _drawn(chart_json: str) -> tuple[str, ...]:
+    """Draw a chart (given as JSON), remembering the last few: drawing is deterministic, and
+    a draft is rendered again each time someone opens it."""
+    return tuple(chart_svgs(json.loads(chart_json)))
+
+
+def report_charts(charts: Sequence[Mapping[str, Any]], content: Mapping[str, Any]
+                  ) -> dict[str, list[ReportChart]]:
+    """Draw every chart that has data, grouped by the part it belongs to."""
+    grouped: dict[str, list[ReportChart]] = {}
+    for index, chart in enumerate(charts, start=1):
+        if not chart.get("categories") or not chart.get("series"):
+            continue
+        key = str(chart.get("key") or f"chart-{index}")
+        anchor = "chart-" + re.sub(r"[^\w-]", "-", key)
+        part = chart_part(key)
+        # The attendance table that follows the attendance chart already gives its figures.
+        own_table = (part == "activities" and "attendance" in key.lower()
+                     and bool(content["activities"]["attendance"]))
+        grouped.setdefault(part, []).append(ReportChart(
+            anchor=anchor, title=chart.get("title", ""), summary=chart.get("summary", ""),
+            # Safe: chart_svgs rebuilds each picture from an allow-list of elements and
+            # attributes, and ElementTree escapes every text and attribute value.
+            svgs=[Markup(svg) for svg in _drawn(json.dumps({**chart, "key": anchor},  # noqa: S704
+                                                           sort_keys=True))],
+            table=chart_table(chart), own_table=own_table))
+    return grouped
+
+
+# --- the whole document -----------------------------------------------------------------------
+
+
+def is_period_a_year(label: str) -> bool:
+    """Say whether the period label is a reporting year ("2024-25") rather than a span of dates."""
+    return " to " not in label
+
+
+def cover_subject(content: Mapping[str, Any]) -> str:
+    """Return the cover's title: "Yearly report 2024-25" (or just "Yearly report")."""
+    label = content["period_label"]
+    return f"Yearly report {label}" if label and is_period_a_year(label) else "Yearly report"
+
+
+def document_title(document: ReportDocument | Mapping[str, Any]) -> str:
+    """Title the document (the page title and the PDF's title metadata)."""
+    data = as_dict(document)
+    content = data["content"]
+    title = f"{content['partnership']}: {cover_subject(content)[:1].lower()}" \
+            f"{cover_subject(content)[1:]}"
+    if not is_period_a_year(content["period_label"]):
+        title += f", {content['period_label']}"
+    return f"{title} (draft)" if data["draft"] else title
+
+
+def _narrative(data: Mapping[str, Any], key: str) -> Markup | None:
+    text = (data.get("narrative") or {}).get(key) or ""
+    return render_markdown(text) if text.strip() else None
+
+
+def _parts(data: Mapping[str, Any], charts: dict[str, list[ReportChart]]) -> list[Part]:
+    content = data["content"]
+    label = content["period_label"]
+    period = f"in {label}" if is_period_a_year(label) else f"from {label}"
+    parts = []
+    for number, (key, title) in enumerate(PARTS, start=1):
+        if key == "assessment":
+            parts.append(Part(number, key, title, f"part-{key}", None, ""))
+            continue
+        section = content[key]
+        missing = (section.get("missing") or "").strip()
+        sentences = [] if missing else (
+            activities_sentences(section, period) if key == "activities"
+            else SENTENCES[key](section))
+        parts.append(Part(number, key, title, f"part-{key}", _narrative(data, key), missing,
+                          sentences, [] if missing else charts.get(key, [])))
+    return parts
+
+
+def report_context(document: ReportDocument | Mapping[str, Any], *, for_pdf: bool
+                   ) -> dict[str, Any]:
+    """Gather what the template shows (exposed for tests)."""
+    data = as_dict(document)
+    content = data["content"]
+    charts = report_charts(content.get("charts") or [], content)
+    parts = _parts(data, charts)
+    foreword = _narrative(data, "foreword")
+    next_year = _narrative(data, "next_year")
+    draft = bool(data["draft"])
+    assessment = data.get("assessment")
+    if assessment and not (assessment.get("markdown") or "").strip():
+        assessment = None
+    contents = []
+    if foreword or draft:
+        contents.append(ContentsEntry("foreword", "Foreword"))
+    contents += [ContentsEntry(part.anchor, part.heading) for part in parts]
+    if next_year or draft:
+        contents.append(ContentsEntry("next-year", "Priorities for the coming year"))
+    contents.append(ContentsEntry("sign-off", "Agreement by the safeguarding partners"))
+
+    def href(link: str | None) -> str:
+        return "" if for_pdf else safe_link(link)
+
+    return {
+        "title": document_title(data),
+        "subject": cover_subject(content),
+        "document": data,
+        "content": content,
+        "draft": draft,
+        "for_pdf": for_pdf,
+        "stylesheet_urls": stylesheet_urls(STYLESHEETS, for_pdf=for_pdf),
+        "contents": contents,
+        "foreword": foreword,
+        "next_year": next_year,
+        "parts": {part.key: part for part in parts},
+        "part_order": [part.key for part in parts],
+        "assessment": assessment,
+        "assessment_html": render_markdown(assessment["markdown"]) if assessment else None,
+        "sign_offs": data.get("sign_offs") or [],
+        "period_is_year": is_period_a_year(content["period_label"]),
+        "href": href,
+        "web_link": web_link,
+        "long_date": long_date,
+        "plural": plural,
+        "rapid_limit": RAPID_REVIEW_LIMIT,
+    }
 
 
 def report_html(document: ReportDocument | Mapping[str, Any], *, for_pdf: bool = False) -> str:
     """Render the report as one standalone HTML page (the in-app reading view)."""
-    raise NotImplementedError
+    return render_template("reports/document.html", **report_context(document, for_pdf=for_pdf))
 
 
-def report_pdf(document: ReportDocument | Mapping[str, Any]) -> RenderedPdf:
+def report_pdf(document: ReportDocument | Mapping[str, Any]) -> pdf.RenderedPdf:
     """Render the report as a tagged A4 PDF."""
-    raise NotImplementedError
+    data = as_dict(document)
+    return pdf.render_pdf(report_html(data, for_pdf=True), title=document_title(data),
+                          author=data["content"]["partnership"])

@@ -146,6 +146,16 @@ REGISTER_PAGES = [
     ("edit", "register", "recommendation edit", "learning.recommendation_edit"),
     ("manage", "themes", "themes", "learning.themes"),
     ("edit", "register", "new review from elsewhere", "learning.new"),
+    # The reading room: every published document in one place.
+    ("view", "reading_room", "reading room", "reading_room.index"),
+    ("view", "reading_room", "compare yearly reports", "reading_room.compare"),
+    # The yearly report (the demo's latest draft).
+    ("view", "reports", "yearly reports", "reports.index"),
+    ("view", "reports", "yearly report", "reports.detail"),
+    ("edit", "reports", "start a yearly report", "reports.new"),
+    ("edit", "reports", "yearly report settings", "reports.settings"),
+    ("edit", "reports", "yearly report section edit", "reports.section_edit"),
+    ("assess", "reports", "scrutineer's assessment", "reports.assessment"),
 ]
 
 
@@ -159,6 +169,7 @@ def register_pages(server: LiveServer) -> list[tuple[str, str, str, str]]:
     from partnership.meetings.models import Meeting, MinutesStatus
     from partnership.plans.models import Phase, Plan
     from partnership.register import models as m
+    from partnership.reports.models import YearlyReport
     from partnership.reviews.models import Case, InformationRequest, Review
 
     with server.app.app_context(), server.app.test_request_context():
@@ -208,6 +219,11 @@ def register_pages(server: LiveServer) -> list[tuple[str, str, str, str]]:
             "review_id": ours.id, "recommendation_id": ours.recommendations[0].id,
         })
         values["elsewhere_id"] = elsewhere.id
+        report = db.session.scalar(
+            sa.select(YearlyReport).where(YearlyReport.partnership_id == county.id)
+            .order_by(YearlyReport.period_end.desc()).limit(1))
+        assert report is not None, "the demo has no yearly report"
+        values["report_id"] = report.id
         pages = []
         for verb, realm, label, endpoint in REGISTER_PAGES:
             rule = next(server.app.url_map.iter_rules(endpoint))

@@ -39,6 +39,7 @@ from partnership.register.models import (
     Representative,
     Scrutineer,
 )
+from partnership.reports.models import CopySent, ReportNarrative, ReportSettings, YearlyReport
 from partnership.reviews.models import (
     Case,
     CaseMember,
@@ -116,6 +117,10 @@ FORM_MODELS: dict[str, type] = {
     "AddMemberForm": CaseMember,
     "ReviewSettingsForm": ReviewSettings,
     "ClosureForm": ClosureDay,
+    "StartReportForm": YearlyReport,
+    "ReportNarrativeForm": ReportNarrative,
+    "ReportSettingsForm": ReportSettings,
+    "CopySentForm": CopySent,
 }
 # Forms that hold no stored text (passwords are hashed; buttons carry only a CSRF token).
 NO_MODEL = {"ChangePasswordForm", "SetPasswordForm", "ConfirmForm", "OnDateForm",
