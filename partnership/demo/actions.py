@@ -50,6 +50,7 @@ class Scenario(StrEnum):
 
     # Actions of a finished reporting year.
     DONE = "done"                  # completed within the year
+    DONE_LATE = "done_late"        # completed, but only after the year had ended
     CARRIED = "carried"            # unfinished at the year end: carried into the next year
     CANCELLED = "cancelled"        # stopped part-way, with the reason
     # Actions of the current reporting year.
@@ -67,7 +68,7 @@ class Scenario(StrEnum):
     PLANNED = "planned"            # agreed, due to start later
 
 
-PAST = frozenset({Scenario.DONE, Scenario.CARRIED, Scenario.CANCELLED})
+PAST = frozenset({Scenario.DONE, Scenario.DONE_LATE, Scenario.CARRIED, Scenario.CANCELLED})
 
 
 @dataclass(frozen=True)
@@ -157,8 +158,8 @@ def timeline(scenario: Scenario, year: int, today: dt.date, rng: random.Random,
 def _past(scenario: Scenario, year: int, rng: random.Random, start_month: int,
           today: dt.date, every: tuple[int, int]) -> Timeline:
     cadence = partial(_cadence, every=every)
-    first, last = year_span(year, start_month)
-    last = min(last, today - DAY)
+    first, year_end = year_span(year, start_month)
+    last = min(year_end, today - DAY)
     created = first - 14 * DAY
     if scenario is Scenario.DONE:
         start = first + _between(rng, 0, 75) * DAY
@@ -170,6 +171,16 @@ def _past(scenario: Scenario, year: int, rng: random.Random, start_month: int,
         days = cadence(rng, start + _between(rng, 14, 30) * DAY, done)
         return Timeline(Status.COMPLETE, start, target, created, 100, done,
                         _points(days, 100, Status.IN_PROGRESS, Status.COMPLETE))
+    if scenario is Scenario.DONE_LATE:
+        # Due near the year end and finished some weeks into the next year (never on or
+        # after today: loaded on the new year's first day, it finishes on the old one's last).
+        start = first + _between(rng, 20, 90) * DAY
+        target = year_end - _between(rng, 10, 45) * DAY
+        done = max(year_end, min(year_end + _between(rng, 12, 60) * DAY, today - DAY))
+        days = cadence(rng, start + _between(rng, 14, 30) * DAY, done)
+        return Timeline(Status.COMPLETE, start, target, created, 100, done,
+                        _points(days, 100, Status.IN_PROGRESS, Status.COMPLETE,
+                                (Rating.AMBER, Rating.AMBER, Rating.GREEN)))
     if scenario is Scenario.CARRIED:
         start = first + _between(rng, 30, 120) * DAY
         target = max(start + 60 * DAY, last - _between(rng, 0, 30) * DAY)

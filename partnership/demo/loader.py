@@ -13,6 +13,7 @@ from partnership.audit.models import AuditEvent
 from partnership.database import utcnow
 from partnership.demo.accounts import DEMO_ACCOUNTS
 from partnership.demo.register import load_demo_register, load_synthetic_register
+from partnership.demo.reports import load_demo_reports
 from partnership.demo.reviews import load_demo_reviews, load_synthetic_reviews
 from partnership.demo.tracker import load_demo_tracker, load_synthetic_tracker
 from partnership.extensions import db
@@ -21,7 +22,8 @@ from partnership.policy import Role
 
 def load_demo(today: dt.date | None = None) -> dict[str, int]:
     """Create the demo accounts, the demo register (accounts linked to people), and the
-    business plans, actions, meetings and case reviews dated relative to ``today``."""
+    business plans, actions, meetings, case reviews, arrangements versions and yearly
+    reports dated relative to ``today``."""
     users = [
         User(
             email=account.email,
@@ -34,7 +36,7 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
     db.session.add_all(users)
     db.session.flush()
     return {"accounts": len(users), **load_demo_register(users), **load_demo_tracker(today),
-            **load_demo_reviews(today)}
+            **load_demo_reviews(today), **load_demo_reports(today)}
 
 
 def load_synthetic(scale: int, today: dt.date | None = None) -> dict[str, int]:

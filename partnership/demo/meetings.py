@@ -406,9 +406,11 @@ class MeetingBuilder:
         return self.names.get(key, key)
 
     def add_body(self, slug: str, body: Body, index: int) -> list[Meeting]:
-        """Add a body's meetings from two years ago to the end of the reporting year."""
-        first = self.today - HISTORY_DAYS * DAY
-        last = year_span(reporting_year(self.today))[1]
+        """Add a body's meetings from two years ago (or the start of the year before last,
+        which the yearly reports cover, if earlier) to the end of the reporting year."""
+        current = reporting_year(self.today)
+        first = min(self.today - HISTORY_DAYS * DAY, year_span(current - 2)[0])
+        last = year_span(current)[1]
         dates = meeting_dates(body.frequency, index, first, last, self.today,
                               starts_on=body.starts_on, ends_on=body.ends_on)
         locations = LOCATIONS[slug]
@@ -517,9 +519,11 @@ class MeetingBuilder:
         meeting.minutes = "\n\n".join(paragraphs)
 
     def add_arising(self, slug: str, body: Body, held: list[Meeting]) -> None:
-        """Actions arising from every other held meeting, and from the latest one."""
+        """Actions arising from every other meeting held in the last two years, and from the
+        latest one."""
         pool = ARISING.get(body.name, [])
         partnership = self.d.partnerships[slug]
+        held = [m for m in held if m.held_on >= self.today - HISTORY_DAYS * DAY]
         for n, meeting in enumerate(held[:-1]):
             if not pool or n % 2:
                 continue

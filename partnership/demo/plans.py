@@ -92,9 +92,13 @@ WSCP_OBJECTIVES: list[ObjectiveSpec] = [
                     "evaluation is the starting point.",
                     "Draft strategy out to consultation with both partnerships' subgroups and "
                     "with the Youth Parliament.",
-                    voice("Youth Parliament members asked for the strategy to say plainly what "
-                          "neglect looks like from a child's side. A new 'in your words' "
-                          "section has been added."),
+                    voice("Draft taken to the Youth Parliament's health and wellbeing group, "
+                          "with a shorter version read with young people at two youth clubs. "
+                          "They asked for the strategy to say plainly what neglect looks like "
+                          "from a child's side.",
+                          impact="An 'in your words' section, written from their comments, now "
+                                 "opens the strategy, and the practitioner briefing starts "
+                                 "with it."),
                     "Strategy signed off by both executives and published on both websites.",
                     detail="Respond to the evaluation of neglect and bring the joint strategy "
                            "up to date.",
@@ -186,8 +190,12 @@ WSCP_OBJECTIVES: list[ObjectiveSpec] = [
                            "the following quarter had a completed assessment."),
                 act(S.DONE, "Map where children go missing from and where they are found",
                     "police", "wscp-ce-chair",
-                    "Return home interview records matched with a year of police missing "
-                    "reports.",
+                    voice("Return home interviews read alongside a year of police missing "
+                          "reports, so the map starts from what children said about where "
+                          "they went, who they met and what would have kept them at home.",
+                          impact="Children's own accounts named two places that no agency "
+                                 "record showed; both were added to the map and to the "
+                                 "police patrol plan."),
                     "Six places identified where children are repeatedly found; shared with "
                     "district community safety teams.",
                     "Map complete and now refreshed every month by the police analyst.",
@@ -204,9 +212,13 @@ WSCP_OBJECTIVES: list[ObjectiveSpec] = [
                                "helped them", "yjs", "wscp-yjs-head",
                     "Youth participation worker commissioned to run the conversations "
                     "safely, with support on hand afterwards.",
-                    voice("First six young people interviewed. They said their workers changed "
-                          "too often and that they were treated as offenders before anyone "
-                          "asked what was happening to them."),
+                    voice("First six young people interviewed by the youth participation "
+                          "worker, in places they chose. They said their workers changed too "
+                          "often and that they were treated as offenders before anyone asked "
+                          "what was happening to them.",
+                          impact="Their words went straight to the Child Exploitation Group, "
+                                 "which agreed that a young person keeps the same key worker "
+                                 "when their case moves between teams."),
                     "Remaining interviews delayed; the worker has been off sick. Proposed to "
                     "carry into next year.",
                     carried=Carry(S.STALE, (
@@ -255,27 +267,37 @@ WSCP_OBJECTIVES: list[ObjectiveSpec] = [
         body="Learning and Inquiry Group",
         actions={
             PREVIOUS: [
-                act(S.DONE, "Publish a seven-minute briefing within a month of every review",
-                    "cf", "wscp-officer",
+                act(S.DONE_LATE, "Publish a seven-minute briefing within a month of every "
+                                 "review", "cf", "wscp-officer",
                     "Briefing template agreed with the Learning and Inquiry Group.",
-                    "Briefings published for the Child P and Child M reviews.",
-                    "All four reviews completed this year have a briefing, each out within "
-                    "four weeks.",
+                    "Briefings published for the Child H and Child M reviews.",
+                    "The year's last briefing is waiting for the review it covers, which the "
+                    "partners have held back until the criminal trial ends.",
+                    "Last briefing published after the trial, some weeks after the year end. "
+                    "Every review completed has a briefing.",
                     impact="Team managers in 7 agencies report using the briefings in team "
                            "meetings."),
-                act(S.DONE, "Run two practitioner learning events on the Child P review",
+                act(S.DONE_LATE, "Run two practitioner learning events on the Child H review",
                     "cf", "wscp-manager",
                     "Venues booked in the north and south of the county.",
-                    "First event held with 84 practitioners.",
+                    Beat("First event held with 84 practitioners.",
+                         impact="Nine in ten of those who filled in the evaluation rated the "
+                                "event good or very good; most named one thing they would do "
+                                "differently when a parent has a new partner."),
+                    "Second event postponed: the venue was needed as a rest centre after "
+                    "the flooding, and no other hall was free before the year end.",
                     "Second event held with 91 practitioners. Evaluation summary sent to the "
                     "Workforce Development Group.",
                     impact="Three months on, 62% of those who replied said they had changed "
                            "how they record concerns about a parent's new partner."),
-                act(S.DONE, "Track every review recommendation through to evidence of impact",
-                    "cf", "wscp-manager",
+                act(S.DONE_LATE, "Track every review recommendation through to evidence of "
+                                 "impact", "cf", "wscp-manager",
                     "All open recommendations moved into the action tracker with a named "
                     "lead.",
-                    "Each agency asked to say what evidence would show its actions worked.",
+                    "Each agency asked to say what evidence would show its actions worked. "
+                    "Four agencies have not replied; the business manager is chasing.",
+                    "Slower than planned: the team's time went on three rapid reviews in "
+                    "quick succession.",
                     "Quarterly report now shows progress and impact for every recommendation."),
                 act(S.CANCELLED, "Commission an external peer review of the Learning and "
                                  "Inquiry Group", "icb", "wscp-lig-chair",
@@ -284,7 +306,7 @@ WSCP_OBJECTIVES: list[ObjectiveSpec] = [
                     "will cover the same ground this year."),
             ],
             CURRENT: [
-                act(S.RED, "Audit whether learning from the Child P review has changed "
+                act(S.RED, "Audit whether learning from the Child H review has changed "
                            "practice", "cf", "wscp-analyst",
                     "Audit tool drafted with the review's lead reviewer.",
                     "Audit paused: health records for two of the children cannot be shared "
@@ -324,17 +346,27 @@ WSCP_OBJECTIVES: list[ObjectiveSpec] = [
         body="Workforce Development Group",
         actions={
             PREVIOUS: [
-                act(S.DONE, "Tell schools by the next morning when police attend a domestic "
-                            "abuse incident involving a pupil", "police", "wscp-police-delegated",
+                act(S.DONE_LATE, "Tell schools by the next morning when police attend a "
+                                 "domestic abuse incident involving a pupil", "police",
+                    "wscp-police-delegated",
                     "Process agreed with the County Council's education safeguarding team.",
                     "Pilot in two districts: 140 notifications sent, all before 9am.",
-                    "Rolled out county-wide.",
+                    "County-wide roll-out held up: the Constabulary's new records system "
+                    "cannot yet send the notifications automatically, and doing it by hand "
+                    "across ten districts is not safe.",
+                    "Rolled out county-wide once the records system was changed.",
                     impact="Designated safeguarding leads say they now know before the child "
                            "arrives; 3 in 4 schools report offering support the same day."),
-                act(S.DONE, "Deliver domestic abuse training for GP practices",
+                act(S.DONE_LATE, "Deliver domestic abuse training for GP practices",
                     "gp", "wscp-gp-champion",
-                    "Training designed with the commissioned domestic abuse services.",
+                    voice("Training designed with the commissioned domestic abuse services "
+                          "and two mothers from the services' survivors' parent panel, who "
+                          "told us what they wish their GP had asked.",
+                          impact="Their questions became the training's opening case study "
+                                 "and a prompt card for consulting rooms."),
                     "Thirty practices trained so far.",
+                    "Winter pressures: practices cancelled their protected learning time "
+                    "from December to February, so 24 practices are still to be trained.",
                     "All 78 practices have had the training."),
                 act(S.CARRIED, "Commission a specialist service for children who have lived "
                                "with domestic abuse", "ph", "wscp-cdop-chair",
@@ -345,9 +377,14 @@ WSCP_OBJECTIVES: list[ObjectiveSpec] = [
                         "Preferred provider chosen; the service should start in the new "
                         "year.",
                     ))),
-                act(S.DONE, "Make sure referrals to the risk assessment conference describe "
-                            "the children's experience", "police", "wscp-ce-chair",
-                    "Referral form revised to ask what the children have seen and heard.",
+                act(S.DONE_LATE, "Make sure referrals to the risk assessment conference "
+                                 "describe the children's experience", "police", "wscp-ce-chair",
+                    voice("The survivors' parent panel went through the referral form with us "
+                          "and said it never asked what the children had seen or heard, or "
+                          "who they would want to talk to.",
+                          impact="The form now asks both questions, in the panel's words."),
+                    "Revised form delayed while the conference's software supplier made "
+                    "the change.",
                     "Dip sample of 30 referrals: 24 now describe the children's experience."),
             ],
             CURRENT: [
@@ -394,23 +431,32 @@ WSCP_OBJECTIVES: list[ObjectiveSpec] = [
                 act(S.DONE, "Ask the Youth Parliament to review the partnership's priorities",
                     "cf", "wscp-officer",
                     "Session booked with the Youth Parliament's health and safety group.",
-                    voice("Twenty young people took part. Their top worry was online contact "
-                          "from strangers, which was not in the plan; it has been added to the "
-                          "exploitation objective."),
+                    voice("Twenty young people took part in a workshop run with the Youth "
+                          "Parliament, voting on the risks that worried them most. Their top "
+                          "worry was online contact from strangers, which was not in the plan.",
+                          impact="Online harm was added to the exploitation objective, and "
+                                 "the Youth Parliament was told in writing what had changed."),
                     "Summary and our response sent back to the Youth Parliament.",
                     impact="Online harm added to the plan at the young people's request."),
                 act(S.DONE, "Include the child's view in every multi-agency audit",
                     "cf", "wscp-analyst",
                     "Audit template changed so each audit asks the child, where right to do so.",
-                    voice("In the autumn audit, 9 of 12 children or parents were spoken to; "
-                          "their views are reported beside practitioners' views."),
+                    voice("In the autumn audit, 9 of 12 children or parents were spoken to by "
+                          "the auditors, at home or by phone; their views are reported beside "
+                          "practitioners' views.",
+                          impact="Two of the audit's five recommendations came from what "
+                                 "parents said: letters in plain English, and one named "
+                                 "contact after a child protection conference."),
                     "Template is now standard for every audit.",
                     impact="Children's or parents' views recorded in 9 of 12 audited cases, up "
                            "from 2 of 12."),
                 act(S.DONE, "Publish a 'you said, we did' section in the yearly report",
                     "cf", "wscp-manager",
                     "Feedback gathered from audits, the Youth Parliament and complaints.",
-                    "Section drafted and checked with two young advisers.",
+                    voice("Section drafted and read with two young people from the Children "
+                          "in Care Council, who said it read like a list of meetings.",
+                          impact="Rewritten as 'you said, we did' pairs, each naming what "
+                                 "changed because of what was said."),
                     "Published in the yearly report."),
                 act(S.DONE, "Train designated safeguarding leads to record the child's voice",
                     "ei", "wscp-ei-head",
@@ -481,7 +527,7 @@ WSCP_OBJECTIVES: list[ObjectiveSpec] = [
         body="Learning and Inquiry Group",
         actions={CURRENT: [
             act(S.GREEN, "Launch a practitioner newsletter", "cf", "wscp-officer",
-                "First issue written, with a piece on the Child P review.",
+                "First issue written, with a piece on the Child H review.",
                 "Issue one sent to 2,300 subscribers; 48% opened it."),
             act(S.AMBER, "Every agency to show how it has shared the last three seven-minute "
                          "briefings", "icb", "wscp-designated-nurse",

@@ -200,14 +200,23 @@ WSCP_AGENCIES: list[AgencySpec] = [
     ("diocese", "Diocese of Allchester", Sector.VOLUNTARY_AND_FAITH, None,
      "Parishes, church schools and youth work across the county.", "",
      "Diocesan Safeguarding Adviser"),
+    ("residential", "Independent children's homes and residential special schools",
+     Sector.OTHER, None,
+     "Named after the national panel's review of disabled children in residential settings: "
+     "most children living in the county's independent homes are placed there by other areas.",
+     "Providers meet the partnership team each term; the voluntary sector representative "
+     "speaks for them at the Main Board.", ""),
 ]
 WSCP_AGENCY_DATES = {"housing": (D(2021, 4, 1), None), "urgent": (None, D(2024, 3, 31)),
-                     "domestic-abuse": (D(2020, 4, 1), None)}
+                     "domestic-abuse": (D(2020, 4, 1), None),
+                     "residential": (D(2025, 11, 3), None)}
 
 WSCP_PEOPLE: list[PersonSpec] = [
     ("wscp-la-lead-1", "Elaine Cartwright", "Former Chief Executive", None,
      "Wessexshire County Council"),
-    ("wscp-la-lead", "Rupert Ashdown", "Chief Executive", None, "Wessexshire County Council"),
+    ("wscp-la-lead-2", "Rupert Ashdown", "Former Chief Executive", None,
+     "Wessexshire County Council"),
+    ("wscp-la-lead", "Andrew Kilbride", "Chief Executive", None, "Wessexshire County Council"),
     ("wscp-la-delegated-1", "Neil Barraclough", "Former Director of Children's Services", None,
      "Wessexshire County Council"),
     ("wscp-la-delegated", "Helen Marsh", "Director of Children's Services", "cf", ""),
@@ -441,7 +450,8 @@ PARTNERS: dict[str, dict[PartnerKind, tuple[list[NameSpec], list[RepresentativeS
     "wscp": {
         PartnerKind.LOCAL_AUTHORITY: ([("Wessexshire County Council", BEGAN, None)], [
             ("wscp-la-lead-1", LEAD, "Chief Executive", BEGAN, D(2021, 8, 31)),
-            ("wscp-la-lead", LEAD, "Chief Executive", D(2021, 9, 1), None),
+            ("wscp-la-lead-2", LEAD, "Chief Executive", D(2021, 9, 1), D(2025, 9, 30)),
+            ("wscp-la-lead", LEAD, "Chief Executive", D(2025, 10, 1), None),
             ("wscp-la-delegated-1", DELEGATED, "Director of Children's Services", BEGAN,
              D(2023, 5, 31)),
             ("wscp-la-delegated", DELEGATED, "Director of Children's Services", D(2023, 6, 1),

@@ -31,7 +31,7 @@ NAVIGATION = [
     NavItem("Meetings", "meetings.upcoming", "view", "meetings", ("meetings.",)),
     NavItem("Case reviews", "cases.index", "view", "cases", ("cases.", "rapid.", "local_reviews.")),
     NavItem("Learning", "learning.index", "view", "reviews", ("learning.",)),
-    NavItem("Reading room", "reading_room.index", "view", "reading_room", ("reading_room.",)),
+    NavItem("Reading room", "reading_room.index", "view", "reading_room", ("reading_room.", "reports.")),
     NavItem("Partnerships", "partnerships.index", "view", "register",
             ("partnerships.", "partners.", "agencies.", "bodies.", "scrutiny.",
              "collaborations.")),

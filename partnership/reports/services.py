@@ -372,8 +372,7 @@ def draft_document(report: YearlyReport, day: dt.date | None = None) -> ReportDo
                               content=content, narrative=narrative,
                               assessment=_assessment(report), sign_offs=[], published=None)
     digest = content_digest(unsigned)
-    lines = [_printed_line(line) for line in sign_off_lines(report, digest)
-             if line.sign_off is not None and not line.stale]
+    lines = [_printed_line(line) for line in sign_off_lines(report, digest)]
     return dataclasses.replace(unsigned, sign_offs=lines)
 
 
@@ -535,7 +534,9 @@ def sign_off_lines(report: YearlyReport, digest: str | None = None,
 
 
 def _printed_line(line: PartnerSignOff) -> SignOffLine:
-    assert line.sign_off is not None
+    """Print a sign-off of the report as it reads now; anything else is still awaited."""
+    if not line.current or line.sign_off is None:
+        return SignOffLine(partner=line.partner_name, signed_by="", role="", signed="")
     return SignOffLine(partner=line.partner_name, signed_by=line.sign_off.signed_by,
                        role=line.sign_off.role, signed=_signed_on(line.sign_off).isoformat())
 

@@ -1,0 +1,1072 @@
+"""The demo's yearly reports, and the arrangements history and earlier work they report on.
+
+Wessexshire has two published versions of its arrangements: one published in the year
+before the last complete reporting year (the version that took in Working Together 2023)
+and one published near the end of the last complete year, after the yearly review. The
+later one keeps the register as it stood on its publication day; the earlier one is the
+register as it stood on *its* day (dated rows that began later left out) plus the changes
+the register does not date: a subgroup since renamed, a chair since replaced, a decision
+rule since tightened and an older foreword. So part 8 of the report ("changes to the
+arrangements") has real content. Both are published the way the app publishes (three
+partners' sign-off, then the PDF, its SHA-256 and the snapshot) but with back-dated days.
+
+The last complete year's report and the one before are drafts with every narrative section
+written: the team's introductions and the scrutineer's assessment. The words are
+templates filled from the records of the period (which reviews finished, which objectives
+stalled, what changed in the arrangements), so they stay true whatever day the demo is
+loaded. The year before the business plan began gets its own work outside the plan
+(led by the subgroups directly), with evidence of impact and feedback from children and
+families, so that its report is not empty.
+
+No case is named unless its local review is published; nothing identifies a child.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import json
+import random
+from collections import Counter
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from partnership.actions.models import Action, ProgressUpdate, Status
+from partnership.arrangements.models import (
+    ArrangementsVersion,
+    Section,
+    SignOff,
+    VersionStatus,
+)
+from partnership.arrangements.services import (
+    add_months,
+    default_title,
+    in_words,
+    review_due_after,
+)
+from partnership.dates import reporting_year, year_label, year_span
+from partnership.demo.actions import DAY, Beat, Directory, Scenario, add_action, timeline, voice
+from partnership.documents.pdf import RenderedPdf
+from partnership.extensions import db
+from partnership.plans.models import Objective, Plan
+from partnership.plans.services import little_or_no_progress, objectives_in_order
+from partnership.register.exchange import RegisterChange, compare_registers, export_register
+from partnership.register.models import (
+    BodyKind,
+    Capacity,
+    DecisionRule,
+    Partnership,
+    Scrutineer,
+)
+from partnership.register.services import long_date
+from partnership.register.services.partnerships import partners_in_order
+from partnership.reports.models import (
+    ReportNarrative,
+    ReportSection,
+    ReportSettings,
+    ReportStatus,
+    YearlyReport,
+)
+from partnership.reviews.models import Case, NationalReferral, RapidOutcome, Review
+from partnership.reviews.services.deadlines import (
+    DeadlineKind,
+    closures_by_partnership,
+    deadlines_of,
+    settings_by_partnership,
+)
+
+REPORTS_SEED = 20260407
+COUNTY = "wscp"
+SCRUTINEER_TITLE = "Independent scrutineer"
+
+# What the register does not date, as the earlier version of the arrangements had it.
+RENAMED_BODY = ("Learning and Inquiry Group", "Case Review Subgroup", "CRS")
+EARLIER_CHAIRS = {"Child Exploitation Group": ("Abigail Threlfall",
+                                               "Wessexshire County Council, Children and "
+                                               "Families")}
+EARLIER_FOREWORD = """\
+These are the safeguarding arrangements for Wessexshire: how the County Council, the
+integrated care board and the Constabulary work together, and with schools, health
+providers, the voluntary sector and many others, to keep the county's children safe.
+
+This edition brings the arrangements into line with *Working Together to Safeguard Children
+2023*. It names a lead and a delegated safeguarding partner for each of the three partners,
+and it explains how the partnership listens to children and families and uses what they
+say. The partners will review it within a year.
+"""
+
+# Rendering an arrangements PDF takes seconds; tests load the demo many times a run, on
+# days that share these dates, so each distinct document is rendered once per process.
+_RENDERED: dict[str, RenderedPdf] = {}
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+
+def _weekday(day: dt.date) -> dt.date:
+    """The day itself if it is Monday to Friday, else the Monday after."""
+    while day.weekday() >= 5:
+        day += DAY
+    return day
+
+
+def _at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=dt.UTC)
+
+
+def publication_days(partnership: Partnership, today: dt.date) -> tuple[dt.date, dt.date]:
+    """When the two demo versions were published: early December of the year before the
+    last complete reporting year, and early March of the last complete year."""
+    month = partnership.year_start_month
+    current = reporting_year(today, month)
+    before_start = year_span(current - 2, month)[0]
+    last_start = year_span(current - 1, month)[0]
+    return (_weekday(add_months(before_start, 8) + DAY),
+            _weekday(add_months(last_start, 11) + 2 * DAY))
+
+
+# --- the arrangements history ---------------------------------------------------------------
+
+
+def register_as_it_stood(register: dict[str, Any], day: dt.date) -> dict[str, Any]:
+    """Return a copy of an exported register as it stood on ``day``: dated rows that began
+    later are left out, and a representative's or agency's end after it is not yet known."""
+    data = copy.deepcopy(register)
+    iso = day.isoformat()
+
+    def later(value: str | None) -> bool:
+        return value is not None and value > iso
+
+    def dated(rows: list[dict[str, Any]], begins: str, ends: str,
+              planned: bool = False) -> list[dict[str, Any]]:
+        """Rows begun by ``day``; an end after it is unknown then unless it was ``planned``
+        (a group's or an appointment's end is set when it starts, a leaving date is not)."""
+        kept = [row for row in rows if not later(row.get(begins))]
+        for row in kept:
+            if later(row.get(ends)) and not planned:
+                row[ends] = None
+        return kept
+
+    for partner in data.get("partners", []):
+        partner["names"] = dated(partner["names"], "valid_from", "valid_to", planned=True)
+        partner["representatives"] = dated(partner["representatives"], "valid_from",
+                                           "valid_to")
+    agencies = dated(data.get("agencies", []), "active_from", "active_to")
+    kept = {agency["name"] for agency in agencies}
+    gone = {agency["name"] for agency in data.get("agencies", [])} - kept
+    data["agencies"] = agencies
+    bodies = dated(data.get("bodies", []), "starts_on", "ends_on", planned=True)
+    for body in bodies:
+        body["members"] = [m for m in body["members"]
+                           if not (isinstance(m.get("agency"), str) and m["agency"] in gone)]
+    data["bodies"] = bodies
+    data["scrutineers"] = dated(data.get("scrutineers", []), "valid_from", "valid_to",
+                                planned=True)
+    return data
+
+
+def _earlier_edits(register: dict[str, Any]) -> dict[str, Any]:
+    """Undo what changed between the versions but the register keeps no date for."""
+    data = copy.deepcopy(register)
+    keys = {person["name"]: person["key"] for person in data.get("people", [])}
+    for body in data["bodies"]:
+        if body["name"] == RENAMED_BODY[0]:
+            body["name"], body["short_name"] = RENAMED_BODY[1:]
+            body["purpose"] = ("Considers serious incidents, runs rapid reviews and local "
+                               "child safeguarding practice reviews, and reports what they "
+                               "find to the Executive Group.")
+            body["objectives"] = [o for o in body["objectives"]
+                                  if not o.startswith("Bring in learning from other")]
+        if body["kind"] == BodyKind.EXECUTIVE.value and body["owned_by"] is None \
+                and body["collaboration"] is None:
+            body["decision_rule"] = DecisionRule.CONSENSUS.value
+        if body["name"] in EARLIER_CHAIRS and body["owned_by"] is None:
+            chair, agency = EARLIER_CHAIRS[body["name"]]
+            if chair in keys:
+                body["chair"], body["chair_agency"] = keys[chair], agency
+    if Section.FOREWORD.value in data.get("narrative", {}):
+        data["narrative"][Section.FOREWORD.value] = EARLIER_FOREWORD
+    return data
+
+
+def _document_key(day: dt.date, status: str, sign_offs: Sequence[SignOff],
+                  register: dict[str, Any]) -> str:
+    """Identify a rendered document by everything it is made from."""
+    return hashlib.sha256(json.dumps(
+        [register, day.isoformat(), status,
+         [[s.partner.kind.value, s.signed_by, s.role, s.signed_at.isoformat()]
+          for s in sign_offs]], sort_keys=True).encode()).hexdigest()
+
+
+def _render(partnership: Partnership, versions: Sequence[tuple[dt.date, ArrangementsVersion]],
+            register: dict[str, Any]) -> list[RenderedPdf]:
+    """Render the arrangements as published on each day, side by side (each renderer is a
+    child process) and once per distinct document in this process."""
+    from partnership.arrangements import document
+    from partnership.documents.pdf import render_pdf
+
+    keys, requests = [], {}
+    for day, version in versions:
+        status = f"Published {long_date(day)}"
+        key = _document_key(day, status, version.sign_offs, register)
+        keys.append(key)
+        if key in _RENDERED or key in requests:
+            continue
+        html = document.arrangements_html(partnership, as_of=day, status=status,
+                                          sign_offs=tuple(version.sign_offs), for_pdf=True)
+        chart = document.structure_chart_svg(partnership, day).encode("utf-8")
+        requests[key] = {"html": html, "author": partnership.name,
+                         "title": document.document_title(partnership, day, status),
+                         "resources": {document.CHART_RESOURCE: chart}}
+    if requests:
+        with ThreadPoolExecutor(max_workers=len(requests)) as pool:
+            done = pool.map(lambda request: render_pdf(**request), requests.values())
+            _RENDERED.update(zip(requests, done, strict=True))
+    return [_RENDERED[key] for key in keys]
+
+
+def _signed_draft(partnership: Partnership, day: dt.date) -> ArrangementsVersion:
+    """A draft version signed off, before ``day``, by each partner's delegated
+    representative of the day (a published version takes no more sign-offs)."""
+    version = ArrangementsVersion(partnership=partnership,
+                                  title=default_title(partnership, day),
+                                  status=VersionStatus.DRAFT, created_at=_at(day - 35 * DAY))
+    for n, partner in enumerate(partners_in_order(partnership)):
+        post = next((r for r in partner.representatives_on(day)
+                     if r.capacity is Capacity.DELEGATED and r.person.user_id), None)
+        if post is None:
+            continue
+        version.sign_offs.append(SignOff(
+            partner=partner, user_id=post.person.user_id, signed_by=post.person.name,
+            role=post.title or post.person.job_title,
+            signed_at=_at(day - (12 - 4 * n) * DAY, 14)))
+    db.session.add(version)
+    return version
+
+
+def _publish(version: ArrangementsVersion, day: dt.date, snapshot: dict[str, Any],
+             rendered: RenderedPdf) -> None:
+    """Freeze a signed-off draft as the app publishes: snapshot, PDF, SHA-256 and date."""
+    version.snapshot = snapshot
+    version.pdf = rendered.data
+    version.sha256 = hashlib.sha256(rendered.data).hexdigest()
+    version.pages = rendered.pages
+    version.published_at = _at(day, 11)
+    version.review_due = review_due_after(day)
+    version.status = VersionStatus.PUBLISHED
+
+
+def load_arrangements_history(partnership: Partnership,
+                              today: dt.date) -> list[ArrangementsVersion]:
+    """Publish the two demo versions of the partnership's arrangements, oldest first."""
+    days = publication_days(partnership, today)
+    register = export_register(partnership)
+    snapshots = [_earlier_edits(register_as_it_stood(register, days[0])),
+                 register_as_it_stood(register, days[1])]
+    versions = [_signed_draft(partnership, day) for day in days]
+    db.session.flush()
+    rendered = _render(partnership, list(zip(days, versions, strict=True)), register)
+    for version, day, snapshot, pdf in zip(versions, days, snapshots, rendered, strict=True):
+        _publish(version, day, snapshot, pdf)
+    db.session.flush()
+    return versions
+
+
+# --- the year before the business plan ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EarlierAction:
+    """Work of the year before the plan, led by a group directly (no objective)."""
+
+    scenario: Scenario
+    title: str
+    body: str
+    agency: str
+    person: str
+    beats: tuple[Beat | str, ...]
+    impact: str = ""
+    detail: str = ""
+
+
+EARLIER_WORK: tuple[EarlierAction, ...] = (
+    EarlierAction(
+        Scenario.DONE, "Publish the joint child sexual abuse strategy with the Isle of Merrow",
+        "Joint Child Sexual Abuse Strategy Task and Finish Group", "police", "wscp-ce-chair",
+        ("Draft strategy agreed by the task and finish group and sent to both partnerships' "
+         "subgroups for comment.",
+         voice("Young people at two secondary schools and the island's youth council read the "
+               "draft in workshops run by their schools' safeguarding leads. They said it "
+               "never told a child what happens after they tell someone.",
+               impact="A page for children, 'What happens when you tell', was written with "
+                      "them and is printed on the back of the strategy."),
+         "Strategy signed off by both executives and launched at the spring conference."),
+        impact="Within three months, safeguarding leads in 40 schools had used the 'What "
+               "happens when you tell' page in lessons or assemblies."),
+    EarlierAction(
+        Scenario.DONE, "Give practitioners a guide to talking with children about sexual abuse",
+        "Joint Child Sexual Abuse Strategy Task and Finish Group", "icb",
+        "wscp-designated-nurse",
+        ("Guides used in other areas compared; a short conversation guide chosen and adapted.",
+         "Guide tried out by 30 practitioners in schools, health visiting and social care.",
+         "Guide published with a seven-minute briefing."),
+        impact="Dip sample after the launch: the child's own words were recorded in 19 of 30 "
+               "referrals about sexual abuse, up from 11 of 30."),
+    EarlierAction(
+        Scenario.DONE, "Run the section 11 self-assessment with peer challenge",
+        "Scrutiny Group", "cf", "wscp-scrutiny-chair",
+        ("Self-assessment tool sent to 31 agencies with a six-week deadline.",
+         "29 of 31 agencies returned it; peer challenge sessions held in three groups.",
+         "Report to the Executive Group: supervision, checks on volunteers and listening to "
+         "children were the weakest standards across agencies."),
+        impact="Each agency with a weak standard put an action in its own plan; at the spring "
+               "check, checks on volunteers had improved in 6 of 8 agencies."),
+    EarlierAction(
+        Scenario.DONE, "Ask families how they experienced taking part in a local review",
+        "Learning and Inquiry Group", "icb", "wscp-lig-chair",
+        (voice("The reviewers' family liaison worker spoke to four parents and a grandparent "
+               "from earlier reviews, at home or by phone, about how they were told about "
+               "the review and involved in it.",
+               impact="Families now have one named contact from the start, an easy-read "
+                      "summary, and the chance to read the findings before anyone else."),
+         "Changes agreed by the group and written into the local review process."),
+        impact="Both families invited to take part in reviews since then accepted."),
+    EarlierAction(
+        Scenario.DONE, "Learn from return home interviews why children go missing",
+        "Child Exploitation Group", "cf", "wscp-ce-manager",
+        (voice("The return home interview service summarised, in the children's own words, "
+               "what 120 children said over six months: rows at home, friends' flats, and "
+               "lifts and money from older people.",
+               impact="The missing protocol now asks police and social workers to follow up "
+                      "the places and people children name within a week."),
+         "Revised protocol agreed by the group and briefed to the police missing persons "
+         "team."),
+        impact="Repeat missing episodes among the children interviewed fell by a fifth in the "
+               "following quarter."),
+    EarlierAction(
+        Scenario.DONE, "Evaluate multi-agency training three months after each course",
+        "Workforce Development Group", "cf", "wscp-workforce",
+        ("Three-month follow-up questions added to every course in the programme.",
+         "First returns in: 58% of participants replied.",
+         "Evaluation report presented to the Workforce Development Group."),
+        impact="Three months after their course, 71% of practitioners who replied gave an "
+               "example of practice they had changed, most often recording the child's own "
+               "words."),
+    EarlierAction(
+        Scenario.DONE, "Ask parents what they make of the early help leaflet",
+        "Education Group", "ei", "wscp-ei-head",
+        (voice("A panel of eight parents, recruited through the family hubs, read the early "
+               "help leaflet with the partnership officer and said what put them off asking "
+               "for help.",
+               impact="The leaflet was cut to one page in plain English and now says who "
+                      "will see what parents tell us."),
+         "New leaflet printed and sent to every school and family hub.")),
+    EarlierAction(
+        Scenario.CANCELLED, "Re-audit neglect of children under two",
+        "Scrutiny Group", "cf", "wscp-analyst",
+        ("Sample drawn and auditors briefed.",
+         "Stopped: the new business plan carries a fuller audit of neglect in children "
+         "under five, so a smaller audit now would repeat it.")),
+)
+
+
+def load_earlier_work(d: Directory, partnership: Partnership, year: int, today: dt.date,
+                      rng: random.Random) -> list[Action]:
+    """Add the year's work led by the groups outside any business plan."""
+    actions = []
+    for spec in EARLIER_WORK:
+        body = d.bodies.get((partnership.slug, spec.body))
+        if body is None or (body.ends_on and body.ends_on < year_span(
+                year, partnership.year_start_month)[0]):
+            body = d.body(partnership.slug, "Executive Group")
+        line = timeline(spec.scenario, year, today, rng, partnership.year_start_month)
+        actions.append(add_action(
+            d, line, partnership=partnership, year=year, title=spec.title, beats=spec.beats,
+            rng=rng, body=body, agency=spec.agency, person=spec.person, detail=spec.detail,
+            impact=spec.impact))
+    return actions
+
+
+# --- what happened in a period, for the words ------------------------------------------------
+
+
+@dataclass
+class PeriodFacts:
+    """What the team's words say about one reporting year, read from the records."""
+
+    year: int
+    start: dt.date
+    end: dt.date
+    label: str
+    next_label: str
+    plan: Plan | None
+    plan_first_year: bool
+    plan_actions: int = 0
+    plan_completed: int = 0
+    stalled: list[tuple[str, str]] = field(default_factory=list)  # (reference, title)
+    carried: list[str] = field(default_factory=list)
+    rapid_done: int = 0
+    rapid_on_time: int = 0
+    outcomes: Counter[RapidOutcome] = field(default_factory=Counter)
+    published: list[tuple[str, dt.date]] = field(default_factory=list)
+    local_open: int = 0
+    referrals: int = 0
+    learning: list[str] = field(default_factory=list)
+    feedback: int = 0
+    at_start: ArrangementsVersion | None = None
+    at_end: ArrangementsVersion | None = None
+    changes: list[RegisterChange] = field(default_factory=list)
+
+
+# Why an objective of the plan stalled in the last complete year, as its leads explained it
+# (plans.py tells the same story in the actions' progress updates).
+STALL_REASONS = {
+    "Children living with domestic abuse":
+        "the Constabulary's new records system held up the school notifications, winter "
+        "pressures cancelled GP practices' learning time, and the conference software "
+        "supplier delayed the new referral form",
+    "A learning culture: learning from reviews changes practice":
+        "the team's time went on three rapid reviews in quick succession, flooding closed "
+        "the venue of the second learning event, and a criminal trial held back the year's "
+        "last briefing",
+}
+
+NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+           "ten", "eleven", "twelve")
+
+
+def number(n: int) -> str:
+    """Write a small count in words, as prose does ("three"), a larger one in figures."""
+    return NUMBERS[n] if 0 <= n < len(NUMBERS) else str(n)
+
+
+def _in_period(day: dt.date | None, facts: PeriodFacts) -> bool:
+    return day is not None and facts.start <= day <= facts.end
+
+
+def period_facts(partnership: Partnership, year: int, today: dt.date,
+                 versions: Sequence[ArrangementsVersion]) -> PeriodFacts:
+    """Read what the words need about one reporting year."""
+    month = partnership.year_start_month
+    start, end = year_span(year, month)
+    as_of = min(today, end)
+    plan = db.session.scalars(sa.select(Plan).where(
+        Plan.partnership_id == partnership.id, Plan.first_year <= year,
+        Plan.last_year >= year)).first()
+    facts = PeriodFacts(year=year, start=start, end=end, label=year_label(year, month),
+                        next_label=year_label(year + 1, month), plan=plan,
+                        plan_first_year=plan is not None and plan.first_year == year)
+    _plan_facts(facts, partnership, as_of)
+    _review_facts(facts, partnership, today, as_of)
+    facts.feedback = db.session.scalar(
+        sa.select(sa.func.count(ProgressUpdate.id)).join(Action)
+        .where(Action.partnership_id == partnership.id, Action.recommendation_id.is_(None),
+               ProgressUpdate.children_and_families.is_(True),
+               ProgressUpdate.recorded_on.between(start, end))) or 0
+    published = sorted(versions, key=lambda v: v.published_at or _at(dt.date.max))
+    days = [(v.published_at.date() if v.published_at else dt.date.max, v) for v in published]
+    facts.at_start = next((v for day, v in reversed(days) if day <= start), None)
+    facts.at_end = next((v for day, v in reversed(days) if day <= end), None)
+    if facts.at_start is not None and facts.at_end is not None \
+            and facts.at_start is not facts.at_end:
+        facts.changes = compare_registers(facts.at_start.snapshot or {},
+                                          facts.at_end.snapshot or {})
+    return facts
+
+
+def _plan_facts(facts: PeriodFacts, partnership: Partnership, as_of: dt.date) -> None:
+    if facts.plan is None:
+        return
+    carried_ids = set(db.session.scalars(sa.select(Action.carried_from_id).where(
+        Action.carried_from_id.is_not(None))))
+    actions = db.session.scalars(sa.select(Action).join(Objective).where(
+        Objective.plan_id == facts.plan.id, Action.year == facts.year)).all()
+    counted = [a for a in actions
+               if a.status is not Status.CANCELLED and a.id not in carried_ids]
+    facts.plan_actions = len(counted)
+    facts.plan_completed = sum(
+        a.status is Status.COMPLETE and (a.completed_on is None or _in_period(
+            a.completed_on, facts)) for a in counted)
+    facts.carried = [a.title for a in actions if a.id in carried_ids]
+    facts.stalled = [(gap.reference, gap.title) for gap in little_or_no_progress(
+        facts.plan, facts.start, facts.end, as_of) if gap.reasons]
+
+
+def _review_facts(facts: PeriodFacts, partnership: Partnership, today: dt.date,
+                  as_of: dt.date) -> None:
+    cases = db.session.scalars(sa.select(Case).where(Case.partnership_id == partnership.id)
+                               .options(selectinload(Case.rapid_review),
+                                        selectinload(Case.local_review))).all()
+    settings = settings_by_partnership([partnership.id])[partnership.id]
+    closures = closures_by_partnership([partnership.id])[partnership.id]
+    for case in cases:
+        rapid = case.rapid_review
+        if rapid is not None and _in_period(rapid.sent_to_panel_on, facts) \
+                and rapid.sent_to_panel_on is not None and rapid.sent_to_panel_on <= as_of:
+            facts.rapid_done += 1
+            facts.outcomes[rapid.outcome] += 1
+            deadline = next(d for d in deadlines_of(case, settings, closures, as_of,
+                                                    include_met=True)
+                            if d.kind == DeadlineKind.RAPID_REVIEW)
+            facts.rapid_on_time += deadline.met_on is not None and deadline.met_on <= deadline.due
+        local = case.local_review
+        if local is not None and local.decided_on <= facts.end and (
+                local.published_on is None or local.published_on >= facts.start):
+            facts.local_open += 1
+        if local is not None and _in_period(local.published_on, facts) \
+                and local.published_on is not None and local.published_on <= today:
+            facts.published.append((case.reference, local.published_on))
+    facts.referrals = db.session.scalar(
+        sa.select(sa.func.count(NationalReferral.id)).join(Case)
+        .where(Case.partnership_id == partnership.id,
+               NationalReferral.referred_on.between(facts.start, as_of))) or 0
+    facts.learning = list(db.session.scalars(
+        sa.select(Review.title).where(Review.partnership_id == partnership.id,
+                                      Review.case_id.is_(None),
+                                      Review.published_on.between(facts.start, facts.end))
+        .order_by(Review.published_on)))
+
+
+# --- the words -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Voices:
+    """Who signs and writes: the executive's chair, the scrutineer and the team officer."""
+
+    chair: str
+    chair_title: str
+    scrutineer: str
+    officer: str
+    officer_title: str
+    partnership: str
+
+
+def _sentence_list(items: Sequence[str]) -> str:
+    return in_words(list(items))
+
+
+def _objectives(stalled: Sequence[tuple[str, str]]) -> str:
+    """Name objectives as the report does: A4 "Children living with domestic abuse"."""
+    return _sentence_list([f"{ref} \u201c{title}\u201d" for ref, title in stalled])
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{number(count)} {word}{'' if count == 1 else 's'}"
+
+
+def foreword(facts: PeriodFacts, v: Voices) -> str:
+    """The chair's foreword, signed in words."""
+    if facts.plan_first_year:
+        opening = (f"This report looks back on {facts.label}, the first year of our "
+                   f"{facts.plan.title if facts.plan else 'business plan'}. ")
+    else:
+        opening = (f"This report looks back on {facts.label}, the last year before our "
+                   "three-year business plan began, and the year we rewrote our arrangements "
+                   "for *Working Together to Safeguard Children 2023*. ")
+    stalled = ""
+    if facts.stalled:
+        stalled = (f" This year that means {_objectives(facts.stalled)}, where the work was "
+                   "done but not within the year; part 4 says why.")
+    return f"""\
+{opening}It is written for the people of Wessexshire, for the practitioners who do the work
+every day, and for the national bodies that hold us to account.
+
+We have tried to write a different kind of report. Every figure in it comes from the records
+the partnership keeps, and each part links to the evidence behind it. We have asked every
+lead to tell us what changed for children, not only what was done, and where the answer is
+"not enough yet" we say so.{stalled}
+
+I want to thank the practitioners who gave their time to reviews, audits and task groups,
+often on top of heavy caseloads, and the children, young people and parents who told us
+what it is like to be on the receiving end of our help. Their words have changed our plans
+more than once this year.
+
+The three safeguarding partners have read this report and stand behind it.
+
+**{v.chair}**
+
+{v.chair_title}, on behalf of the Executive Group
+"""
+
+
+def activities(facts: PeriodFacts, v: Voices) -> str:
+    """Introduction to part 1."""
+    if facts.plan is not None and facts.plan_actions:
+        plan = (f"Of the {facts.plan_actions} business-plan actions set for the year, "
+                f"{number(facts.plan_completed)} were completed within it; part 4 explains "
+                "the rest.")
+    else:
+        plan = ("Our three-year business plan had not yet begun, so the work below was led by "
+                "the subgroups directly and reported to the Executive Group each quarter.")
+    learning = ""
+    if facts.learning:
+        learning = (f" The groups also took in learning from "
+                    f"{number(len(facts.learning))} reviews published elsewhere, including "
+                    "national ones.")
+    return f"""\
+Most of the partnership's work is done in its groups. The Main Board met every quarter, the
+Executive Group every two months, and the six standing subgroups as often as their terms of
+reference require, with joint task and finish groups working alongside them with the Isle of
+Merrow.
+
+The tables below count the meetings each group held and cancelled, the decisions it recorded,
+and how well each agency was represented. We treat attendance as a plain test of
+commitment: the business manager writes to any agency that misses more than one meeting in
+three, and the Executive Group sees the replies. Cafcass keeps its national position of not
+attending local partnerships and receives the papers instead.
+
+{plan}{learning}
+"""
+
+
+def reviews(facts: PeriodFacts, v: Voices) -> str:
+    """Introduction to part 2."""
+    if facts.rapid_done:
+        if facts.rapid_on_time == facts.rapid_done:
+            on_time = {1: "within the 15 working days",
+                       2: "both within the 15 working days"}.get(
+                           facts.rapid_done, "all within the 15 working days")
+        else:
+            on_time = f"{number(facts.rapid_on_time)} of them within the 15 working days"
+        outcomes = []
+        for outcome, one, many in (
+                (RapidOutcome.LOCAL_REVIEW, "led to a local review", "led to local reviews"),
+                (RapidOutcome.NATIONAL_REFERRAL, "was referred for a national review",
+                 "were referred for a national review"),
+                (RapidOutcome.NO_FURTHER_REVIEW, "needed no further review",
+                 "needed no further review")):
+            count = facts.outcomes[outcome]
+            if count:
+                outcomes.append(f"{number(count)} {one if count == 1 else many}")
+        rapid = (f"The Learning and Inquiry Group completed "
+                 f"{_plural(facts.rapid_done, 'rapid review')} in {facts.label}, {on_time}.")
+        if facts.rapid_done == 1:
+            rapid += f" It {outcomes[0].split(' ', 1)[1]}." if outcomes else ""
+        elif outcomes:
+            rapid += f" Of these, {_sentence_list(outcomes)}."
+        if facts.outcomes[RapidOutcome.NO_FURTHER_REVIEW]:
+            rapid += (" Where no further review was needed, the learning was written into "
+                      "the rapid review and its actions tracked like any other.")
+    else:
+        rapid = (f"No rapid review was completed in {facts.label}. The Learning and Inquiry "
+                 "Group met every month regardless, to follow the actions of earlier reviews "
+                 "and to take in learning from elsewhere.")
+    published = ""
+    if facts.published:
+        names = _sentence_list([f"{ref}, on {long_date(day)}" for ref, day in facts.published])
+        published = (f"\n\nWe published the local child safeguarding practice review of "
+                     f"{names}. The family read the report before it was published, and the "
+                     "partners agreed to leave out details that could identify the young "
+                     "person.")
+    return f"""\
+When a child dies or is seriously harmed and abuse or neglect is known or suspected, the
+County Council tells the national panel within five working days, and the partnership
+carries out a rapid review within fifteen working days to decide whether a fuller review
+would teach us something new.
+
+{rapid}{published}
+
+Cases whose reviews are not yet published are not named in this report: they appear by
+number only, with their dates and outcomes. The tables show how long each review took
+against the statutory timescales and what has been done since.
+"""
+
+
+def impact(facts: PeriodFacts, v: Voices) -> str:
+    """Introduction to part 3."""
+    if facts.plan is not None:
+        examples = (
+            "Some of the clearest evidence this year came from audits rather than surveys: "
+            "health visitors used the graded care profile in 9 of the 12 neglect cases "
+            "audited, against 2 of 12 a year earlier, and every child discussed at the "
+            "exploitation panel had a completed risk assessment. Reports from taxi drivers "
+            "and hotel staff to the police rose from 4 to 22 in six months after the "
+            "licensing training.")
+    else:
+        examples = (
+            "Some of the clearest evidence this year came from dip samples and follow-up: "
+            "after the conversation guide was launched, the child's own words were recorded "
+            "in 19 of 30 referrals about sexual abuse, against 11 before, and three months "
+            "after their course 71% of practitioners who replied could name something they "
+            "now do differently.")
+    return f"""\
+We ask every action lead to record evidence of impact: what changed for children, families
+or practitioners, not what was done. The entries below are grouped by the business plan's
+objectives, with work outside the plan at the end. Each links to the action and its log of
+progress updates.
+
+{examples}
+
+Not every entry is strong. Counts of people trained or pages downloaded show reach, not
+change, and we have kept them only where nothing better exists yet. Multi-agency training is
+not recorded in the tracker itself; the Workforce Development Group's evaluation, three
+months after each course, is summarised here instead.
+"""
+
+
+def progress(facts: PeriodFacts, v: Voices) -> str:
+    """Introduction to part 4."""
+    rule = ("The tracker lists an objective here when none of its actions for the year was "
+            "finished within the year, when nobody reported progress on it, or when every "
+            "rated action was red or amber; the rule is set out in full below, and the "
+            "reasons shown are the tracker's own.")
+    if facts.plan is None:
+        return f"""\
+Our business plan for {facts.next_label} onwards had not begun in {facts.label}, so the
+tracker has no plan to measure this year against. Progress on the work below was reported to
+the Executive Group in quarterly exception reports instead.
+
+The work that made least progress was the re-audit of neglect in children under two, which
+the Scrutiny Group stopped part-way: the new plan carries a fuller audit of children under
+five, and a smaller audit now would have repeated it. Two agencies did not return their
+section 11 self-assessment on time; both did so after the Executive Group wrote to their
+chief officers.
+
+From {facts.next_label} the tracker applies one rule to every objective of the plan.
+{rule}
+"""
+    if facts.stalled:
+        explained = [f"For {ref}, {STALL_REASONS[title]}." for ref, title in facts.stalled
+                     if title in STALL_REASONS]
+        stalled = (f"This year the rule lists {_objectives(facts.stalled)}. In each case the "
+                   "work was finished, but only after the year had ended. "
+                   + " ".join(explained)
+                   + " The Executive Group has asked the leads to report to it every quarter "
+                     "until their current actions are back on track.")
+    else:
+        stalled = ("This year no objective met the rule. Several actions still finished "
+                   "late, and their updates give the reasons.")
+    carried = ""
+    if facts.carried:
+        titles = _sentence_list([f"\u201c{title}\u201d" for title in facts.carried])
+        carried = (f"\n\n{_plural(len(facts.carried), 'action').capitalize()} "
+                   f"{'was' if len(facts.carried) == 1 else 'were'} carried forward into "
+                   f"{facts.next_label} rather than finished: {titles}. Carrying an action "
+                   "forward is a decision, not a lack of progress, so it is reported in the "
+                   "year it is finished.")
+    return f"""\
+This is the part of the report where we are hardest on ourselves. The tracker lists
+objectives and actions by one rule, set out in full below, and the reasons it gives are its
+own. What it cannot say is why, so we add what the leads told the Executive Group.
+
+{stalled}{carried}
+"""
+
+
+def recommendations(facts: PeriodFacts, v: Voices) -> str:
+    """Introduction to part 5."""
+    published = ""
+    if facts.published:
+        refs = _sentence_list([ref for ref, _ in facts.published])
+        published = (f" The review of {refs} is reported in full, recommendation by "
+                     "recommendation.")
+    learning = ""
+    if facts.learning:
+        learning = ("\n\nWe also acted on learning from elsewhere: "
+                    + "; ".join(f"*{title}*" for title in facts.learning) + ".")
+    return f"""\
+Every review ends in recommendations, and every recommendation is turned into actions in the
+same tracker as the business plan, each with a lead agency, a target date and a log of
+progress. The Learning and Inquiry Group checks each one until there is evidence that
+practice has changed, not only that the action was done.{published}
+
+Reviews that are not yet published appear only as totals: how many recommendations and
+actions they produced and how many actions are complete. Where a recommendation depends on
+someone outside the partnership, such as a national body or a system supplier, the agencies'
+response says so.{learning}
+"""
+
+
+def feedback(facts: PeriodFacts, v: Voices) -> str:
+    """Introduction to part 6."""
+    if facts.plan is not None:
+        sources = ("the Youth Parliament and the Children in Care Council, return home "
+                   "interviews, auditors' conversations with children and parents, young "
+                   "people who had been exploited, and the domestic abuse services' "
+                   "survivors' parent panel")
+    else:
+        sources = ("pupils and the island's youth council, return home interviews, families "
+                   "who had taken part in local reviews, and a parent panel recruited through "
+                   "the family hubs")
+    return f"""\
+We want to show, for every piece of feedback, how we asked for it and what we did with it.
+Action leads flag a progress update when it records what children, young people or families
+told us; each entry below gives how the feedback was sought and how it was used.
+
+In {facts.label} {number(facts.feedback)} updates were flagged. The feedback came from
+{sources}. We pay young people for their time, meet them where and when they choose, and
+tell them in writing what changed as a result.
+
+Where an entry has no "how it was used", we have not yet closed the loop, and the Scrutiny
+Group follows it up. We still hear too little from younger children and from disabled
+children who do not use speech, and that is a priority for next year.
+"""
+
+
+PARTNER_WORDS = {"Local authority": "the County Council", "Health": "the integrated care board",
+                 "Police": "the Constabulary"}
+
+
+def _change_lines(changes: Sequence[RegisterChange]) -> list[str]:
+    """Say in plain words what the register's comparison found, most important first."""
+    lines = []
+    by_kind = {(c.section, c.change): [x.name for x in changes
+                                      if (x.section, x.change) == (c.section, c.change)]
+               for c in changes}
+    for name in by_kind.get(("representatives", "added"), []):
+        person, _, post = name.partition(" (")
+        kind, _, capacity = post.rstrip(")").partition(", ")
+        partner = PARTNER_WORDS.get(kind, f"the {kind.lower()} partner")
+        lines.append(f"{person} became {partner}'s {capacity} safeguarding partner.")
+    for name in by_kind.get(("agencies", "added"), []):
+        why = (", after the national panel's review of disabled children in residential "
+               "settings" if "residential" in name else "")
+        lines.append(f"{name} were named as a relevant agency{why}." if name.endswith("s")
+                     else f"{name} was named as a relevant agency{why}.")
+    added = by_kind.get(("bodies", "added"), [])
+    removed = by_kind.get(("bodies", "removed"), [])
+    if RENAMED_BODY[0] in added and RENAMED_BODY[1] in removed:
+        lines.append(f"The {RENAMED_BODY[1]} became the {RENAMED_BODY[0]}, with a wider "
+                     "remit that takes in learning from other areas' and national reviews.")
+        added = [b for b in added if b != RENAMED_BODY[0]]
+    for name in added:
+        lines.append(f"A new group, the {name}, was set up.")
+    changed = [c for c in changes if c.section == "bodies" and c.change == "changed"]
+    for change in changed:
+        if any(d.startswith("decision rule") for d in change.details):
+            lines.append(f"The {change.name} now decides by a majority of the three "
+                         "partners when it cannot reach consensus.")
+        for detail in change.details:
+            if detail.startswith("chair: "):
+                before, _, after = detail.removeprefix("chair: ").partition(" \u2192 ")
+                lines.append(f"{after} took over from {before} as chair of the {change.name}."
+                             if before != "none" and after != "none"
+                             else f"The {change.name} has a new chair.")
+    if any(c.section == "agencies" and c.change == "changed" and any(
+            d.startswith("contribution") for d in c.details) for c in changes):
+        lines.append("Agencies' contributions to the budget were updated.")
+    if any(c.section == "narrative" for c in changes):
+        lines.append("The foreword was rewritten.")
+    return lines
+
+
+def changes(facts: PeriodFacts, v: Voices) -> str:
+    """Introduction to part 8."""
+    review = ("The three partners review the arrangements every year and publish a new "
+              "version once all three have signed it off. ")
+    if facts.at_start is not None and facts.at_end is not None \
+            and facts.at_start is not facts.at_end:
+        start_day = facts.at_start.published_at.date() if facts.at_start.published_at else None
+        end_day = facts.at_end.published_at.date() if facts.at_end.published_at else None
+        lines = _change_lines(facts.changes) or ["Nothing in the register changed."]
+        bullets = "\n".join(f"- {line}" for line in lines)
+        return f"""\
+{review}The version in force when {facts.label} began was published on
+{long_date(start_day) if start_day else "an earlier date"}; after this year's review, a
+revised version was published on {long_date(end_day) if end_day else "a later date"}.
+
+The main changes were:
+
+{bullets}
+
+The full list below is made by comparing the two published versions field by field.
+"""
+    if facts.at_end is not None and facts.at_start is None:
+        day = facts.at_end.published_at.date() if facts.at_end.published_at else facts.end
+        return f"""\
+{review}In {facts.label} the partners published arrangements rewritten for *Working
+Together to Safeguard Children 2023*, on {long_date(day)}. It is the first version the
+partnership has kept in this system, so there is no earlier version here to compare it with.
+
+The main changes from the arrangements of 2019 were to name a lead and a delegated
+safeguarding partner for each partner, to set out how children and families are heard and
+what is done with what they say, and to describe more fully the work shared with the Isle
+of Merrow and across the four WIST areas.
+"""
+    return f"""\
+{review}The arrangements in force throughout {facts.label} did not change during the year;
+the next review is due within twelve months of their publication.
+"""
+
+
+def next_year(facts: PeriodFacts, v: Voices, priorities: Sequence[str]) -> str:
+    """The priorities for the coming year."""
+    bullets = "\n".join(f"- {title}" for title in priorities)
+    if facts.plan is not None:
+        closing = ("Alongside these, we will finish the actions carried forward from this "
+                   "year, hear more from younger and disabled children, and set up a group "
+                   "of young advisers who will help us write next year's report.")
+    else:
+        closing = ("The plan keeps the shared neglect strategy and toolkit with the Isle of "
+                   "Merrow, and each objective has a lead subgroup that reports on it at "
+                   "every meeting.")
+    return f"""\
+In {facts.next_label} we will concentrate on a few things and do them properly. The
+priorities come from this year's reviews and audits, from the multi-agency dataset, and
+from what children and families have told us:
+
+{bullets}
+
+{closing} The Executive Group will check progress every quarter against evidence of impact,
+not activity, and next year's report will say plainly where we fell short.
+"""
+
+
+def assessment(facts: PeriodFacts, v: Voices) -> str:
+    """The independent scrutineer's assessment, in their own words."""
+    if facts.plan is not None:
+        judgement = (
+            "My judgement is that Wessexshire's arrangements are effective, with two areas "
+            "the partners must put right. The three partners attend, decide and hold one "
+            "another to account; rapid reviews are timely and well evidenced; and, unusually, "
+            "most actions now carry evidence of what changed for children.")
+        late = (f"Objectives {_sentence_list([ref for ref, _ in facts.stalled])} delivered "
+                "what they promised, but not within the year, and the reasons were known "
+                "months before the Executive Group was told." if facts.stalled else
+                "Several actions finished late, and the reasons were known months before the "
+                "Executive Group was told.")
+        concerns = (
+            f"First, too much work finishes late. {late} Second, the Learning and Inquiry "
+            "Group is stretched: when rapid reviews come close together, the work of "
+            "learning from them stops.")
+    else:
+        judgement = (
+            "My judgement is that the arrangements are safe and improving, but that the "
+            "partnership cannot yet show well enough what difference its work makes. The "
+            "partners have used this year to rewrite the arrangements for the new guidance "
+            "and to agree a plan with measures, and that was the right priority.")
+        concerns = (
+            "The work done outside a plan this year was good in parts, the sexual abuse "
+            "strategy and the return home work especially, but it was hard to follow from "
+            "one quarter to the next. The new tracker must fix that.")
+    if facts.plan is None:
+        independence = (
+            "Because I am both independent chair and scrutineer, I have asked the partners to "
+            f"commission a peer review of my scrutiny from a neighbouring area in "
+            f"{facts.next_label}, so that my independence is tested by someone other than me.")
+    else:
+        independence = (
+            "Because I am both independent chair and scrutineer, the partners commissioned a "
+            "peer review of my scrutiny from a neighbouring area's scrutineer this year. It "
+            "found my challenge independent but too often given in private; I now record my "
+            "challenges and the partners' answers in the Executive Group's minutes.")
+    return f"""\
+{judgement}
+
+I have based this on the partnership's records, on the audits and reviews of the year, on
+observing the Executive Group and three subgroups, and on visits to the children's front
+door and two family hubs, where I spoke to practitioners without their managers present.
+
+{concerns}
+
+Children's voices are heard more than when I began this role, and the partnership can show
+what it did with them. Younger and disabled children are still largely missing.
+
+{independence}
+"""
+
+
+def tidy(markdown: str) -> str:
+    """Put each paragraph on one line (list items stay one per line)."""
+    paragraphs = []
+    for block in markdown.strip().split("\n\n"):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if lines and all(line.startswith("- ") for line in lines):
+            paragraphs.append("\n".join(lines))
+        else:
+            paragraphs.append(" ".join(lines))
+    return "\n\n".join(paragraphs) + "\n"
+
+
+TEAM_SECTIONS = {
+    ReportSection.FOREWORD: foreword,
+    ReportSection.ACTIVITIES: activities,
+    ReportSection.REVIEWS: reviews,
+    ReportSection.IMPACT: impact,
+    ReportSection.PROGRESS: progress,
+    ReportSection.RECOMMENDATIONS: recommendations,
+    ReportSection.FEEDBACK: feedback,
+    ReportSection.CHANGES: changes,
+}
+
+
+# --- the reports -----------------------------------------------------------------------------
+
+
+def _voices(d: Directory, partnership: Partnership) -> Voices:
+    executive = next(b for b in partnership.bodies if b.kind is BodyKind.EXECUTIVE)
+    scrutineer = db.session.scalars(sa.select(Scrutineer).where(
+        Scrutineer.partnership_id == partnership.id, Scrutineer.whole_partnership.is_(True))
+        .order_by(Scrutineer.valid_from.desc())).first()
+    officer = d.people["wscp-officer"]
+    chair = executive.chair
+    return Voices(chair=chair.name if chair else partnership.name,
+                  chair_title="Independent Chair" if executive.chair_independent else (
+                      chair.job_title if chair else "Chair"),
+                  scrutineer=scrutineer.person.name if scrutineer else "",
+                  officer=officer.name, officer_title=officer.job_title,
+                  partnership=partnership.name)
+
+
+def _priorities(facts: PeriodFacts, partnership: Partnership) -> list[str]:
+    """The objectives and one-year activities of the year after the period."""
+    plan = db.session.scalars(sa.select(Plan).where(
+        Plan.partnership_id == partnership.id, Plan.first_year <= facts.year + 1,
+        Plan.last_year >= facts.year + 1)).first()
+    if plan is None:
+        return []
+    return [o.title for o in objectives_in_order(plan) if o.year in (None, facts.year + 1)]
+
+
+def load_report(d: Directory, partnership: Partnership, facts: PeriodFacts,
+                today: dt.date) -> YearlyReport:
+    """Add a draft report on the period, every narrative section written."""
+    v = _voices(d, partnership)
+    drafted = max(facts.end, min(facts.end + 28 * DAY, today - DAY))
+    latest = max(drafted, today - DAY)
+    report = YearlyReport(
+        partnership=partnership, status=ReportStatus.DRAFT, created_at=_at(drafted, 9),
+        title=f"{partnership.short_name or partnership.name} yearly report {facts.label}",
+        period_start=facts.start, period_end=facts.end)
+    texts = {section: tidy(write(facts, v)) for section, write in TEAM_SECTIONS.items()}
+    texts[ReportSection.NEXT_YEAR] = tidy(next_year(facts, v, _priorities(facts, partnership)))
+    for n, (section, markdown) in enumerate(texts.items()):
+        saved = min(latest, drafted + (7 + 3 * n) * DAY)
+        report.narrative.append(ReportNarrative(
+            section=section, markdown=markdown, written_by=v.officer,
+            written_as=v.officer_title, updated_at=_at(saved, 11 + n % 5)))
+    report.narrative.append(ReportNarrative(
+        section=ReportSection.ASSESSMENT, markdown=tidy(assessment(facts, v)),
+        written_by=v.scrutineer, written_as=SCRUTINEER_TITLE,
+        updated_at=_at(min(latest, drafted + 45 * DAY), 16)))
+    db.session.add(report)
+    return report
+
+
+def load_demo_reports(today: dt.date | None = None) -> dict[str, int]:
+    """Add the county's arrangements history, the work of the year before its plan, its
+    report settings and draft reports on the last two complete years (after the register,
+    tracker and reviews)."""
+    today = today or dt.date.today()
+    rng = random.Random(REPORTS_SEED)  # noqa: S311 - demo data, not security
+    d = Directory()
+    county = d.partnerships[COUNTY]
+    current = reporting_year(today, county.year_start_month)
+    with db.session.no_autoflush:
+        earlier = load_earlier_work(d, county, current - 2, today, rng)
+    db.session.flush()
+    versions = load_arrangements_history(county, today)
+    db.session.add(ReportSettings(partnership=county))
+    reports = [load_report(d, county, period_facts(county, year, today, versions), today)
+               for year in (current - 2, current - 1)]
+    db.session.flush()
+    return {"arrangements versions": len(versions), "yearly reports": len(reports),
+            "report sections": sum(len(r.narrative) for r in reports),
+            "actions before the plan": len(earlier)}
