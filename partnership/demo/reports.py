@@ -31,10 +31,12 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app, has_request_context
 from sqlalchemy.orm import selectinload
 
 from partnership.actions.models import Action, ProgressUpdate, Status
@@ -67,12 +69,16 @@ from partnership.register.models import (
 from partnership.register.services import long_date
 from partnership.register.services.partnerships import partners_in_order
 from partnership.reports.models import (
+    DEFAULT_RECIPIENTS,
+    CopySent,
     ReportNarrative,
     ReportSection,
     ReportSettings,
+    ReportSignOff,
     ReportStatus,
     YearlyReport,
 )
+from partnership.reports.services import content_digest, draft_document, publish
 from partnership.reviews.models import Case, NationalReferral, RapidOutcome, Review
 from partnership.reviews.services.deadlines import (
     DeadlineKind,
@@ -1050,6 +1056,32 @@ def load_report(d: Directory, partnership: Partnership, facts: PeriodFacts,
     return report
 
 
+def publish_report(report: YearlyReport, today: dt.date) -> None:
+    """Sign off and publish the earlier year's report some months after its period ended,
+    and record the copies sent a few days later (so the reading room has one to read)."""
+    day = _weekday(min(report.period_end + 170 * DAY, today - 14 * DAY))
+    with ExitStack() as stack:
+        if not has_request_context():  # the figures link to records: url_for needs a request
+            stack.enter_context(current_app.test_request_context())
+        digest = content_digest(draft_document(report, day))
+        for n, partner in enumerate(partners_in_order(report.partnership)):
+            post = next(iter(partner.representatives_on(day)), None)
+            if post is None:
+                continue
+            person = post.person
+            report.sign_offs.append(ReportSignOff(
+                partner=partner, signed_by=person.name[:120],
+                role=(post.title or person.job_title or "Safeguarding partner")[:200],
+                signed_at=_at(day - (9 - 2 * n) * DAY, 15), content_sha256=digest))
+        db.session.flush()
+        publish(report, day)
+    for n, recipient in enumerate(DEFAULT_RECIPIENTS):
+        db.session.add(CopySent(report=report, recipient=recipient,
+                                sent_on=_weekday(day + (2 + n) * DAY),
+                                how="By email, with a link to the report on our website"))
+    db.session.flush()
+
+
 def load_demo_reports(today: dt.date | None = None) -> dict[str, int]:
     """Add the county's arrangements history, the work of the year before its plan, its
     report settings and draft reports on the last two complete years (after the register,
@@ -1067,6 +1099,7 @@ def load_demo_reports(today: dt.date | None = None) -> dict[str, int]:
     reports = [load_report(d, county, period_facts(county, year, today, versions), today)
                for year in (current - 2, current - 1)]
     db.session.flush()
+    publish_report(reports[0], today)
     return {"arrangements versions": len(versions), "yearly reports": len(reports),
             "report sections": sum(len(r.narrative) for r in reports),
             "actions before the plan": len(earlier)}

@@ -1335,12 +1335,26 @@ def compare_registers(old: dict[str, Any], new: dict[str, Any]) -> list[Register
                                           CHANGES.index(c.change)))
 
 
+CODE_PATTERN = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")  # a stored choice, e.g. six_weekly
+
+
 def _shown(value: Any) -> str:
+    """Show a register value as a reader says it: dates in words, choices without
+    underscores ("six weekly"), "not set" for nothing."""
     if value is None or value == "":
-        return "none"
+        return "not set"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value)
+    text = str(value)
+    if DATE_PATTERN.match(text):
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            return text
+        return f"{day.day} {day:%B %Y}"
+    if CODE_PATTERN.match(text):
+        return text.replace("_", " ")
+    return text
 
 
 def _differences(before: dict[str, Any], after: dict[str, Any]) -> list[str]:

@@ -105,9 +105,20 @@ def assert_draft_reports(day: dt.date) -> None:
     unnamed = {c.reference for c in db.session.scalars(sa.select(Case))
                if not (c.local_review and c.local_review.published_on
                        and c.local_review.published_on <= day)}
+    earlier, latest = reports
+    # The earlier year's report is signed off by the three partners and published, months
+    # after its period ended, and copies went to everyone in the settings.
+    assert earlier.status is ReportStatus.PUBLISHED
+    assert len({s.partner_id for s in earlier.sign_offs}) == 3
+    assert earlier.published_on is not None
+    assert earlier.period_end < earlier.published_on < day
+    assert all(s.signed_at.date() < earlier.published_on for s in earlier.sign_offs)
+    assert earlier.pdf and earlier.sha256 == hashlib.sha256(earlier.pdf).hexdigest()
+    assert earlier.snapshot and earlier.snapshot["content"]["period_label"]
+    assert sorted(c.recipient for c in earlier.copies) == sorted(DEFAULT_RECIPIENTS)
+    assert latest.status is ReportStatus.DRAFT and not latest.sign_offs
+    assert latest.pdf is None and latest.sha256 is None
     for report in reports:
-        assert report.status is ReportStatus.DRAFT and not report.sign_offs
-        assert report.pdf is None and report.sha256 is None
         sections = {n.section: n for n in report.narrative}
         assert set(sections) == set(ReportSection)
         for section, row in sections.items():

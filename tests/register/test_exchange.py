@@ -714,7 +714,7 @@ def test_compare_registers_lists_typical_edits_by_section_then_name(shires):
             "name: Northshire Safeguarding Children Partnership → Northshire Children's "
             "Partnership",)),
         RegisterChange("representatives", "changed", "Chris Lee (Police, lead)",
-                       ("valid to: none → 2025-03-31",)),
+                       ("valid to: not set → 31 March 2025",)),
         RegisterChange("representatives", "added", "Val Ross (Police, lead)"),
         RegisterChange("agencies", "removed", "Coast Community Health"),
         RegisterChange("agencies", "added", "Northshire Housing"),
@@ -723,7 +723,7 @@ def test_compare_registers_lists_typical_edits_by_section_then_name(shires):
         RegisterChange("bodies", "changed", "Executive Group", (
             "objective added: Publish the yearly report",
             "chair: Robin Shaw → Chris Lee",
-            "frequency: monthly → six_weekly",
+            "frequency: monthly → six weekly",
             "member removed: Lead partner (Chris Lee)")),
         RegisterChange("collaborations", "changed", COLLABORATION,
                        ("member added: westshire",)),
