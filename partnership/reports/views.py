@@ -177,9 +177,9 @@ def read(slug: str, report_id: int) -> Response:
 
     report = _report(slug, report_id)
     html = rendering.report_html(services.document_of(report), for_pdf=False)
-    if report.published:
-        record_event("view", record_type="yearly_report", record_id=report.id,
-                     changes={"document": "yearly report HTML"})
+    record_event("view", record_type="yearly_report", record_id=report.id,
+                 changes={"document": "yearly report HTML" if report.published
+                          else "yearly report draft HTML"})
     return Response(html, mimetype="text/html")
 
 

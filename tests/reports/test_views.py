@@ -524,3 +524,20 @@ def test_the_home_page_warns_of_reports_that_need_attention(
     quiet = _text(as_user(world.team).get("/"))
     assert "No yearly report needs attention" in quiet
     assert "Yearly reports" not in _text(signed_in(Role.CHAIR).get("/"))
+
+
+def test_reading_a_draft_is_audited_like_reading_a_published_report(
+    app: Flask, world: ReportWorld, as_user: Callable[[User | None], BrowserLikeClient],
+) -> None:
+    report_id = add_draft(app, world)
+    response = as_user(world.scrutineer).get(world.url(f"/{report_id}/read"))
+    assert response.status_code == 200
+    with app.app_context():
+        events = db.session.execute(
+            sa.select(AuditEvent.action, AuditEvent.actor, AuditEvent.changes)
+            .where(AuditEvent.record_type == "yearly_report",
+                   AuditEvent.record_id == str(report_id),
+                   AuditEvent.action == "view")).all()
+    assert [(action, changes) for action, _actor, changes in events] == [
+        ("view", {"document": "yearly report draft HTML"})]
+    assert events[0].actor == world.scrutineer.email
