@@ -171,6 +171,25 @@ def county_action_plan() -> str:
     return f"/learning/{review_id}/action-plan"
 
 
+def county_draft_report() -> str:
+    """The demo county's latest draft yearly report (its figures assembled on each request)."""
+    from partnership.register.models import Partnership
+    from partnership.reports.models import ReportStatus, YearlyReport
+
+    report_id = db.session.scalar(
+        sa.select(YearlyReport.id).join(Partnership, YearlyReport.partnership_id == Partnership.id)
+        .where(Partnership.slug == "wscp", YearlyReport.status == ReportStatus.DRAFT)
+        .order_by(YearlyReport.period_end.desc()).limit(1))
+    if report_id is None:
+        raise LookupError("no draft yearly report: was the demo loaded?")
+    return f"/partnerships/wscp/reports/{report_id}"
+
+
+def county_draft_report_read() -> str:
+    """The demo county's latest draft yearly report, read in the browser (charts drawn)."""
+    return f"{county_draft_report()}/read"
+
+
 PAGES: list[BenchPage] = [
     BenchPage("home", Role.TEAM, "/"),
     BenchPage("home", Role.CHAIR, "/"),
@@ -209,4 +228,7 @@ PAGES: list[BenchPage] = [
     BenchPage("case page", Role.CHAIR, county_case),
     BenchPage("review action plan", Role.TEAM, county_action_plan),
     BenchPage("review action plan", Role.SCRUTINEER, county_action_plan),
+    BenchPage("yearly report (draft)", Role.TEAM, county_draft_report),
+    BenchPage("yearly report read (draft)", Role.SCRUTINEER, county_draft_report_read),
+    BenchPage("reading room", Role.SCRUTINEER, "/reading-room"),
 ]
