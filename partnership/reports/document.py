@@ -17,7 +17,6 @@ renderer's restricted fetcher.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import functools
 import json
 import re
@@ -33,6 +32,7 @@ from partnership.documents.markdown import render_markdown
 from partnership.documents.styles import stylesheet_urls
 from partnership.reports.charts import ChartTable, chart_svgs, chart_table
 from partnership.reports.content import ReportDocument
+from partnership.reports.services import report_date as long_date
 
 STYLESHEETS = ("css/document.css", "css/report-document.css")
 RAPID_REVIEW_LIMIT = 15  # working days (Working Together)
@@ -109,20 +109,6 @@ def as_dict(document: ReportDocument | Mapping[str, Any]) -> dict[str, Any]:
     if dataclasses.is_dataclass(document) and not isinstance(document, type):
         return dataclasses.asdict(document)
     return dict(document)
-
-
-def long_date(value: str | dt.date | None) -> str:
-    """Show an ISO date, an ISO date-time or a date as "31 March 2025" ("" for nothing)."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    return f"{value.day} {value:%B %Y}"
 
 
 def plural(count: int, singular: str, plural_form: str = "") -> str:

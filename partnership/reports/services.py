@@ -108,11 +108,17 @@ class PublishingFailed(WorkflowRefused):
 
 
 def report_date(value: str | dt.date | None) -> str:
-    """Show an ISO date (or a date) as "31 March 2025"."""
+    """Show an ISO date, an ISO date-time or a date as "31 March 2025" ("" for nothing)."""
     if value is None or value == "":
         return ""
-    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{day.day} {day:%B %Y}"
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return long_date(value)
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
