@@ -2,11 +2,17 @@
 
 Each backend is migrated once per session with the real Alembic migrations; each test gets
 its own copy (a file copy for SQLite, ``CREATE DATABASE ... TEMPLATE`` for PostgreSQL), so
-tests commit for real, run in any order and never see each other's rows.
+tests commit for real, run in any order and never see each other's rows. A test marked
+``demo`` starts on a copy of a demo-loaded template instead (``tests/support/demo.py``).
+
+Passwords are hashed with argon2id at its lowest cost unless a test is marked
+``real_hashing``: the real parameters cost 0.1-0.2 s per hash or check, and most tests are
+about flows, not hash strength.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import shutil
 from collections.abc import Callable, Iterator
@@ -23,9 +29,12 @@ from partnership import create_app
 from partnership.accounts import passwords
 from partnership.accounts import services as accounts
 from partnership.accounts.models import User
+from partnership.audit.services import acting_as
+from partnership.demo.loader import load_demo, load_synthetic
 from partnership.extensions import db
 from partnership.policy import Role
 from tests.support.client import BrowserLikeClient
+from tests.support.demo import DemoRecipe, DemoTemplates, recipe_of
 from tests.support.postgres import TempCluster
 
 BACKENDS = ("sqlite", "postgresql")
@@ -39,6 +48,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=",".join(BACKENDS),
         help="Comma-separated backends to run database tests on (default: sqlite,postgresql).",
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Send every browser test to one xdist worker: they share one server and one Chromium."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -73,18 +89,51 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _load_demo_into(url: str, recipe: DemoRecipe) -> None:
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        with acting_as("tests"):
+            if recipe.scale:
+                load_synthetic(recipe.scale, today=recipe.day)
+            else:
+                load_demo(today=recipe.day)
+            db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def session_day() -> dt.date:
+    """The day "today" means for demo templates: fixed when the session starts."""
+    return dt.date.today()
+
+
+@pytest.fixture(scope="session")
+def demo_templates(tmp_path_factory: pytest.TempPathFactory) -> DemoTemplates:
+    return DemoTemplates(tmp_path_factory.mktemp("demo"), _load_demo_into)
+
+
 @pytest.fixture
 def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, migrated, empty database for one test."""
+    """A fresh, migrated database for one test: empty, or the demo if the test is marked."""
+    marker = request.node.get_closest_marker("demo")
+    recipe = recipe_of(marker, request.getfixturevalue("session_day")) if marker else None
+    templates: DemoTemplates | None = (
+        request.getfixturevalue("demo_templates") if recipe else None)
     if backend == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
+        empty: Path = request.getfixturevalue("sqlite_template")
         path = tmp_path / "test.db"
-        shutil.copyfile(template, path)
+        if templates and recipe:
+            yield templates.sqlite_copy(empty, recipe, path)
+            return
+        shutil.copyfile(empty, path)
         yield f"sqlite:///{path}"
         return
     cluster: TempCluster = request.getfixturevalue("postgres_cluster")
+    source = (templates.postgres_template(cluster, recipe) if templates and recipe
+              else "template_partnership")
     name = f"test_{next(_counter)}"
-    url = cluster.create_database(name, template="template_partnership")
+    url = cluster.create_database(name, template=source)
     yield url
     cluster.drop_database(name)
 
@@ -158,14 +207,28 @@ def signed_in(app: Flask, make_user: Callable[..., User]) -> Callable[[Role], Br
     return sign_in_as
 
 
-@pytest.fixture
-def quick_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Hash with argon2id at its lowest cost, for tests about flows rather than hash strength.
+_REAL_HASHING = (passwords._hasher, passwords._DUMMY_HASH)
+_QUICK_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+_QUICK_HASHING = (_QUICK_HASHER, _QUICK_HASHER.hash("an unknown account never matches"))
 
-    The real parameters cost about 0.1-0.2 s per hash or check, and the lock-out, redirect,
-    session and web-layer tests sign in many times on each database. Everything about the
-    hash itself (format, cost, rehash, exact-match) runs with the real parameters.
-    """
-    quick = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", quick)
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", quick.hash("an unknown account never matches"))
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_hashing_by_default() -> Iterator[None]:
+    """Hash at argon2id's lowest cost for the whole session (templates included)."""
+    passwords._hasher, passwords._DUMMY_HASH = _QUICK_HASHING
+    yield
+    passwords._hasher, passwords._DUMMY_HASH = _REAL_HASHING
+
+
+@pytest.fixture(autouse=True)
+def _real_hashing_when_marked(request: pytest.FixtureRequest,
+                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Use the real argon2id parameters in tests about the hash itself (``real_hashing``)."""
+    if request.node.get_closest_marker("real_hashing"):
+        monkeypatch.setattr(passwords, "_hasher", _REAL_HASHING[0])
+        monkeypatch.setattr(passwords, "_DUMMY_HASH", _REAL_HASHING[1])
+
+
+@pytest.fixture
+def quick_hashing() -> None:
+    """Hash at the lowest cost (the default now; kept for tests that name it)."""

@@ -94,7 +94,6 @@ def test_a_password_made_of_a_non_latin_name_is_still_refused(app):
                              "Παπαδόπουλος Νίκος 1")
 
 
-@pytest.mark.usefixtures("quick_hashing")  # about the policy, not the hash
 def test_admin_create_refuses_short_common_and_guessable_passwords(make_app, make_user):
     app = make_app(PASSWORD_CONTEXT_WORDS=["Borsetshire"])
     admin = make_user(Role.ADMIN)
@@ -119,7 +118,6 @@ def test_admin_create_refuses_short_common_and_guessable_passwords(make_app, mak
     assert _signs_in(app, EMAIL, "tqv8 rnzp 3k")
 
 
-@pytest.mark.usefixtures("quick_hashing")  # about the policy, not the hash
 def test_changing_your_password_refuses_short_common_and_guessable_ones(app, make_user):
     make_user(Role.TEAM, email=EMAIL, name=NAME)
     client = app.test_client()
@@ -138,7 +136,6 @@ def test_changing_your_password_refuses_short_common_and_guessable_ones(app, mak
     assert _stored_hash(app, EMAIL) == before
 
 
-@pytest.mark.usefixtures("quick_hashing")  # about the policy, not the hash
 def test_admin_setting_a_password_refuses_short_common_and_guessable_ones(app, make_user):
     admin = make_user(Role.ADMIN)
     person = make_user(Role.TEAM, email=EMAIL, name=NAME)
@@ -203,6 +200,7 @@ def test_passwords_are_not_cut_short_at_72_bytes(app, make_user):
     assert _signs_in(app, user.email, stem + "A")
 
 
+@pytest.mark.real_hashing  # about the hash itself
 def test_stored_hash_is_argon2id_with_at_least_the_asvs_minimum_cost(app, make_user):
     user = make_user(Role.TEAM)
     stored = _stored_hash(app, user.email)
@@ -215,6 +213,7 @@ def test_stored_hash_is_argon2id_with_at_least_the_asvs_minimum_cost(app, make_u
     assert PASSWORD not in stored
 
 
+@pytest.mark.real_hashing  # about the hash itself
 def test_an_old_weaker_hash_is_upgraded_when_the_person_signs_in(app, make_user):
     user = make_user(Role.TEAM)
     weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD)

@@ -25,9 +25,7 @@ from partnership.arrangements.services import (
     published_versions,
     with_snapshot,
 )
-from partnership.audit.services import acting_as
 from partnership.dates import reporting_year, year_span
-from partnership.demo.loader import load_demo
 from partnership.extensions import db
 from partnership.plans.models import Plan
 from partnership.plans.services import little_or_no_progress
@@ -41,16 +39,9 @@ from partnership.reports.models import (
 )
 from partnership.reviews.identifiers import identifier_problems
 from partnership.reviews.models import Case
-
-pytestmark = pytest.mark.usefixtures("quick_hashing")
+from tests.support.demo import on_days
 
 TEAM_SECTIONS = set(ReportSection) - {ReportSection.ASSESSMENT}
-
-
-def load(day: dt.date) -> None:
-    with acting_as("tests"):
-        load_demo(today=day)
-        db.session.commit()
 
 
 def county() -> Partnership:
@@ -164,10 +155,10 @@ def assert_feedback_in_the_last_complete_year(day: dt.date) -> None:
     assert impact >= 10
 
 
-def test_the_demo_has_an_arrangements_history_and_draft_reports(app: Flask):
-    day = dt.date.today()
+@pytest.mark.demo
+def test_the_demo_has_an_arrangements_history_and_draft_reports(app: Flask, session_day):
+    day = session_day
     with app.app_context():
-        load(day)
         assert_arrangements_history(day)
         assert_draft_reports(day)
         assert_feedback_in_the_last_complete_year(day)
@@ -187,10 +178,9 @@ def test_the_demo_has_an_arrangements_history_and_draft_reports(app: Flask):
         assert all(gap.reference in progress for gap in stalled)
 
 
-@pytest.mark.parametrize("day", [dt.date(2026, 4, 1), dt.date(2031, 1, 15)], ids=str)
+@pytest.mark.parametrize("day", on_days([dt.date(2026, 4, 1), dt.date(2031, 1, 15)]))
 def test_the_reports_hold_whenever_the_demo_is_loaded(app: Flask, day: dt.date):
     with app.app_context():
-        load(day)
         assert_arrangements_history(day)
         assert_draft_reports(day)
         assert_feedback_in_the_last_complete_year(day)

@@ -10,7 +10,6 @@ weekends, Christmas (with the county's closure days) and Easter.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections import Counter
 
 import pytest
@@ -21,10 +20,8 @@ from partnership.accounts.models import User
 from partnership.actions.models import Action, ProgressUpdate
 from partnership.actions.queries import ActionFilter, tracked
 from partnership.actions.rag import Rag
-from partnership.audit.services import acting_as
 from partnership.bench.__main__ import parse_args
 from partnership.dates import add_working_days, working_days_between
-from partnership.demo.loader import load_demo
 from partnership.demo.reviews import (
     DEMO_THEMES,
     REVIEWING_BODY,
@@ -53,9 +50,9 @@ from partnership.reviews.models import (
 )
 from partnership.reviews.services.deadlines import DeadlineKind, deadlines_of
 from partnership.reviews.services.learning import default_themes
+from tests.support.demo import on_days
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
+BENCH_SCALE = parse_args([]).scale  # what `make bench` loads
 DAYS = [
     dt.date(2026, 4, 3),    # Good Friday
     dt.date(2026, 4, 7),    # the Tuesday after Easter Monday
@@ -65,12 +62,6 @@ DAYS = [
     dt.date(2027, 1, 4),    # back after the closure
     dt.date(2027, 3, 29),   # Easter Monday
 ]
-
-
-def load(day: dt.date) -> None:
-    with acting_as("tests"):
-        load_demo(today=day)
-        db.session.commit()
 
 
 def county() -> Partnership:
@@ -208,26 +199,25 @@ def assert_learning_from_elsewhere(day: dt.date) -> None:
     assert areas == ["Understanding and identifying", "Responding", "Preventing"]
 
 
-@pytest.mark.parametrize("day", DAYS, ids=str)
+@pytest.mark.parametrize("day", on_days(DAYS))
 def test_the_board_shows_every_state_whenever_the_demo_is_loaded(app: Flask, day: dt.date):
     with app.app_context():
-        load(day)
         assert_board_states(day)
         assert_learning_from_elsewhere(day)
 
 
-def test_the_demo_loaded_today_shows_every_state(app: Flask):
-    day = dt.date.today()
+@pytest.mark.demo
+def test_the_demo_loaded_today_shows_every_state(app: Flask, session_day: dt.date):
+    day = session_day
     with app.app_context():
-        load(day)
         assert_board_states(day)
         assert_learning_from_elsewhere(day)
 
 
+@pytest.mark.demo(day=dt.date(2026, 12, 30))
 def test_the_county_counts_rapid_reviews_from_awareness_with_christmas_closures(app: Flask):
     day = dt.date(2026, 12, 30)
     with app.app_context():
-        load(day)
         settings = db.session.scalars(sa.select(ReviewSettings).where(
             ReviewSettings.partnership_id == county().id)).one()
         assert settings.rapid_review_clock is ClockStart.AWARENESS
@@ -242,9 +232,9 @@ def test_the_county_counts_rapid_reviews_from_awareness_with_christmas_closures(
         assert in_progress.aware_on == dt.date(2026, 12, 16)
 
 
+@pytest.mark.demo(day=dt.date(2026, 11, 2))
 def test_no_case_text_looks_like_an_identifier(app: Flask):
     with app.app_context():
-        load(dt.date(2026, 11, 2))
         texts: list[str] = []
         for case in db.session.scalars(sa.select(Case)):
             texts += [case.reference, case.summary, case.late_notification_reason]
@@ -274,9 +264,9 @@ def test_no_case_text_looks_like_an_identifier(app: Flask):
         assert [(t, identifier_problems(t)) for t in texts if identifier_problems(t)] == []
 
 
+@pytest.mark.demo(day=dt.date(2026, 11, 2))
 def test_the_themes_are_the_managed_list(app: Flask):
     with app.app_context():
-        load(dt.date(2026, 11, 2))
         names = set(db.session.scalars(sa.select(Theme.name)))
         assert {name for name, _ in default_themes()} <= names
         for name, _ in DEMO_THEMES:
@@ -285,9 +275,9 @@ def test_the_themes_are_the_managed_list(app: Flask):
         assert len(names) == len({n.casefold() for n in names})
 
 
+@pytest.mark.demo
 def test_the_demo_accounts_see_the_cases_they_need_to_know(app: Flask):
     with app.app_context():
-        load(dt.date.today())
         every = db.session.scalars(sa.select(Case)).all()
         county_refs = {c.reference for c in every if c.partnership.slug == "wscp"}
         merrow_refs = {c.reference for c in every if c.partnership.slug == "imscp"}
@@ -316,15 +306,8 @@ def test_the_demo_accounts_see_the_cases_they_need_to_know(app: Flask):
         assert can(chair, "edit", published)
 
 
-def test_the_scaled_load_has_a_hundred_cases_across_the_stages(app, runner, backend):
-    scale = parse_args([]).scale  # what `make bench` loads
-    started = time.perf_counter()
-    result = runner.invoke(args=["demo", "load", "--scale", str(scale)])
-    took = time.perf_counter() - started
-
-    assert result.exit_code == 0, result.output
-    if backend == "sqlite":
-        assert took < 60, f"loading --scale {scale} took {took:.0f} s"
+@pytest.mark.demo(scale=BENCH_SCALE)
+def test_the_scaled_load_has_a_hundred_cases_across_the_stages(app):
     with app.app_context():
         synthetic = db.session.scalars(sa.select(Partnership.id).where(
             Partnership.slug.like("synthetic-%"))).all()

@@ -11,14 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import statistics
-import time
 from collections import Counter
 from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskCliRunner
 
 from partnership.accounts.models import User
 from partnership.actions.models import Action, ProgressUpdate, Status
@@ -30,10 +28,8 @@ from partnership.actions.queries import (
     tracked,
 )
 from partnership.actions.rag import Rag
-from partnership.audit.services import acting_as
 from partnership.bench.__main__ import parse_args
 from partnership.dates import reporting_year, year_span
-from partnership.demo.loader import load_demo
 from partnership.extensions import db
 from partnership.meetings.models import (
     Attendance,
@@ -54,20 +50,20 @@ from partnership.register.models import (
     Partnership,
     Person,
 )
+from tests.support.demo import on_days
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
+# The demo as loaded today unless a test names another day or scale.
+pytestmark = pytest.mark.demo
+BENCH_SCALE = parse_args([]).scale  # what `make bench` loads
 
 PHASE_NAMES = ["Scoping", "Auditing", "Feedback", "Recommendations"]
 
 
 @pytest.fixture
-def today(app: Flask, runner: FlaskCliRunner) -> Iterator[dt.date]:
-    """Load the demo through the real command; yield the day it was loaded, in an app context."""
-    loaded_on = dt.date.today()
-    result = runner.invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output
+def today(app: Flask, session_day: dt.date) -> Iterator[dt.date]:
+    """The demo as loaded today, with an app context to query it in (tests are marked demo)."""
     with app.app_context():
-        yield loaded_on
+        yield session_day
 
 
 def partnership(slug: str) -> Partnership:
@@ -333,14 +329,11 @@ def test_meetings_give_rise_to_actions_tracked_with_everything_else(today):
     assert any(a.lead_person_name == "Sam Okafor" and a.is_open for a in arising)
 
 
-@pytest.mark.parametrize("day", [dt.date(2026, 4, 3), dt.date(2026, 7, 20),
-                                 dt.date(2026, 12, 29), dt.date(2027, 3, 29),
-                                 dt.date(2031, 1, 15)])
+@pytest.mark.parametrize("day", on_days([dt.date(2026, 4, 3), dt.date(2026, 7, 20),
+                                         dt.date(2026, 12, 29), dt.date(2027, 3, 29),
+                                         dt.date(2031, 1, 15)]))
 def test_the_mix_holds_whenever_in_the_year_the_demo_is_loaded(app, day):
-    with app.app_context(), acting_as("tests"):
-        load_demo(today=day)
-        db.session.commit()
-
+    with app.app_context():
         assert_live_mix(day)
         year = reporting_year(day)
         priorities = db.session.scalars(sa.select(Objective).where(
@@ -352,16 +345,9 @@ def test_the_mix_holds_whenever_in_the_year_the_demo_is_loaded(app, day):
             ProgressUpdate.recorded_on > day))
 
 
-def test_the_scaled_load_meets_the_benchmark_minimums(app, runner, backend):
-    scale = parse_args([]).scale  # what `make bench` loads
-    started = time.perf_counter()
-    result = runner.invoke(args=["demo", "load", "--scale", str(scale)])
-    took = time.perf_counter() - started
-
-    assert result.exit_code == 0, result.output
-    assert f"{scale} synthetic plans" in result.output
-    if backend == "sqlite":
-        assert took < 45, f"loading --scale {scale} took {took:.0f} s"
+@pytest.mark.demo(scale=BENCH_SCALE)
+def test_the_scaled_load_meets_the_benchmark_minimums(app):
+    scale = BENCH_SCALE
     with app.app_context():
         def count(model: type) -> int:
             return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
