@@ -87,6 +87,7 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
         audit,
         demo,
         meetings,
+        operations,
         pages,
         plans,
         reading_room,
@@ -96,6 +97,6 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
     )
 
     for feature in (accounts, audit, pages, register, arrangements, plans, meetings, reviews,
-                    actions, reports, reading_room, demo):
+                    actions, reports, reading_room, demo, operations):
         feature.init_app(app)
     return app
