@@ -6,12 +6,26 @@ PORT   ?= 5000
 FLASK  := APP_ENV=development $(BIN)/flask --app wsgi
 STAMP  := $(VENV)/.installed
 ASSETS := static/build/app.css
+# One script installs the Debian packages for both `make run` ("run") and the tests ("test").
+SYSTEM_PACKAGES := bash .ci/system-packages
 
-.PHONY: run test lint check-security pytest bench install assets clean
+.PHONY: run test test-packages lint check-security pytest bench install assets clean
 
-run: $(STAMP) $(ASSETS)  ## set up everything and serve on http://127.0.0.1:$(PORT)
+# Each step says what it does; the slow ones happen on the first run only.
+run:  ## set up everything and serve on http://127.0.0.1:$(PORT)
+	@echo "Setting up: the first run takes about 3 minutes, later runs a few seconds."
+	@echo "1/5 Installing system packages (only those missing)…"
+	@$(SYSTEM_PACKAGES) run
+	@if $(MAKE) -s -q $(STAMP); then echo "2/5 Python environment: ready"; else \
+		echo "2/5 Creating the Python environment (first run: about 1–2 minutes)…"; \
+		$(MAKE) -s --no-print-directory $(STAMP); fi
+	@if $(MAKE) -s -q $(ASSETS); then echo "3/5 GOV.UK Frontend assets: ready"; else \
+		echo "3/5 Building the GOV.UK Frontend assets…"; \
+		$(MAKE) -s --no-print-directory $(ASSETS); fi
+	@echo "4/5 Preparing the database…"
 	@mkdir -p -m 700 instance
 	@$(FLASK) db upgrade
+	@echo "5/5 Loading the demo (into an empty database only; about 10 s)…"
 	@$(FLASK) demo load --if-empty
 	@echo
 	@echo "Serving on http://127.0.0.1:$(PORT)"
@@ -19,7 +33,10 @@ run: $(STAMP) $(ASSETS)  ## set up everything and serve on http://127.0.0.1:$(PO
 	@echo
 	@$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: lint pytest  ## the whole suite: linters, SQLite, PostgreSQL and headless Chromium
+test: test-packages lint pytest  ## the whole suite: linters, SQLite, PostgreSQL and headless Chromium
+
+test-packages:  ## the Debian packages the tests need (installed if missing, as root)
+	@$(SYSTEM_PACKAGES) test
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -32,7 +49,9 @@ pytest: $(STAMP) $(ASSETS)
 bench: $(STAMP) $(ASSETS)  ## median and p95 server time and SQL queries per key page
 	APP_ENV=development $(BIN)/python -m partnership.bench $(BENCH_ARGS)
 
-install: $(STAMP)
+install:  ## the system packages, .venv and the compiled assets
+	@$(SYSTEM_PACKAGES) run
+	@$(MAKE) -s --no-print-directory $(STAMP) $(ASSETS)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

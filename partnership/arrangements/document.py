@@ -3,8 +3,9 @@
 One template serves both the in-app HTML preview and the PDF: :func:`arrangements_html`
 gathers everything the document says into plain values (so the template holds no rules),
 and :func:`arrangements_pdf` renders it through the restricted WeasyPrint renderer with the
-structure chart passed in memory. Published versions keep their PDF bytes, so this module
-only ever renders the register as it stands.
+structure chart passed in memory. Where the chart cannot be drawn (no Graphviz on the
+server), a note says so and the structure's list stands in. Published versions keep their
+PDF bytes, so this module only ever renders the register as it stands.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import current_app, has_request_context, render_template, url_for
 from markupsafe import Markup
@@ -26,10 +28,12 @@ from partnership.arrangements.services import (
 )
 from partnership.documents import pdf
 from partnership.documents.chart import (
+    StructureChart,
     bodies_in_structure_order,
     body_note,
     chart_title,
-    structure_chart_svg,
+    draw_structure_chart,
+    graphviz_missing_note,
     structure_outline,
 )
 from partnership.register.models import (
@@ -368,8 +372,14 @@ def document_title(partnership: Partnership, as_of: dt.date, status: str) -> str
 
 
 def arrangements_html(partnership: Partnership, *, as_of: dt.date, status: str,
-                      sign_offs: Sequence[SignOff] = (), for_pdf: bool) -> str:
-    """Render the arrangements as one standalone HTML page (the preview, or the PDF's source)."""
+                      sign_offs: Sequence[SignOff] = (), for_pdf: bool,
+                      chart: StructureChart | None = None) -> str:
+    """Render the arrangements as one standalone HTML page (the preview, or the PDF's source).
+
+    ``chart`` is the chart the PDF embeds, as drawn; without it the page links to the chart
+    unless Graphviz is missing, when the note stands in for it.
+    """
+    chart_note = chart.note if chart is not None else graphviz_missing_note()
     partners = partners_on(partnership, as_of)
     bodies = bodies_in_structure_order(partnership, as_of)
     in_structure = {b.id for b in bodies}
@@ -414,8 +424,9 @@ def arrangements_html(partnership: Partnership, *, as_of: dt.date, status: str,
         draft=is_draft(status),
         for_pdf=for_pdf,
         stylesheet_url=_stylesheet_url(for_pdf),
-        chart_url=_chart_url(partnership, for_pdf),
+        chart_url=None if chart_note else _chart_url(partnership, for_pdf),
         chart_alt=chart_title(partnership),
+        chart_note=chart_note,
         contents=contents,
         foreword=foreword,
         signatories=_signatories(partners),
@@ -439,12 +450,20 @@ def arrangements_html(partnership: Partnership, *, as_of: dt.date, status: str,
     )
 
 
+def pdf_request(partnership: Partnership, *, as_of: dt.date, status: str,
+                sign_offs: Sequence[SignOff] = ()) -> dict[str, Any]:
+    """Gather what :func:`pdf.render_pdf` takes to print the arrangements (chart included)."""
+    chart = draw_structure_chart(partnership, as_of)
+    html = arrangements_html(partnership, as_of=as_of, status=status, sign_offs=sign_offs,
+                             for_pdf=True, chart=chart)
+    resources = {CHART_RESOURCE: chart.svg.encode("utf-8")} if chart.svg is not None else {}
+    return {"html": html, "title": document_title(partnership, as_of, status),
+            "author": partnership.name, "resources": resources}
+
+
 def arrangements_pdf(partnership: Partnership, *, as_of: dt.date, status: str,
                      sign_offs: Sequence[SignOff] = ()) -> pdf.RenderedPdf:
     """Render the arrangements as a tagged A4 PDF, with the structure chart embedded."""
-    html = arrangements_html(partnership, as_of=as_of, status=status, sign_offs=sign_offs,
-                             for_pdf=True)
-    chart = structure_chart_svg(partnership, as_of).encode("utf-8")
-    return pdf.render_pdf(html, title=document_title(partnership, as_of, status),
-                          author=partnership.name, resources={CHART_RESOURCE: chart})
+    return pdf.render_pdf(**pdf_request(partnership, as_of=as_of, status=status,
+                                        sign_offs=sign_offs))
 

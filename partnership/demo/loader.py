@@ -1,17 +1,27 @@
-"""Build the demo data and the synthetic benchmark data."""
+"""Build the demo data and the synthetic benchmark data.
+
+A load is one transaction: nothing here or in what it calls commits (a commit part-way is
+refused), so the caller commits once at the end, or rolls back and leaves the database as
+it was.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from partnership.accounts.models import User
 from partnership.accounts.passwords import hash_password
 from partnership.audit.models import AuditEvent
 from partnership.database import utcnow
-from partnership.demo.accounts import DEMO_ACCOUNTS
+from partnership.demo.accounts import DEMO_ACCOUNTS, DemoAccount
 from partnership.demo.register import load_demo_register, load_synthetic_register
 from partnership.demo.reports import load_demo_reports
 from partnership.demo.reviews import load_demo_reviews, load_synthetic_reviews
@@ -19,31 +29,107 @@ from partnership.demo.tracker import load_demo_tracker, load_synthetic_tracker
 from partnership.extensions import db
 from partnership.policy import Role
 
+# The stages of a demo load, in order, as :func:`load_demo` reports them.
+STAGES = ("accounts", "register", "plans and actions", "meetings", "case reviews",
+          "published documents")
+# argon2id uses 64 MiB a hash; beyond two at a time there was nothing to gain on two cores.
+HASHING_THREADS = min(4, os.cpu_count() or 1)
 
-def load_demo(today: dt.date | None = None) -> dict[str, int]:
-    """Create the demo accounts, the demo register (accounts linked to people), and the
-    business plans, actions, meetings, case reviews, arrangements versions and yearly
-    reports dated relative to ``today``."""
+Progress = Callable[[str], None]
+
+
+class DemoLoadError(RuntimeError):
+    """Something tried to commit while the demo was loading."""
+
+
+@contextmanager
+def one_transaction() -> Iterator[None]:
+    """Refuse any commit while the demo loads, so that a failed load leaves nothing behind."""
+    session = db.session()
+
+    def refuse(_session: Session) -> None:
+        raise DemoLoadError("The demo is loaded in one transaction: nothing may commit part-way")
+
+    sa.event.listen(session, "before_commit", refuse)
+    try:
+        yield
+    finally:
+        sa.event.remove(session, "before_commit", refuse)
+
+
+def accounts_already_there() -> list[DemoAccount]:
+    """Return the demo accounts whose email an account in the database already has."""
+    emails = {account.email.lower() for account in DEMO_ACCOUNTS}
+    taken = set(db.session.scalars(
+        sa.select(sa.func.lower(User.email)).where(sa.func.lower(User.email).in_(emails))))
+    return [account for account in DEMO_ACCOUNTS if account.email.lower() in taken]
+
+
+def _hashes(passwords: Sequence[str]) -> list[str]:
+    """Hash the passwords side by side (argon2 releases the GIL while it hashes)."""
+    if len(passwords) < 2 or HASHING_THREADS < 2:
+        return [hash_password(password) for password in passwords]
+    with ThreadPoolExecutor(max_workers=HASHING_THREADS) as pool:
+        return list(pool.map(hash_password, passwords))
+
+
+def _demo_users() -> tuple[list[User], int]:
+    """Create the demo accounts not there yet; return every demo account and how many are new.
+
+    An account already there is kept as it is (its password and role untouched) and linked
+    to its person in the register like a new one.
+    """
+    kept = {account.email for account in accounts_already_there()}
+    new = [account for account in DEMO_ACCOUNTS if account.email not in kept]
     users = [
-        User(
-            email=account.email,
-            name=account.name,
-            role=account.role,
-            password_hash=hash_password(account.password),
-        )
-        for account in DEMO_ACCOUNTS
+        User(email=account.email, name=account.name, role=account.role, password_hash=hashed)
+        for account, hashed in zip(new, _hashes([a.password for a in new]), strict=True)
     ]
     db.session.add_all(users)
     db.session.flush()
-    return {"accounts": len(users), **load_demo_register(users), **load_demo_tracker(today),
-            **load_demo_reviews(today), **load_demo_reports(today)}
+    existing = list(db.session.scalars(
+        sa.select(User).where(sa.func.lower(User.email).in_({e.lower() for e in kept}))))
+    return users + existing, len(users)
 
 
-def load_synthetic(scale: int, today: dt.date | None = None) -> dict[str, int]:
+def _next_stage(stage: Progress) -> None:
+    """Save the plans and actions before the meetings start (so each stage's time is its own)."""
+    db.session.flush()
+    stage("meetings")
+
+
+def load_demo(today: dt.date | None = None, progress: Progress | None = None
+              ) -> dict[str, int]:
+    """Create the demo accounts, the demo register (accounts linked to people), and the
+    business plans, actions, meetings, case reviews, arrangements versions and yearly
+    reports dated relative to ``today``, saying each stage as it starts (see STAGES)."""
+    stage = progress or (lambda _name: None)
+    with one_transaction():
+        stage("accounts")
+        users, created = _demo_users()
+        stage("register")
+        counts = {"accounts": created, **load_demo_register(users)}
+        stage("plans and actions")
+        counts.update(load_demo_tracker(today, starting_meetings=lambda: _next_stage(stage)))
+        stage("case reviews")
+        counts.update(load_demo_reviews(today))
+        stage("published documents")
+        counts.update(load_demo_reports(today))
+    return counts
+
+
+def load_synthetic(scale: int, today: dt.date | None = None, progress: Progress | None = None
+                   ) -> dict[str, int]:
     """Load the demo plus ``scale`` x (a partnership with a plan, ~900 actions, ~5,000
     progress updates and ~260 meetings; 20 cases across the review stages; 50 users; 2,000
     audit events)."""
-    counts = load_demo(today)
+    with one_transaction():
+        return _add_synthetic(load_demo(today, progress), scale, today)
+
+
+def _add_synthetic(counts: dict[str, int], scale: int, today: dt.date | None
+                   ) -> dict[str, int]:
+    """Add the synthetic partnerships, tracker, reviews, users and audit events to the demo."""
     counts.update(load_synthetic_register(scale))
     counts.update(load_synthetic_tracker(today))
     counts.update(load_synthetic_reviews(today))

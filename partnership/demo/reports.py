@@ -215,21 +215,20 @@ def _render(partnership: Partnership, versions: Sequence[tuple[dt.date, Arrangem
     """Render the arrangements as published on each day, side by side (each renderer is a
     child process) and once per distinct document in this process."""
     from partnership.arrangements import document
+    from partnership.documents.chart import dot_program
     from partnership.documents.pdf import render_pdf
 
     keys, requests = [], {}
     for day, version in versions:
         status = f"Published {long_date(day)}"
-        key = _document_key(day, status, version.sign_offs, register)
+        # Without Graphviz the document has the structure's list instead of the chart.
+        key = _document_key(day, f"{status} {dot_program() is not None}", version.sign_offs,
+                            register)
         keys.append(key)
         if key in _RENDERED or key in requests:
             continue
-        html = document.arrangements_html(partnership, as_of=day, status=status,
-                                          sign_offs=tuple(version.sign_offs), for_pdf=True)
-        chart = document.structure_chart_svg(partnership, day).encode("utf-8")
-        requests[key] = {"html": html, "author": partnership.name,
-                         "title": document.document_title(partnership, day, status),
-                         "resources": {document.CHART_RESOURCE: chart}}
+        requests[key] = document.pdf_request(partnership, as_of=day, status=status,
+                                             sign_offs=tuple(version.sign_offs))
     if requests:
         with ThreadPoolExecutor(max_workers=len(requests)) as pool:
             done = pool.map(lambda request: render_pdf(**request), requests.values())

@@ -14,7 +14,7 @@ import datetime as dt
 import itertools
 import random
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,7 +79,8 @@ def plan_period(first_year: int, last_year: int) -> str:
     return f"{first_year}\u2013{(last_year + 1) % 100:02d}"
 
 
-def load_demo_tracker(today: dt.date | None = None) -> dict[str, int]:
+def load_demo_tracker(today: dt.date | None = None, *,
+                      starting_meetings: Callable[[], None] | None = None) -> dict[str, int]:
     """Add the demo plans, their actions and updates, and the demo meetings (after the register)."""
     today = today or dt.date.today()
     rng = random.Random(DEMO_SEED)  # noqa: S311 - demo data, not security
@@ -87,6 +88,8 @@ def load_demo_tracker(today: dt.date | None = None) -> dict[str, int]:
     with db.session.no_autoflush:  # one flush at the end, not one per lazy load
         _wessexshire_plan(d, today, rng)
         _merrow_priorities(d, today, rng)
+        if starting_meetings is not None:
+            starting_meetings()
         _meetings(d, today, rng)
     db.session.flush()
 

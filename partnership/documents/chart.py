@@ -4,12 +4,15 @@ The chart covers a partnership's own bodies, the bodies of the collaborations it
 in (drawn inside a box per collaboration) and the joint groups a neighbour runs with it.
 Graphviz's ``dot`` runs as a child process with a time limit and no shell; names reach it
 as escaped DOT strings, and the SVG it returns is stripped of anything active (scripts,
-links, event handlers) before anyone sees it.
+links, event handlers) before anyone sees it. Where Graphviz is not installed (or fails),
+:func:`draw_structure_chart` says so in a note and the text outline stands in: no page or
+document fails for want of ``dot``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import shutil
 import subprocess
@@ -21,7 +24,12 @@ from dataclasses import dataclass, field
 from partnership.register.models import Body, BodyKind, Partnership
 from partnership.register.services.bodies import bodies_of, has_ended, other_partnership
 
+log = logging.getLogger(__name__)
+
 DOT_TIME_LIMIT_SECONDS = 20
+NOT_INSTALLED = "Graphviz is not installed"
+UNDRAWN_NOTE = ("The diagram could not be drawn on this server ({reason}); the structure is "
+                "shown as a list.")
 FONT = "Arial"  # fontconfig gives the metric-compatible Liberation Sans where Arial is absent
 WRAP_AT = 26
 # The space a chart has on an A4 page (points), and the smallest scale at which its 11pt
@@ -51,7 +59,20 @@ DROPPED_ELEMENTS = {"script", "foreignObject", "style", "iframe", "object", "emb
 
 
 class ChartError(RuntimeError):
-    """Graphviz could not draw the chart."""
+    """Graphviz could not draw the chart; ``reason`` says why in words fit for any reader."""
+
+    def __init__(self, message: str, reason: str = "Graphviz failed") -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class StructureChart:
+    """The chart as drawn (an SVG document), or the note that stands in for it."""
+
+    svg: str | None
+    note: str = ""
+
 
 
 @dataclass
@@ -240,16 +261,44 @@ def structure_chart_svg(partnership: Partnership, as_of: dt.date | None = None) 
     return _clean_svg(svg, chart_title(partnership))
 
 
+def draw_structure_chart(partnership: Partnership, as_of: dt.date | None = None
+                         ) -> StructureChart:
+    """Draw the chart, or return the note that says why it could not be drawn."""
+    try:
+        return StructureChart(structure_chart_svg(partnership, as_of))
+    except ChartError as error:
+        log.warning("structure chart not drawn: %s", error)
+        return StructureChart(None, undrawn_note(error.reason))
+
+
+def undrawn_note(reason: str = NOT_INSTALLED) -> str:
+    """Say, where the chart would be, that it could not be drawn and the list stands in."""
+    return UNDRAWN_NOTE.format(reason=reason)
+
+
+def graphviz_missing_note() -> str:
+    """Return the note to show instead of the chart if Graphviz is not installed, else ""."""
+    return "" if dot_program() else undrawn_note()
+
+
+def dot_program() -> str | None:
+    """Return the path of Graphviz's ``dot``, or None where it is not installed."""
+    return shutil.which("dot")
+
+
 def _run_dot(source: str) -> str:
-    dot = shutil.which("dot")
+    dot = dot_program()
     if dot is None:
-        raise ChartError("Graphviz (dot) is not installed")
+        raise ChartError("Graphviz (dot) is not installed", NOT_INSTALLED)
     try:
         done = subprocess.run(  # noqa: S603 - fixed arguments, no shell, input on stdin
             [dot, "-Tsvg"], input=source.encode("utf-8"),
             capture_output=True, timeout=DOT_TIME_LIMIT_SECONDS, check=False)
     except subprocess.TimeoutExpired:
-        raise ChartError("Graphviz took too long to draw the chart") from None
+        raise ChartError("Graphviz took too long to draw the chart",
+                         "Graphviz took too long") from None
+    if done.returncode == 127:  # the shell's "command not found": a dot that cannot start
+        raise ChartError("Graphviz (dot) could not be started", NOT_INSTALLED)
     if done.returncode != 0:
         raise ChartError(f"Graphviz failed: {done.stderr.decode('utf-8', 'replace')[:300]}")
     return done.stdout.decode("utf-8")
@@ -267,6 +316,25 @@ def _fit(svg: str) -> float:
 def chart_title(partnership: Partnership) -> str:
     """Name the chart (its SVG title and accessible name)."""
     return f"Structure chart of {partnership.name}: which groups report to which"
+
+
+def note_svg(note: str, title: str) -> str:
+    """Draw a note as an SVG picture, for where the chart is asked for but cannot be drawn."""
+    lines = textwrap.wrap(note, 64)
+    line_height, margin = 18, 12
+    height = 2 * margin + line_height * len(lines)
+    root = ET.Element(f"{{{SVG_NS}}}svg", {
+        "width": "480", "height": str(height), "viewBox": f"0 0 480 {height}",
+        "role": "img", "aria-label": f"{title}. {note}"})
+    ET.SubElement(root, f"{{{SVG_NS}}}title").text = title
+    ET.SubElement(root, f"{{{SVG_NS}}}rect", {
+        "x": "0.5", "y": "0.5", "width": "479", "height": str(height - 1),
+        "fill": "#f3f2f1", "stroke": "#b1b4b6"})
+    for n, line in enumerate(lines):
+        ET.SubElement(root, f"{{{SVG_NS}}}text", {
+            "x": str(margin), "y": str(margin + line_height * n + 13), "fill": TEXT,
+            "font-family": f"{FONT}, sans-serif", "font-size": "13"}).text = line
+    return ET.tostring(root, encoding="unicode")
 
 
 def _clean_svg(svg: str, title: str) -> str:

@@ -23,7 +23,13 @@ from partnership.arrangements.services import today
 from partnership.audit.models import AuditEvent
 from partnership.extensions import db
 from partnership.register.models import GuidanceEdition, PartnerKind, Partnership
-from tests.documents.builders import AS_OF, Built, build_hampton
+from tests.documents.builders import (
+    AS_OF,
+    NO_GRAPHVIZ_NOTE,
+    Built,
+    build_hampton,
+    hide_graphviz,
+)
 from tests.documents.pdftools import pdf_info, pdf_objects, pdf_text
 
 DRAFT_LINE = "Draft \N{EN DASH} not yet signed off by all three safeguarding partners"
@@ -252,6 +258,27 @@ def test_the_cli_writes_the_draft_as_a_tagged_a4_pdf_and_audits_the_export(
     structure = first_pages[SECTIONS_IN_ORDER.index("Structure") - 1]
     chart_pages = " ".join(" ".join(pages[structure:structure + 2]).split())
     assert "Shared across Hampton, Isle, Southport and Portsea" in chart_pages
+
+
+def test_without_graphviz_the_document_lists_the_structure_and_says_why(
+        app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    hide_graphviz(monkeypatch)
+    with app.app_context():
+        built = build_hampton()
+        html = preview(app, built)
+        rendered = arrangements_pdf(db.session.get(Partnership, built.partnership_id),
+                                    as_of=AS_OF, status="DRAFT")
+
+    soup = BeautifulSoup(html, "html.parser")
+    structure = soup.find(id="structure").parent
+    assert structure.find(class_="chart-note").get_text(strip=True) == NO_GRAPHVIZ_NOTE
+    assert structure.find("h3", string="The structure as a list") is not None
+    assert not soup.find_all("img")
+    text = " ".join(pdf_text(rendered.data).split())
+    assert NO_GRAPHVIZ_NOTE in text
+    assert "The structure as a list" in text
+    assert "HISP Executive Group" in text
+    assert "Shared across Hampton, Isle, Southport and Portsea" not in text  # only the chart
 
 
 def test_hostile_names_and_markdown_are_text_in_the_pdf(app: Flask) -> None:

@@ -9,6 +9,7 @@ belong to the WIST collaboration.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -18,9 +19,12 @@ from flask.testing import FlaskCliRunner
 
 from partnership.accounts.models import User
 from partnership.accounts.passwords import password_problem
-from partnership.arrangements.models import NarrativeSection, Section
+from partnership.arrangements.models import ArrangementsVersion, NarrativeSection, Section
 from partnership.audit.models import AuditEvent
+from partnership.demo import loader
+from partnership.demo import reports as demo_reports
 from partnership.demo.accounts import DEMO_ACCOUNTS
+from partnership.demo.loader import DemoLoadError
 from partnership.extensions import db
 from partnership.policy import Role
 from partnership.register.models import (
@@ -37,6 +41,8 @@ from partnership.register.models import (
     Person,
     Scrutineer,
 )
+from tests.documents.builders import NO_GRAPHVIZ_NOTE, hide_graphviz
+from tests.documents.pdftools import pdf_text
 
 # These tests are about the data, not the hash: cheap argon2 keeps both backends fast.
 pytestmark = pytest.mark.usefixtures("quick_hashing")
@@ -87,11 +93,29 @@ def current_delegate(slug: str, kind: PartnerKind) -> Person:
     return delegate
 
 
+def loaded_line(output: str) -> str:
+    """Return the line that says what the load added."""
+    return next(line for line in output.splitlines() if line.startswith("Loaded "))
+
+
+def rows_in_every_table() -> dict[str, int]:
+    return {table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table)) or 0
+            for table in db.metadata.sorted_tables}
+
+
 def test_loads_into_an_empty_database_and_says_what_it_added(app, runner):
     result = runner.invoke(args=["demo", "load"])
 
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Loaded 8 accounts, 4 partnerships, 1 collaboration, ")
+    assert loaded_line(result.output).startswith(
+        "Loaded 8 accounts, 4 partnerships, 1 collaboration, ")
+    assert re.search(r" in \d+\.\d s$", loaded_line(result.output))
+    stages = [line.strip() for line in result.output.splitlines() if line.startswith("  ")]
+    assert [line.split("…")[0] for line in stages] == [
+        "1/6 accounts", "2/6 register", "3/6 plans and actions", "4/6 meetings",
+        "5/6 case reviews",
+        "6/6 published documents (PDFs of the arrangements and the yearly report)"]
+    assert all(re.search(r"… \d+\.\d s$", line) for line in stages), stages
     with app.app_context():
         assert count(User) == len(DEMO_ACCOUNTS) == 8
         assert count(Partnership) == 4
@@ -103,17 +127,17 @@ def test_loads_into_an_empty_database_and_says_what_it_added(app, runner):
             AuditEvent.actor == "demo-loader", AuditEvent.record_type == "body")) == count(Body)
 
 
-def test_refuses_a_database_that_is_not_empty(app, runner, demo):
-    before = db.session.scalar(sa.select(sa.func.count(Person.id)))
+def test_refuses_a_database_that_already_holds_a_register(app, runner, demo):
+    before = rows_in_every_table()
 
     again = runner.invoke(args=["demo", "load"])
     quietly = runner.invoke(args=["demo", "load", "--if-empty"])
 
     assert again.exit_code != 0
-    assert "not empty" in again.output
+    assert "already holds a register (4 partnerships)" in again.output
     assert quietly.exit_code == 0
-    assert "not loaded" in quietly.output
-    assert db.session.scalar(sa.select(sa.func.count(Person.id))) == before
+    assert "already holds a register; demo data not loaded" in quietly.output
+    assert rows_in_every_table() == before
 
 
 def test_refuses_a_database_holding_a_register_but_no_accounts(app, runner):
@@ -124,7 +148,99 @@ def test_refuses_a_database_holding_a_register_but_no_accounts(app, runner):
     result = runner.invoke(args=["demo", "load"])
 
     assert result.exit_code != 0
-    assert "not empty" in result.output
+    assert "already holds a register (1 partnership)" in result.output
+
+
+def test_loads_beside_the_first_administrator(app, runner, make_user):
+    """The production guide has the operator create an administrator before anything else."""
+    admin = make_user(Role.ADMIN, email="first.admin@example.org")
+
+    result = runner.invoke(args=["demo", "load", "--if-empty"])
+
+    assert result.exit_code == 0, result.output
+    assert loaded_line(result.output).startswith("Loaded 8 accounts, 4 partnerships, ")
+    with app.app_context():
+        kept = db.session.get(User, admin.id)
+        assert (kept.email, kept.role, kept.password_hash) == (
+            admin.email, Role.ADMIN, admin.password_hash)
+        assert count(User) == len(DEMO_ACCOUNTS) + 1
+        assert count(Partnership) == 4
+
+
+def test_a_demo_account_already_there_is_kept_and_not_created_again(app, runner, make_user):
+    mine = make_user(Role.TEAM, email="chair@demo.example", name="Someone Else")
+
+    result = runner.invoke(args=["demo", "load"])
+
+    assert result.exit_code == 0, result.output
+    assert "chair@demo.example already exists: kept as it is, not created again" in (
+        result.output)
+    assert loaded_line(result.output).startswith("Loaded 7 accounts, 4 partnerships, ")
+    with app.app_context():
+        [kept] = db.session.scalars(
+            sa.select(User).where(User.email == "chair@demo.example")).all()
+        assert (kept.id, kept.name, kept.role, kept.password_hash) == (
+            mine.id, "Someone Else", Role.TEAM, mine.password_hash)
+        assert count(User) == len(DEMO_ACCOUNTS)
+        assert person_of("chair@demo.example").name == "Dr Aled Rees"  # linked like the rest
+
+
+def test_a_failed_load_leaves_the_database_as_it_was_and_the_next_load_works(
+        app, runner, make_user, monkeypatch):
+    make_user(Role.ADMIN, email="first.admin@example.org")
+    with app.app_context():
+        before = rows_in_every_table()
+
+    def fails(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("the printer caught fire")
+
+    with monkeypatch.context() as patch:  # the last stage, after everything else is flushed
+        patch.setattr(demo_reports, "publish_report", fails)
+        failed = runner.invoke(args=["demo", "load"])
+
+    assert failed.exit_code != 0
+    assert isinstance(failed.exception, RuntimeError)
+    assert "6/6 published documents" in failed.output and "… failed" in failed.output
+    assert "nothing was saved, so the database is as it was" in failed.output
+    with app.app_context():
+        assert rows_in_every_table() == before
+        assert count(Partnership) == 0
+        assert db.session.scalar(sa.select(User).where(User.email.like("%@demo.example"))) is None
+    again = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert again.exit_code == 0, again.output
+    with app.app_context():
+        assert count(Partnership) == 4
+        assert count(User) == len(DEMO_ACCOUNTS) + 1
+
+
+def test_nothing_the_loader_calls_may_commit_part_way(app, runner, monkeypatch):
+    with app.app_context():
+        before = rows_in_every_table()
+    real = loader.load_demo_reviews
+
+    def commits(today: dt.date | None = None) -> dict[str, int]:
+        db.session.commit()
+        return real(today)
+
+    monkeypatch.setattr(loader, "load_demo_reviews", commits)
+    result = runner.invoke(args=["demo", "load"])
+
+    assert isinstance(result.exception, DemoLoadError)
+    with app.app_context():
+        assert rows_in_every_table() == before
+
+
+def test_the_demo_loads_without_graphviz(app, runner, monkeypatch):
+    hide_graphviz(monkeypatch)
+
+    result = runner.invoke(args=["demo", "load"])
+
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        versions = db.session.scalars(sa.select(ArrangementsVersion)).all()
+        assert len(versions) == 2
+        for version in versions:
+            assert NO_GRAPHVIZ_NOTE in " ".join(pdf_text(version.pdf).split())
 
 
 def test_every_partnership_has_three_partners_with_dated_history(demo):

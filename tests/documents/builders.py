@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 from dataclasses import dataclass
+
+import pytest
 
 from partnership.arrangements.models import NarrativeSection, Section
 from partnership.extensions import db
@@ -29,6 +33,8 @@ from partnership.register.models import (
 )
 
 AS_OF = dt.date(2025, 4, 1)
+NO_GRAPHVIZ_NOTE = ("The diagram could not be drawn on this server (Graphviz is not "
+                    "installed); the structure is shown as a list.")
 HOSTILE = '<script>alert(1)</script> "quoted" \\back\\slash & {{7*7}}\nnew line'
 
 
@@ -196,3 +202,13 @@ def build_hampton(*, hostile: bool = False, guidance: GuidanceEdition = Guidance
     return Built(hampton.id, portsea.id,
                  {"executive": executive.name, "schools": agencies["schools"].name,
                   "lead": "Carys Wendell" + odd})
+
+
+def hide_graphviz(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make Graphviz's ``dot`` look uninstalled, as on a server without the package."""
+    real_which = shutil.which
+
+    def which(cmd: str, mode: int = os.F_OK | os.X_OK, path: str | None = None) -> str | None:
+        return None if os.path.basename(cmd) == "dot" else real_which(cmd, mode, path)
+
+    monkeypatch.setattr(shutil, "which", which)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
@@ -12,15 +13,19 @@ from flask import Flask
 
 from partnership.documents.chart import (
     SVG_NS,
+    ChartError,
     dot_string,
+    draw_structure_chart,
     structure_chart_svg,
     structure_dot,
     structure_outline,
     walk_outline,
 )
 from partnership.extensions import db
+from partnership.policy import Role
 from partnership.register.models import Body, Partnership
-from tests.documents.builders import AS_OF, build_hampton
+from tests.documents.builders import AS_OF, NO_GRAPHVIZ_NOTE, build_hampton, hide_graphviz
+from tests.support.client import BrowserLikeClient, page
 
 
 def parse_svg(svg: str) -> ET.Element:
@@ -157,3 +162,43 @@ def test_a_partnership_with_no_bodies_has_an_empty_outline(app: Flask) -> None:
         db.session.commit()
         assert structure_outline(lonely) == []
         assert parse_svg(structure_chart_svg(lonely)).get("role") == "img"
+
+
+def test_without_graphviz_the_chart_gives_way_to_a_note(
+        app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    hide_graphviz(monkeypatch)
+    with app.app_context():
+        hampton = db.session.get(Partnership, build_hampton().partnership_id)
+
+        with pytest.raises(ChartError) as raised:
+            structure_chart_svg(hampton, AS_OF)
+        chart = draw_structure_chart(hampton, AS_OF)
+
+    assert raised.value.reason == "Graphviz is not installed"
+    assert (chart.svg, chart.note) == (None, NO_GRAPHVIZ_NOTE)
+
+
+def test_without_graphviz_the_structure_page_shows_the_list_and_says_why(
+        app: Flask, monkeypatch: pytest.MonkeyPatch,
+        signed_in: Callable[[Role], BrowserLikeClient]) -> None:
+    with app.app_context():
+        build_hampton()
+    client = signed_in(Role.SCRUTINEER)
+    hide_graphviz(monkeypatch)
+
+    response = client.get(f"/partnerships/hampton?on={AS_OF.isoformat()}")
+    chart = client.get("/partnerships/hampton/structure.svg")
+
+    assert response.status_code == 200
+    html = page(response)
+    assert html.find(class_="govuk-inset-text").get_text(strip=True) == NO_GRAPHVIZ_NOTE
+    assert html.find("img", class_="app-structure-chart") is None
+    assert html.find("h3", string="The structure as a list") is not None
+    listed = html.get_text(" ", strip=True)
+    assert "Learning and Inquiry Group" in listed and "HISP Executive Group" in listed
+    # Asked for directly, the picture says the same (it never fails for want of dot).
+    assert (chart.status_code, chart.mimetype) == (200, "image/svg+xml")
+    svg = parse_svg(chart.get_data(as_text=True))
+    assert svg.get("role") == "img"
+    words = " ".join(t.text or "" for t in svg.iter(f"{{{SVG_NS}}}text"))
+    assert "Graphviz is not installed" in words

@@ -79,7 +79,7 @@ def _on_date() -> tuple[OnDateForm, dt.date, bool]:
 def overview(slug: str) -> str:
     """Show a partnership: partners and representatives on a date, collaborations, scrutiny."""
     # documents builds on the register, so it is imported when used, not when the register is
-    from partnership.documents.chart import structure_outline
+    from partnership.documents.chart import graphviz_missing_note, structure_outline
 
     partnership = service.partnership_or_404(slug)
     date_form, day, chosen = _on_date()
@@ -94,6 +94,7 @@ def overview(slug: str) -> str:
         scope_text=scope_text,
         year_starts=calendar.month_name[partnership.year_start_month],
         outline=structure_outline(partnership, day),
+        chart_note=graphviz_missing_note(),
         history=history_of(partnership),
     )
 
@@ -102,11 +103,18 @@ def overview(slug: str) -> str:
 @requires("view", "register")
 def structure_chart(slug: str) -> Response:
     """Draw the partnership's reports-to structure as an SVG image (on ``?on=`` if given)."""
-    from partnership.documents.chart import structure_chart_svg  # see overview()
+    from partnership.documents.chart import (  # see overview()
+        chart_title,
+        draw_structure_chart,
+        note_svg,
+    )
 
     partnership = service.partnership_or_404(slug)
     _form, day, _chosen = _on_date()  # today unless ?on= names another day, like the outline
-    return Response(structure_chart_svg(partnership, day), mimetype="image/svg+xml")
+    chart = draw_structure_chart(partnership, day)
+    # Without Graphviz the picture says so: the page's list of the structure stands in.
+    svg = chart.svg if chart.svg is not None else note_svg(chart.note, chart_title(partnership))
+    return Response(svg, mimetype="image/svg+xml")
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
