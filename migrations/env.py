@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from migrations.guard import refuse_silent_data_loss
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -107,6 +109,9 @@ def run_migrations_online():
             render_item=render_item,
             **conf_args
         )
+        # A downgrade that would drop tables or columns holding data is refused before
+        # anything runs, unless ALLOW_DATA_LOSS=1 (see migrations/guard.py).
+        refuse_silent_data_loss(context.get_context())
 
         with context.begin_transaction():
             context.run_migrations()
