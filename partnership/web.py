@@ -12,6 +12,7 @@ from flask import Flask, Response, abort, g, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.routing import IntegerConverter, Map
 
 log = logging.getLogger("partnership.request")
 
@@ -33,6 +34,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 # Public files (our static folder and GOV.UK Frontend's fonts and images).
 ASSET_ENDPOINTS = frozenset({"static", "pages.assets"})
 
+# Ids are PostgreSQL ``integer`` (SQLAlchemy's Integer): 1 to 2**31 - 1 on every backend.
+DATABASE_ID_MAX = 2_147_483_647
+
 ERROR_TITLES = {
     400: "There is a problem with your request",
     403: "You do not have permission to see this page",
@@ -43,6 +47,20 @@ ERROR_TITLES = {
     429: "Too many attempts",
     500: "Sorry, there is a problem with the service",
 }
+
+
+class DatabaseId(IntegerConverter):
+    """``<int:...>`` in every route: an id a record could have, 1 to 2,147,483,647.
+
+    Anything else matches no route, so it answers 404 like a missing record, instead of
+    reaching the database and failing there (out of range for ``integer``: a 500).
+    Negative numbers and non-digits already match nothing (werkzeug's ``\\d+``). A route
+    that means something else may still say ``<int(min=0, max=...):name>``.
+    """
+
+    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = 1,
+                 max: int | None = DATABASE_ID_MAX, signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 class JSONFormatter(logging.Formatter):
@@ -80,8 +98,10 @@ def request_id() -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Install the request hooks and error handlers."""
+    """Install the request hooks, the URL id converter and the error handlers."""
     configure_logging(app)
+    # Before any blueprint is registered: a rule takes its converters when it is added.
+    app.url_map.converters["int"] = DatabaseId
 
     @app.before_request
     def start_request() -> None:
