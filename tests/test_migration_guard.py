@@ -19,6 +19,7 @@ from flask import Flask, current_app
 
 from migrations import guard
 from migrations.guard import ALLOW_DATA_LOSS, DataLossRefused, created, dropped, rehearse
+from partnership.accounts.models import SignInThrottle
 from partnership.actions.models import Action
 from partnership.audit.services import Actor, record_event
 from partnership.database import utcnow
@@ -195,6 +196,21 @@ def test_a_step_that_finds_data_as_it_runs_stops_there(
     else:
         assert "Stopped before revision 0001" in str(refused.value)
         assert _version(app) == "0001"
+
+
+def test_a_table_its_migration_calls_transient_is_dropped_without_asking(
+    app: Flask, backend: str
+) -> None:
+    """The sign-in throttle only holds locks of a few minutes: nothing worth keeping."""
+    with app.app_context():
+        db.session.add(SignInThrottle(email="someone@example.org", window_started_at=utcnow(),
+                                      attempts=3))
+        db.session.commit()
+
+    _downgrade(app, "0005")
+
+    assert _version(app) == "0005"
+    assert "sign_in_throttle" not in _tables(app)
 
 
 def test_flask_db_downgrade_exits_non_zero_and_says_why(app: Flask, backend: str) -> None:

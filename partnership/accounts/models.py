@@ -59,3 +59,18 @@ class UserSession(db.Model):
     client_addr: Mapped[str | None] = mapped_column(sa.String(45))
 
     user: Mapped[User] = relationship(back_populates="sessions")
+
+
+class SignInThrottle(db.Model):
+    """Sign-in attempts for one email address in its current window (known or not).
+
+    Each attempt takes its place here, committed, before the password is checked, so
+    parallel guesses cannot all read "under the limit" at once. A success removes the row.
+    """
+
+    __tablename__ = "sign_in_throttle"
+    __audited__ = False  # every attempt is in the audit trail already, as a sign-in event
+
+    email: Mapped[str] = mapped_column(sa.String(254), primary_key=True)
+    window_started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int]

@@ -10,17 +10,17 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
 
-from partnership.accounts.models import User, UserSession
+from partnership.accounts.models import SignInThrottle, User, UserSession
 from partnership.accounts.passwords import (
     hash_password,
     needs_rehash,
     password_problem,
     verify_password,
 )
-from partnership.audit.models import AuditEvent
 from partnership.audit.services import Actor, record_event
-from partnership.database import utcnow
+from partnership.database import UTCDateTime, utcnow
 from partnership.extensions import db
 from partnership.policy import Role
 
@@ -126,20 +126,49 @@ class SignInResult:
     user: User | None = None
 
 
-def recent_failures(email: str) -> int:
-    """Count failed sign-ins for this email within the lock-out window."""
-    window = dt.timedelta(minutes=current_app.config["SIGN_IN_WINDOW_MINUTES"])
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count(AuditEvent.id)).where(
-                AuditEvent.actor == email,
-                AuditEvent.action == "sign-in",
-                AuditEvent.outcome == SignInOutcome.FAILURE.value,
-                AuditEvent.at > utcnow() - window,
-            )
+def _window_cutoff(now: dt.datetime) -> dt.datetime:
+    """Windows that started at or before this time have passed."""
+    return now - dt.timedelta(minutes=current_app.config["SIGN_IN_WINDOW_MINUTES"])
+
+
+def take_attempt(email: str) -> int:
+    """Count one sign-in attempt for this email and return its number in the window.
+
+    One statement, committed before any password is checked: an insert, or an update that
+    starts a new window if the last one has passed. The database serialises the statements
+    for one email (a row lock on PostgreSQL, the write lock on SQLite), so parallel attempts
+    get 1, 2, 3 ... and never all read "under the limit" together.
+    """
+    now = utcnow()
+    table = SignInThrottle.__table__
+    dialect = db.session.get_bind().dialect.name
+    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    window_passed = table.c.window_started_at <= _window_cutoff(now)
+    statement = (
+        upsert(table)
+        .values(email=email, window_started_at=now, attempts=1)
+        .on_conflict_do_update(
+            index_elements=[table.c.email],
+            # Both expressions read the row as it was, so they agree on window_passed.
+            set_={
+                "attempts": sa.case((window_passed, 1), else_=table.c.attempts + 1),
+                "window_started_at": sa.case(
+                    (window_passed, sa.literal(now, UTCDateTime())),
+                    else_=table.c.window_started_at),
+            },
         )
-        or 0
+        .returning(table.c.attempts)
     )
+    attempts: int = db.session.execute(statement).scalar_one()
+    db.session.commit()
+    return attempts
+
+
+def _forget_attempts(email: str) -> None:
+    """A success starts the count again; windows that have passed go too (they count as none)."""
+    db.session.execute(sa.delete(SignInThrottle).where(
+        (SignInThrottle.email == email)
+        | (SignInThrottle.window_started_at <= _window_cutoff(utcnow()))))
 
 
 def authenticate(email: str, password: str) -> SignInResult:
@@ -148,7 +177,9 @@ def authenticate(email: str, password: str) -> SignInResult:
     user = user_by_email(email)
     actor = Actor(user.id if user else None, email, str(user.role) if user else None)
     record_type, record_id = ("user_account", user.id) if user else (None, None)
-    if recent_failures(email) >= current_app.config["SIGN_IN_MAX_FAILURES"]:
+    # Every attempt takes a place, since whether it fails is known only after the check; a
+    # success clears the count, so between successes the places are the failures.
+    if take_attempt(email) > current_app.config["SIGN_IN_MAX_FAILURES"]:
         verify_password(None, password)  # same cost as any other attempt
         record_event("sign-in", outcome=SignInOutcome.LOCKED, actor=actor,
                      record_type=record_type, record_id=record_id)
@@ -161,6 +192,7 @@ def authenticate(email: str, password: str) -> SignInResult:
         return SignInResult(SignInOutcome.FAILURE)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    _forget_attempts(email)
     record_event("sign-in", actor=actor, record_type=record_type, record_id=record_id)
     return SignInResult(SignInOutcome.SUCCESS, user)
 
