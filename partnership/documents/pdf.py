@@ -10,18 +10,27 @@ resources given to one render, and stops the render on anything else.
 Each render runs in a child Python process (this file, run as a script) under a time limit
 and a memory limit, so a pathological document fails with :class:`RenderError` instead of
 tying up a web worker. That is why this module imports nothing from the application.
+
+The same document is rendered once: renders are kept in a small in-process cache keyed by
+a digest of everything the renderer reads (HTML, title, author, resources), and requests
+for a document already being rendered wait for that render instead of starting another,
+so people downloading one draft at once cost one render.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import logging
 import mimetypes
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -38,6 +47,8 @@ STATIC_PATH = "/static/"
 RESOURCE_PATH = "/resources/"
 TIME_LIMIT_SECONDS = 60.0
 MEMORY_LIMIT_BYTES = 3 * 1024**3
+# Rendered documents kept in each process, newest last, up to this many bytes in all.
+CACHE_BYTES = 64 * 1024**2
 EXIT_REFUSED = 3
 # What the child process needs from the environment (fonts, locale); never proxies.
 CHILD_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "XDG_CACHE_HOME",
@@ -166,18 +177,93 @@ def render_here(html: str, *, title: str, author: str = "",
     return RenderedPdf(data=data, pages=len(document.pages))
 
 
+class RenderCache:
+    """Finished renders by digest (least recently used dropped first) and renders under way."""
+
+    def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._done: OrderedDict[str, RenderedPdf] = OrderedDict()
+        self._size = 0
+        self._under_way: dict[str, Future[RenderedPdf]] = {}
+        self._lock = threading.Lock()
+
+    def get_or_render(self, key: str, render: Callable[[], RenderedPdf]) -> RenderedPdf:
+        """Return the cached render for ``key``, join one under way, or render it now."""
+        with self._lock:
+            if key in self._done:
+                self._done.move_to_end(key)
+                return self._done[key]
+            waiting = self._under_way.get(key)
+            if waiting is None:
+                mine: Future[RenderedPdf] = Future()
+                self._under_way[key] = mine
+        if waiting is not None:
+            return waiting.result()
+        try:
+            rendered = render()
+        except BaseException as error:  # a failure is not kept: the next request tries again
+            with self._lock:
+                del self._under_way[key]
+            mine.set_exception(error)
+            raise
+        with self._lock:
+            del self._under_way[key]
+            self._keep(key, rendered)
+        mine.set_result(rendered)
+        return rendered
+
+    def clear(self) -> None:
+        """Forget every finished render."""
+        with self._lock:
+            self._done.clear()
+            self._size = 0
+
+    def _keep(self, key: str, rendered: RenderedPdf) -> None:
+        if len(rendered.data) > self.max_bytes:
+            return
+        self._done[key] = rendered
+        self._size += len(rendered.data)
+        while self._size > self.max_bytes:
+            _, dropped = self._done.popitem(last=False)
+            self._size -= len(dropped.data)
+
+
+_cache = RenderCache()
+
+
+def _digest(html: str, title: str, author: str, resources: Mapping[str, bytes]) -> str:
+    """Identify a render by everything it reads (static files do not change while running)."""
+    digest = hashlib.sha256()
+    for part in (html, title, author, str(STATIC_DIR)):
+        digest.update(len(part.encode("utf-8")).to_bytes(8, "big"))
+        digest.update(part.encode("utf-8"))
+    for name in sorted(resources):
+        digest.update(name.encode("utf-8") + b"\x00" + hashlib.sha256(resources[name]).digest())
+    return digest.hexdigest()
+
+
 def render_pdf(html: str, *, title: str, resources: Mapping[str, bytes] | None = None,
                author: str = "", time_limit: float = TIME_LIMIT_SECONDS) -> RenderedPdf:
     """Render HTML to a tagged A4 PDF in a child process, within a time and memory limit.
 
     Relative URLs resolve against :data:`BASE_URL`; use :func:`static_url` and
     :func:`resource_url` to refer to our files and to ``resources`` (name -> bytes).
-    Raises :class:`ResourceRefused`, :class:`RenderTimeout` or :class:`RenderError`.
+    A document rendered before (or being rendered now) in this process is not rendered
+    again. Raises :class:`ResourceRefused`, :class:`RenderTimeout` or :class:`RenderError`.
     """
+    resources = resources or {}
+    key = _digest(html, title, author, resources)
+    return _cache.get_or_render(key, lambda: _render_in_child(
+        html, title=title, resources=resources, author=author, time_limit=time_limit))
+
+
+def _render_in_child(html: str, *, title: str, resources: Mapping[str, bytes], author: str,
+                     time_limit: float) -> RenderedPdf:
+    """Render once in a child process under the time and memory limits."""
     request = {
         "html": html, "title": title, "author": author, "static_dir": str(STATIC_DIR),
         "resources": {name: base64.b64encode(body).decode("ascii")
-                      for name, body in (resources or {}).items()},
+                      for name, body in resources.items()},
         "memory_limit": MEMORY_LIMIT_BYTES, "cpu_limit": int(time_limit) + 5,
     }
     environment = {k: v for k, v in os.environ.items() if k in CHILD_ENVIRONMENT}
