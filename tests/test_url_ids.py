@@ -80,3 +80,27 @@ def test_the_smallest_and_largest_ids_reach_the_record(
         db.session.commit()
 
     assert client.get(f"/people/{edge}").status_code == 200
+
+
+# Every number read from a query string, with a page that shows it (team or admin may see it).
+QUERY_NUMBERS = [
+    (Role.ADMIN, "/users?page={}"),
+    (Role.ADMIN, "/audit?page={}"),
+    (Role.TEAM, "/actions?page={}"),
+    (Role.TEAM, "/learning?page={}"),
+    (Role.TEAM, "/reading-room/reports/compare?older={}&newer={}"),
+]
+
+
+def test_a_number_in_a_query_string_no_record_could_have_is_never_a_500(
+    backend: str, signed_in: Callable[[Role], BrowserLikeClient]
+) -> None:
+    clients = {role: signed_in(role) for role in {role for role, _ in QUERY_NUMBERS}}
+    answers = {}
+    for role, pattern in QUERY_NUMBERS:
+        for bad in IMPOSSIBLE_IDS:
+            url = pattern.format(bad, bad)
+            answers[url] = clients[role].get(url).status_code
+
+    assert set(answers.values()) <= {200, 404}, {u: s for u, s in answers.items() if s >= 500}
+    assert answers["/users?page=99999999999999999999"] == 200  # the first page instead

@@ -33,6 +33,7 @@ from partnership.audit.services import history_of, record_event
 from partnership.editing import EditConflict, apply_edit, commit_edit, render_conflict
 from partnership.extensions import db
 from partnership.policy import Role
+from partnership.web import query_id
 
 bp = Blueprint("accounts", __name__)
 
@@ -141,6 +142,7 @@ def users() -> str:
     page = db.paginate(
         sa.select(User).order_by(User.disabled, User.name),
         per_page=current_app.config["PAGE_SIZE"],
+        page=request.args.get("page", 1, type=query_id),
     )
     return render_template("accounts/users.html", page=page)
 

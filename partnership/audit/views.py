@@ -8,6 +8,7 @@ from partnership.access import requires
 from partnership.audit.forms import AuditSearchForm
 from partnership.audit.services import AuditFilter, search_statement
 from partnership.extensions import db
+from partnership.web import query_id
 
 bp = Blueprint("audit", __name__)
 
@@ -29,6 +30,6 @@ def search() -> tuple[str, int]:
             date_to=form.date_to.data,
         )
     page = db.paginate(search_statement(criteria), per_page=current_app.config["PAGE_SIZE"],
-                       count=True)
+                       page=request.args.get("page", 1, type=query_id), count=True)
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("audit/search.html", form=form, page=page, args=args), 200

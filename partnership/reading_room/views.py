@@ -26,6 +26,7 @@ from partnership.arrangements.models import ArrangementsVersion
 from partnership.audit.services import record_event
 from partnership.reading_room import services
 from partnership.reports.models import YearlyReport
+from partnership.web import query_id
 
 bp = Blueprint("reading_room", __name__, url_prefix="/reading-room")
 
@@ -164,7 +165,7 @@ def report_pdf(published_id: int) -> Response:
 def compare() -> str:
     """Compare two published reports of a partnership: key figures and narrative changes."""
     form = ReportCompareForm(formdata=request.args if request.args else None)
-    first = services.published_report(request.args.get("older", 0, type=int))
+    first = services.published_report(request.args.get("older", 0, type=query_id))
     partnership = first.partnership if first is not None else None
     reports = services.published_reports(partnership.id) if partnership is not None else []
     form.older.choices = form.newer.choices = [(r.id, _report_label(r)) for r in reports]

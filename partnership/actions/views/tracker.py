@@ -23,6 +23,7 @@ from partnership.plans.models import Plan
 from partnership.register.forms import show_problems
 from partnership.register.models import Body, Partnership
 from partnership.register.services import long_date
+from partnership.web import query_id
 
 
 @bp.context_processor
@@ -50,7 +51,7 @@ def index() -> str:
     """List every action, filtered, sorted and a page at a time."""
     flt = ActionFilter.from_args(request.args)
     rows = tracked(flt, services.today())
-    page = page_of(rows, request.args.get("page", 1, type=int),
+    page = page_of(rows, request.args.get("page", 1, type=query_id),
                    current_app.config["PAGE_SIZE"])
     filters = ActionFilterForm(request.args)
     for name, (blank, options) in services.filter_options(flt).items():

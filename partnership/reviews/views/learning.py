@@ -46,6 +46,7 @@ from partnership.reviews.forms.learning import (
 from partnership.reviews.models import Recommendation, Review, ReviewKind, Theme
 from partnership.reviews.services import ReviewError
 from partnership.reviews.services import learning as services
+from partnership.web import query_id
 
 bp = Blueprint("learning", __name__, url_prefix="/learning")
 
@@ -96,7 +97,7 @@ def index() -> str:
     """Every review the user may see, filtered by where it comes from, theme and year."""
     flt = services.LearningFilter.from_args(request.args)
     listing = services.learning_list(flt, current_user, services.today())
-    page = page_of(listing.rows, request.args.get("page", 1, type=int),
+    page = page_of(listing.rows, request.args.get("page", 1, type=query_id),
                    current_app.config["PAGE_SIZE"])
     filters = LearningFilterForm(request.args, themes=listing.themes, years=listing.years)
     return render_template("learning/index.html", flt=flt, listing=listing, page=page,
