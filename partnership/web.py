@@ -8,7 +8,8 @@ import sys
 import time
 import uuid
 
-from flask import Flask, Response, abort, g, render_template, request
+from flask import Flask, Response, abort, current_app, g, render_template, request
+from flask.ctx import RequestContext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
@@ -61,6 +62,14 @@ class DatabaseId(IntegerConverter):
     def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = 1,
                  max: int | None = DATABASE_ID_MAX, signed: bool = False) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def offline_request_context() -> RequestContext:
+    """A request context for work outside a request (commands, the demo): links then resolve
+    to the service's own address, the first of TRUSTED_HOSTS where that is set."""
+    hosts = current_app.config.get("TRUSTED_HOSTS") or []
+    host = next((h.lstrip(".") for h in hosts if h.strip(".")), None)
+    return current_app.test_request_context(base_url=f"https://{host}/" if host else None)
 
 
 def query_id(raw: str) -> int:

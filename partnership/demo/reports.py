@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context
+from flask import has_request_context
 from sqlalchemy.orm import selectinload
 
 from partnership.actions.models import Action, ProgressUpdate, Status
@@ -86,6 +86,7 @@ from partnership.reviews.services.deadlines import (
     deadlines_of,
     settings_by_partnership,
 )
+from partnership.web import offline_request_context
 
 REPORTS_SEED = 20260407
 COUNTY = "wscp"
@@ -1061,7 +1062,7 @@ def publish_report(report: YearlyReport, today: dt.date) -> None:
     day = _weekday(min(report.period_end + 170 * DAY, today - 14 * DAY))
     with ExitStack() as stack:
         if not has_request_context():  # the figures link to records: url_for needs a request
-            stack.enter_context(current_app.test_request_context())
+            stack.enter_context(offline_request_context())
         digest = content_digest(draft_document(report, day))
         for n, partner in enumerate(partners_in_order(report.partnership)):
             post = next(iter(partner.representatives_on(day)), None)

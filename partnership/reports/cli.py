@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import current_app
 from flask.cli import AppGroup
 
 from partnership.audit.services import acting_as, record_event
@@ -19,6 +18,7 @@ from partnership.register.models import Partnership
 from partnership.register.services.partnerships import partnership_by_slug
 from partnership.reports.content import ReportDocument
 from partnership.reports.models import YearlyReport
+from partnership.web import offline_request_context
 
 report_cli = AppGroup("report", help="Yearly reports.")
 
@@ -60,7 +60,7 @@ def render_draft(partnership: Partnership, start: dt.date, end: dt.date,
     """Render the period's draft as a PDF (inside a request context, so links resolve)."""
     from partnership.reports.document import report_pdf
 
-    with current_app.test_request_context():
+    with offline_request_context():
         return report_pdf(draft_of(partnership, start, end, day))
 
 

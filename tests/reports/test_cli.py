@@ -57,6 +57,22 @@ def test_the_cli_renders_the_draft_with_the_saved_narrative(app: Flask, runner,
             "cli", "partnership", str(partnership_id))
 
 
+def test_the_cli_renders_on_a_service_that_answers_only_its_own_host_name(
+        make_app, tmp_path: Path) -> None:
+    """Production sets TRUSTED_HOSTS; a command's links resolve to that host, not localhost."""
+    app = make_app(TRUSTED_HOSTS=["tracker.example.org"])
+    with app.app_context():
+        db.session.add(Partnership(slug="westshire", name=NAME, short_name="WSCP"))
+        db.session.commit()
+    out = tmp_path / "report.pdf"
+
+    result = app.test_cli_runner().invoke(args=["report", "yearly", "westshire", "--period",
+                                                "2024-25", "--out", str(out)])
+
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")
+
+
 def test_the_cli_refuses_an_unknown_partnership_or_period(app: Flask, runner,
                                                           tmp_path: Path) -> None:
     with app.app_context():
