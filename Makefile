@@ -25,7 +25,7 @@ run:  ## set up everything and serve on http://127.0.0.1:$(PORT)
 	@echo "4/5 Preparing the database…"
 	@mkdir -p -m 700 instance
 	@$(FLASK) db upgrade
-	@echo "5/5 Loading the demo (into an empty database only; about 10 s)…"
+	@echo "5/5 Loading the demo (into a database without one; about 10 s)…"
 	@$(FLASK) demo load --if-empty
 	@echo
 	@echo "Serving on http://127.0.0.1:$(PORT)"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 import sqlalchemy as sa
@@ -12,6 +15,7 @@ from flask.cli import AppGroup
 from partnership.audit.services import acting_as
 from partnership.demo.accounts import DEMO_ACCOUNTS
 from partnership.demo.loader import STAGES, accounts_already_there, load_demo, load_synthetic
+from partnership.documents import chart
 from partnership.extensions import db
 from partnership.register.models import Partnership
 
@@ -52,6 +56,18 @@ class StageClock:
         return time.perf_counter() - self.started
 
 
+@contextmanager
+def said_once(logger: logging.Logger, said: bool) -> Iterator[None]:
+    """Keep a logger's warnings off the progress lines when the command has said it already."""
+    level = logger.level
+    if said:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 @demo_cli.command("load")
 @click.option("--scale", type=click.IntRange(min=1), default=None,
               help="Load a synthetic data set N times the size of one partnership (benchmarks).")
@@ -75,9 +91,12 @@ def load(scale: int | None, if_empty: bool) -> None:
             f"partnership{'s' if partnerships != 1 else ''}); the demo goes only into a "
             "database without one")
     kept = accounts_already_there()
-    click.echo("Loading the demo (about 10 s):")
+    no_graphviz = chart.dot_program() is None
+    if no_graphviz:
+        click.echo("  Graphviz is not installed: the demo's documents show the structure as a "
+                   "list (install graphviz for the chart).")
     clock = StageClock()
-    with acting_as("demo-loader"):
+    with acting_as("demo-loader"), said_once(chart.log, no_graphviz):
         try:
             counts = (load_synthetic(scale, progress=clock) if scale
                       else load_demo(progress=clock))

@@ -236,6 +236,8 @@ def test_the_demo_loads_without_graphviz(app, runner, monkeypatch):
     result = runner.invoke(args=["demo", "load"])
 
     assert result.exit_code == 0, result.output
+    assert "Graphviz is not installed: the demo's documents show the structure as a list" in (
+        result.output)
     with app.app_context():
         versions = db.session.scalars(sa.select(ArrangementsVersion)).all()
         assert len(versions) == 2
