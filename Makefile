@@ -13,7 +13,7 @@ SYSTEM_PACKAGES := bash .ci/system-packages
 
 # Each step says what it does; the slow ones happen on the first run only.
 run:  ## set up everything and serve on http://127.0.0.1:$(PORT)
-	@echo "Setting up: the first run takes about 3 minutes, later runs a few seconds."
+	@echo "Setting up: the first run takes about 2–3 minutes, later runs a few seconds."
 	@echo "1/5 Installing system packages (only those missing)…"
 	@$(SYSTEM_PACKAGES) run
 	@if $(MAKE) -s -q $(STAMP); then echo "2/5 Python environment: ready"; else \
