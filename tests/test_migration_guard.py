@@ -204,7 +204,7 @@ def test_a_table_its_migration_calls_transient_is_dropped_without_asking(
     """The sign-in throttle only holds locks of a few minutes: nothing worth keeping."""
     with app.app_context():
         db.session.add(SignInThrottle(email="someone@example.org", window_started_at=utcnow(),
-                                      attempts=3))
+                                      attempts=3, checking=0))
         db.session.commit()
 
     _downgrade(app, "0005")

@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('window_started_at', sa.DateTime(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('checking', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('email', name=op.f('pk_sign_in_throttle'))
     )
     # ### end Alembic commands ###

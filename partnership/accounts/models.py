@@ -65,7 +65,9 @@ class SignInThrottle(db.Model):
     """Sign-in attempts for one email address in its current window (known or not).
 
     Each attempt takes its place here, committed, before the password is checked, so
-    parallel guesses cannot all read "under the limit" at once. A success removes the row.
+    parallel guesses cannot all read "under the limit" at once. ``checking`` counts the
+    places whose password is being checked now; a failure gives its place up as a failure,
+    a success removes the row (the count starts again).
     """
 
     __tablename__ = "sign_in_throttle"
@@ -74,3 +76,4 @@ class SignInThrottle(db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), primary_key=True)
     window_started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     attempts: Mapped[int]
+    checking: Mapped[int]

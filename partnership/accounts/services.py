@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -126,42 +127,69 @@ class SignInResult:
     user: User | None = None
 
 
+# A full window whose places are still being checked is waited for, this often, this long.
+WAIT_STEP_SECONDS = 0.05
+WAIT_FOR_CHECKS_SECONDS = 10.0
+
+
 def _window_cutoff(now: dt.datetime) -> dt.datetime:
     """Windows that started at or before this time have passed."""
     return now - dt.timedelta(minutes=current_app.config["SIGN_IN_WINDOW_MINUTES"])
 
 
-def take_attempt(email: str) -> int:
-    """Count one sign-in attempt for this email and return its number in the window.
+def take_attempt(email: str) -> bool:
+    """Take a place in this email's window to check a password; False if the window is full.
 
-    One statement, committed before any password is checked: an insert, or an update that
-    starts a new window if the last one has passed. The database serialises the statements
-    for one email (a row lock on PostgreSQL, the write lock on SQLite), so parallel attempts
-    get 1, 2, 3 ... and never all read "under the limit" together.
+    The place is taken by one statement, committed before any password is checked: an
+    insert, or an update that starts a new window if the last one has passed, and that
+    changes nothing when the window already holds the limit. The database serialises the
+    statements for one email (a row lock on PostgreSQL, the write lock on SQLite), so
+    parallel attempts never all read "under the limit" together. When the window is full
+    but some of its places are still being checked, this waits for them: a success among
+    them starts the count again, so people signing in at once with the right password are
+    not locked out by each other, while wrong guesses are checked no more than the limit.
     """
-    now = utcnow()
-    table = SignInThrottle.__table__
-    dialect = db.session.get_bind().dialect.name
-    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    window_passed = table.c.window_started_at <= _window_cutoff(now)
-    statement = (
-        upsert(table)
-        .values(email=email, window_started_at=now, attempts=1)
-        .on_conflict_do_update(
-            index_elements=[table.c.email],
-            # Both expressions read the row as it was, so they agree on window_passed.
-            set_={
-                "attempts": sa.case((window_passed, 1), else_=table.c.attempts + 1),
-                "window_started_at": sa.case(
-                    (window_passed, sa.literal(now, UTCDateTime())),
-                    else_=table.c.window_started_at),
-            },
+    limit = current_app.config["SIGN_IN_MAX_FAILURES"]
+    give_up_at = time.monotonic() + WAIT_FOR_CHECKS_SECONDS
+    while True:
+        now = utcnow()
+        table = SignInThrottle.__table__
+        dialect = db.session.get_bind().dialect.name
+        upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        window_passed = table.c.window_started_at <= _window_cutoff(now)
+        statement = (
+            upsert(table)
+            .values(email=email, window_started_at=now, attempts=1, checking=1)
+            .on_conflict_do_update(
+                index_elements=[table.c.email],
+                # Every expression reads the row as it was, so they agree on window_passed.
+                set_={
+                    "attempts": sa.case((window_passed, 1), else_=table.c.attempts + 1),
+                    "checking": sa.case((window_passed, 1), else_=table.c.checking + 1),
+                    "window_started_at": sa.case(
+                        (window_passed, sa.literal(now, UTCDateTime())),
+                        else_=table.c.window_started_at),
+                },
+                where=window_passed | (table.c.attempts < limit),
+            )
+            .returning(table.c.attempts)
         )
-        .returning(table.c.attempts)
-    )
-    attempts: int = db.session.execute(statement).scalar_one()
-    db.session.commit()
-    return attempts
+        placed = db.session.execute(statement).scalar_one_or_none() is not None
+        checking = 0 if placed else db.session.scalar(
+            sa.select(table.c.checking).where(table.c.email == email)) or 0
+        db.session.commit()
+        if placed:
+            return True
+        if not checking or time.monotonic() >= give_up_at:
+            return False
+        time.sleep(WAIT_STEP_SECONDS)
+
+
+def _checked(email: str) -> None:
+    """A failed check keeps its place in the window as a failure."""
+    table = SignInThrottle.__table__
+    db.session.execute(sa.update(table).where(table.c.email == email, table.c.checking > 0)
+                       .values(checking=table.c.checking - 1))
 
 
 def _forget_attempts(email: str) -> None:
@@ -179,14 +207,21 @@ def authenticate(email: str, password: str) -> SignInResult:
     record_type, record_id = ("user_account", user.id) if user else (None, None)
     # Every attempt takes a place, since whether it fails is known only after the check; a
     # success clears the count, so between successes the places are the failures.
-    if take_attempt(email) > current_app.config["SIGN_IN_MAX_FAILURES"]:
+    if not take_attempt(email):
         verify_password(None, password)  # same cost as any other attempt
         record_event("sign-in", outcome=SignInOutcome.LOCKED, actor=actor,
                      record_type=record_type, record_id=record_id)
         return SignInResult(SignInOutcome.LOCKED)
     # Check a password even for an unknown email, so the answer takes as long either way.
-    correct = verify_password(user.password_hash if user else None, password)
+    try:
+        correct = verify_password(user.password_hash if user else None, password)
+    except BaseException:
+        db.session.rollback()
+        _checked(email)
+        db.session.commit()
+        raise
     if user is None or not correct or not user.is_active:
+        _checked(email)
         record_event("sign-in", outcome=SignInOutcome.FAILURE, actor=actor,
                      record_type=record_type, record_id=record_id)
         return SignInResult(SignInOutcome.FAILURE)
