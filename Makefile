@@ -43,8 +43,10 @@ lint: $(STAMP)
 	$(BIN)/bandit -q -r partnership -ll
 	$(BIN)/lint-imports --no-cache
 
+# On every core (pytest-xdist; the browser tests share one worker), slowest 15 listed at the end.
+PYTEST_WORKERS ?= auto
 pytest: $(STAMP) $(ASSETS)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=15 $(PYTEST_ARGS)
 
 bench: $(STAMP) $(ASSETS)  ## median and p95 server time and SQL queries per key page
 	APP_ENV=development $(BIN)/python -m partnership.bench $(BENCH_ARGS)

@@ -23,6 +23,8 @@ import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 from flask_migrate import upgrade
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 
 from config import TestConfig
 from partnership import create_app
@@ -51,10 +53,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Send every browser test to one xdist worker: they share one server and one Chromium."""
+    """Keep each browser journey module on one xdist worker, in order (its steps build on
+    each other's records); the accessibility checks of each role may go anywhere. A worker
+    that runs browser tests starts its own live server and Chromium."""
     for item in items:
         if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            module = item.nodeid.split("::")[0]
+            alone = module.endswith("test_accessibility.py")
+            item.add_marker(pytest.mark.xdist_group(item.nodeid if alone else module))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -138,6 +144,28 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
     cluster.drop_database(name)
 
 
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once per test process and shared by every test's app.
+
+    Each test builds a new app, whose Jinja environment would otherwise compile every
+    template it renders again (80 ms for the sign-in page, more for the bigger ones).
+    Jinja keys each entry on the template's name and source checksum.
+    """
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_compiled_templates = CompiledTemplates()
+
+
 @pytest.fixture
 def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
     """Build apps on this test's database (extra settings as keyword arguments)."""
@@ -146,6 +174,7 @@ def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
     def build(**overrides: Any) -> Flask:
         settings = {"SQLALCHEMY_DATABASE_URI": database_url, **overrides}
         app = create_app(TestConfig, **settings)
+        app.jinja_env.bytecode_cache = _compiled_templates
         app.test_client_class = BrowserLikeClient
         built.append(app)
         return app
@@ -228,7 +257,3 @@ def _real_hashing_when_marked(request: pytest.FixtureRequest,
         monkeypatch.setattr(passwords, "_hasher", _REAL_HASHING[0])
         monkeypatch.setattr(passwords, "_DUMMY_HASH", _REAL_HASHING[1])
 
-
-@pytest.fixture
-def quick_hashing() -> None:
-    """Hash at the lowest cost (the default now; kept for tests that name it)."""

@@ -6,7 +6,6 @@ command line with a secret read from stdin, never from argv) and 1h (changes are
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 
 from partnership.accounts.models import User, UserSession
@@ -16,7 +15,6 @@ from partnership.policy import Role
 from tests.conftest import PASSWORD
 
 # These tests are about flows, not the hash: see test_passwords.py for that.
-pytestmark = pytest.mark.usefixtures("quick_hashing")
 
 EMAIL = "first.admin@example.org"
 

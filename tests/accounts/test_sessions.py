@@ -23,7 +23,6 @@ from tests.conftest import PASSWORD
 from tests.support.client import csrf_token_from, page
 
 # These tests are about flows, not the hash: see test_passwords.py for that.
-pytestmark = pytest.mark.usefixtures("quick_hashing")
 
 NEW_PASSWORD = "kettle moss ribbon fathom"
 

@@ -18,7 +18,6 @@ from tests.conftest import PASSWORD
 from tests.support.client import csrf_token_from, page
 
 # These tests are about flows, not the hash: see test_passwords.py for that.
-pytestmark = pytest.mark.usefixtures("quick_hashing")
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 SIGN_IN_LOCKED = "Too many attempts to sign in to this account"

@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -25,8 +24,6 @@ from tests.actions import (
     make_chair,
 )
 from tests.support.client import BrowserLikeClient, page
-
-pytestmark = pytest.mark.usefixtures("quick_hashing")
 
 
 def panel(client: BrowserLikeClient) -> dict[str, Any]:

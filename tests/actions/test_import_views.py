@@ -27,8 +27,6 @@ from tests.actions.test_spreadsheets import (
 )
 from tests.support.client import BrowserLikeClient, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 START = "/actions/import"
 TODAY = dt.date.today()
 

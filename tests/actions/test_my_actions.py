@@ -17,8 +17,6 @@ from partnership.register.models import Body
 from tests.actions import DAY, TODAY, Area, add_action, add_area, ago, link_person, make_chair
 from tests.support.client import BrowserLikeClient, csrf_token_from, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 
 @pytest.fixture
 def area(app: Flask) -> Area:

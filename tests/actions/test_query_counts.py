@@ -36,8 +36,6 @@ from partnership.policy import Role
 from partnership.register.models import Body, BodyKind, Partnership, Person
 from tests.support.client import BrowserLikeClient
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 TODAY = dt.date.today()
 SMALL = Sizes(strategic=2, activities=1, per_year=2, next_year=1, per_activity=2)
 GROWTH = 10

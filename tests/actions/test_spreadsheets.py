@@ -36,8 +36,6 @@ from partnership.register.models import (
 )
 from tests.support.client import BrowserLikeClient
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 WESSEX = "Wessexshire Safeguarding Children Partnership"
 TODAY = dt.date.today()
 

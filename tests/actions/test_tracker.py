@@ -33,8 +33,6 @@ from tests.conftest import PASSWORD
 from tests.register.builders import date_parts, field_error
 from tests.support.client import BrowserLikeClient, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 
 @pytest.fixture
 def area(app: Flask) -> Area:

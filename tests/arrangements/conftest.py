@@ -81,7 +81,7 @@ def build_partnership(slug: str = SLUG, name: str = "Hillshire Safeguarding Chil
 
 
 @pytest.fixture
-def signing(app: Flask, make_user: Callable[..., User], quick_hashing: None) -> SigningPartnership:
+def signing(app: Flask, make_user: Callable[..., User]) -> SigningPartnership:
     """A partnership whose three partners are represented by three PARTNER users."""
     users = [make_user(Role.PARTNER, name=PARTNER_NAMES[kind][2]) for kind in PartnerKind]
     with app.app_context():

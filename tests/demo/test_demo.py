@@ -15,7 +15,6 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskCliRunner
 
 from partnership.accounts.models import User
 from partnership.accounts.passwords import password_problem
@@ -44,22 +43,14 @@ from partnership.register.models import (
 from tests.documents.builders import NO_GRAPHVIZ_NOTE, hide_graphviz
 from tests.documents.pdftools import pdf_text
 
-# These tests are about the data, not the hash: cheap argon2 keeps both backends fast.
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 TODAY = dt.date(2026, 11, 1)  # the demo is fixed in time; "now" for its current people
 
 
 @pytest.fixture
-def demo_loaded(runner: FlaskCliRunner) -> None:
-    """Load the demo through the real command into this test's empty database."""
-    result = runner.invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output
-
-
-@pytest.fixture
-def demo(app: Flask, demo_loaded: None) -> Iterator[None]:
-    """The loaded demo, with an app context to query it in (not for requests: g is shared)."""
+def demo(app: Flask) -> Iterator[None]:
+    """The demo as loaded today (the test is marked ``demo``), with an app context to query
+    it in (not for requests: g is shared). The command itself is tested on empty databases
+    above."""
     with app.app_context():
         yield
 
@@ -127,6 +118,7 @@ def test_loads_into_an_empty_database_and_says_what_it_added(app, runner):
             AuditEvent.actor == "demo-loader", AuditEvent.record_type == "body")) == count(Body)
 
 
+@pytest.mark.demo
 def test_refuses_a_database_that_already_holds_a_register(app, runner, demo):
     before = rows_in_every_table()
 
@@ -245,6 +237,7 @@ def test_the_demo_loads_without_graphviz(app, runner, monkeypatch):
             assert NO_GRAPHVIZ_NOTE in " ".join(pdf_text(version.pdf).split())
 
 
+@pytest.mark.demo
 def test_every_partnership_has_three_partners_with_dated_history(demo):
     partnerships = db.session.scalars(sa.select(Partnership)).all()
 
@@ -270,6 +263,7 @@ def test_every_partnership_has_three_partners_with_dated_history(demo):
     assert min(r.valid_from for p in wscp.partners for r in p.representatives).year == 2019
 
 
+@pytest.mark.demo
 def test_the_county_register_is_modelled_on_a_real_county(demo):
     wscp = partnership("wscp")
     agencies = {a.name: a for a in wscp.agencies}
@@ -300,6 +294,7 @@ def test_the_county_register_is_modelled_on_a_real_county(demo):
             "Delegated safeguarding partner, police"} <= {m.role for m in executive.members}
 
 
+@pytest.mark.demo
 def test_the_county_has_six_standing_subgroups_with_full_terms_of_reference(demo):
     wscp = partnership("wscp")
     executive = body(wscp, "Executive Group")
@@ -316,6 +311,7 @@ def test_the_county_has_six_standing_subgroups_with_full_terms_of_reference(demo
     assert chairs <= {m.person for m in executive.members}
 
 
+@pytest.mark.demo
 def test_the_independent_chair_is_also_the_scrutineer(demo):
     wscp = partnership("wscp")
     [scrutineer] = wscp.scrutineers
@@ -325,6 +321,7 @@ def test_the_independent_chair_is_also_the_scrutineer(demo):
     assert scrutineer.person == person_of("scrutineer@demo.example")
 
 
+@pytest.mark.demo
 def test_joint_task_and_finish_groups_are_run_with_the_island(demo):
     wscp, iom = partnership("wscp"), partnership("imscp")
     joint = [b for b in wscp.bodies if b.kind is BodyKind.TASK_AND_FINISH]
@@ -338,6 +335,7 @@ def test_joint_task_and_finish_groups_are_run_with_the_island(demo):
     assert any(g.ends_on > TODAY for g in joint)
 
 
+@pytest.mark.demo
 def test_the_four_area_collaboration_has_real_members(demo):
     [wist] = db.session.scalars(sa.select(Collaboration)).all()
     executive = next(b for b in wist.bodies if b.kind is BodyKind.EXECUTIVE)
@@ -353,6 +351,7 @@ def test_the_four_area_collaboration_has_real_members(demo):
         "wscp", "imscp", "sscp", "tscp"}
 
 
+@pytest.mark.demo
 def test_the_island_is_built_the_other_way(demo):
     iom = partnership("imscp")
     executive = body(iom, "Executive Board")
@@ -380,6 +379,7 @@ def test_the_island_is_built_the_other_way(demo):
     assert all(s.bodies == [hub] for s in scrutineers)
 
 
+@pytest.mark.demo
 def test_the_county_has_every_narrative_section_in_markdown(demo):
     wscp = partnership("wscp")
     sections = {n.section: n.markdown for n in db.session.scalars(
@@ -392,6 +392,7 @@ def test_the_county_has_every_narrative_section_in_markdown(demo):
     assert sum(text.count("\n- ") + text.count("\n1. ") > 0 for text in sections.values()) >= 4
 
 
+@pytest.mark.demo
 def test_demo_accounts_are_linked_to_the_people_whose_scope_they_have(demo):
     chair = person_of("chair@demo.example")
     assert any(b.name == "Learning and Inquiry Group" and b.chair == chair
@@ -411,7 +412,8 @@ def test_demo_accounts_are_linked_to_the_people_whose_scope_they_have(demo):
             assert (linked.name, linked.email) == (account.name, account.email)
 
 
-def test_every_demo_password_passes_the_policy_and_signs_in(app, demo_loaded):
+@pytest.mark.demo
+def test_every_demo_password_passes_the_policy_and_signs_in(app):
     partners = [a for a in DEMO_ACCOUNTS if a.role is Role.PARTNER]
     assert len(partners) == 3
     assert len({a.email for a in DEMO_ACCOUNTS}) == len(DEMO_ACCOUNTS)
@@ -444,6 +446,7 @@ def test_scaled_load_adds_synthetic_partnerships_for_the_benchmark(app, runner):
 
     assert result.exit_code == 0, result.output
     assert "2 synthetic partnerships" in result.output
+    assert "2 synthetic plans" in result.output
     with app.app_context():
         synthetic = db.session.scalars(
             sa.select(Partnership).where(Partnership.slug.like("synthetic-%"))).all()

@@ -15,8 +15,6 @@ from tests.meetings import add_meeting, add_member, counting_queries, record_att
 from tests.register.records import add_agency, add_area, add_body
 from tests.support.client import BrowserLikeClient, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 HELD = {"status": MeetingStatus.HELD}
 YEAR = (dt.date(2025, 4, 1), dt.date(2026, 3, 31))
 

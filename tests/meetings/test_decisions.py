@@ -28,8 +28,6 @@ from tests.register.builders import field_error
 from tests.register.records import add_area, add_body, add_collaboration
 from tests.support.client import BrowserLikeClient, csrf_token_from, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 
 @pytest.fixture
 def world(app: Flask) -> dict[str, Any]:

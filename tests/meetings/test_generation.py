@@ -17,8 +17,6 @@ from tests.meetings import TODAY, add_meeting, meeting_dates_of
 from tests.register.records import add_area, add_body
 from tests.support.client import BrowserLikeClient, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 APRIL_2025 = (dt.date(2025, 4, 1), dt.date(2026, 3, 31))
 TUESDAY, FRIDAY = 1, 4
 SECOND_TUESDAYS = [dt.date(2025, 4, 8), dt.date(2025, 5, 13), dt.date(2025, 6, 10),

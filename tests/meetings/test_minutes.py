@@ -38,8 +38,6 @@ from tests.register.builders import date_parts, field_error
 from tests.register.records import add_agency, add_area, add_body
 from tests.support.client import BrowserLikeClient, csrf_token_from, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 LOCKED = "can no longer be changed"
 
 

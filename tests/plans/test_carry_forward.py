@@ -19,8 +19,6 @@ from tests.plans.records import Built, add_action, add_partnership, build_plan
 from tests.register.builders import field_error
 from tests.support.client import BrowserLikeClient, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 NEAR_YEAR_END = dt.date(2026, 3, 20)  # the end of reporting year 2025
 
 

@@ -22,8 +22,6 @@ from tests.documents.pdftools import pdf_info, pdf_objects, pdf_text
 from tests.plans.records import TODAY, Built, add_action, build_plan
 from tests.support.client import BrowserLikeClient
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 LONG = ("Develop a joint safeguarding adolescents strategy with the neighbouring partnership, "
         "hearing from young people and their families throughout. ")
 

@@ -24,8 +24,6 @@ from tests.plans.records import TODAY, Built, add_action, add_update, build_plan
 from tests.register.builders import field_error
 from tests.support.client import BrowserLikeClient, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 START, END = dt.date(2025, 4, 1), dt.date(2026, 3, 31)
 NOTHING_DONE = "No action completed between 1 April 2025 and 31 March 2026"
 IN_PERIOD = dt.date(2025, 9, 1)

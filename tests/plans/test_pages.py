@@ -18,7 +18,6 @@ from partnership.policy import Role
 from tests.plans.records import TODAY, Built, add_action, add_update, build_plan
 from tests.support.client import BrowserLikeClient, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
 RECENTLY = dt.date(2025, 11, 1)
 
 

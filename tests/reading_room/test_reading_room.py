@@ -38,8 +38,6 @@ from tests.reports.test_compare import NEWER, OLDER, snapshot
 from tests.reviews.records_learning import add_case, add_recommendation, add_review
 from tests.support.client import BrowserLikeClient, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 OLD_PDF = b"%PDF-1.7\n% Hillshire yearly report 2023-24\n"
 NEW_PDF = b"%PDF-1.7\n% Hillshire yearly report 2024-25\n"
 

@@ -19,8 +19,6 @@ from tests.register.builders import date_parts, field_error
 from tests.register.records import add_agency, add_area, add_person, get
 from tests.support.client import BrowserLikeClient, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 SLUG = "northshire"
 BASE = f"/partnerships/{SLUG}/agencies"
 LAST_YEAR = dt.date.today() - dt.timedelta(days=365)

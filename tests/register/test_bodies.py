@@ -33,8 +33,6 @@ from tests.register.records import (
 )
 from tests.support.client import BrowserLikeClient, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 NORTH, SOUTH, EAST = "northshire", "southshire", "eastshire"
 BASE = f"/partnerships/{NORTH}/bodies"
 TODAY = dt.date.today()

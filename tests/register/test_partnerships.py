@@ -31,8 +31,6 @@ from tests.register.builders import (
 )
 from tests.support.client import BrowserLikeClient, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 NEW_PARTNERSHIP = {
     "name": "Hillshire Safeguarding Children Partnership",
     "short_name": "HSCP",

@@ -28,8 +28,6 @@ from partnership.register.services.people import Scope, scope_of
 from tests.register.builders import add_partnership, add_person, add_representative, field_error
 from tests.support.client import BrowserLikeClient, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 # Every role is refused every change in tests/test_authorization.py; these read the pages too.
 NOT_TEAM = [Role.ADMIN, Role.PARTNER, Role.SCRUTINEER]
 

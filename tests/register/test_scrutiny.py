@@ -16,8 +16,6 @@ from partnership.register.models import Body, BodyKind, Frequency, Scrutineer
 from tests.register.builders import add_partnership, add_person, date_parts, field_error
 from tests.support.client import BrowserLikeClient, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 # Every role is refused every change in tests/test_authorization.py; these read the pages too.
 NOT_TEAM = [Role.ADMIN, Role.PARTNER, Role.SCRUTINEER]
 WHOLE = {"whole_partnership": "True", "scope": "", "appointed_by": "The three partners"}

@@ -48,7 +48,7 @@ def _stand_ins(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def world(app: Flask, make_user: Callable[..., User], quick_hashing: None) -> ReportWorld:
+def world(app: Flask, make_user: Callable[..., User]) -> ReportWorld:
     return build_world(app, make_user)
 
 

@@ -31,8 +31,6 @@ from tests.reviews.records_learning import (
 )
 from tests.support.client import BrowserLikeClient, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 COLUMNS = ["Recommendation", "Scope", "Action", "Lead agency and officer", "Milestones",
            "Target date", "RAG", "Agency response", "Completion date and outcome",
            "Evidence of impact"]

@@ -39,8 +39,6 @@ from tests.reviews.records_cases import (
 )
 from tests.support.client import BrowserLikeClient, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 TODAY = dt.date(2026, 1, 12)  # a Monday
 
 

@@ -19,8 +19,6 @@ from tests.register.builders import date_parts, field_error
 from tests.reviews.records_cases import World, add_case, build_world, case_row
 from tests.support.client import BrowserLikeClient, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 
 @pytest.fixture
 def world(app: Flask, make_user: Callable[..., User]) -> World:

@@ -8,7 +8,6 @@ import datetime as dt
 import io
 from collections.abc import Callable
 
-import pytest
 from flask import Flask
 
 from partnership.accounts.models import User
@@ -196,7 +195,6 @@ def test_a_closed_case_has_no_open_deadlines() -> None:
 
 # --- the command for the board papers --------------------------------------------------------
 
-@pytest.mark.usefixtures("quick_hashing")
 def test_the_command_prints_every_open_deadline_as_csv_soonest_first(
     app: Flask, make_user: Callable[..., User],
 ) -> None:
@@ -238,7 +236,6 @@ def test_the_command_prints_every_open_deadline_as_csv_soonest_first(
     ]
 
 
-@pytest.mark.usefixtures("quick_hashing")
 def test_the_command_refuses_an_unknown_partnership(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["reviews", "deadlines", "nowhere"])
     assert result.exit_code != 0

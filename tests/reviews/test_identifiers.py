@@ -54,7 +54,6 @@ def test_the_nhs_number_check_digit() -> None:
     assert not any(is_nhs_number(f"100000001{d}") for d in "0123456789")
 
 
-@pytest.mark.usefixtures("quick_hashing")
 def test_the_case_forms_show_the_message_next_to_the_field_and_save_nothing(
     app: Flask, make_user: Callable[..., User], signed_in: Callable[[Role], BrowserLikeClient],
 ) -> None:

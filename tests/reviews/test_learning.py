@@ -31,8 +31,6 @@ from tests.reviews.records_learning import (
 )
 from tests.support.client import BrowserLikeClient, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 KIND_WORDS = {
     ReviewKind.OTHER_PARTNERSHIP: "Another partnership's review",
     ReviewKind.NATIONAL_PANEL: "National panel review",

@@ -38,8 +38,6 @@ from tests.reviews.records_reviews import (
 from tests.reviews.test_rapid import on
 from tests.support.client import BrowserLikeClient, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 DECIDED = dt.date(2025, 5, 14)
 
 

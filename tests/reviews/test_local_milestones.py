@@ -26,8 +26,6 @@ from tests.reviews.records_reviews import (
 from tests.reviews.test_rapid import on
 from tests.support.client import BrowserLikeClient, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 DECIDED = dt.date(2025, 5, 14)
 TARGET = dt.date(2025, 11, 14)
 

@@ -25,8 +25,6 @@ from tests.reviews.records_cases import (
 )
 from tests.support.client import BrowserLikeClient, csrf_token_from, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 SECRET_ACTION = "Audit the health visitor handover"
 
 

@@ -35,8 +35,6 @@ from tests.reviews.records_reviews import (
 )
 from tests.support.client import BrowserLikeClient, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 NHS_NUMBER = "943 476 5919"  # a valid check digit
 POSTCODE = "LS1 4AP"
 

@@ -40,8 +40,6 @@ from tests.reviews.records_reviews import (
 )
 from tests.support.client import BrowserLikeClient
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 
 @pytest.fixture
 def world(app: Flask, make_user: Callable[..., User]) -> dict[str, Any]:

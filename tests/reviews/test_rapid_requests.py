@@ -29,8 +29,6 @@ from tests.reviews.records_reviews import (
 from tests.reviews.test_rapid import on
 from tests.support.client import BrowserLikeClient, page
 
-pytestmark = pytest.mark.usefixtures("quick_hashing")
-
 
 @pytest.fixture
 def world(app: Flask, make_user: Callable[..., User]) -> dict[str, Any]:

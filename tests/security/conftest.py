@@ -19,11 +19,6 @@ HTTPS = "https://localhost"
 PRODUCTION_SECRET = "x" * 40
 
 
-@pytest.fixture(autouse=True)
-def _quick_hashing(quick_hashing: None) -> None:
-    """These tests are about the web layer, not hash strength (see tests/conftest.py)."""
-
-
 @pytest.fixture
 def production_app(database_url: str) -> Iterator[Flask]:
     """The production configuration (HSTS, secure cookies, strict start) on this test's database.
