@@ -26,7 +26,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
-import json
 import random
 from collections import Counter
 from collections.abc import Sequence
@@ -107,11 +106,6 @@ This edition brings the arrangements into line with *Working Together to Safegua
 and it explains how the partnership listens to children and families and uses what they
 say. The partners will review it within a year.
 """
-
-# Rendering an arrangements PDF takes seconds; tests load the demo many times a run, on
-# days that share these dates, so each distinct document is rendered once per process.
-_RENDERED: dict[str, RenderedPdf] = {}
-
 
 # --- dates ----------------------------------------------------------------------------------
 
@@ -202,39 +196,18 @@ def _earlier_edits(register: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _document_key(day: dt.date, status: str, sign_offs: Sequence[SignOff],
-                  register: dict[str, Any]) -> str:
-    """Identify a rendered document by everything it is made from."""
-    return hashlib.sha256(json.dumps(
-        [register, day.isoformat(), status,
-         [[s.partner.kind.value, s.signed_by, s.role, s.signed_at.isoformat()]
-          for s in sign_offs]], sort_keys=True).encode()).hexdigest()
-
-
-def _render(partnership: Partnership, versions: Sequence[tuple[dt.date, ArrangementsVersion]],
-            register: dict[str, Any]) -> list[RenderedPdf]:
+def _render(partnership: Partnership, versions: Sequence[tuple[dt.date, ArrangementsVersion]]
+            ) -> list[RenderedPdf]:
     """Render the arrangements as published on each day, side by side (each renderer is a
-    child process) and once per distinct document in this process."""
+    child process; a document rendered before in this process is not rendered again)."""
     from partnership.arrangements import document
-    from partnership.documents.chart import dot_program
     from partnership.documents.pdf import render_pdf
 
-    keys, requests = [], {}
-    for day, version in versions:
-        status = f"Published {long_date(day)}"
-        # Without Graphviz the document has the structure's list instead of the chart.
-        key = _document_key(day, f"{status} {dot_program() is not None}", version.sign_offs,
-                            register)
-        keys.append(key)
-        if key in _RENDERED or key in requests:
-            continue
-        requests[key] = document.pdf_request(partnership, as_of=day, status=status,
-                                             sign_offs=tuple(version.sign_offs))
-    if requests:
-        with ThreadPoolExecutor(max_workers=len(requests)) as pool:
-            done = pool.map(lambda request: render_pdf(**request), requests.values())
-            _RENDERED.update(zip(requests, done, strict=True))
-    return [_RENDERED[key] for key in keys]
+    requests = [document.pdf_request(partnership, as_of=day, status=f"Published {long_date(day)}",
+                                     sign_offs=tuple(version.sign_offs))
+                for day, version in versions]
+    with ThreadPoolExecutor(max_workers=len(requests)) as pool:
+        return list(pool.map(lambda request: render_pdf(**request), requests))
 
 
 def _signed_draft(partnership: Partnership, day: dt.date) -> ArrangementsVersion:
@@ -277,7 +250,7 @@ def load_arrangements_history(partnership: Partnership,
                  register_as_it_stood(register, days[1])]
     versions = [_signed_draft(partnership, day) for day in days]
     db.session.flush()
-    rendered = _render(partnership, list(zip(days, versions, strict=True)), register)
+    rendered = _render(partnership, list(zip(days, versions, strict=True)))
     for version, day, snapshot, pdf in zip(versions, days, snapshots, rendered, strict=True):
         _publish(version, day, snapshot, pdf)
     db.session.flush()
