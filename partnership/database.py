@@ -10,6 +10,8 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from partnership import clock
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -20,8 +22,8 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> dt.datetime:
-    """Return the current time as an aware UTC datetime."""
-    return dt.datetime.now(dt.UTC)
+    """Return the current time as an aware UTC datetime (the one clock's instant)."""
+    return clock.now()
 
 
 class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):

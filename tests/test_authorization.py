@@ -21,7 +21,7 @@ from flask import Flask
 from werkzeug.routing import Rule
 
 from config import TestConfig
-from partnership import create_app
+from partnership import clock, create_app
 from partnership.accounts.models import User, UserSession
 from partnership.actions.models import Action, ImportUpload
 from partnership.arrangements.models import ArrangementsVersion, Section, VersionStatus
@@ -343,7 +343,7 @@ def _placeholders(app: Flask, user_id: int, viewer_id: int | None = None) -> dic
         version = ArrangementsVersion(
             partnership=partnership, title="Matrix arrangements", snapshot={}, pdf=pdf,
             sha256=hashlib.sha256(pdf).hexdigest(), pages=1, published_at=utcnow(),
-            review_due=dt.date.today(), status=VersionStatus.PUBLISHED)
+            review_due=clock.today(), status=VersionStatus.PUBLISHED)
         agency = Agency(partnership=partnership, name="Matrix Police", sector=Sector.OTHER)
         contribution = Contribution(agency=agency, year=2024, amount=100)
         body = Body(partnership=partnership, kind=BodyKind.BOARD, name="Matrix Board",

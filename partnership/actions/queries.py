@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from partnership import clock
 from partnership.actions.models import Action, ProgressUpdate, Rating, Status
 from partnership.actions.rag import Facts, Judgement, Rag, Settings, judge
 from partnership.extensions import db
@@ -371,7 +372,7 @@ def tracked(flt: ActionFilter | None = None,
             today: dt.date | None = None) -> list[TrackedAction]:
     """Return every action the filter matches, rated on ``today`` and sorted: one query."""
     flt = flt or ActionFilter()
-    today = today or dt.date.today()
+    today = today or clock.today()
     actions = _rated(db.session.connection().execute(_statement(flt)), today)
     visible = visible_case_ids()
     if visible is not None:  # need-to-know: actions of cases the user may not see are left out

@@ -21,6 +21,7 @@ from partnership.actions.queries import ActionFilter, TrackedAction, rollup, tra
 from partnership.actions.rag import Rag
 from partnership.audit.models import AuditEvent
 from partnership.audit.services import history_of
+from partnership.clock import today
 from partnership.dates import reporting_year, year_label
 from partnership.editing import apply_edit
 from partnership.extensions import db
@@ -29,7 +30,6 @@ from partnership.plans.models import Objective, Phase, Plan
 from partnership.policy import Role, scope
 from partnership.register.models import Agency, Body, Partnership, Person
 from partnership.register.services import RegisterError, long_date
-from partnership.register.services.agencies import today
 from partnership.register.services.bodies import bodies_of, takes_part_in
 from partnership.register.services.people import home_of
 from partnership.reviews.access import visible_case_ids

@@ -35,6 +35,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from partnership import clock
 from partnership.accounts.models import User
 from partnership.actions.models import Action, ImportUpload, ProgressUpdate, Status
 from partnership.actions.queries import ActionFilter, TrackedAction, tracked
@@ -673,7 +674,7 @@ def validate(plan: Plan, mapping: dict[str, str], table: Table,
     Nothing is written. A row blank in every chosen column is skipped, not a problem.
     The result unpacks as ``candidates, problems``.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     mapping = clean_mapping(mapping, table.headings)
     names = set()
     if "person" in mapping:
@@ -765,7 +766,7 @@ def _check_row(register: _Register, number: int, values: dict[str, Cell],
 def import_rows(plan: Plan, candidates: Sequence[Candidate], *, user: User | None,
                 author_name: str, today: dt.date | None = None) -> list[Action]:
     """Add an action (and its progress note, if any) for each candidate; the caller commits."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     actions = []
     for each in candidates:
         action = Action(
@@ -943,7 +944,7 @@ def _xlsx_text(value: Any) -> Any:
 
 def export_actions(flt: ActionFilter, fmt: str, today: dt.date | None = None) -> Export:
     """Export every action the filter matches (all of them, in the list's order)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     actions = tracked(flt, today)
     rows = export_rows(actions)
     if fmt == "xlsx":

@@ -21,11 +21,11 @@ from markupsafe import Markup
 
 from partnership.arrangements.models import Section, SignOff
 from partnership.arrangements.services import (
-    UK_TIME,
     long_date,
     narrative,
     review_due_after,
 )
+from partnership.clock import UK_TIME
 from partnership.documents import pdf
 from partnership.documents.chart import (
     StructureChart,

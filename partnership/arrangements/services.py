@@ -15,7 +15,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -31,6 +30,7 @@ from partnership.arrangements.models import (
     SignOff,
     VersionStatus,
 )
+from partnership.clock import UK_TIME, today
 from partnership.database import utcnow
 from partnership.documents.markdown import render_markdown
 from partnership.editing import EditConflict, commit_edit
@@ -42,7 +42,6 @@ from partnership.register.services.partnerships import partners_in_order, repres
 from partnership.register.services.people import scope_of
 
 PARTNERS_WHO_SIGN = 3
-UK_TIME = ZoneInfo("Europe/London")
 DRAFT_STATUS = "DRAFT"
 
 
@@ -72,11 +71,6 @@ class SignOffsIncomplete(WorkflowRefused):
 
 class PublishingFailed(WorkflowRefused):
     """The PDF could not be rendered, so nothing was published."""
-
-
-def today() -> dt.date:
-    """Return today's date in the UK, the date every deadline and publication uses."""
-    return dt.datetime.now(UK_TIME).date()
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from partnership import clock
 from partnership.access import requires
 from partnership.accounts.forms import ConfirmForm
 from partnership.arrangements import services
@@ -113,7 +114,7 @@ def version_new(slug: str) -> str | Response:
     partnership = partnership_or_404(slug)
     form = SignOffRoundForm()
     if request.method == "GET":
-        form.title.data = services.default_title(partnership, services.today())
+        form.title.data = services.default_title(partnership, clock.today())
     if form.validate_on_submit():
         try:
             version = services.start_round(partnership, form.title.data or "")

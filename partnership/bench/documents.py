@@ -5,7 +5,6 @@ A feature that generates a document adds it to ``DOCUMENTS``.
 
 from __future__ import annotations
 
-import datetime as dt
 import statistics
 import time
 from collections.abc import Callable
@@ -13,6 +12,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from partnership import clock
 from partnership.documents.pdf import RenderedPdf
 from partnership.extensions import db
 from partnership.register.models import Partnership
@@ -28,7 +28,7 @@ def county_arrangements() -> RenderedPdf:
     county = db.session.scalar(sa.select(Partnership).where(Partnership.slug == DEMO_SLUG))
     if county is None:
         raise LookupError(f"no partnership {DEMO_SLUG!r}: was the demo loaded?")
-    return arrangements_pdf(county, as_of=dt.date.today(), status="DRAFT")
+    return arrangements_pdf(county, as_of=clock.today(), status="DRAFT")
 
 
 def county_plan() -> RenderedPdf:
@@ -42,7 +42,7 @@ def county_plan() -> RenderedPdf:
                              .where(Partnership.slug == DEMO_SLUG).order_by(Plan.id).limit(1))
     if plan is None:
         raise LookupError(f"no plan for {DEMO_SLUG!r}: was the demo loaded?")
-    today = dt.date.today()
+    today = clock.today()
     return plan_pdf(plan, reporting_year(today, plan.partnership.year_start_month), today)
 
 
@@ -58,7 +58,7 @@ def county_action_plan() -> RenderedPdf:
         .order_by(Review.id).limit(1))
     if review is None:
         raise LookupError(f"no published local review for {DEMO_SLUG!r}: was the demo loaded?")
-    return action_plan_pdf(review, dt.date.today())
+    return action_plan_pdf(review, clock.today())
 
 
 def yearly_report(slug: str) -> RenderedPdf:
@@ -69,7 +69,7 @@ def yearly_report(slug: str) -> RenderedPdf:
     partnership = db.session.scalar(sa.select(Partnership).where(Partnership.slug == slug))
     if partnership is None:
         raise LookupError(f"no partnership {slug!r}: was the demo loaded?")
-    today = dt.date.today()
+    today = clock.today()
     start, end = period_of(partnership, None, today)
     return render_draft(partnership, start, end, today)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from partnership import clock
 from partnership.accounts.models import User
 from partnership.extensions import db
 from partnership.policy import Role
@@ -57,7 +58,7 @@ def first_body() -> str:
 
 def audit_filtered() -> str:
     """The audit log filtered by one action over the last 90 days."""
-    today = dt.datetime.now(dt.UTC).date()
+    today = clock.today()
     start = today - dt.timedelta(days=90)
     return f"/audit?action=update&date_from={start.isoformat()}&date_to={today.isoformat()}"
 

@@ -38,6 +38,7 @@ import sqlalchemy as sa
 from flask import has_request_context
 from sqlalchemy.orm import selectinload
 
+from partnership import clock
 from partnership.actions.models import Action, ProgressUpdate, Status
 from partnership.arrangements.models import (
     ArrangementsVersion,
@@ -1059,7 +1060,7 @@ def load_demo_reports(today: dt.date | None = None) -> dict[str, int]:
     """Add the county's arrangements history, the work of the year before its plan, its
     report settings and draft reports on the last two complete years (after the register,
     tracker and reviews)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     rng = random.Random(REPORTS_SEED)  # noqa: S311 - demo data, not security
     d = Directory()
     county = d.partnerships[COUNTY]

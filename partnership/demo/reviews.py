@@ -26,6 +26,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from partnership import clock
 from partnership.actions.models import Action, ProgressUpdate, Rating, Status
 from partnership.dates import add_working_days, is_working_day, reporting_year
 from partnership.demo.actions import (
@@ -615,7 +616,7 @@ CHILD_K = CaseText(
 def load_demo_reviews(today: dt.date | None = None) -> dict[str, int]:
     """Add the demo case reviews and learning from elsewhere (after the register and the
     tracker), dated relative to ``today``."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     builder = DemoReviews(Directory(), today, random.Random(REVIEWS_SEED))  # noqa: S311
     with db.session.no_autoflush:
         builder.load()
@@ -1373,7 +1374,7 @@ class BulkReviews:
 def load_synthetic_reviews(today: dt.date | None = None) -> dict[str, int]:
     """Give every synthetic partnership twenty cases across the stages, with rapid and local
     reviews, recommendations and actions (run after the synthetic register)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     bulk = BulkReviews(today, random.Random(REVIEWS_SEED))  # noqa: S311 - synthetic data
     theme_ids = list(db.session.scalars(sa.select(Theme.id).order_by(Theme.id)))
     if not theme_ids:

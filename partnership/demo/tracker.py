@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from partnership import clock
 from partnership.actions.models import Action, ProgressUpdate, Status
 from partnership.database import utcnow
 from partnership.dates import reporting_year, year_label, year_span
@@ -82,7 +83,7 @@ def plan_period(first_year: int, last_year: int) -> str:
 def load_demo_tracker(today: dt.date | None = None, *,
                       starting_meetings: Callable[[], None] | None = None) -> dict[str, int]:
     """Add the demo plans, their actions and updates, and the demo meetings (after the register)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     rng = random.Random(DEMO_SEED)  # noqa: S311 - demo data, not security
     d = Directory()
     with db.session.no_autoflush:  # one flush at the end, not one per lazy load
@@ -463,7 +464,7 @@ def load_synthetic_tracker(today: dt.date | None = None) -> dict[str, int]:
     """Give every synthetic partnership a four-year plan with ~900 actions and ~5,000
     progress updates, and monthly meetings of each body over the plan's years to date
     (run after the synthetic register)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     bulk = BulkTracker(today, random.Random(DEMO_SEED))  # noqa: S311 - synthetic data
     partnerships = db.session.scalars(sa.select(Partnership).where(
         Partnership.slug.like("synthetic-%")).order_by(Partnership.id)).all()

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from partnership.access import authorize, requires
 from partnership.actions.queries import ActionFilter, tracked
+from partnership.clock import today
 from partnership.database import utcnow
 from partnership.dates import parse_year_label
 from partnership.documents.markdown import render_markdown
@@ -37,7 +38,6 @@ from partnership.meetings.models import AgendaItem, Decision, Meeting, MeetingSt
 from partnership.register.forms import show_problems
 from partnership.register.models import Body, Partnership
 from partnership.register.services import long_date
-from partnership.register.services.agencies import today
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 

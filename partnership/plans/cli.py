@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from partnership import clock
 from partnership.audit.services import acting_as, record_event
 from partnership.documents.pdf import RenderError
 from partnership.extensions import db
@@ -30,7 +31,7 @@ def pdf(plan_id: int, year: int | None, out: Path) -> None:
     plan = db.session.get(Plan, plan_id)
     if plan is None:
         raise click.ClickException(f"No plan with the id {plan_id}")
-    today = services.today()
+    today = clock.today()
     if year is None:
         year = services.default_year(plan, today)
     elif year not in plan.years:

@@ -34,6 +34,7 @@ from partnership.actions.queries import (
 from partnership.actions.rag import Rag
 from partnership.audit.models import AuditEvent
 from partnership.audit.services import history_of
+from partnership.clock import today
 from partnership.dates import reporting_year, year_label, year_span
 from partnership.editing import apply_edit
 from partnership.extensions import db
@@ -50,11 +51,6 @@ CARRY_LOOKBACK = dt.timedelta(days=183)  # about half a year: "the year nearest 
 
 class PlanError(RegisterError):
     """A change to a plan that breaks one of its rules; ``field`` names where it belongs."""
-
-
-def today() -> dt.date:
-    """Return today's date (one place, so tests and pages agree)."""
-    return dt.date.today()
 
 
 # --- periods and years -----------------------------------------------------------------------

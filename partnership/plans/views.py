@@ -17,6 +17,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
+from partnership import clock
 from partnership.access import requires
 from partnership.actions.rag import Rag
 from partnership.audit.services import record_event
@@ -113,7 +114,7 @@ def new(slug: str) -> str | Response:
 def detail(plan_id: int) -> str:
     """Show a reporting year of the plan: objectives, activities, priorities, roll-ups."""
     plan = services.plan_or_404(plan_id)
-    today = services.today()
+    today = clock.today()
     year = services.chosen_year(plan, request.args.get("year"), today)
     return render_template("plans/detail.html", plan=plan, view=services.plan_year(plan, year,
                                                                                    today),
@@ -153,7 +154,7 @@ def edit(plan_id: int) -> str | Response | tuple[str, int]:
 def pdf(plan_id: int) -> Response:
     """Show a year of the plan as a PDF in the familiar table layout (audited as an export)."""
     plan = services.plan_or_404(plan_id)
-    today = services.today()
+    today = clock.today()
     year = services.chosen_year(plan, request.args.get("year"), today)
     rendered = plan_pdf(plan, year, today)
     record_event("export", record_type="plan", record_id=plan.id,
@@ -170,7 +171,7 @@ def pdf(plan_id: int) -> Response:
 def little_progress(plan_id: int) -> str:
     """List the objectives and actions with little or no progress in a period."""
     plan = services.plan_or_404(plan_id)
-    today = services.today()
+    today = clock.today()
     default_start, default_end = year_span(services.default_year(plan, today),
                                            services.start_month(plan))
     start, end = default_start, default_end
@@ -195,7 +196,7 @@ def little_progress(plan_id: int) -> str:
 def carry_forward(plan_id: int) -> str | Response:
     """Carry a year's unfinished actions into the next year, as new linked actions."""
     plan = services.plan_or_404(plan_id)
-    today = services.today()
+    today = clock.today()
     raw_year = request.form.get("year") if request.method == "POST" else request.args.get("year")
     year = services.chosen_carry_year(plan, raw_year, today)
     candidates = services.carry_candidates(plan, year, today) if year is not None else []
@@ -254,7 +255,7 @@ def objective(objective_id: int) -> str:
     """Show an objective: roll-ups, latest evidence of impact, phases, actions, history."""
     found = services.objective_or_404(objective_id)
     return render_template("plans/objective.html", objective=found, plan=found.plan,
-                           view=services.objective_view(found, services.today()),
+                           view=services.objective_view(found, clock.today()),
                            history=services.objective_history(found),
                            label_year=lambda year: services.plan_year_label(found.plan, year))
 

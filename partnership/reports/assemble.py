@@ -77,7 +77,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import url_for
@@ -88,6 +87,7 @@ from partnership.actions.queries import ActionFilter, Source, TrackedAction, tra
 from partnership.actions.rag import Rag
 from partnership.arrangements.models import ArrangementsVersion, VersionStatus
 from partnership.arrangements.services import compare_versions
+from partnership.clock import UK_TIME
 from partnership.dates import reporting_year, working_days_between, year_label, year_span
 from partnership.extensions import db
 from partnership.meetings.models import Decision, Meeting, MeetingStatus
@@ -143,7 +143,6 @@ from partnership.reviews.services.deadlines import (
     settings_by_partnership,
 )
 
-UK_TIME = ZoneInfo("Europe/London")
 PART_ORDER = (Part.STRATEGIC, Part.ACTIVITY, Part.PRIORITY)
 IN_PROGRESS = frozenset({Status.IN_PROGRESS, Status.ONGOING})
 OTHER_WORK = "Other work"

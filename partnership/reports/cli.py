@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from partnership.audit.services import acting_as, record_event
+from partnership.clock import today
 from partnership.dates import parse_year_label, reporting_year, year_label, year_span
 from partnership.documents.pdf import RenderedPdf, RenderError
 from partnership.extensions import db
@@ -73,8 +74,6 @@ def render_draft(partnership: Partnership, start: dt.date, end: dt.date,
               help="Where to write the PDF.")
 def yearly(slug: str, period: str | None, out: Path) -> None:
     """Render the draft yearly report of a partnership to a PDF."""
-    from partnership.arrangements.services import today
-
     partnership = partnership_by_slug(slug)
     if partnership is None:
         raise click.ClickException(

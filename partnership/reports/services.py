@@ -27,13 +27,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapper, Session
 
 from partnership.accounts.models import User
-from partnership.arrangements.services import (
-    UK_TIME,
-    add_months,
-    in_words,
-    representations,
-    today,
-)
+from partnership.arrangements.services import add_months, in_words, representations
+from partnership.clock import UK_TIME, today
 from partnership.database import utcnow
 from partnership.dates import reporting_year, year_label, year_span
 from partnership.editing import EditConflict, commit_edit

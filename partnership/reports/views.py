@@ -12,10 +12,11 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from partnership import clock
 from partnership.access import authorize, requires
 from partnership.accounts.forms import ConfirmForm
-from partnership.arrangements.services import UK_TIME
 from partnership.audit.services import record_event
+from partnership.clock import UK_TIME
 from partnership.documents.markdown import render_markdown
 from partnership.editing import EditConflict, apply_edit, render_conflict
 from partnership.extensions import db
@@ -54,7 +55,7 @@ def _show_problem(form: FlaskForm, problem: services.ReportProblem, default: str
 def index(slug: str) -> str:
     """List the partnership's yearly reports, with the next deadline."""
     partnership = partnership_or_404(slug)
-    day = services.today()
+    day = clock.today()
     return render_template(
         "reports/index.html",
         partnership=partnership,
@@ -72,7 +73,7 @@ def new(slug: str) -> str | Response:
     partnership = partnership_or_404(slug)
     form = StartReportForm()
     if request.method == "GET":
-        start, end = services.default_period(partnership, services.today())
+        start, end = services.default_period(partnership, clock.today())
         form.period_start.data, form.period_end.data = start, end
         form.title.data = services.default_title(partnership, start, end)
     if form.validate_on_submit():
@@ -119,7 +120,7 @@ def settings(slug: str) -> str | Response | tuple[str, int]:
 
 def _detail_context(report: YearlyReport, **extra: Any) -> dict[str, Any]:
     """Everything the report page shows; a draft is assembled once for all of it."""
-    day = services.today()
+    day = clock.today()
     document = services.document_of(report, day)
     digest = None if report.published else services.content_digest(document)
     lines = services.sign_off_lines(report, digest, day)

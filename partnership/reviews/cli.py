@@ -11,10 +11,10 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from partnership.clock import today
 from partnership.extensions import db
 from partnership.register.services.partnerships import partnership_by_slug
 from partnership.reviews.models import Case, Stage
-from partnership.reviews.services.cases import today
 from partnership.reviews.services.deadlines import (
     closures_of,
     deadlines_of,

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 
+from partnership import clock
 from partnership.accounts.models import User
 from partnership.actions.models import Action, ProgressUpdate
 from partnership.audit.services import acting_as
@@ -25,7 +26,7 @@ from partnership.register.models import (
     StatutoryPartner,
 )
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 DAY = dt.timedelta(days=1)
 
 

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from partnership import clock
 from partnership.actions.models import Status
 from partnership.audit.models import AuditEvent
 from partnership.extensions import db
@@ -56,7 +57,7 @@ def test_a_good_file_is_imported_and_the_count_printed(app: Flask, runner: Any, 
                               Status.IN_PROGRESS)
     [note] = first.updates
     assert (note.narrative, note.author_id, note.author_name, note.recorded_on) == (
-        "Audit tool agreed", None, "Imported from tracker.csv", dt.date.today())
+        "Audit tool agreed", None, "Imported from tracker.csv", clock.today())
     assert second.title == "Publish the neglect strategy"
     [event] = events(app, "import")
     assert (event.actor, event.changes["actions"], event.changes["file"]) == (

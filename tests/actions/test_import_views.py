@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from partnership import clock
 from partnership.actions.models import ImportUpload, ProgressUpdate, Status
 from partnership.audit.models import AuditEvent
 from partnership.extensions import db
@@ -28,7 +29,7 @@ from tests.actions.test_spreadsheets import (
 from tests.support.client import BrowserLikeClient, page
 
 START = "/actions/import"
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

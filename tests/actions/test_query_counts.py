@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from partnership import clock
 from partnership.audit.services import acting_as
 from partnership.dates import reporting_year
 from partnership.demo.register import load_synthetic_register
@@ -36,7 +37,7 @@ from partnership.policy import Role
 from partnership.register.models import Body, BodyKind, Partnership, Person
 from tests.support.client import BrowserLikeClient
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 SMALL = Sizes(strategic=2, activities=1, per_year=2, next_year=1, per_activity=2)
 GROWTH = 10
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import Flask
 from openpyxl import Workbook, load_workbook
 
+from partnership import clock
 from partnership.actions import spreadsheets
 from partnership.actions.models import Action, ProgressUpdate, Status
 from partnership.actions.spreadsheets import SpreadsheetError, read_table, suggest_mapping
@@ -37,7 +38,7 @@ from partnership.register.models import (
 from tests.support.client import BrowserLikeClient
 
 WESSEX = "Wessexshire Safeguarding Children Partnership"
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from flask import Flask
 
 from partnership.arrangements.document import arrangements_html, arrangements_pdf
 from partnership.arrangements.models import SignOff
-from partnership.arrangements.services import today
 from partnership.audit.models import AuditEvent
+from partnership.clock import today
 from partnership.extensions import db
 from partnership.register.models import GuidanceEdition, PartnerKind, Partnership
 from tests.documents.builders import (

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
+from partnership import clock
 from partnership.accounts.models import User
 from partnership.audit.services import acting_as
 from partnership.extensions import db
@@ -36,7 +37,7 @@ from partnership.register.models import (
 from tests.conftest import PASSWORD
 from tests.support.client import BrowserLikeClient
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def sign_in(app: Flask, user: User) -> BrowserLikeClient:

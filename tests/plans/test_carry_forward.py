@@ -18,13 +18,12 @@ from partnership.policy import Role
 from tests.plans.records import Built, add_action, add_partnership, build_plan
 from tests.register.builders import field_error
 from tests.support.client import BrowserLikeClient, page
+from tests.support.clock import clock_at
 
 NEAR_YEAR_END = dt.date(2026, 3, 20)  # the end of reporting year 2025
 
 
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "today", lambda: NEAR_YEAR_END)
+fixed_today = clock_at(NEAR_YEAR_END)
 
 
 @pytest.fixture

@@ -14,13 +14,13 @@ from flask import Flask
 from partnership.actions.models import Status
 from partnership.audit.models import AuditEvent
 from partnership.extensions import db
-from partnership.plans import services
 from partnership.plans.document import plan_html, plan_pdf
 from partnership.plans.models import Plan
 from partnership.policy import Role
 from tests.documents.pdftools import pdf_info, pdf_objects, pdf_text
 from tests.plans.records import TODAY, Built, add_action, build_plan
 from tests.support.client import BrowserLikeClient
+from tests.support.clock import pin_clock
 
 LONG = ("Develop a joint safeguarding adolescents strategy with the neighbouring partnership, "
         "hearing from young people and their families throughout. ")
@@ -111,7 +111,7 @@ def test_the_first_year_has_nothing_completed_the_year_before(app: Flask, built:
 def test_the_pdf_opens_in_the_browser_and_is_audited(
         app: Flask, built: Built, signed_in: Callable[[Role], BrowserLikeClient],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "today", lambda: TODAY)
+    pin_clock(monkeypatch, TODAY)
     client = signed_in(Role.SCRUTINEER)
 
     response = client.get(f"/plans/{built.plan_id}/plan.pdf?year=2025")

@@ -10,7 +10,6 @@ from flask import Flask
 
 from partnership.actions.models import Rating, Status
 from partnership.extensions import db
-from partnership.plans import services
 from partnership.plans.models import Plan
 from partnership.plans.services import (
     NO_ACTIONS,
@@ -23,15 +22,14 @@ from partnership.policy import Role
 from tests.plans.records import TODAY, Built, add_action, add_update, build_plan
 from tests.register.builders import field_error
 from tests.support.client import BrowserLikeClient, page
+from tests.support.clock import clock_at
 
 START, END = dt.date(2025, 4, 1), dt.date(2026, 3, 31)
 NOTHING_DONE = "No action completed between 1 April 2025 and 31 March 2026"
 IN_PERIOD = dt.date(2025, 9, 1)
 
 
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "today", lambda: TODAY)
+fixed_today = clock_at(TODAY)
 
 
 @pytest.fixture

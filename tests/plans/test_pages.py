@@ -13,17 +13,15 @@ from flask import Flask
 
 from partnership.actions.models import Rating, Status
 from partnership.extensions import db
-from partnership.plans import services
 from partnership.policy import Role
 from tests.plans.records import TODAY, Built, add_action, add_update, build_plan
 from tests.support.client import BrowserLikeClient, page
+from tests.support.clock import clock_at
 
 RECENTLY = dt.date(2025, 11, 1)
 
 
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "today", lambda: TODAY)
+fixed_today = clock_at(TODAY)
 
 
 @pytest.fixture

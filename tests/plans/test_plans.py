@@ -11,18 +11,15 @@ import sqlalchemy as sa
 from flask import Flask
 
 from partnership.extensions import db
-from partnership.plans import services
 from partnership.plans.models import Objective, Part, Phase, Plan
 from partnership.policy import Role
 from tests.plans.records import TODAY, Built, add_partnership, build_plan
 from tests.register.builders import date_parts, field_error
 from tests.register.records import get
 from tests.support.client import BrowserLikeClient, page
+from tests.support.clock import clock_at
 
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "today", lambda: TODAY)
+fixed_today = clock_at(TODAY)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from partnership import clock
 from partnership.audit.models import AuditEvent
 from partnership.extensions import db
 from partnership.policy import Role
@@ -21,7 +22,7 @@ from tests.support.client import BrowserLikeClient, page
 
 SLUG = "northshire"
 BASE = f"/partnerships/{SLUG}/agencies"
-LAST_YEAR = dt.date.today() - dt.timedelta(days=365)
+LAST_YEAR = clock.today() - dt.timedelta(days=365)
 
 
 @pytest.fixture

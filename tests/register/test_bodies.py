@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from partnership import clock
 from partnership.audit.models import AuditEvent
 from partnership.extensions import db
 from partnership.policy import Role
@@ -35,7 +36,7 @@ from tests.support.client import BrowserLikeClient, page
 
 NORTH, SOUTH, EAST = "northshire", "southshire", "eastshire"
 BASE = f"/partnerships/{NORTH}/bodies"
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

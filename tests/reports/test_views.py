@@ -36,6 +36,7 @@ from tests.reports.workflow_fixtures import (
     install_stand_ins,
 )
 from tests.support.client import BrowserLikeClient, page
+from tests.support.clock import pin_clock
 
 TODAY = dt.date(2025, 8, 10)
 TITLE = "HSCP yearly report 2024\u201325"
@@ -44,7 +45,7 @@ TITLE = "HSCP yearly report 2024\u201325"
 @pytest.fixture(autouse=True)
 def _stand_ins(monkeypatch: pytest.MonkeyPatch) -> None:
     install_stand_ins(monkeypatch)
-    monkeypatch.setattr(services, "today", lambda: TODAY)
+    pin_clock(monkeypatch, TODAY)
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from tests.reviews.records_learning import (
     build_learning,
 )
 from tests.support.client import BrowserLikeClient, page
+from tests.support.clock import pin_clock
 
 COLUMNS = ["Recommendation", "Scope", "Action", "Lead agency and officer", "Milestones",
            "Target date", "RAG", "Agency response", "Completion date and outcome",
@@ -38,7 +39,7 @@ COLUMNS = ["Recommendation", "Scope", "Action", "Lead agency and officer", "Mile
 
 @pytest.fixture
 def world(app: Flask, make_user: Callable[..., User], monkeypatch: pytest.MonkeyPatch) -> World:
-    monkeypatch.setattr(learning, "today", lambda: TODAY)
+    pin_clock(monkeypatch, TODAY)
     built = build_learning(app, make_user)
     officer = add_person(app, "Priya Shah", agency_id=built.police_id)
     first = add_recommendation(

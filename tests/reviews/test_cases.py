@@ -38,13 +38,12 @@ from tests.reviews.records_cases import (
     set_clock,
 )
 from tests.support.client import BrowserLikeClient, page
+from tests.support.clock import clock_at
 
 TODAY = dt.date(2026, 1, 12)  # a Monday
 
 
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("partnership.reviews.services.cases.today", lambda: TODAY)
+fixed_today = clock_at(TODAY)
 
 
 @pytest.fixture

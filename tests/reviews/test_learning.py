@@ -30,6 +30,7 @@ from tests.reviews.records_learning import (
     build_learning,
 )
 from tests.support.client import BrowserLikeClient, page
+from tests.support.clock import pin_clock
 
 KIND_WORDS = {
     ReviewKind.OTHER_PARTNERSHIP: "Another partnership's review",
@@ -44,7 +45,7 @@ KIND_WORDS = {
 
 @pytest.fixture
 def world(app: Flask, make_user: Callable[..., User], monkeypatch: pytest.MonkeyPatch) -> World:
-    monkeypatch.setattr(learning, "today", lambda: TODAY)
+    pin_clock(monkeypatch, TODAY)
     return build_learning(app, make_user)
 
 

@@ -34,6 +34,7 @@ from tests.reviews.records_reviews import (
     set_clock,
 )
 from tests.support.client import BrowserLikeClient, page
+from tests.support.clock import pin_clock
 
 NHS_NUMBER = "943 476 5919"  # a valid check digit
 POSTCODE = "LS1 4AP"
@@ -48,8 +49,7 @@ def world(app: Flask, make_user: Callable[..., User]) -> dict[str, Any]:
 
 def on(monkeypatch: pytest.MonkeyPatch, day: dt.date) -> None:
     """Make the Rapid Review and local review pages judge dates as on ``day``."""
-    monkeypatch.setattr("partnership.reviews.views.rapid.today", lambda: day)
-    monkeypatch.setattr("partnership.reviews.views.local_reviews.today", lambda: day)
+    pin_clock(monkeypatch, day)
 
 
 def rapid_form(**changes: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from partnership import clock
 from partnership.accounts.models import User
 from partnership.audit.services import acting_as
 from partnership.database import utcnow
@@ -142,7 +143,7 @@ def test_a_representative_whose_term_has_ended_cannot_sign(
 
     with app.app_context(), acting_as("tests"):
         post = db.session.scalars(db.select(Representative)).one()
-        post.valid_to = dt.date.today() - dt.timedelta(days=1)
+        post.valid_to = clock.today() - dt.timedelta(days=1)
         db.session.commit()
     response = sign(sign_in(app, world["police_lead"]), world["case"])
     assert response.status_code == 404  # no longer one of the partnership's representatives

@@ -8,6 +8,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from partnership import clock
 from partnership.access import authorize, requires
 from partnership.accounts.views import safe_next
 from partnership.actions import services
@@ -30,7 +31,7 @@ from partnership.web import query_id
 def words() -> dict[str, Any]:
     """Give the tracker's pages its ways of writing dates, years, statuses and ratings."""
     return {"long_date": long_date, "year_label": year_label, "statuses": list(Status),
-            "ratings": list(Rating), "today": services.today()}
+            "ratings": list(Rating), "today": clock.today()}
 
 
 def source_url(action: Action) -> str | None:
@@ -50,7 +51,7 @@ def source_url(action: Action) -> str | None:
 def index() -> str:
     """List every action, filtered, sorted and a page at a time."""
     flt = ActionFilter.from_args(request.args)
-    rows = tracked(flt, services.today())
+    rows = tracked(flt, clock.today())
     page = page_of(rows, request.args.get("page", 1, type=query_id),
                    current_app.config["PAGE_SIZE"])
     filters = ActionFilterForm(request.args)

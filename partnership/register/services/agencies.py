@@ -13,6 +13,7 @@ from flask import abort
 from sqlalchemy.exc import IntegrityError
 
 from partnership.audit.models import AuditEvent
+from partnership.clock import today
 from partnership.editing import apply_edit
 from partnership.extensions import db
 from partnership.register.models import Agency, Contribution, Partnership, Person, Sector
@@ -63,11 +64,6 @@ class YearTotal:
     label: str
     total: decimal.Decimal
     agencies: int
-
-
-def today() -> dt.date:
-    """Return today's date (one place, so tests and pages agree)."""
-    return dt.date.today()
 
 
 def agency_status(agency: Agency, on: dt.date) -> str:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from partnership import clock
 from partnership.accounts.models import User
 from partnership.editing import apply_edit
 from partnership.extensions import db
@@ -183,7 +184,7 @@ def scope_of(user: Any, day: dt.date | None = None) -> Scope:
     person = person_for_user(user)
     if person is None:
         return Scope()
-    day = day or dt.date.today()
+    day = day or clock.today()
     roles = roles_of(person)
     return Scope(
         person_id=person.id,

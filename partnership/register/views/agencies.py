@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from partnership import clock
 from partnership.access import authorize, requires
 from partnership.accounts.forms import ConfirmForm
 from partnership.audit.services import history_of
@@ -31,7 +32,7 @@ bp = Blueprint("agencies", __name__, url_prefix="/partnerships/<slug>/agencies")
 def words() -> dict[str, Any]:
     """Give the agency pages the register's ways of writing periods, money and seats."""
     return {"describe_period": describe_period, "pounds": services.pounds,
-            "agency_status": services.agency_status, "today": services.today(),
+            "agency_status": services.agency_status, "today": clock.today(),
             "member_kinds": MEMBER_KIND_LABELS}
 
 

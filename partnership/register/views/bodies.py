@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from partnership.access import authorize, requires
 from partnership.accounts.forms import ConfirmForm
 from partnership.audit.services import history_of
+from partnership.clock import today
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
 from partnership.register.forms import show_problems
@@ -17,7 +18,7 @@ from partnership.register.forms.bodies import BodyForm, MemberForm
 from partnership.register.models import Body, BodyMember, Partnership
 from partnership.register.services import RegisterError, describe_period
 from partnership.register.services import bodies as services
-from partnership.register.services.agencies import people, today
+from partnership.register.services.agencies import people
 from partnership.register.services.partnerships import partnership_or_404
 
 bp = Blueprint("bodies", __name__, url_prefix="/partnerships/<slug>/bodies")

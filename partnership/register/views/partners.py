@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
+from partnership import clock
 from partnership.access import requires
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
@@ -37,7 +36,7 @@ def _back(partner: StatutoryPartner) -> str:
 
 
 def _title(partner: StatutoryPartner) -> str:
-    return f"{partner.name_on(dt.date.today())}"
+    return f"{partner.name_on(clock.today())}"
 
 
 @bp.route("")
@@ -45,7 +44,7 @@ def _title(partner: StatutoryPartner) -> str:
 def detail(slug: str, kind: str) -> str:
     """Show a partner's names and representatives, past and present, and their history."""
     partner = _partner(slug, kind)
-    today = dt.date.today()
+    today = clock.today()
     return render_template(
         "partners/detail.html", partner=partner, partnership=partner.partnership, today=today,
         title=_title(partner), kind_label=kind_label(partner.kind),
@@ -179,7 +178,7 @@ def representative_end(slug: str, kind: str,
     form = EndRepresentativeForm(obj=representative)
     if request.method == "GET":
         form.version.data = str(representative.version)
-        form.valid_to.data = representative.valid_to or dt.date.today()
+        form.valid_to.data = representative.valid_to or clock.today()
     if form.validate_on_submit():
         values = {"valid_to": form.valid_to.data}
         try:

@@ -7,6 +7,7 @@ import datetime as dt
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
+from partnership import clock
 from partnership.access import requires
 from partnership.audit.services import history_of
 from partnership.editing import EditConflict, commit_edit, render_conflict
@@ -71,7 +72,7 @@ def _on_date() -> tuple[OnDateForm, dt.date, bool]:
     form = OnDateForm(formdata=request.args if request.args else None)
     if request.args and form.validate() and form.on.data:
         return form, form.on.data, True
-    return form, dt.date.today(), False
+    return form, clock.today(), False
 
 
 @bp.route("/<slug>")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
+from partnership import clock
 from partnership.access import requires
 from partnership.audit.services import history_of
 from partnership.editing import EditConflict, commit_edit, render_conflict
@@ -74,7 +73,7 @@ def detail(person_id: int) -> str:
     """Show a person, everything they are in the register, and their history."""
     person = service.person_or_404(person_id)
     return render_template(
-        "people/detail.html", person=person, roles=service.roles_of(person), today=dt.date.today(),
+        "people/detail.html", person=person, roles=service.roles_of(person), today=clock.today(),
         term=lambda rep: representative_term(rep.partner.partnership.guidance, rep.capacity),
         period=describe_period, scope_text=scope_text, home_of=service.home_of,
         history=history_of(person))

@@ -18,7 +18,6 @@ from sqlalchemy.exc import IntegrityError
 
 from partnership.accounts.models import User
 from partnership.arrangements.services import add_months
-from partnership.arrangements.services import today as uk_today
 from partnership.dates import is_working_day
 from partnership.editing import apply_edit
 from partnership.extensions import db
@@ -45,11 +44,6 @@ REFERENCE_TAKEN = "{partnership} already has a case called {reference}: choose a
 # Roles whose view of a case depends on need-to-know (the team sees every case; the admin
 # and the scrutineer never see case pages, so adding them would give them nothing).
 ADDABLE_ROLES = (Role.CHAIR, Role.AGENCY, Role.PARTNER)
-
-
-def today() -> dt.date:
-    """Today in the UK: the day every deadline is judged on."""
-    return uk_today()
 
 
 def case_or_404(case_id: int) -> Case:

@@ -16,6 +16,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from partnership import clock
 from partnership.access import authorize
 from partnership.audit.services import history_of, record_event, record_view
 from partnership.editing import EditConflict, commit_edit
@@ -112,7 +113,7 @@ def index() -> str:
         stage = None
     cases = board_services.cases_for(current_user, partnership_id=chosen.id if chosen else None,
                                      stage=stage)
-    rows = board_services.standings(cases, services.today())
+    rows = board_services.standings(cases, clock.today())
     html = render_template("cases/index.html", rows=rows, filters=filters, chosen=chosen,
                            stage=stage, filtered=bool(chosen or stage),
                            partnerships=partnerships)
@@ -127,7 +128,7 @@ def board() -> str:
     partnerships = _partnerships()
     chosen = _chosen(partnerships, request.args.get("partnership"))
     filters = CaseFilterForm(request.args, partnerships=partnerships)
-    today = services.today()
+    today = clock.today()
     cases = board_services.cases_for(current_user,
                                      partnership_id=chosen.id if chosen else None,
                                      open_only=True)
@@ -166,7 +167,7 @@ def new() -> str | Response:
     if form.validate_on_submit():
         try:
             case = services.create_case(partnership, _case_values(form, partnership),
-                                        services.today())
+                                        clock.today())
         except ReviewError as problem:
             db.session.rollback()
             show_problems(form, [problem], default="reference")
@@ -198,7 +199,7 @@ def edit(case_id: int) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         values = _case_values(form, case.partnership)
         try:
-            if services.update_case(case, form.version.data, values, services.today()):
+            if services.update_case(case, form.version.data, values, clock.today()):
                 commit_edit(case, values)
                 flash(f"{case.reference} updated", "success")
             return _detail(case)
@@ -234,7 +235,7 @@ def _reviews_of(case: Case) -> list[dict[str, Any]]:
 def detail(case_id: int) -> str:
     """A case: where it stands, its reviews, recommendations, referral, timeline and history."""
     case = _case("view", case_id)
-    today = services.today()
+    today = clock.today()
     standing = board_services.standings([case], today, with_actions=True)[0]
     all_deadlines = deadlines_of(case, standing.settings, standing.closures,
                                                 today, include_met=True)
@@ -277,7 +278,7 @@ def stage(case_id: int) -> str | Response | tuple[str, int]:
                              referred_on=form.referred_on.data, closed_on=form.closed_on.data)
         before = case.stage
         try:
-            services.move_case(case, form.version.data, move, services.today())
+            services.move_case(case, form.version.data, move, clock.today())
             commit_edit(case, {"stage": case.stage})
         except ReviewError as problem:
             db.session.rollback()
@@ -310,7 +311,7 @@ def notification(case_id: int) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         values = form.values()
         try:
-            if services.record_notification(case, form.version.data, values, services.today()):
+            if services.record_notification(case, form.version.data, values, clock.today()):
                 commit_edit(case, values)
             late = case.notified_on is not None and case.notified_on > due
             return _detail(case, "notification",
@@ -340,7 +341,7 @@ def referral(case_id: int) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         values = form.values()
         try:
-            if services.save_referral(case, form.version.data, values, services.today()):
+            if services.save_referral(case, form.version.data, values, clock.today()):
                 commit_edit(case.national_referral, values)
             return _detail(case, "national-referral", "National referral saved")
         except ReviewError as problem:
@@ -367,7 +368,7 @@ def members(case_id: int) -> str | Response:
     authorize("view", case)
     if request.method == "GET":
         record_view(case)
-    seers = services.people_who_see(case, services.today())
+    seers = services.people_who_see(case, clock.today())
     form = AddMemberForm(users=services.addable_users(case, seers))
     if request.method == "POST" and "remove" in request.form:
         remove = CaseRemoveForm()

@@ -26,6 +26,7 @@ from flask import (
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from partnership import clock
 from partnership.access import authorize, requires
 from partnership.actions.queries import page_of
 from partnership.actions.rag import Rag
@@ -96,7 +97,7 @@ def _detail(review: Review, anchor: str | None = None) -> Response:
 def index() -> str:
     """Every review the user may see, filtered by where it comes from, theme and year."""
     flt = services.LearningFilter.from_args(request.args)
-    listing = services.learning_list(flt, current_user, services.today())
+    listing = services.learning_list(flt, current_user, clock.today())
     page = page_of(listing.rows, request.args.get("page", 1, type=query_id),
                    current_app.config["PAGE_SIZE"])
     filters = LearningFilterForm(request.args, themes=listing.themes, years=listing.years)
@@ -139,7 +140,7 @@ def new() -> str | Response:
 def detail(review_id: int) -> str:
     """A review with its numbered recommendations and each one's actions."""
     review = _review(review_id)
-    view = services.review_view(review, services.today())
+    view = services.review_view(review, clock.today())
     html = render_template("learning/detail.html", review=review, view=view)
     _seen(review)  # after the page is drawn: the audit row's commit expires what it loaded
     return html
@@ -264,7 +265,7 @@ def recommendation_edit(recommendation_id: int) -> str | Response | tuple[str, i
 def action_plan(review_id: int) -> str:
     """The review's multi-agency action plan on one page, in the familiar columns."""
     review = _review(review_id)
-    plan = services.action_plan(review, services.today())
+    plan = services.action_plan(review, clock.today())
     html = render_template("learning/action_plan.html", review=review, plan=plan,
                            columns=document.COLUMNS)
     # Every view of an action plan is audited, learning from elsewhere too (the reading room
@@ -278,7 +279,7 @@ def action_plan(review_id: int) -> str:
 def action_plan_pdf(review_id: int) -> Response:
     """The action plan as a PDF: read in the browser, or downloaded with ?download=1."""
     review = _review(review_id)
-    rendered = document.action_plan_pdf(review, services.today())
+    rendered = document.action_plan_pdf(review, clock.today())
     download = request.args.get("download") == "1"
     record_event("export" if download else "view", record_type="review", record_id=review.id,
                  changes={"document": "action plan PDF"})

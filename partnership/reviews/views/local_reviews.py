@@ -14,8 +14,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from partnership.access import authorize
-from partnership.arrangements.services import today
 from partnership.audit.services import record_view
+from partnership.clock import today
 from partnership.editing import EditConflict, commit_edit
 from partnership.extensions import db
 from partnership.register.services import long_date
