@@ -27,7 +27,7 @@ from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 
 from config import TestConfig
-from partnership import create_app
+from partnership import clock, create_app
 from partnership.accounts import passwords
 from partnership.accounts import services as accounts
 from partnership.accounts.models import User
@@ -111,7 +111,7 @@ def _load_demo_into(url: str, recipe: DemoRecipe) -> None:
 @pytest.fixture(scope="session")
 def session_day() -> dt.date:
     """The day "today" means for demo templates: fixed when the session starts."""
-    return dt.date.today()
+    return clock.today()
 
 
 @pytest.fixture(scope="session")
