@@ -5,8 +5,8 @@ time zone the server runs in (between midnight and 1 a.m. in summer the server's
 still yesterday). Stored timestamps stay in UTC (``partnership.database.utcnow`` reads
 ``now()``).
 
-Tests set the clock in one place, with ``frozen``/``freeze`` (the ``clock`` fixture in
-``tests/support/clock.py``): a datetime stops time at that instant, so ``now()``, ``utcnow()``
+Tests set the clock in one place, with ``frozen``/``freeze`` (``pin_clock`` and ``clock_at``
+in ``tests/support/clock.py``): a datetime stops time at that instant, so ``now()``, ``utcnow()``
 and ``today()`` all follow it; a date fixes only the day, so stored timestamps keep moving and
 stay in order.
 
