@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from partnership.dates import add_working_days, is_working_day, working_days_between
+from partnership.kernel.dates import add_working_days, is_working_day, working_days_between
 
 CLOSURES = frozenset({dt.date(2025, 12, 29), dt.date(2025, 12, 30), dt.date(2026, 1, 2)})
 

@@ -31,7 +31,7 @@ from partnership.actions.models import ProgressUpdate, Rating, Status
 from partnership.actions.queries import DueWindow, SortOrder, Source
 from partnership.actions.rag import Rag
 from partnership.actions.spreadsheets import EXTENSIONS, FIELDS, extension_of
-from partnership.dates import year_label
+from partnership.kernel.dates import year_label
 from partnership.plans.models import Plan
 from partnership.register.forms import DayMonthYearField
 from partnership.register.forms.agencies import (

@@ -22,7 +22,7 @@ from partnership.actions.rag import Rag
 from partnership.audit.models import AuditEvent
 from partnership.audit.services import history_of
 from partnership.clock import today
-from partnership.dates import reporting_year, year_label
+from partnership.kernel.dates import reporting_year, year_label
 from partnership.editing import apply_edit
 from partnership.extensions import db
 from partnership.meetings.models import Meeting

@@ -41,7 +41,7 @@ from partnership.actions.models import Action, ImportUpload, ProgressUpdate, Sta
 from partnership.actions.queries import ActionFilter, TrackedAction, tracked
 from partnership.audit.services import record_event
 from partnership.database import utcnow
-from partnership.dates import parse_year_label, reporting_year, year_label
+from partnership.kernel.dates import parse_year_label, reporting_year, year_label
 from partnership.extensions import db
 from partnership.plans.models import Objective, Plan
 from partnership.register.models import Agency, Body, Partnership, Person

@@ -33,7 +33,7 @@ def county_arrangements() -> RenderedPdf:
 
 def county_plan() -> RenderedPdf:
     """The demo county's business plan for this reporting year, as the plan PDF."""
-    from partnership.dates import reporting_year
+    from partnership.kernel.dates import reporting_year
     from partnership.plans.document import plan_pdf
     from partnership.plans.models import Plan
 

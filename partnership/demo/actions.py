@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from partnership.accounts.models import User
 from partnership.actions.models import Action, ProgressUpdate, Rating, Status
-from partnership.dates import reporting_year, year_span
+from partnership.kernel.dates import reporting_year, year_span
 from partnership.demo.register import (
     ACCOUNT_PEOPLE,
     IOM_AGENCIES,

@@ -52,7 +52,7 @@ from partnership.arrangements.services import (
     in_words,
     review_due_after,
 )
-from partnership.dates import reporting_year, year_label, year_span
+from partnership.kernel.dates import reporting_year, year_label, year_span
 from partnership.demo.actions import DAY, Beat, Directory, Scenario, add_action, timeline, voice
 from partnership.documents.pdf import RenderedPdf
 from partnership.extensions import db

@@ -9,7 +9,7 @@ is a national panel thematic review and a national inquiry recommendation split 
 areas, each with actions in the one tracker.
 
 Every date is counted from the day the demo is loaded, in working days where the statutory
-clocks use them (:func:`partnership.dates.add_working_days`, with the county's Christmas
+clocks use them (:func:`partnership.kernel.dates.add_working_days`, with the county's Christmas
 closure days), so the same states show whenever it is loaded. Cases are known only by a
 pseudonymous reference; no text names, dates the birth of, or locates a child or family.
 """
@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 from partnership import clock
 from partnership.actions.models import Action, ProgressUpdate, Rating, Status
-from partnership.dates import add_working_days, is_working_day, reporting_year
+from partnership.kernel.dates import add_working_days, is_working_day, reporting_year
 from partnership.demo.actions import (
     DAY,
     Directory,

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from partnership import clock
 from partnership.actions.models import Action, ProgressUpdate, Status
 from partnership.database import utcnow
-from partnership.dates import reporting_year, year_label, year_span
+from partnership.kernel.dates import reporting_year, year_label, year_span
 from partnership.demo.actions import (
     DAY,
     FILLERS,

@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from partnership.actions.models import Action
 from partnership.audit.models import AuditEvent
 from partnership.audit.services import record_type_of
-from partnership.dates import reporting_year, year_label, year_span
+from partnership.kernel.dates import reporting_year, year_label, year_span
 from partnership.editing import apply_edit
 from partnership.extensions import db
 from partnership.meetings.models import (

@@ -20,7 +20,7 @@ from partnership.access import authorize, requires
 from partnership.actions.queries import ActionFilter, tracked
 from partnership.clock import today
 from partnership.database import utcnow
-from partnership.dates import parse_year_label
+from partnership.kernel.dates import parse_year_label
 from partnership.documents.markdown import render_markdown
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db

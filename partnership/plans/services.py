@@ -35,7 +35,7 @@ from partnership.actions.rag import Rag
 from partnership.audit.models import AuditEvent
 from partnership.audit.services import history_of
 from partnership.clock import today
-from partnership.dates import reporting_year, year_label, year_span
+from partnership.kernel.dates import reporting_year, year_label, year_span
 from partnership.editing import apply_edit
 from partnership.extensions import db
 from partnership.plans.models import Objective, Part, Phase, Plan
@@ -64,7 +64,7 @@ def start_month(plan: Plan) -> int:
 def span_label(first: int, last: int, month: int = 4) -> str:
     """Name a run of reporting years: "2023-26" (April starts), "2023-2025" (calendar years).
 
-    Like :func:`partnership.dates.year_label`, the dash is an en dash.
+    Like :func:`partnership.kernel.dates.year_label`, the dash is an en dash.
     """
     if first == last:
         return year_label(first, month)

@@ -21,7 +21,7 @@ from partnership import clock
 from partnership.access import requires
 from partnership.actions.rag import Rag
 from partnership.audit.services import record_event
-from partnership.dates import year_span
+from partnership.kernel.dates import year_span
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
 from partnership.plans import services

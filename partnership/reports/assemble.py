@@ -88,7 +88,7 @@ from partnership.actions.rag import Rag
 from partnership.arrangements.models import ArrangementsVersion, VersionStatus
 from partnership.arrangements.services import compare_versions
 from partnership.clock import UK_TIME
-from partnership.dates import reporting_year, working_days_between, year_label, year_span
+from partnership.kernel.dates import reporting_year, working_days_between, year_label, year_span
 from partnership.extensions import db
 from partnership.meetings.models import Decision, Meeting, MeetingStatus
 from partnership.meetings.services import attendance_by_agency

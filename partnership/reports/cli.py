@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 
 from partnership.audit.services import acting_as, record_event
 from partnership.clock import today
-from partnership.dates import parse_year_label, reporting_year, year_label, year_span
+from partnership.kernel.dates import parse_year_label, reporting_year, year_label, year_span
 from partnership.documents.pdf import RenderedPdf, RenderError
 from partnership.extensions import db
 from partnership.register.models import Partnership

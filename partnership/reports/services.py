@@ -30,7 +30,7 @@ from partnership.accounts.models import User
 from partnership.arrangements.services import add_months, in_words, representations
 from partnership.clock import UK_TIME, today
 from partnership.database import utcnow
-from partnership.dates import reporting_year, year_label, year_span
+from partnership.kernel.dates import reporting_year, year_label, year_span
 from partnership.editing import EditConflict, commit_edit
 from partnership.extensions import db
 from partnership.policy import Role, can

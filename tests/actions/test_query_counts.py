@@ -20,7 +20,7 @@ from flask import Flask
 
 from partnership import clock
 from partnership.audit.services import acting_as
-from partnership.dates import reporting_year
+from partnership.kernel.dates import reporting_year
 from partnership.demo.register import load_synthetic_register
 from partnership.demo.tracker import BulkTracker, Lead, NewAction, Sizes, synthetic_partnership
 from partnership.extensions import db

@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from partnership.accounts.models import User
 from partnership.arrangements.services import today as uk_today
-from partnership.dates import add_working_days, working_days_between
+from partnership.kernel.dates import add_working_days, working_days_between
 from partnership.demo.accounts import DEMO_ACCOUNTS
 from partnership.extensions import db
 from partnership.policy import Role

@@ -25,7 +25,7 @@ from partnership.arrangements.services import (
     published_versions,
     with_snapshot,
 )
-from partnership.dates import reporting_year, year_span
+from partnership.kernel.dates import reporting_year, year_span
 from partnership.extensions import db
 from partnership.plans.models import Plan
 from partnership.plans.services import little_or_no_progress

@@ -21,7 +21,7 @@ from partnership.actions.models import Action, ProgressUpdate
 from partnership.actions.queries import ActionFilter, tracked
 from partnership.actions.rag import Rag
 from partnership.bench.__main__ import parse_args
-from partnership.dates import add_working_days, working_days_between
+from partnership.kernel.dates import add_working_days, working_days_between
 from partnership.demo.reviews import (
     DEMO_THEMES,
     REVIEWING_BODY,

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 
-from partnership.dates import reporting_year, year_span
+from partnership.kernel.dates import reporting_year, year_span
 from partnership.meetings.services import CannotGenerate, meeting_dates, nth_weekday
 from partnership.policy import Role
 from partnership.register.models import Frequency

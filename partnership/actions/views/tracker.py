@@ -17,7 +17,7 @@ from partnership.actions.models import Action, Rating, Status
 from partnership.actions.queries import ActionFilter, page_of, tracked
 from partnership.actions.services import ActionError
 from partnership.actions.views import bp
-from partnership.dates import year_label
+from partnership.kernel.dates import year_label
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
 from partnership.plans.models import Plan

@@ -5,7 +5,7 @@ from awareness), the Rapid Review (15 working days from the partnership's clock 
 awareness or notification), the local review's target for completion and publication (a
 number of months after the decision, a calendar date), the agencies' information for the
 Rapid Review and the local review's milestones (dates the group set). Working days are
-counted by :mod:`partnership.dates` (weekends, England and Wales bank holidays, and the
+counted by :mod:`partnership.kernel.dates` (weekends, England and Wales bank holidays, and the
 partnership's closure days); nothing else here counts days.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from partnership.dates import add_working_days, working_days_between
+from partnership.kernel.dates import add_working_days, working_days_between
 from partnership.extensions import db
 from partnership.reviews.models import (
     Case,

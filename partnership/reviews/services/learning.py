@@ -36,7 +36,7 @@ from partnership.actions.queries import (
 )
 from partnership.actions.rag import Rag
 from partnership.clock import today
-from partnership.dates import parse_year_label, reporting_year, year_label
+from partnership.kernel.dates import parse_year_label, reporting_year, year_label
 from partnership.editing import apply_edit
 from partnership.extensions import db
 from partnership.register.models import Agency, Partnership

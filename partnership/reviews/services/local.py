@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from partnership.accounts.models import User
 from partnership.arrangements.services import add_months
-from partnership.dates import is_working_day
+from partnership.kernel.dates import is_working_day
 from partnership.editing import apply_edit
 from partnership.extensions import db
 from partnership.register.services import long_date

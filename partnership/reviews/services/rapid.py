@@ -3,7 +3,7 @@ episodes, the analysis and recommended outcome, and the three partners' sign-off
 
 The Rapid Review is due 15 working days after its clock start (the day the partners became
 aware, or the day the incident was notified: a partnership setting). Every deadline here is
-counted by :func:`partnership.dates.add_working_days`, with the partnership's closure days.
+counted by :func:`partnership.kernel.dates.add_working_days`, with the partnership's closure days.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from partnership.accounts.models import User
 from partnership.arrangements.services import in_words, representations
-from partnership.dates import add_working_days, working_days_between
+from partnership.kernel.dates import add_working_days, working_days_between
 from partnership.editing import apply_edit
 from partnership.extensions import db
 from partnership.register.models import Agency, StatutoryPartner

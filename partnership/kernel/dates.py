@@ -102,3 +102,8 @@ def _bank_holidays_in(year: int) -> frozenset[dt.date]:
 def _bank_holidays(first_year: int, last_year: int) -> frozenset[dt.date]:
     return frozenset().union(*(_bank_holidays_in(year)
                                for year in range(first_year, last_year + 1)))
+
+
+def long_date(day: dt.date) -> str:
+    """Write a date the GOV.UK way: 1 July 2022."""
+    return f"{day.day} {day:%B %Y}"
