@@ -86,6 +86,7 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
         arrangements,
         audit,
         demo,
+        jobs,
         meetings,
         operations,
         pages,
@@ -96,7 +97,10 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
         reviews,
     )
 
-    for feature in (accounts, audit, pages, register, arrangements, plans, meetings, reviews,
-                    actions, reports, reading_room, demo, operations):
+    from partnership.documents import renders
+
+    # Jobs and renders first: features register their job handlers into them.
+    for feature in (jobs, renders, accounts, audit, pages, register, arrangements, plans,
+                    meetings, reviews, actions, reports, reading_room, demo, operations):
         feature.init_app(app)
     return app
