@@ -17,16 +17,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from partnership.accounts.models import User
 from partnership.database import UTCDateTime, Versioned, utcnow
 from partnership.extensions import db
+from partnership.kernel.enums import LabelledEnum, enum_column
 from partnership.meetings.models import Meeting
 from partnership.plans.models import Objective, Phase, Plan
-from partnership.register.models import (
-    Agency,
-    Body,
-    LabelledEnum,
-    Partnership,
-    Person,
-    enum_column,
-)
+from partnership.register.models import Agency, Body, Partnership, Person
 from partnership.reviews.models import Recommendation
 
 

@@ -22,17 +22,16 @@ from partnership.actions.rag import Rag
 from partnership.audit.models import AuditEvent
 from partnership.audit.services import history_of
 from partnership.clock import today
-from partnership.kernel.dates import reporting_year, year_label
 from partnership.editing import apply_edit
 from partnership.extensions import db
+from partnership.kernel.dates import long_date, reporting_year, year_label
 from partnership.meetings.models import Meeting
 from partnership.plans.models import Objective, Phase, Plan
-from partnership.policy import Role, scope
+from partnership.policy import Role, can, reader, scope
 from partnership.register.models import Agency, Body, Partnership, Person
-from partnership.register.services import RegisterError, long_date
+from partnership.register.services import RegisterError
 from partnership.register.services.bodies import bodies_of, takes_part_in
 from partnership.register.services.people import home_of
-from partnership.reviews.access import visible_case_ids
 from partnership.reviews.models import Recommendation
 
 WORST_SHOWN = 10
@@ -159,8 +158,8 @@ def _recommendation_origin(recommendation: Recommendation, args: Mapping[str, st
     if any(args.get(name) for name in ("objective_id", "phase_id", "meeting_id")):
         abort(404)  # an action comes from one record at most
     review = recommendation.review
-    visible = visible_case_ids()
-    if review.case_id is not None and visible is not None and review.case_id not in visible:
+    reading = reader()
+    if reading is not None and not can(reading, "view", recommendation):
         abort(404)  # need-to-know: the case's existence is not revealed
     partnership = review.partnership
     chosen: Partnership | None = _get_or_404(Partnership, args.get("partnership_id"))

@@ -13,13 +13,15 @@ from partnership import clock
 from partnership.access import requires
 from partnership.accounts.forms import ConfirmForm
 from partnership.arrangements import services
+from partnership.arrangements.document import draft_pdf_request
 from partnership.arrangements.forms import CompareForm, NarrativeSectionForm, SignOffRoundForm
 from partnership.arrangements.models import ArrangementsVersion, Section, VersionStatus
 from partnership.audit.services import record_event
+from partnership.documents.delivery import pdf_response
 from partnership.editing import EditConflict, apply_edit, render_conflict
 from partnership.extensions import db
+from partnership.kernel.dates import long_date
 from partnership.register.models import Partnership
-from partnership.register.services import long_date
 from partnership.register.services.partnerships import partnership_or_404
 
 bp = Blueprint("arrangements", __name__, url_prefix="/partnerships/<slug>/arrangements")
@@ -69,13 +71,17 @@ def preview(slug: str) -> Response:
 @bp.route("/draft.pdf")
 @requires("view", "arrangements")
 def draft_pdf(slug: str) -> Response:
-    """Download the current draft as a PDF (audited as an export)."""
+    """Download the current draft as a PDF rendered by the worker (audited as an export
+    when it is sent; until then the page says it is being prepared)."""
     partnership = partnership_or_404(slug)
-    data = services.draft_pdf(partnership)
-    record_event("export", record_type="partnership", record_id=partnership.id,
-                 changes={"document": "arrangements draft PDF"})
-    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
-                     download_name=services.draft_filename(partnership))
+    response = pdf_response(draft_pdf_request(partnership),
+                            services.draft_filename(partnership), download=True,
+                            back_url=url_for("arrangements.overview", slug=slug),
+                            back_text="Back to the arrangements")
+    if response.status_code == 200:
+        record_event("export", record_type="partnership", record_id=partnership.id,
+                     changes={"document": "arrangements draft PDF"})
+    return response
 
 
 @bp.route("/sections/<section>", methods=["GET", "POST"])

@@ -46,16 +46,12 @@ from partnership.arrangements.models import (
     SignOff,
     VersionStatus,
 )
-from partnership.arrangements.services import (
-    add_months,
-    default_title,
-    in_words,
-    review_due_after,
-)
-from partnership.kernel.dates import reporting_year, year_label, year_span
+from partnership.arrangements.services import default_title, review_due_after
 from partnership.demo.actions import DAY, Beat, Directory, Scenario, add_action, timeline, voice
 from partnership.documents.pdf import RenderedPdf
 from partnership.extensions import db
+from partnership.kernel.dates import add_months, long_date, reporting_year, year_label, year_span
+from partnership.kernel.words import in_words
 from partnership.plans.models import Objective, Plan
 from partnership.plans.services import little_or_no_progress, objectives_in_order
 from partnership.register.exchange import RegisterChange, compare_registers, export_register
@@ -66,7 +62,6 @@ from partnership.register.models import (
     Partnership,
     Scrutineer,
 )
-from partnership.register.services import long_date
 from partnership.register.services.partnerships import partners_in_order
 from partnership.reports.models import (
     DEFAULT_RECIPIENTS,
@@ -528,13 +523,9 @@ class Voices:
     partnership: str
 
 
-def _sentence_list(items: Sequence[str]) -> str:
-    return in_words(list(items))
-
-
 def _objectives(stalled: Sequence[tuple[str, str]]) -> str:
     """Name objectives as the report does: A4 "Children living with domestic abuse"."""
-    return _sentence_list([f"{ref} \u201c{title}\u201d" for ref, title in stalled])
+    return in_words([f"{ref} \u201c{title}\u201d" for ref, title in stalled])
 
 
 def _plural(count: int, word: str) -> str:
@@ -630,7 +621,7 @@ def reviews(facts: PeriodFacts, v: Voices) -> str:
         if facts.rapid_done == 1:
             rapid += f" It {outcomes[0].split(' ', 1)[1]}." if outcomes else ""
         elif outcomes:
-            rapid += f" Of these, {_sentence_list(outcomes)}."
+            rapid += f" Of these, {in_words(outcomes)}."
         if facts.outcomes[RapidOutcome.NO_FURTHER_REVIEW]:
             rapid += (" Where no further review was needed, the learning was written into "
                       "the rapid review and its actions tracked like any other.")
@@ -640,7 +631,7 @@ def reviews(facts: PeriodFacts, v: Voices) -> str:
                  "and to take in learning from elsewhere.")
     published = ""
     if facts.published:
-        names = _sentence_list([f"{ref}, on {long_date(day)}" for ref, day in facts.published])
+        names = in_words([f"{ref}, on {long_date(day)}" for ref, day in facts.published])
         published = (f"\n\nWe published the local child safeguarding practice review of "
                      f"{names}. The family read the report before it was published, and the "
                      "partners agreed to leave out details that could identify the young "
@@ -725,7 +716,7 @@ From {facts.next_label} the tracker applies one rule to every objective of the p
                    "late, and their updates give the reasons.")
     carried = ""
     if facts.carried:
-        titles = _sentence_list([f"\u201c{title}\u201d" for title in facts.carried])
+        titles = in_words([f"\u201c{title}\u201d" for title in facts.carried])
         carried = (f"\n\n{_plural(len(facts.carried), 'action').capitalize()} "
                    f"{'was' if len(facts.carried) == 1 else 'were'} carried forward into "
                    f"{facts.next_label} rather than finished: {titles}. Carrying an action "
@@ -744,7 +735,7 @@ def recommendations(facts: PeriodFacts, v: Voices) -> str:
     """Introduction to part 5."""
     published = ""
     if facts.published:
-        refs = _sentence_list([ref for ref, _ in facts.published])
+        refs = in_words([ref for ref, _ in facts.published])
         published = (f" The review of {refs} is reported in full, recommendation by "
                      "recommendation.")
     learning = ""
@@ -907,7 +898,7 @@ def assessment(facts: PeriodFacts, v: Voices) -> str:
             "the partners must put right. The three partners attend, decide and hold one "
             "another to account; rapid reviews are timely and well evidenced; and, unusually, "
             "most actions now carry evidence of what changed for children.")
-        late = (f"Objectives {_sentence_list([ref for ref, _ in facts.stalled])} delivered "
+        late = (f"Objectives {in_words([ref for ref, _ in facts.stalled])} delivered "
                 "what they promised, but not within the year, and the reasons were known "
                 "months before the Executive Group was told." if facts.stalled else
                 "Several actions finished late, and the reasons were known months before the "

@@ -16,7 +16,6 @@ pseudonymous reference; no text names, dates the birth of, or locates a child or
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import random
 from collections import Counter
@@ -28,7 +27,6 @@ import sqlalchemy as sa
 
 from partnership import clock
 from partnership.actions.models import Action, ProgressUpdate, Rating, Status
-from partnership.kernel.dates import add_working_days, is_working_day, reporting_year
 from partnership.demo.actions import (
     DAY,
     Directory,
@@ -38,6 +36,7 @@ from partnership.demo.actions import (
 )
 from partnership.demo.register import ACCOUNT_PEOPLE
 from partnership.extensions import db
+from partnership.kernel.dates import add_months, add_working_days, is_working_day, reporting_year
 from partnership.register.models import (
     Agency,
     Body,
@@ -130,12 +129,6 @@ def working_day_on_or_before(day: dt.date, closures: Collection[dt.date] = ()) -
     while not is_working_day(day, closures):
         day -= DAY
     return day
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (the month's last day when it is shorter)."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

@@ -8,6 +8,7 @@ year 2024 runs from 1 April 2024 to 31 March 2025 and is written "2024-25" (with
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 from collections.abc import Collection
@@ -102,6 +103,12 @@ def _bank_holidays_in(year: int) -> frozenset[dt.date]:
 def _bank_holidays(first_year: int, last_year: int) -> frozenset[dt.date]:
     return frozenset().union(*(_bank_holidays_in(year)
                                for year in range(first_year, last_year + 1)))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Return the same day ``months`` later (the month's last day when it is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def long_date(day: dt.date) -> str:

@@ -10,13 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from partnership.accounts.models import User
 from partnership.database import UTCDateTime, Versioned
 from partnership.extensions import db
-from partnership.register.models import (
-    Agency,
-    Body,
-    LabelledEnum,
-    StatutoryPartner,
-    enum_column,
-)
+from partnership.kernel.enums import LabelledEnum, enum_column
+from partnership.register.models import Agency, Body, StatutoryPartner
 
 
 class MeetingStatus(LabelledEnum):

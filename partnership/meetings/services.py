@@ -22,9 +22,10 @@ from sqlalchemy.orm.attributes import flag_modified
 from partnership.actions.models import Action
 from partnership.audit.models import AuditEvent
 from partnership.audit.services import record_type_of
-from partnership.kernel.dates import reporting_year, year_label, year_span
 from partnership.editing import apply_edit
 from partnership.extensions import db
+from partnership.kernel.dates import long_date, reporting_year, year_label, year_span
+from partnership.kernel.numbers import percent_words
 from partnership.meetings.models import (
     AgendaItem,
     Attendance,
@@ -45,7 +46,7 @@ from partnership.register.models import (
     Partnership,
     StatutoryPartner,
 )
-from partnership.register.services import RegisterError, long_date
+from partnership.register.services import RegisterError
 from partnership.register.services.bodies import bodies_of
 
 DEFAULT_YEAR_START = 4  # April: a collaboration's bodies have no partnership to ask
@@ -546,7 +547,7 @@ class AgencyAttendance:
     @property
     def rate_words(self) -> str:
         """The attendance rate as a whole percentage, or "No meetings held"."""
-        return "No meetings held" if self.rate is None else f"{round(self.rate * 100)}%"
+        return percent_words(self.present + self.deputy, self.held, nothing="No meetings held")
 
 
 def attendance_by_agency(body_ids: Iterable[int], start: dt.date,

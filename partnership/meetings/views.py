@@ -20,10 +20,10 @@ from partnership.access import authorize, requires
 from partnership.actions.queries import ActionFilter, tracked
 from partnership.clock import today
 from partnership.database import utcnow
-from partnership.kernel.dates import parse_year_label
 from partnership.documents.markdown import render_markdown
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
+from partnership.kernel.dates import long_date, parse_year_label
 from partnership.meetings import services
 from partnership.meetings.forms import (
     AgendaItemForm,
@@ -37,7 +37,6 @@ from partnership.meetings.forms import (
 from partnership.meetings.models import AgendaItem, Decision, Meeting, MeetingStatus
 from partnership.register.forms import show_problems
 from partnership.register.models import Body, Partnership
-from partnership.register.services import long_date
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from flask import render_template
 
@@ -20,9 +21,9 @@ from partnership.actions.queries import TrackedAction
 from partnership.actions.rag import Rag
 from partnership.documents import pdf
 from partnership.documents.styles import stylesheet_urls
+from partnership.kernel.dates import long_date
 from partnership.plans import services
 from partnership.plans.models import Part, Plan
-from partnership.register.services import long_date
 
 STYLESHEETS = ("css/document.css", "css/landscape-document.css", "css/plan-document.css")
 NO_LEAD = "No lead named"
@@ -170,7 +171,12 @@ def plan_html(plan: Plan, year: int, today: dt.date, *, for_pdf: bool = True) ->
     )
 
 
+def plan_pdf_request(plan: Plan, year: int, today: dt.date) -> dict[str, Any]:
+    """Gather what :func:`pdf.render_pdf` takes to print a reporting year of the plan."""
+    return {"html": plan_html(plan, year, today, for_pdf=True),
+            "title": document_title(plan, year), "author": plan.partnership.name}
+
+
 def plan_pdf(plan: Plan, year: int, today: dt.date) -> pdf.RenderedPdf:
     """Render a reporting year of the plan as a tagged, landscape A4 PDF."""
-    return pdf.render_pdf(plan_html(plan, year, today, for_pdf=True),
-                          title=document_title(plan, year), author=plan.partnership.name)
+    return pdf.render_pdf(**plan_pdf_request(plan, year, today))

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from partnership.database import Versioned
 from partnership.extensions import db
-from partnership.register.models import Body, LabelledEnum, Partnership, enum_column
+from partnership.kernel.enums import LabelledEnum, enum_column
+from partnership.register.models import Body, Partnership
 
 
 class Part(LabelledEnum):

@@ -22,7 +22,9 @@ from flask import abort
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from partnership.actions.models import Action, ProgressUpdate, Status
+from partnership import clock
+from partnership.actions import rules
+from partnership.actions.models import Action, ProgressUpdate
 from partnership.actions.queries import (
     ActionFilter,
     Rollup,
@@ -35,12 +37,13 @@ from partnership.actions.rag import Rag
 from partnership.audit.models import AuditEvent
 from partnership.audit.services import history_of
 from partnership.clock import today
-from partnership.kernel.dates import reporting_year, year_label, year_span
 from partnership.editing import apply_edit
 from partnership.extensions import db
+from partnership.kernel.dates import long_date, reporting_year, year_label, year_span
+from partnership.kernel.enums import LabelledEnum
 from partnership.plans.models import Objective, Part, Phase, Plan
-from partnership.register.models import Body, LabelledEnum, Partnership
-from partnership.register.services import RegisterError, long_date
+from partnership.register.models import Body, Partnership
+from partnership.register.services import RegisterError
 from partnership.register.services.bodies import bodies_of, history_with_parts
 
 PART_ORDER = (Part.STRATEGIC, Part.ACTIVITY, Part.PRIORITY)
@@ -761,8 +764,10 @@ def little_or_no_progress(plan: Plan, start: dt.date, end: dt.date,
 
     * The actions that count for a period are the plan's actions whose reporting year
       overlaps it, less those cancelled or carried forward (decisions, not a lack of
-      progress; a carried-forward action's copy counts in its own year). Ratings are the
-      RAG rule's on ``today``, as every page shows them.
+      progress; a carried-forward action's copy counts in its own year). Everything is
+      judged on the period's end (``today``, if earlier), each action as it stood that
+      day (:mod:`partnership.actions.rules`, read back from its progress log for a past
+      day): the RAG rule's rating, complete, cancelled or carried forward.
     * An objective counts if it is a Part A objective, or an activity or priority whose
       year overlaps the period (or that has actions that count). It is listed:
 
@@ -778,7 +783,7 @@ def little_or_no_progress(plan: Plan, start: dt.date, end: dt.date,
       period (not complete by ``end``, not deferred, and due to start by ``end``):
 
       - "No progress update in the period" if it has no update dated in the period;
-      - "Rated red: <why>" or "Rated amber: <why>" if the rule rates it so on ``today``.
+      - "Rated red: <why>" or "Rated amber: <why>" if the rule rated it so that day.
 
     The objectives come in plan order (A, B, priorities, by number); an objective with no
     reason of its own is still returned when some of its actions are listed.
@@ -786,9 +791,10 @@ def little_or_no_progress(plan: Plan, start: dt.date, end: dt.date,
     month = start_month(plan)
     updated = _updated_in(plan, start, end)
     counted: dict[int | None, list[TrackedAction]] = {}
-    for action in tracked(ActionFilter(plan_id=plan.id), today):
+    on = min(today, end)  # a past day is read back from the progress logs
+    for action in tracked(ActionFilter(plan_id=plan.id), on, from_log=on < clock.today()):
         first, last = year_span(action.year, month)
-        if action.rag is not Rag.CLOSED and _overlaps(first, last, start, end):
+        if not rules.closed_by(action, on) and _overlaps(first, last, start, end):
             counted.setdefault(action.objective_id, []).append(action)
     gaps = []
     for objective in objectives_in_order(plan):
@@ -806,17 +812,12 @@ def little_or_no_progress(plan: Plan, start: dt.date, end: dt.date,
     return gaps
 
 
-def _completed_in(action: TrackedAction, start: dt.date, end: dt.date) -> bool:
-    return action.status is Status.COMPLETE and (
-        action.completed_on is None or start <= action.completed_on <= end)
-
-
 def _objective_reasons(actions: Sequence[TrackedAction], updated: set[int],
                        start: dt.date, end: dt.date) -> tuple[str, ...]:
     if not actions:
         return (NO_ACTIONS,)
     reasons = []
-    if not any(_completed_in(a, start, end) for a in actions):
+    if not any(rules.completed_in(a, start, end) for a in actions):
         reasons.append(no_completion_reason(start, end))
     if not any(a.id in updated for a in actions):
         reasons.append(NO_UPDATE)
@@ -827,11 +828,7 @@ def _objective_reasons(actions: Sequence[TrackedAction], updated: set[int],
 
 
 def _action_gap(action: TrackedAction, updated: set[int], end: dt.date) -> ActionGap | None:
-    finished = action.status is Status.COMPLETE and (
-        action.completed_on is None or action.completed_on <= end)
-    if finished or action.status is Status.DEFERRED:
-        return None
-    if action.start_date is not None and action.start_date > end:
+    if not rules.unfinished_at(action, end):
         return None
     reasons = []
     if action.id not in updated:

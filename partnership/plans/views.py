@@ -3,7 +3,6 @@ progress, carrying unfinished actions forward, and the plan as a PDF."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from flask import (
@@ -12,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from werkzeug.wrappers import Response
@@ -21,11 +19,12 @@ from partnership import clock
 from partnership.access import requires
 from partnership.actions.rag import Rag
 from partnership.audit.services import record_event
-from partnership.kernel.dates import year_span
+from partnership.documents.delivery import pdf_response
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
+from partnership.kernel.dates import long_date, year_span
 from partnership.plans import services
-from partnership.plans.document import pdf_filename, plan_pdf
+from partnership.plans.document import pdf_filename, plan_pdf_request
 from partnership.plans.forms import (
     CarryForwardForm,
     ObjectiveForm,
@@ -36,7 +35,6 @@ from partnership.plans.forms import (
 from partnership.plans.models import Objective, Part, Phase, Plan
 from partnership.register.forms import show_problems
 from partnership.register.models import Partnership
-from partnership.register.services import long_date
 from partnership.register.services.partnerships import partnership_or_404
 
 bp = Blueprint("plans", __name__)
@@ -152,15 +150,20 @@ def edit(plan_id: int) -> str | Response | tuple[str, int]:
 @bp.route("/plans/<int:plan_id>/plan.pdf")
 @requires("view", "plans")
 def pdf(plan_id: int) -> Response:
-    """Show a year of the plan as a PDF in the familiar table layout (audited as an export)."""
+    """Show a year of the plan as a PDF in the familiar table layout, rendered by the worker
+    (audited as an export when it is sent)."""
     plan = services.plan_or_404(plan_id)
     today = clock.today()
     year = services.chosen_year(plan, request.args.get("year"), today)
-    rendered = plan_pdf(plan, year, today)
-    record_event("export", record_type="plan", record_id=plan.id,
-                 changes={"document": f"business plan PDF {services.plan_year_label(plan, year)}"})
-    return send_file(io.BytesIO(rendered.data), mimetype="application/pdf", as_attachment=False,
-                     download_name=pdf_filename(plan, year))
+    response = pdf_response(plan_pdf_request(plan, year, today), pdf_filename(plan, year),
+                            download=False,
+                            back_url=url_for("plans.detail", plan_id=plan.id, year=year),
+                            back_text="Back to the plan")
+    if response.status_code == 200:
+        record_event("export", record_type="plan", record_id=plan.id,
+                     changes={"document": "business plan PDF "
+                                          f"{services.plan_year_label(plan, year)}"})
+    return response
 
 
 # --- little or no progress -------------------------------------------------------------------

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,23 +15,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from partnership.database import Versioned
 from partnership.extensions import db
 
-
-def enum_column(enum: type[StrEnum], length: int = 30) -> sa.Enum:
-    """Store a StrEnum by value, as a plain string column (portable, readable in SQL)."""
-    return sa.Enum(
-        enum, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e],
-        validate_strings=True,
-    )
-
-
-class LabelledEnum(StrEnum):
-    """A StrEnum whose members carry the words a partnership uses for them."""
-
-    @property
-    def label(self) -> str:
-        """Return the member's label (the value with spaces, unless a LABELS entry says more)."""
-        labels: dict[str, str] = getattr(type(self), "_labels", lambda: {})()
-        return labels.get(self.value, self.value.replace("_", " ").capitalize())
+# LabelledEnum and enum_column are imported from here by arrangements/models.py,
+# reports/models.py, actions/queries.py and actions/rag.py: re-exported until those move.
+from partnership.kernel.enums import LabelledEnum, enum_column
 
 
 class GuidanceEdition(LabelledEnum):

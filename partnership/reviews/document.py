@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from flask import render_template
 
 from partnership.actions.rag import Rag
 from partnership.documents import pdf
 from partnership.documents.styles import stylesheet_urls
-from partnership.register.services import long_date
+from partnership.kernel.dates import long_date
 from partnership.reviews.models import Review
 from partnership.reviews.services.learning import ActionPlan, PlanLine, action_plan
 
@@ -135,7 +136,12 @@ def action_plan_html(review: Review, today: dt.date, *, for_pdf: bool = True) ->
     )
 
 
+def action_plan_pdf_request(review: Review, today: dt.date) -> dict[str, Any]:
+    """Gather what :func:`pdf.render_pdf` takes to print the review's action plan."""
+    return {"html": action_plan_html(review, today, for_pdf=True),
+            "title": document_title(review), "author": review.partnership.name}
+
+
 def action_plan_pdf(review: Review, today: dt.date) -> pdf.RenderedPdf:
     """Render the review's action plan as a tagged, landscape A4 PDF."""
-    return pdf.render_pdf(action_plan_html(review, today, for_pdf=True),
-                          title=document_title(review), author=review.partnership.name)
+    return pdf.render_pdf(**action_plan_pdf_request(review, today))

@@ -20,14 +20,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from partnership.accounts.models import User
 from partnership.database import UTCDateTime, Versioned, utcnow
 from partnership.extensions import db
-from partnership.register.models import (
-    Agency,
-    Body,
-    LabelledEnum,
-    Partnership,
-    StatutoryPartner,
-    enum_column,
-)
+from partnership.kernel.enums import LabelledEnum, enum_column
+from partnership.register.models import Agency, Body, Partnership, StatutoryPartner
 
 
 class IncidentType(LabelledEnum):

@@ -23,11 +23,10 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from partnership.accounts.models import User
 from partnership.arrangements.services import today as uk_today
-from partnership.kernel.dates import add_working_days, working_days_between
 from partnership.demo.accounts import DEMO_ACCOUNTS
 from partnership.extensions import db
+from partnership.kernel.dates import add_working_days, long_date, working_days_between
 from partnership.policy import Role
-from partnership.register.services import long_date
 from partnership.reviews.access import visible_cases
 from partnership.reviews.models import Case, Stage
 from partnership.reviews.services.deadlines import (

@@ -24,10 +24,10 @@ from openpyxl import load_workbook
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from partnership.extensions import db
+from partnership.kernel.dates import long_date
 from partnership.meetings.models import Decision, Meeting
 from partnership.policy import Role
 from partnership.register.models import Body, Partnership
-from partnership.register.services import long_date
 from tests.browser.support import (
     ACCOUNTS,
     SCREENSHOTS,

@@ -21,15 +21,9 @@ from partnership.actions.models import Action, ProgressUpdate
 from partnership.actions.queries import ActionFilter, tracked
 from partnership.actions.rag import Rag
 from partnership.bench.__main__ import parse_args
-from partnership.kernel.dates import add_working_days, working_days_between
-from partnership.demo.reviews import (
-    DEMO_THEMES,
-    REVIEWING_BODY,
-    THEME_ALIASES,
-    add_months,
-    working_days_before,
-)
+from partnership.demo.reviews import DEMO_THEMES, REVIEWING_BODY, THEME_ALIASES, working_days_before
 from partnership.extensions import db
+from partnership.kernel.dates import add_months, add_working_days, working_days_between
 from partnership.policy import can
 from partnership.register.models import Body, Partnership
 from partnership.reviews.identifiers import identifier_problems

@@ -13,10 +13,10 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from partnership.accounts.models import User
-from partnership.arrangements.services import add_months
 from partnership.audit.models import AuditEvent
 from partnership.audit.services import acting_as
 from partnership.extensions import db
+from partnership.kernel.dates import add_months
 from partnership.register.models import Agency, BodyKind
 from partnership.reviews.models import (
     Case,

@@ -17,13 +17,12 @@ from partnership.actions.models import Action, Rating, Status
 from partnership.actions.queries import ActionFilter, page_of, tracked
 from partnership.actions.services import ActionError
 from partnership.actions.views import bp
-from partnership.kernel.dates import year_label
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
+from partnership.kernel.dates import long_date, year_label
 from partnership.plans.models import Plan
 from partnership.register.forms import show_problems
 from partnership.register.models import Body, Partnership
-from partnership.register.services import long_date
 from partnership.web import query_id
 
 

@@ -10,6 +10,10 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from partnership.audit.services import record_event, record_id_of, record_type_of
 
+# long_date is imported from here by arrangements/services.py, reports/assemble.py and
+# reports/services.py: re-exported until those import partnership.kernel.dates.
+from partnership.kernel.dates import long_date
+
 
 class RegisterError(ValueError):
     """A change to the register that breaks one of its rules; the message is for the user.
@@ -46,11 +50,6 @@ def describe_period(starts: dt.date | None, ends: dt.date | None) -> str:
     if ends:
         return f"until {long_date(ends)}"
     return "with no dates"
-
-
-def long_date(day: dt.date) -> str:
-    """Write a date the GOV.UK way: 1 July 2022."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def record_membership_change(record: Any, what: str, before: list[Any], after: list[Any],

@@ -8,6 +8,7 @@ from partnership import clock
 from partnership.access import requires
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
+from partnership.kernel.dates import long_date
 from partnership.register.forms import show_problems
 from partnership.register.forms.partners import (
     EndRepresentativeForm,
@@ -15,7 +16,7 @@ from partnership.register.forms.partners import (
     RepresentativeForm,
 )
 from partnership.register.models import Capacity, StatutoryPartner
-from partnership.register.services import RegisterError, long_date
+from partnership.register.services import RegisterError
 from partnership.register.services import partners as service
 from partnership.register.services.partnerships import (
     kind_label,

@@ -12,10 +12,11 @@ from partnership.access import requires
 from partnership.audit.services import history_of
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
+from partnership.kernel.dates import long_date
 from partnership.register.forms import show_problems
 from partnership.register.forms.partnerships import OnDateForm, PartnershipForm
 from partnership.register.models import GuidanceEdition
-from partnership.register.services import RegisterError, long_date
+from partnership.register.services import RegisterError
 from partnership.register.services import partnerships as service
 from partnership.register.services.scrutiny import scope_text, scrutineers_on
 

@@ -1,6 +1,6 @@
 """Where every case stands: the chair's board, the list of cases and each case's timeline.
 
-Reading is need-to-know (:func:`partnership.reviews.access.visible_cases`) and takes a
+Reading is need-to-know (``visible(user, Case)``, the policy's view rule in SQL) and takes a
 fixed number of SQL queries whatever the number of cases: the cases with everything the
 board shows are loaded together, the settings and closure days of their partnerships in one
 query each, and the actions of every review in one :func:`tracked` call.
@@ -20,10 +20,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from partnership.actions.queries import ActionFilter, Source, TrackedAction, tracked
 from partnership.actions.rag import Rag
 from partnership.extensions import db
+from partnership.kernel.dates import long_date
+from partnership.policy import visible
 from partnership.register.models import Partnership, StatutoryPartner
-from partnership.register.services import long_date
 from partnership.register.services.partnerships import partners_in_order
-from partnership.reviews.access import visible_cases
 from partnership.reviews.models import (
     Case,
     InformationRequest,
@@ -69,15 +69,15 @@ def _loaded() -> list[Any]:
 def cases_for(user: Any, *, partnership_id: int | None = None, stage: Stage | None = None,
               open_only: bool = False) -> list[Case]:
     """The cases the user may see (need-to-know), filtered, with what the pages show loaded."""
-    ids = [case.id for case in visible_cases(user)
-           if (partnership_id is None or case.partnership_id == partnership_id)
-           and (stage is None or case.stage is stage)
-           and (not open_only or case.stage is not Stage.CLOSED)]
-    if not ids:
-        return []
+    stmt = sa.select(Case).where(visible(user, Case))
+    if partnership_id is not None:
+        stmt = stmt.where(Case.partnership_id == partnership_id)
+    if stage is not None:
+        stmt = stmt.where(Case.stage == stage)
+    if open_only:
+        stmt = stmt.where(Case.stage != Stage.CLOSED)
     return list(db.session.scalars(
-        sa.select(Case).where(Case.id.in_(ids)).options(*_loaded())
-        .order_by(Case.reference, Case.id)
+        stmt.options(*_loaded()).order_by(Case.reference, Case.id)
         .execution_options(populate_existing=True)).unique())
 
 

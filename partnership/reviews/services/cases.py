@@ -17,13 +17,12 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from partnership.accounts.models import User
-from partnership.arrangements.services import add_months
-from partnership.kernel.dates import is_working_day
 from partnership.editing import apply_edit
 from partnership.extensions import db
+from partnership.kernel.dates import add_months, is_working_day, long_date
 from partnership.policy import Role, can
 from partnership.register.models import Agency, Body, BodyMember, Partnership, Person
-from partnership.register.services import long_date, record_membership_change, same_members
+from partnership.register.services import record_membership_change, same_members
 from partnership.register.services.bodies import bodies_of
 from partnership.reviews.models import (
     TRANSITIONS,

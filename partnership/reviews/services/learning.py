@@ -6,9 +6,8 @@ partnership's review, a national panel review, a national inquiry...), which eve
 read. Each numbered recommendation's actions live in the one action tracker, so ratings,
 counts and the action plan all come from :func:`partnership.actions.queries.tracked`.
 
-Lists and counts leave out our reviews of cases the user may not see
-(:func:`partnership.reviews.access.visible_case_ids`), so a case's existence is never
-revealed by a count.
+Lists and counts leave out our reviews of cases the user may not see (``visible(user,
+Review)``, the policy's view rule in SQL), so a case's existence is never revealed by a count.
 """
 
 from __future__ import annotations
@@ -36,12 +35,12 @@ from partnership.actions.queries import (
 )
 from partnership.actions.rag import Rag
 from partnership.clock import today
-from partnership.kernel.dates import parse_year_label, reporting_year, year_label
 from partnership.editing import apply_edit
 from partnership.extensions import db
+from partnership.kernel.dates import long_date, parse_year_label, reporting_year, year_label
+from partnership.policy import visible
 from partnership.register.models import Agency, Partnership
-from partnership.register.services import long_date, record_membership_change, same_members
-from partnership.reviews.access import visible_case_ids
+from partnership.register.services import record_membership_change, same_members
 from partnership.reviews.models import (
     Case,
     Recommendation,
@@ -522,10 +521,7 @@ def _visible_reviews(user: Any) -> list[Review]:
     stmt = sa.select(Review).options(
         joinedload(Review.partnership), selectinload(Review.themes),
         selectinload(Review.case).selectinload(Case.rapid_review),
-        selectinload(Review.case).selectinload(Case.local_review))
-    visible = visible_case_ids(user)
-    if visible is not None:
-        stmt = stmt.where(sa.or_(Review.case_id.is_(None), Review.case_id.in_(sorted(visible))))
+        selectinload(Review.case).selectinload(Case.local_review)).where(visible(user, Review))
     reviews = list(db.session.scalars(stmt).unique())
     return sorted(reviews, key=lambda r: (review_day(r) or dt.date.min, r.id), reverse=True)
 

@@ -17,11 +17,9 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 
 from partnership.accounts.models import User
-from partnership.arrangements.services import add_months
-from partnership.kernel.dates import is_working_day
 from partnership.editing import apply_edit
 from partnership.extensions import db
-from partnership.register.services import long_date
+from partnership.kernel.dates import add_months, is_working_day, long_date
 from partnership.reviews.models import (
     Case,
     LocalReview,

@@ -17,12 +17,12 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from partnership.accounts.models import User
-from partnership.arrangements.services import in_words, representations
-from partnership.kernel.dates import add_working_days, working_days_between
+from partnership.arrangements.services import representations
 from partnership.editing import apply_edit
 from partnership.extensions import db
+from partnership.kernel.dates import add_working_days, long_date, working_days_between
+from partnership.kernel.words import in_words
 from partnership.register.models import Agency, StatutoryPartner
-from partnership.register.services import long_date
 from partnership.register.services.partnerships import partners_in_order
 from partnership.reviews.models import (
     Case,

@@ -18,9 +18,9 @@ from werkzeug.wrappers import Response
 from partnership.access import authorize
 from partnership.editing import EditConflict, render_conflict
 from partnership.extensions import db
+from partnership.kernel.dates import long_date
+from partnership.kernel.enums import LabelledEnum
 from partnership.register.forms import show_problems
-from partnership.register.models import LabelledEnum
-from partnership.register.services import long_date
 from partnership.reviews.models import Case
 from partnership.reviews.services import ReviewError
 

@@ -21,10 +21,10 @@ from partnership.access import authorize
 from partnership.audit.services import history_of, record_event, record_view
 from partnership.editing import EditConflict, commit_edit
 from partnership.extensions import db
+from partnership.kernel.dates import long_date
 from partnership.policy import Role, can, scope
 from partnership.register.forms import show_problems
 from partnership.register.models import Partnership
-from partnership.register.services import long_date
 from partnership.register.services.partnerships import partnership_or_404
 from partnership.reviews.forms.cases import (
     STAGE_DATES,

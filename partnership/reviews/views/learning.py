@@ -9,7 +9,6 @@ it looks at a form, and a refusal is a 404, so a case's existence is never revea
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from flask import (
@@ -20,7 +19,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user
@@ -31,10 +29,11 @@ from partnership.access import authorize, requires
 from partnership.actions.queries import page_of
 from partnership.actions.rag import Rag
 from partnership.audit.services import record_event, record_view
+from partnership.documents.delivery import pdf_response
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
+from partnership.kernel.dates import long_date
 from partnership.register.forms import show_problems
-from partnership.register.services import long_date
 from partnership.reviews import document
 from partnership.reviews.forms.learning import (
     LearningFilterForm,
@@ -277,19 +276,18 @@ def action_plan(review_id: int) -> str:
 
 @bp.route("/<int:review_id>/action-plan.pdf")
 def action_plan_pdf(review_id: int) -> Response:
-    """The action plan as a PDF: read in the browser, or downloaded with ?download=1."""
+    """The action plan as a PDF rendered by the worker: read in the browser, or downloaded
+    with ?download=1 (audited when it is sent)."""
     review = _review(review_id)
-    rendered = document.action_plan_pdf(review, clock.today())
     download = request.args.get("download") == "1"
-    record_event("export" if download else "view", record_type="review", record_id=review.id,
-                 changes={"document": "action plan PDF"})
-    return send_pdf(rendered.data, document.pdf_filename(review), download)
-
-
-def send_pdf(data: bytes, filename: str, download: bool) -> Response:
-    """Answer with a PDF, inline or as a download, never cached."""
-    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=download,
-                     download_name=filename, max_age=0)
+    response = pdf_response(document.action_plan_pdf_request(review, clock.today()),
+                            document.pdf_filename(review), download=download,
+                            back_url=url_for("learning.action_plan", review_id=review.id),
+                            back_text="Back to the action plan")
+    if response.status_code == 200:
+        record_event("export" if download else "view", record_type="review",
+                     record_id=review.id, changes={"document": "action plan PDF"})
+    return response
 
 
 # --- themes ----------------------------------------------------------------------------------

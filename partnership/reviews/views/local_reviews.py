@@ -18,7 +18,7 @@ from partnership.audit.services import record_view
 from partnership.clock import today
 from partnership.editing import EditConflict, commit_edit
 from partnership.extensions import db
-from partnership.register.services import long_date
+from partnership.kernel.dates import long_date
 from partnership.reviews.forms.local import (
     LocalReviewForm,
     MilestonesForm,

@@ -20,7 +20,7 @@ from partnership.clock import today
 from partnership.database import utcnow
 from partnership.editing import EditConflict, commit_edit
 from partnership.extensions import db
-from partnership.register.services import long_date
+from partnership.kernel.dates import long_date
 from partnership.reviews.forms.rapid import (
     InformationRequestForm,
     PracticeEpisodeForm,
