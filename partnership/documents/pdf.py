@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -169,12 +170,76 @@ def render_here(html: str, *, title: str, author: str = "",
         document.metadata.authors = [author] if author else []
         document.metadata.lang = document.metadata.lang or "en"
         document.metadata.attachments = []  # belt and braces: a document carries no files
-        data = document.write_pdf(**options)
+        data = document.write_pdf(finisher=page_furniture_as_artifacts, **options)
     except FatalURLFetchingError:
         raise ResourceRefused(fetcher.refused or ["(unknown)"]) from None
     if fetcher.refused:
         raise ResourceRefused(fetcher.refused)
     return RenderedPdf(data=data, pages=len(document.pages))
+
+
+def page_furniture_as_artifacts(_document: object, pdf: pydyf.PDF) -> None:
+    """Mark what the page margins print (running headers, footers, page numbers) as artifacts.
+
+    A screen reader should not read "Page 3 of 27" and the running title on every page, and
+    PDF/UA (ISO 14289-1, 7.8) asks for them to be pagination artifacts. WeasyPrint 70 tags
+    the text of ``@page`` margin boxes as ordinary marked content and leaves its structure
+    elements out of the document's tree (Kozea/WeasyPrint#1836): content that is neither real
+    content nor an artifact. So every marked-content sequence whose structure element cannot
+    be reached from the structure tree's root is turned into ``/Artifact`` here, and dropped
+    from the parent tree, before the PDF is written. A WeasyPrint that artifacts margins
+    itself leaves nothing unreachable, and this does nothing.
+    """
+    root_reference = pdf.catalog.get("StructTreeRoot")
+    if root_reference is None:  # an untagged render
+        return
+    root = _resolve(pdf, root_reference)
+    reachable: set[int] = set()
+    waiting = [_number(kid) for kid in root["K"]]
+    while waiting:
+        number = waiting.pop()
+        element = pdf.objects[number]
+        if number in reachable or not isinstance(element, pydyf.Dictionary):
+            continue
+        reachable.add(number)
+        waiting.extend(_number(kid) for kid in element.get("K", ()) if isinstance(kid, bytes))
+    numbers = _resolve(pdf, root["ParentTree"])["Nums"]
+    struct_parents = dict(zip(numbers[0::2], numbers[1::2], strict=True))
+    # pydyf keeps the page tree's kids flat: number, generation, "R", number, ...
+    for index, page_number in enumerate(pdf.pages["Kids"][0::3]):
+        # The parent tree maps page n (its /StructParents) to an array indexed by MCID.
+        by_mcid = struct_parents.get(pdf.objects[page_number].get("StructParents", index))
+        if not isinstance(by_mcid, pydyf.Array):
+            continue
+        unreachable = {mcid for mcid, element in enumerate(by_mcid)
+                       if isinstance(element, bytes) and _number(element) not in reachable}
+        contents = _resolve(pdf, pdf.objects[page_number]["Contents"])
+        for mcid in _artifact_marked_content(contents.stream, unreachable):
+            by_mcid[mcid] = "null"
+
+
+def _artifact_marked_content(operations: list[object], mcids: set[int]) -> set[int]:
+    """Turn ``/Tag <</MCID n>> BDC`` into ``/Artifact <</Type /Pagination>> BDC`` for these n.
+
+    Return the MCIDs turned. One not found (drawn elsewhere than the page's own content
+    stream) stays as it was: tests/documents/test_tagging.py fails on it, a render does not.
+    """
+    found = set()
+    for position, operation in enumerate(operations[1:-1], start=1):
+        if (isinstance(operation, pydyf.Dictionary) and operation.get("MCID") in mcids
+                and operations[position + 1] == b"BDC"):
+            found.add(operation["MCID"])
+            operations[position - 1] = "/Artifact"
+            operations[position] = pydyf.Dictionary({"Type": "/Pagination"})
+    return found
+
+
+def _number(reference: bytes) -> int:
+    return int(reference.split()[0])
+
+
+def _resolve(pdf: pydyf.PDF, reference: bytes | pydyf.Dictionary) -> pydyf.Object:
+    return pdf.objects[_number(reference)] if isinstance(reference, bytes) else reference
 
 
 class RenderCache:

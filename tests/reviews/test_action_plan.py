@@ -76,7 +76,7 @@ def test_the_action_plan_page_shows_the_familiar_columns_and_figures(
     first, second, third = html.select("table tbody")
     rows = first.select("tr")
     assert len(rows) == 2
-    header = first.select_one("th[scope=rowgroup]")
+    header = first.select_one("th[scope=row]")
     assert header["rowspan"] == "2"
     header_text = " ".join(header.get_text(" ", strip=True).split())
     assert header_text == ("Recommendation 1 Strategy meetings include every agency that knows "

@@ -1,0 +1,224 @@
+"""Documents fit for publication and for screen readers.
+
+Every header cell says what it heads (``scope``); what the page margins print (running
+header, status line, page number) is a pagination artifact, never content a screen reader
+reads on every page; and in the plan and the action plan a row's code (``A1``,
+"Recommendation 2") is never left at a page's foot without its row. The documents are the
+demo's, rendered the way the benchmark renders them (partnership/bench/documents.py), with
+the HTML each render was given kept by a spy on the renderer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+
+from partnership.bench import documents as demo_documents
+from partnership.documents import pdf
+from partnership.documents.pdf import RenderedPdf, render_pdf, static_url
+from tests.documents.pdftools import marked_runs, pdf_page_text, structure_mcids
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+# An opening <th> tag, whatever its attributes, over one line or several.
+TH_TAG = re.compile(r"<th(?=[\s>])[^>]*>")
+SCOPE = re.compile(r'\sscope="(col|row)"')
+RENDERERS: dict[str, Callable[[], RenderedPdf]] = {
+    "arrangements": demo_documents.county_arrangements,
+    "plan": demo_documents.county_plan,
+    "action plan": demo_documents.county_action_plan,
+    "yearly report": demo_documents.county_yearly_report,
+}
+PAGE_NUMBER = re.compile(r"Page (\d+) of (\d+)")
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A demo document as printed: the HTML the renderer was given, and the PDF."""
+
+    html: BeautifulSoup
+    data: bytes
+    pages: int
+
+
+def printed(app: Flask, kind: str, monkeypatch: pytest.MonkeyPatch) -> Printed:
+    """Render one of the demo's documents, keeping the HTML it was rendered from."""
+    sources: list[str] = []
+
+    def spy(html: str, **options: object) -> RenderedPdf:
+        sources.append(html)
+        return render_pdf(html, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdf, "render_pdf", spy)
+    with app.app_context():
+        rendered = RENDERERS[kind]()
+    assert len(sources) == 1, f"the {kind} was not rendered through documents.pdf.render_pdf"
+    return Printed(BeautifulSoup(sources[0], "html.parser"), rendered.data, rendered.pages)
+
+
+def words(text: str) -> str:
+    """Join text's words with single spaces, and a word broken after its hyphen again."""
+    return re.sub(r"-\s+", "-", " ".join(text.split()))
+
+
+# ---- Header cells ----------------------------------------------------------------------------
+
+def test_every_header_cell_in_the_templates_says_what_it_heads() -> None:
+    found, missing = 0, []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        for tag in TH_TAG.findall(path.read_text(encoding="utf-8")):
+            found += 1
+            if not SCOPE.search(tag):
+                missing.append(f"{path.relative_to(TEMPLATES)}: {words(tag)[:90]}")
+    assert found > 300  # the pattern still finds the app's header cells
+    assert missing == []
+
+
+def test_the_pattern_finds_a_header_cell_without_scope() -> None:
+    tags = TH_TAG.findall('<thead><tr><th class="x">A</th><th\n  scope="row">B</th>'
+                          '<th scope="colgroup">C</th></tr></thead>')
+    assert [bool(SCOPE.search(tag)) for tag in tags] == [False, True, False]
+
+
+@pytest.mark.demo
+@pytest.mark.parametrize("kind", list(RENDERERS))
+def test_every_header_cell_of_a_document_says_what_it_heads(
+        app: Flask, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    document = printed(app, kind, monkeypatch)
+
+    cells = document.html.find_all("th")
+    assert cells, f"the {kind} has no tables"
+    wrong = []
+    for cell in cells:
+        # A cell of a table's head heads its column; one in the body heads its row (or, with
+        # a rowspan, the rows it spans).
+        expected = "col" if cell.find_parent("thead") else "row"
+        if cell.get("scope") != expected:
+            wrong.append(f"{cell.get('scope')!r} instead of {expected!r}: "
+                         f"{words(cell.get_text(' '))[:60]}")
+    assert wrong == []
+
+
+# ---- Page furniture --------------------------------------------------------------------------
+
+def furniture_is_artifact(data: bytes, pages: int) -> list[str]:
+    """Say what is wrong with how a PDF marks its content and its page furniture."""
+    problems = []
+    tree = structure_mcids(data)
+    runs = marked_runs(data)
+    for run in runs:
+        if run.tag == "Artifact":
+            continue
+        if run.mcid is None:
+            problems.append(f"page {run.page + 1}: untagged text {run.text[:40]!r}")
+        elif (run.page, run.mcid) not in tree:
+            problems.append(f"page {run.page + 1}: tagged but outside the structure tree: "
+                            f"{run.text[:40]!r}")
+        elif PAGE_NUMBER.search(run.text):
+            problems.append(f"page {run.page + 1}: a page number read as content: {run.text!r}")
+    for page in range(2, pages + 1):  # the cover has no running header or footer
+        artifacts = [run.text for run in runs if run.page == page - 1 and run.tag == "Artifact"]
+        if f"Page {page} of {pages}" not in artifacts:
+            problems.append(f"page {page}: no page number among the artifacts {artifacts}")
+    return problems
+
+
+def test_a_running_header_footer_and_page_number_are_artifacts_not_content() -> None:
+    paragraphs = "".join(f"<p>Paragraph {n} of the body, which a screen reader reads.</p>"
+                         for n in range(60))
+    html = f"""<!DOCTYPE html><html lang="en" class="document"><head><title>T</title>
+      <link rel="stylesheet" href="{static_url('css/document.css')}"></head>
+      <body><main><section class="cover"><h1 class="cover__title">
+        <span class="cover__partnership">Running partnership name</span>
+        <span class="cover__subject">Running subject</span></h1>
+        <p class="cover__status">Running status line</p></section>
+      <section class="chapter"><h2>Chapter</h2>{paragraphs}</section></main></body></html>"""
+    rendered = render_pdf(html, title="Artifacts")
+
+    assert rendered.pages >= 3
+    assert furniture_is_artifact(rendered.data, rendered.pages) == []
+    runs = marked_runs(rendered.data)
+    for page in range(1, rendered.pages):
+        artifacts = {run.text for run in runs if run.page == page and run.tag == "Artifact"}
+        assert artifacts == {"Running partnership name", "Running subject",
+                             "Running status line", f"Page {page + 1} of {rendered.pages}"}
+        # Still printed on the page for a sighted reader.
+        assert "Running status line" in pdf_page_text(rendered.data, page + 1)
+    content = [run.text for run in runs if run.tag != "Artifact"]
+    # The cover's lines are content once, on the cover; the body is all content.
+    assert content.count("Running partnership name") == 1
+    assert sum("which a screen reader reads" in text for text in content) == 60
+
+
+@pytest.mark.demo
+@pytest.mark.parametrize("kind", list(RENDERERS))
+def test_the_page_furniture_of_a_document_is_an_artifact(
+        app: Flask, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    document = printed(app, kind, monkeypatch)
+
+    assert document.pages > 2
+    assert furniture_is_artifact(document.data, document.pages) == []
+
+
+# ---- Rows and page breaks --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RowStart:
+    """How a table row begins: its code, and words that must be printed on the code's page."""
+
+    code: str
+    with_it: list[str]
+
+
+def row_starts(html: BeautifulSoup, kind: str) -> list[RowStart]:
+    """Read each row's code and opening words from the document's HTML."""
+    def opening(element: object, count: int = 4) -> str:
+        text = words(element.get_text(" ")) if element is not None else ""  # type: ignore[attr-defined]
+        return " ".join(text.split()[:count])
+
+    starts = []
+    if kind == "plan":
+        for row in html.select("table.table--plan tbody tr"):
+            first_action = row.select_one(".plan-actions__title")
+            starts.append(RowStart(
+                code=words(row.select_one(".plan-objective__reference").get_text()),
+                with_it=[opening(row.select_one(".plan-objective__title")),
+                         opening(row.select("td")[0]), opening(first_action)]))
+    else:
+        for group in html.select("table.table--action-plan tbody"):
+            first_action = group.select_one(".action-plan__action")
+            starts.append(RowStart(
+                code=words(group.select_one(".action-plan__number").get_text()),
+                with_it=[opening(group.select_one(".action-plan__text")),
+                         opening(first_action)]))
+    return [RowStart(s.code, [w for w in s.with_it if w]) for s in starts]
+
+
+@pytest.mark.demo
+@pytest.mark.parametrize("kind", ["plan", "action plan"])
+def test_no_row_code_is_left_at_a_page_foot_without_its_row(
+        app: Flask, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    document = printed(app, kind, monkeypatch)
+    starts = row_starts(document.html, kind)
+    numbers = range(1, document.pages + 1)
+    pages = [pdf_page_text(document.data, n) for n in numbers]
+    drawn = [words(pdf_page_text(document.data, n, raw=True)) for n in numbers]
+
+    assert len(starts) >= 4
+    on_pages = {}
+    for start in starts:
+        # Each code is printed once, as a line of its own, on the page its row begins on.
+        found = [n for n, text in enumerate(pages, start=1)
+                 if start.code in (line.strip() for line in text.splitlines())]
+        assert len(found) == 1, f"{start.code} printed on pages {found}"
+        on_pages[start.code] = found[0]
+        for opening in start.with_it:
+            assert opening in drawn[found[0] - 1], (
+                f"{start.code} is at the foot of page {found[0]}; its row begins on a later "
+                f"page ({opening!r})")
+    assert len(set(on_pages.values())) > 1  # the table does cross pages
