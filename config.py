@@ -61,6 +61,14 @@ class Config:
     PAGE_SIZE = 50
     # Published arrangements are due for review this many months after publication.
     ARRANGEMENTS_REVIEW_MONTHS = _env_int("ARRANGEMENTS_REVIEW_MONTHS", 12)
+    # Background work (partnership/jobs): the worker looks for due jobs this often when idle,
+    # and takes back a job held longer than this by a worker that must have died.
+    JOB_POLL_SECONDS = float(os.environ.get("JOB_POLL_SECONDS", "1"))
+    JOB_STALE_AFTER_SECONDS = _env_int("JOB_STALE_AFTER_SECONDS", 600)
+    # Draft PDFs rendered by the worker (documents/renders.py) are kept this many days after
+    # they were last asked for, and within this many bytes in all.
+    RENDER_KEEP_DAYS = _env_int("RENDER_KEEP_DAYS", 14)
+    RENDER_BUDGET_BYTES = _env_int("RENDER_BUDGET_BYTES", 512 * 1024 * 1024)
     # Refuse to start unless the settings are safe for a live service.
     STRICT_START = False
 

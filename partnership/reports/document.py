@@ -30,6 +30,8 @@ from markupsafe import Markup
 from partnership.documents import pdf
 from partnership.documents.markdown import render_markdown
 from partnership.documents.styles import stylesheet_urls
+from partnership.kernel.numbers import percent_words
+from partnership.kernel.words import capital, in_words, plural, times
 from partnership.reports.charts import ChartTable, chart_svgs, chart_table
 from partnership.reports.content import ReportDocument
 from partnership.reports.services import report_date as long_date
@@ -111,42 +113,14 @@ def as_dict(document: ReportDocument | Mapping[str, Any]) -> dict[str, Any]:
     return dict(document)
 
 
-def plural(count: int, singular: str, plural_form: str = "") -> str:
-    """Return "1 meeting", "38 meetings" (numerals, as GOV.UK style has it)."""
-    return f"{count:,} {singular if count == 1 else (plural_form or singular + 's')}"
-
-
-def times(count: int) -> str:
-    """Return "once", "twice", "38 times"."""
-    return {1: "once", 2: "twice"}.get(count, f"{count:,} times")
-
-
 def were(count: int) -> str:
     """Return "was" or "were" for a count."""
     return "was" if count == 1 else "were"
 
 
-def and_list(items: Sequence[str]) -> str:
-    """Join phrases as a sentence does: a, b and c."""
-    items = [i for i in items if i]
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def capital(text: str) -> str:
-    """Capitalise the first letter only."""
-    return text[:1].upper() + text[1:]
-
-
 def with_the(name: str) -> str:
     """Put "the" before a body's name unless it already has it."""
     return name if name.lower().startswith("the ") else f"the {name}"
-
-
-def percent(part: int, whole: int) -> int | None:
-    """Return ``part`` as a rounded percentage of ``whole`` (None when whole is 0)."""
-    return round(100 * part / whole) if whole else None
 
 
 def safe_link(link: str | None) -> str:
@@ -210,7 +184,7 @@ def activities_sentences(a: Mapping[str, Any], period: str) -> list[str]:
         reviews.append(f"took in the learning of {plural(a['learning_reviews'], 'review')} "
                        "from elsewhere")
     if reviews:
-        sentences.append(f"The partnership {and_list(reviews)}.")
+        sentences.append(f"The partnership {in_words(reviews)}.")
     if a["arrangements_published"]:
         count = a["arrangements_published"]
         sentences.append(f"It published {plural(count, 'new version')} of its local "
@@ -224,7 +198,7 @@ def _within(on_time: int, done: int, limit: str) -> str:
         return f"{'both' if done == 2 else 'all'} {limit}"
     if on_time == 0:
         return f"none {limit}"
-    return f"{on_time:,} of them ({percent(on_time, done)}%) {limit}"
+    return f"{on_time:,} of them ({percent_words(on_time, done)}) {limit}"
 
 
 def reviews_sentences(r: Mapping[str, Any]) -> list[str]:
@@ -517,8 +491,13 @@ def report_html(document: ReportDocument | Mapping[str, Any], *, for_pdf: bool =
     return render_template("reports/document.html", **report_context(document, for_pdf=for_pdf))
 
 
+def report_pdf_request(document: ReportDocument | Mapping[str, Any]) -> dict[str, Any]:
+    """Gather what :func:`pdf.render_pdf` takes to print the report."""
+    data = as_dict(document)
+    return {"html": report_html(data, for_pdf=True), "title": document_title(data),
+            "author": data["content"]["partnership"]}
+
+
 def report_pdf(document: ReportDocument | Mapping[str, Any]) -> pdf.RenderedPdf:
     """Render the report as a tagged A4 PDF."""
-    data = as_dict(document)
-    return pdf.render_pdf(report_html(data, for_pdf=True), title=document_title(data),
-                          author=data["content"]["partnership"])
+    return pdf.render_pdf(**report_pdf_request(document))

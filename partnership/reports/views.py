@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from partnership import clock
 from partnership.access import authorize, requires
-from partnership.accounts.forms import ConfirmForm
 from partnership.audit.services import record_event
 from partnership.clock import UK_TIME
+from partnership.documents.delivery import pdf_response
 from partnership.documents.markdown import render_markdown
 from partnership.editing import EditConflict, apply_edit, render_conflict
 from partnership.extensions import db
 from partnership.policy import can
+from partnership.publishing import workflow
+from partnership.publishing.views import (
+    publish_from_form,
+    published_file_response,
+    sign_from_form,
+)
 from partnership.register.services.partnerships import partnership_or_404
+from partnership.reports import document as rendering
 from partnership.reports import services
 from partnership.reports.forms import (
     CopySentForm,
@@ -30,6 +34,7 @@ from partnership.reports.forms import (
     StartReportForm,
 )
 from partnership.reports.models import ReportSection, YearlyReport
+from partnership.web import refused, show_problems
 
 bp = Blueprint("reports", __name__, url_prefix="/partnerships/<slug>/reports")
 
@@ -42,12 +47,6 @@ def _report(slug: str, report_id: int, verb: str = "view") -> YearlyReport:
         abort(404)
     authorize(verb, report)
     return report
-
-
-def _show_problem(form: FlaskForm, problem: services.ReportProblem, default: str) -> None:
-    """Put a broken rule's message next to its field (or the default field)."""
-    name = problem.field if problem.field and problem.field in form else default
-    form[name].errors = [*form[name].errors, str(problem)]
 
 
 @bp.route("")
@@ -80,8 +79,7 @@ def new(slug: str) -> str | Response:
         try:
             report = services.start_report(partnership, **form.values())
         except services.ReportProblem as problem:
-            db.session.rollback()
-            _show_problem(form, problem, "period_start")
+            refused(form, problem, default="period_start")
         else:
             db.session.commit()
             flash(f"“{report.title}” started", "success")
@@ -103,8 +101,7 @@ def settings(slug: str) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         values = form.values()
         problems = services.settings_problems(values)
-        for problem in problems:
-            _show_problem(form, problem, "recipients")
+        show_problems(form, problems, default="recipients")
         if not problems:
             try:
                 if apply_edit(row, form.version.data, values):
@@ -122,9 +119,9 @@ def _detail_context(report: YearlyReport, **extra: Any) -> dict[str, Any]:
     """Everything the report page shows; a draft is assembled once for all of it."""
     day = clock.today()
     document = services.document_of(report, day)
-    digest = None if report.published else services.content_digest(document)
-    lines = services.sign_off_lines(report, digest, day)
-    post = services.post_to_sign(current_user, report, lines, day)
+    draft = None if report.published else workflow.Draft(
+        services.signed_content(document), services.content_digest(document))
+    panel = workflow.panel(report, current_user, day, draft)
     partnership = report.partnership
     settings_row = services.settings_of(partnership)
     rows = services.narrative_rows(report)
@@ -136,12 +133,7 @@ def _detail_context(report: YearlyReport, **extra: Any) -> dict[str, Any]:
         "due": due,
         "due_words": services.days_words((due - day).days),
         "parts": services.part_summaries(document),
-        "lines": lines,
-        "waiting": services.waiting_words(lines),
-        "post_to_sign": post,
-        "signing_again": post is not None and any(
-            line.stale and line.partner.id == post.partner_id for line in lines),
-        "ready": services.ready_to_publish(report, lines),
+        "panel": panel,
         "sections": [
             {"section": section, "row": rows.get(section),
              "html": render_markdown(rows[section].markdown) if section in rows else "",
@@ -174,8 +166,6 @@ def detail(slug: str, report_id: int) -> str:
 @requires("view", "reports")
 def read(slug: str, report_id: int) -> Response:
     """Read the report in the browser as the document a reader gets (a draft marked DRAFT)."""
-    from partnership.reports import document as rendering
-
     report = _report(slug, report_id)
     html = rendering.report_html(services.document_of(report), for_pdf=False)
     record_event("view", record_type="yearly_report", record_id=report.id,
@@ -188,21 +178,24 @@ def read(slug: str, report_id: int) -> Response:
 @requires("view", "reports")
 def pdf(slug: str, report_id: int) -> Response:
     """The report's PDF: the published one as stored (read in the browser, or downloaded with
-    ?download=1), or the draft made now (always downloaded); every one is audited."""
+    ?download=1), or the draft as it reads now, rendered by the worker (always downloaded);
+    every one sent is audited."""
     report = _report(slug, report_id)
     if report.published:
-        download = request.args.get("download") == "1"
-        data = services.published_pdf(report)
-        record_event("export" if download else "view", record_type="yearly_report",
-                     record_id=report.id)
-        return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=download,
-                         download_name=services.pdf_filename(report), etag=report.sha256,
-                         last_modified=report.published_at)
-    data = services.draft_pdf(report)
-    record_event("export", record_type="yearly_report", record_id=report.id,
-                 changes={"document": "yearly report draft PDF"})
-    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
-                     download_name=services.pdf_filename(report))
+        return published_file_response(report, download=request.args.get("download") == "1",
+                                       back=url_for("reports.detail", slug=slug,
+                                                    report_id=report.id),
+                                       back_text="Back to the report")
+
+    # The draft is rendered by the worker: until it is, the page says it is being prepared.
+    response = pdf_response(rendering.report_pdf_request(services.draft_document(report)),
+                            services.pdf_filename(report), download=True,
+                            back_url=url_for("reports.detail", slug=slug, report_id=report.id),
+                            back_text="Back to the report")
+    if response.status_code == 200:
+        record_event("export", record_type="yearly_report", record_id=report.id,
+                     changes={"document": "yearly report draft PDF"})
+    return response
 
 
 def _edit_section(report: YearlyReport, section: ReportSection) -> str | Response | tuple[str, int]:
@@ -224,9 +217,9 @@ def _edit_section(report: YearlyReport, section: ReportSection) -> str | Respons
             db.session.rollback()
             return render_conflict(conflict, form, cancel_url=back,
                                    title=f"{section.title} was changed while you were editing")
-        except services.WorkflowRefused as refused:
+        except services.WorkflowRefused as refusal:
             db.session.rollback()
-            flash(str(refused), "error")
+            flash(str(refusal), "error")
             return redirect(back)
     if report.published and request.method == "POST":
         flash(f"“{report.title}” is published and cannot be changed.", "error")
@@ -257,28 +250,17 @@ def assessment(slug: str, report_id: int) -> str | Response | tuple[str, int]:
     return _edit_section(report, ReportSection.ASSESSMENT)
 
 
-def _take_step(report: YearlyReport, step: Callable[[], object], done: str) -> Response:
-    """Run one workflow step from a confirm button; show a refusal as a message."""
-    if ConfirmForm().validate_on_submit():
-        try:
-            step()
-        except services.WorkflowRefused as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
-        else:
-            db.session.commit()
-            flash(done, "success")
-    return redirect(url_for("reports.detail", slug=report.partnership.slug,
-                            report_id=report.id))
+def _back(report: YearlyReport) -> str:
+    return url_for("reports.detail", slug=report.partnership.slug, report_id=report.id,
+                   _anchor="sign-off")
 
 
 @bp.route("/<int:report_id>/sign-off", methods=["POST"])
 @requires("sign_off", "reports")
 def sign_off(slug: str, report_id: int) -> Response:
-    """Sign the report off, as it reads now, for the partner the user represents."""
+    """Sign the report off, as it reads now, for the partner the user signs for."""
     report = _report(slug, report_id, "sign_off")
-    return _take_step(report, lambda: services.sign_off(report, current_user),
-                      f"You have signed off “{report.title}”")
+    return sign_from_form(report, _back(report))
 
 
 @bp.route("/<int:report_id>/publish", methods=["POST"])
@@ -286,8 +268,7 @@ def sign_off(slug: str, report_id: int) -> Response:
 def publish(slug: str, report_id: int) -> Response:
     """Publish a report all three partners have signed off as it reads now."""
     report = _report(slug, report_id, "publish")
-    return _take_step(report, lambda: services.publish(report),
-                      f"“{report.title}” is published")
+    return publish_from_form(report, _back(report))
 
 
 @bp.route("/<int:report_id>/copies", methods=["POST"])
@@ -305,8 +286,7 @@ def copy_new(slug: str, report_id: int) -> str | Response:
             copy = services.add_copy(report, form.recipient.data or "", form.sent_on.data,
                                      form.how.data or "", current_user)
         except services.ReportProblem as problem:
-            db.session.rollback()
-            _show_problem(form, problem, "recipient")
+            refused(form, problem, default="recipient")
         else:
             db.session.commit()
             flash(f"Copy sent to {copy.recipient} recorded", "success")
