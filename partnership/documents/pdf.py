@@ -11,6 +11,10 @@ Each render runs in a child Python process (this file, run as a script) under a 
 and a memory limit, so a pathological document fails with :class:`RenderError` instead of
 tying up a web worker. That is why this module imports nothing from the application.
 
+Before the PDF is written, :func:`finish_tagging` corrects two things WeasyPrint's tagging
+leaves wrong for a screen reader: what the page margins print becomes pagination artifacts,
+and table cells are headed by the right header cells where a cell spans rows.
+
 The same document is rendered once: renders are kept in a small in-process cache keyed by
 a digest of everything the renderer reads (HTML, title, author, resources), and requests
 for a document already being rendered wait for that render instead of starting another,
@@ -29,7 +33,7 @@ import subprocess
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -37,6 +41,8 @@ from urllib.parse import unquote, urlsplit
 
 import pydyf
 from weasyprint import HTML
+from weasyprint.document import Document
+from weasyprint.formatting_structure import boxes
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
@@ -170,7 +176,7 @@ def render_here(html: str, *, title: str, author: str = "",
         document.metadata.authors = [author] if author else []
         document.metadata.lang = document.metadata.lang or "en"
         document.metadata.attachments = []  # belt and braces: a document carries no files
-        data = document.write_pdf(finisher=page_furniture_as_artifacts, **options)
+        data = document.write_pdf(finisher=finish_tagging, **options)
     except FatalURLFetchingError:
         raise ResourceRefused(fetcher.refused or ["(unknown)"]) from None
     if fetcher.refused:
@@ -178,7 +184,13 @@ def render_here(html: str, *, title: str, author: str = "",
     return RenderedPdf(data=data, pages=len(document.pages))
 
 
-def page_furniture_as_artifacts(_document: object, pdf: pydyf.PDF) -> None:
+def finish_tagging(document: Document, pdf: pydyf.PDF) -> None:
+    """Correct WeasyPrint's tags before the PDF is written (its ``finisher``)."""
+    page_furniture_as_artifacts(pdf)
+    table_headers(document)
+
+
+def page_furniture_as_artifacts(pdf: pydyf.PDF) -> None:
     """Mark what the page margins print (running headers, footers, page numbers) as artifacts.
 
     A screen reader should not read "Page 3 of 27" and the running title on every page, and
@@ -232,6 +244,64 @@ def _artifact_marked_content(operations: list[object], mcids: set[int]) -> set[i
             operations[position - 1] = "/Artifact"
             operations[position] = pydyf.Dictionary({"Type": "/Pagination"})
     return found
+
+
+def table_headers(document: Document) -> None:
+    """Tell each table cell which header cells head it, counting spanned rows and columns.
+
+    WeasyPrint 70 numbers a row's cells from its first cell, so in a row under a cell with
+    a rowspan (the action plan's recommendation, its scope and the agencies' response) every
+    cell gets the header of the column to its left, and a row header (``scope="row"``)
+    reaches only the first of the rows it spans. Here the cells' own grid columns are used:
+    a data cell is headed by the column headers above it and the row headers of its rows,
+    and a row header by its column's header, each header cell also saying its /Scope.
+    """
+    for page in document.pages:
+        for table in _tables(page._page_box):
+            _head_cells(table)
+
+
+def _tables(box: boxes.Box) -> Iterator[boxes.TableBox]:
+    if isinstance(box, boxes.TableBox):
+        yield box
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes.Box):
+            yield from _tables(child)
+
+
+def _head_cells(table: boxes.TableBox) -> None:
+    rows = [row for group in table.children if isinstance(group, boxes.TableRowGroupBox)
+            for row in group.children if isinstance(row, boxes.TableRowBox)]
+    cells = []  # (first row, rows spanned, columns spanned, is a header cell, scope, element)
+    for index, row in enumerate(rows):
+        for cell in row.children:
+            element = getattr(cell, "mark", None)
+            if (isinstance(cell, boxes.TableCellBox) and isinstance(element, pydyf.Dictionary)
+                    and isinstance(element.get("A"), pydyf.Dictionary)):
+                cells.append((index, range(index, min(index + cell.rowspan, len(rows))),
+                              range(cell.grid_x, cell.grid_x + cell.colspan),
+                              cell.element_tag == "th" and "ID" in element,
+                              cell.element.get("scope", ""), element))
+    column_headers: dict[int, list[tuple[int, object]]] = {}
+    row_headers: dict[int, list[object]] = {}
+    for index, spanned, columns, header, scope, element in cells:
+        if not header:
+            continue
+        if scope in ("row", "rowgroup"):
+            element["A"]["Scope"] = "/Row"
+            for row in spanned:
+                row_headers.setdefault(row, []).append(element["ID"])
+        else:
+            element["A"]["Scope"] = "/Column"
+            for column in columns:
+                column_headers.setdefault(column, []).append((index, element["ID"]))
+    for index, spanned, columns, header, _scope, element in cells:
+        if header and element["A"]["Scope"] == "/Column":
+            continue  # a column header heads; nothing heads it
+        heads = [] if header else [key for row in spanned for key in row_headers.get(row, [])]
+        heads += [key for column in columns for above, key in column_headers.get(column, [])
+                  if above < index]
+        element["A"]["Headers"] = pydyf.Array(list(dict.fromkeys(heads)))
 
 
 def _number(reference: bytes) -> int:

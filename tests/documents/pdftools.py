@@ -157,3 +157,56 @@ def _decode(codes: bytes, mapping: dict[bytes, str]) -> str:
     width = len(next(iter(mapping))) if mapping else 1
     return "".join(mapping.get(codes[i:i + width], "\ufffd")
                    for i in range(0, len(codes), width))
+
+
+@dataclass(frozen=True)
+class TaggedCell:
+    """A table cell in the structure tree: TH or TD, its text, and the text of its headers."""
+
+    tag: str
+    text: str
+    scope: str
+    headers: list[str]
+
+
+def tagged_tables(data: bytes) -> list[list[list[TaggedCell]]]:
+    """Return every table the structure tree holds (one per page it is printed on), row by
+    row, each cell with the header cells its /Headers name (what a screen reader announces)."""
+    texts = {(run.page, run.mcid): run.text for run in marked_runs(data) if run.mcid is not None}
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+
+        def kids(element: pikepdf.Object) -> list[pikepdf.Object]:
+            found = element.get("/K")
+            return list(found) if isinstance(found, pikepdf.Array) else [found]
+
+        def text(element: pikepdf.Object, page: int | None = None) -> str:
+            page = pages[element.Pg.objgen] if "/Pg" in element else page
+            parts = [texts.get((page, kid), "") if isinstance(kid, int) else text(kid, page)
+                     for kid in kids(element)
+                     if isinstance(kid, int) or (isinstance(kid, pikepdf.Dictionary)
+                                                 and "/S" in kid)]
+            return " ".join(" ".join(part for part in parts if part).split())
+
+        elements = []
+        waiting = [pdf.Root.StructTreeRoot]
+        while waiting:
+            element = waiting.pop()
+            elements.append(element)
+            waiting.extend(reversed([kid for kid in kids(element)
+                                     if isinstance(kid, pikepdf.Dictionary) and "/S" in kid]))
+        ids = {bytes(e.ID): text(e) for e in elements if e.get("/S") == "/TH" and "/ID" in e}
+
+        def rows(element: pikepdf.Object) -> list[pikepdf.Object]:
+            return [row for kid in kids(element) if isinstance(kid, pikepdf.Dictionary)
+                    for row in ([kid] if kid.get("/S") == "/TR" else rows(kid))]
+
+        def cell(element: pikepdf.Object) -> TaggedCell:
+            attributes = element.get("/A", pikepdf.Dictionary())
+            return TaggedCell(str(element.S)[1:], text(element),
+                              str(attributes.get("/Scope", ""))[1:],
+                              [ids.get(bytes(key), "?") for key in attributes.get("/Headers", [])])
+
+        return [[[cell(kid) for kid in kids(row) if isinstance(kid, pikepdf.Dictionary)]
+                 for row in rows(table)]
+                for table in elements if table.get("/S") == "/Table"]

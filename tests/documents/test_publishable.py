@@ -22,7 +22,13 @@ from flask import Flask
 from partnership.bench import documents as demo_documents
 from partnership.documents import pdf
 from partnership.documents.pdf import RenderedPdf, render_pdf, static_url
-from tests.documents.pdftools import marked_runs, pdf_page_text, structure_mcids
+from partnership.reviews.document import COLUMNS as ACTION_PLAN_COLUMNS
+from tests.documents.pdftools import (
+    marked_runs,
+    pdf_page_text,
+    structure_mcids,
+    tagged_tables,
+)
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # An opening <th> tag, whatever its attributes, over one line or several.
@@ -102,6 +108,51 @@ def test_every_header_cell_of_a_document_says_what_it_heads(
             wrong.append(f"{cell.get('scope')!r} instead of {expected!r}: "
                          f"{words(cell.get_text(' '))[:60]}")
     assert wrong == []
+
+
+def test_a_screen_reader_hears_each_cell_with_its_column_and_the_row_headers_spanning_it(
+        ) -> None:
+    # The action plan's shape: a recommendation (a row header) and its scope span the rows
+    # of its actions.
+    html = """<!DOCTYPE html><html lang="en"><head><title>T</title></head><body><table>
+      <thead><tr><th scope="col">Recommendation</th><th scope="col">Scope</th>
+        <th scope="col">Action</th><th scope="col">Target</th></tr></thead>
+      <tbody><tr><th scope="row" rowspan="2">Recommendation 1</th><td rowspan="2">Local</td>
+        <td>First action</td><td>May</td></tr>
+      <tr><td>Second action</td><td>June</td></tr></tbody></table></body></html>"""
+    rendered = render_pdf(html, title="Headers")
+
+    (table,) = tagged_tables(rendered.data)
+    head, first, second = table
+    assert [(cell.tag, cell.scope, cell.headers) for cell in head] == [
+        ("TH", "Column", [])] * 4
+    assert [(cell.text, cell.scope, cell.headers) for cell in first] == [
+        ("Recommendation 1", "Row", ["Recommendation"]),
+        ("Local", "", ["Recommendation 1", "Scope"]),
+        ("First action", "", ["Recommendation 1", "Action"]),
+        ("May", "", ["Recommendation 1", "Target"])]
+    assert [(cell.text, cell.headers) for cell in second] == [
+        ("Second action", ["Recommendation 1", "Action"]),
+        ("June", ["Recommendation 1", "Target"])]
+
+
+@pytest.mark.demo
+def test_each_cell_of_the_action_plan_is_heard_with_its_column_and_recommendation(
+        app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    document = printed(app, "action plan", monkeypatch)
+
+    checked = 0
+    for table in tagged_tables(document.data):
+        assert [cell.text for cell in table[0]] == list(ACTION_PLAN_COLUMNS)
+        for row in table[1:]:
+            for cell in (cell for cell in row if cell.tag == "TD"):
+                recommendation, column = cell.headers
+                assert re.match(r"Recommendation \d+ ", recommendation), cell
+                assert column in ACTION_PLAN_COLUMNS[1:], cell
+                checked += 1
+            columns = [cell.headers[-1] for cell in row]
+            assert columns == sorted(columns, key=ACTION_PLAN_COLUMNS.index), row
+    assert checked > 20
 
 
 # ---- Page furniture --------------------------------------------------------------------------
