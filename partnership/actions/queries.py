@@ -19,12 +19,14 @@ from sqlalchemy.orm import aliased
 
 from partnership import clock
 from partnership.actions.models import Action, ProgressUpdate, Rating, Status
-from partnership.actions.rag import Facts, Judgement, Rag, Settings, judge
+from partnership.actions.rag import Judgement, Rag, Settings
+from partnership.actions.rules import Step, carried_on, rating_as_at, steps
 from partnership.extensions import db
+from partnership.kernel.dates import year_span
 from partnership.meetings.models import Meeting
 from partnership.plans.models import Objective, Phase, Plan
-from partnership.register.models import Agency, Body, LabelledEnum, Person
-from partnership.reviews.access import visible_case_ids
+from partnership.policy import readable
+from partnership.register.models import Agency, Body, LabelledEnum, Partnership, Person
 from partnership.reviews.models import Recommendation, Review
 
 
@@ -184,7 +186,10 @@ class TrackedAction:
     source_note: str
     last_update_on: dt.date | None
     latest_proposed: Rating | None
+    created_on: dt.date
+    carried_on: dt.date | None  # when carrying it forward took effect (actions.rules)
     judgement: Judgement
+    log: tuple[Step, ...] | None = None  # its progress log, read only to rate a past day
 
     @property
     def rag(self) -> Rag:
@@ -260,6 +265,8 @@ def _statement(flt: ActionFilter) -> sa.Select[Any]:
             latest.proposed_rating.label("latest_proposed"),
             Plan.update_interval_days, Plan.warning_days,
             successor.id.label("successor_id"),
+            successor.created_at.label("successor_created_at"),
+            Partnership.year_start_month,
         )
         .select_from(Action)
         .outerjoin(Body, Body.id == Action.body_id)
@@ -274,6 +281,7 @@ def _statement(flt: ActionFilter) -> sa.Select[Any]:
         .outerjoin(Review, Review.id == Recommendation.review_id)
         .outerjoin(latest, latest.id == latest_update)
         .outerjoin(successor, successor.carried_from_id == Action.id)
+        .outerjoin(Partnership, Partnership.id == Action.partnership_id)
     )
     conditions: list[sa.ColumnElement[bool]] = []
     for name, column in (("action_id", Action.id), ("partnership_id", Action.partnership_id),
@@ -317,11 +325,14 @@ def _statement(flt: ActionFilter) -> sa.Select[Any]:
 
 
 _ROW_FIELDS = tuple(f.name for f in fields(TrackedAction)
-                    if f.name not in ("judgement", "latest_proposed"))
+                    if f.name not in ("judgement", "latest_proposed", "created_on", "carried_on",
+                                      "log"))
 
 
-def _rated(result: sa.CursorResult[Any], today: dt.date) -> list[TrackedAction]:
-    """Turn result rows into rated actions (the settings come from each action's plan)."""
+def _rated(result: sa.CursorResult[Any], today: dt.date,
+           logs: Mapping[int, tuple[Step, ...]] | None = None) -> list[TrackedAction]:
+    """Turn result rows into actions rated on ``today`` (the settings come from each action's
+    plan); with ``logs``, as they stood on that day, read back from their progress logs."""
     positions = [(name, list(result.keys()).index(name)) for name in _ROW_FIELDS]
     settings_for: dict[tuple[int | None, int | None], Settings] = {}
     rated = []
@@ -333,15 +344,35 @@ def _rated(result: sa.CursorResult[Any], today: dt.date) -> list[TrackedAction]:
                 update_interval_days=key[0] or Settings.update_interval_days,
                 warning_days=key[1] if key[1] is not None else Settings.warning_days)
         latest = Rating(row.latest_proposed) if row.latest_proposed else None
-        facts = Facts(status=row.status, start_date=row.start_date,
-                      target_date=row.target_date, percent_complete=row.percent_complete,
-                      created_on=row.created_at.date() if row.created_at else today,
-                      last_update_on=row.last_update_on, latest_proposed=latest,
-                      carried_forward=row.successor_id is not None)
-        rated.append(TrackedAction(**{name: row[i] for name, i in positions},
-                                   latest_proposed=latest,
-                                   judgement=judge(facts, today, settings)))
+        carried = None
+        if row.successor_id is not None:
+            year_end = year_span(row.year, row.year_start_month or 4)[1]
+            made = row.successor_created_at
+            carried = carried_on(made.date() if made is not None else year_end, year_end)
+        action = TrackedAction(
+            **{name: row[i] for name, i in positions}, latest_proposed=latest,
+            created_on=row.created_at.date() if row.created_at else today,
+            carried_on=carried, judgement=_UNJUDGED,
+            log=None if logs is None else logs.get(row.id, ()))
+        action.judgement = rating_as_at(action, today, settings)
+        rated.append(action)
     return rated
+
+
+_UNJUDGED = Judgement(Rag.NOT_JUDGED, False, ())
+
+
+def _logs(stmt: sa.Select[Any]) -> dict[int, tuple[Step, ...]]:
+    """Read the progress logs of the actions ``stmt`` finds, in one query."""
+    rows: dict[int, list[Any]] = {}
+    for row in db.session.execute(
+            sa.select(ProgressUpdate.action_id, ProgressUpdate.id, ProgressUpdate.recorded_on,
+                      ProgressUpdate.status, ProgressUpdate.percent_complete,
+                      ProgressUpdate.proposed_rating, ProgressUpdate.corrects_id)
+            .where(ProgressUpdate.action_id.in_(stmt.with_only_columns(Action.id)))
+            .order_by(ProgressUpdate.action_id, ProgressUpdate.recorded_on, ProgressUpdate.id)):
+        rows.setdefault(row.action_id, []).append(tuple(row)[1:])
+    return {action_id: steps(log) for action_id, log in rows.items()}
 
 
 def _in_window(action: TrackedAction, window: DueWindow, today: dt.date) -> bool:
@@ -368,15 +399,21 @@ def _sort_key(order: SortOrder) -> Any:
     return lambda a: (not a.is_open, a.target_date or far, a.id)
 
 
-def tracked(flt: ActionFilter | None = None,
-            today: dt.date | None = None) -> list[TrackedAction]:
-    """Return every action the filter matches, rated on ``today`` and sorted: one query."""
+def tracked(flt: ActionFilter | None = None, today: dt.date | None = None, *,
+            from_log: bool = False) -> list[TrackedAction]:
+    """Return every action the filter matches, rated on ``today`` and sorted: one query.
+
+    ``from_log`` rates each action as it stood on ``today`` (a day in the past), read back
+    from its progress log by :mod:`partnership.actions.rules` (one more query); otherwise
+    each is rated as it stands now.
+    """
     flt = flt or ActionFilter()
     today = today or clock.today()
-    actions = _rated(db.session.connection().execute(_statement(flt)), today)
-    visible = visible_case_ids()
-    if visible is not None:  # need-to-know: actions of cases the user may not see are left out
-        actions = [a for a in actions if a.case_id is None or a.case_id in visible]
+    # Only what the reader may view (need-to-know: actions of cases they may not see are left
+    # out): the policy's view rule in SQL.
+    stmt = _statement(flt).where(readable(Action))
+    logs = _logs(stmt) if from_log else None
+    actions = _rated(db.session.connection().execute(stmt), today, logs)
     if flt.rag is not None:
         actions = [a for a in actions if a.rag is flt.rag]
     if flt.attention:

@@ -48,7 +48,7 @@ from typing import Any
 from flask import Flask
 
 from partnership.actions.models import Action, ProgressUpdate, Status
-from partnership.arrangements.models import ArrangementsVersion, VersionStatus
+from partnership.arrangements.models import ArrangementsVersion
 from partnership.audit.services import acting_as
 from partnership.extensions import db
 from partnership.meetings.models import (
@@ -60,6 +60,7 @@ from partnership.meetings.models import (
     Presence,
 )
 from partnership.plans.models import Objective, Part, Plan
+from partnership.publishing.models import PublicationStatus
 from partnership.register.exchange import export_register
 from partnership.register.models import (
     Agency,
@@ -155,7 +156,7 @@ def add_version(partnership: Partnership, title: str, published: dt.datetime
     """Store a published arrangements version of the register as it is now (no PDF made)."""
     pdf = f"%PDF-1.7\n% {title}\n".encode()
     version = ArrangementsVersion(
-        partnership=partnership, title=title, status=VersionStatus.PUBLISHED,
+        partnership=partnership, title=title, status=PublicationStatus.PUBLISHED,
         snapshot=export_register(partnership), pdf=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(), pages=1, published_at=published,
         review_due=published.date().replace(year=published.year + 3))

@@ -1,0 +1,77 @@
+"""Part 3, evidence of impact, grouped by objective in plan order, then "Other work".
+
+The evidence recorded on actions completed in the period or in progress on ``as_of``
+(``Action.impact``), and in progress updates dated in the period (``ProgressUpdate.impact``;
+an update later corrected by another is left out). Each action's status is as it stood on
+``as_of``. Training is not recorded in the tracker, and the report says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from typing import Any
+
+from flask import url_for
+
+from partnership.actions import rules
+from partnership.reports.content import Impact, ImpactEntry, ObjectiveImpact
+from partnership.reports.parts.records import OTHER_WORK, Records, action_link, iso
+
+TRAINING = ("Training attendance and evaluation are not recorded in the tracker yet, so this "
+            "report cannot show the reach or the impact of multi-agency training from the "
+            "records.")
+
+
+def impact(records: Records) -> Impact:
+    """Gather the evidence of impact of the period, grouped by objective."""
+    entries: dict[int | None, list[tuple[tuple[Any, ...], ImpactEntry]]] = defaultdict(list)
+    completed: Counter[int | None] = Counter()
+    in_progress: Counter[int | None] = Counter()
+    for action in records.actions.values():
+        if not records.visible(action) or not records.counts(action):
+            continue
+        done = records.completed_in(action)
+        going = records.in_progress(action)
+        completed[records.group_of(action)] += done
+        in_progress[records.group_of(action)] += going
+        if action.impact and (done or going):
+            day = rules.completion_date(action, records.as_of) if done else None
+            entries[records.group_of(action)].append((
+                (day or dt.date.max, 1, action.id),
+                ImpactEntry(action=action.title, link=action_link(action.id),
+                            status=records.status(action).label, recorded=iso(day),
+                            text=action.impact)))
+    for update in records.updates:
+        action = records.actions[update.action_id]
+        if not update.impact or not records.visible(action):
+            continue
+        entries[records.group_of(action)].append((
+            (update.recorded_on, 0, update.id),
+            ImpactEntry(action=action.title, link=action_link(action.id),
+                        status=records.status(action).label,
+                        recorded=update.recorded_on.isoformat(),
+                        text=update.impact)))
+    groups = []
+    keys = sorted((k for k in entries if k is not None), key=records.objective_key)
+    for key in [*keys, None] if None in entries else keys:
+        found: list[ImpactEntry] = []
+        seen: set[tuple[str, str]] = set()
+        for _, entry in sorted(entries[key], key=lambda item: item[0]):
+            if (entry.link, entry.text) not in seen:  # an update's text copied to the action
+                seen.add((entry.link, entry.text))
+                found.append(entry)
+        if key is None:
+            reference, title, link = "", OTHER_WORK, ""
+        else:
+            objective = records.objectives[key]
+            reference, title = objective.reference, objective.title
+            link = url_for("plans.objective", objective_id=key)
+        groups.append(ObjectiveImpact(reference=reference, title=title, link=link,
+                                      completed=completed[key], in_progress=in_progress[key],
+                                      entries=found))
+    total = sum(len(group.entries) for group in groups)
+    missing = "" if total else (
+        "No evidence of impact was recorded on the actions completed or in progress in this "
+        "period, or in their progress updates.")
+    return Impact(objectives=groups, entries=total, training=TRAINING, missing=missing)
