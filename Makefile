@@ -28,10 +28,10 @@ run:  ## set up everything and serve on http://127.0.0.1:$(PORT)
 	@echo "5/5 Loading the demo (into a database without one; about 10 s)…"
 	@$(FLASK) demo load --if-empty
 	@echo
-	@echo "Serving on http://127.0.0.1:$(PORT)"
+	@echo "Serving on http://127.0.0.1:$(PORT) (the background worker beside it renders the PDFs)"
 	@$(FLASK) demo accounts
 	@echo
-	@$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@APP_ENV=development $(BIN)/python -m partnership.operations.devserver --host 127.0.0.1 --port $(PORT)
 
 test: test-packages lint pytest  ## the whole suite: linters, SQLite, PostgreSQL and headless Chromium
 
