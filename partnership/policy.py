@@ -4,13 +4,21 @@
 realm name (``"users"``), a model class, or a model instance; instances let a rule look
 at the record (a chair's own body, an agency's own action) once those records exist.
 Anything without a rule is refused.
+
+``visible(user, Model)`` says the same ``view`` rule in SQL, for lists, counts, exports,
+searches and the board: each view rule is written once with both forms side by side (a
+:class:`Listed`), and ``tests/test_visibility.py`` compares them record by record for every
+role, so what a list shows is exactly what the record's page allows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+import sqlalchemy as sa
 
 
 class Role(StrEnum):
@@ -40,6 +48,24 @@ ROLE_LABELS = {
 
 EVERYONE = frozenset(Role)
 Rule = Callable[[Any, Any], bool]
+# (user, model class) -> the SQL condition on the model's rows that the rule allows.
+Where = Callable[[Any, Any], sa.ColumnElement[bool]]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A rule said twice, side by side: record by record (``check``) and in SQL (``where``).
+
+    View rules are Listed, so that lists select exactly the records the pages allow; where
+    ``check`` uses Python-only logic, ``where`` restates it, and the record-by-record test
+    (tests/test_visibility.py) keeps the two equal.
+    """
+
+    check: Rule
+    where: Where
+
+    def __call__(self, user: Any, target: Any) -> bool:
+        return self.check(user, target)
 
 
 def realm_of(target: Any) -> str:
@@ -52,9 +78,31 @@ def realm_of(target: Any) -> str:
     return str(realm)
 
 
-def _roles(*roles: Role) -> Rule:
+def _roles(*roles: Role) -> Listed:
     allowed = frozenset(roles)
-    return lambda user, _target: user.role in allowed
+    return Listed(check=lambda user, _target: user.role in allowed,
+                  where=lambda user, _model: sa.true() if user.role in allowed else sa.false())
+
+
+def reader() -> Any:
+    """Who a list is read for: the signed-in user; None outside anyone's session.
+
+    None (the command line, the demo load, documents assembled offline) reads every record:
+    that is the service's own work. Every route has a rule that refuses a signed-out
+    visitor before its view runs, so a page never lists records for nobody.
+    """
+    from flask import has_request_context
+    from flask_login import current_user
+
+    if has_request_context() and current_user.is_authenticated:
+        return current_user._get_current_object()
+    return None
+
+
+def readable(model: Any) -> sa.ColumnElement[bool]:
+    """The rows of ``model`` the reader may view (every row outside anyone's session)."""
+    user = reader()
+    return sa.true() if user is None else visible(user, model)
 
 
 def scope(user: Any) -> Any:
@@ -108,17 +156,66 @@ def _may_update_progress(user: Any, target: Any) -> bool:
     )
 
 
+# How a record reaches its case, tried in this order (by case_of, and in SQL by _in_case).
+CASE_PATHS: tuple[tuple[str, ...], ...] = (
+    (), ("case",), ("rapid_review", "case"), ("local_review", "case"), ("review", "case"),
+    ("recommendation", "review", "case"))
+CASE_TABLE = "case_record"
+
+
 def case_of(target: Any) -> Any:
     """Find the case a record belongs to: itself, its case, its review's case, its rapid or
     local review's case (None for a review from elsewhere)."""
-    for path in ((), ("case",), ("rapid_review", "case"), ("local_review", "case"),
-                 ("review", "case"), ("recommendation", "review", "case")):
+    for path in CASE_PATHS:
         value = target
         for name in path:
             value = getattr(value, name, None)
-        if value is not None and getattr(value, "__tablename__", None) == "case_record":
+        if value is not None and getattr(value, "__tablename__", None) == CASE_TABLE:
             return value
     return None
+
+
+def _reaches_case(model: Any, path: tuple[str, ...]) -> bool:
+    mapper = sa.inspect(model)
+    for name in path:
+        relationship = mapper.relationships.get(name)
+        if relationship is None or relationship.uselist:
+            return False
+        mapper = relationship.mapper
+    return bool(mapper.local_table.name == CASE_TABLE)
+
+
+def case_path(model: Any) -> tuple[str, ...] | None:
+    """The one path by which the model's records reach their case (None: they have none)."""
+    paths = [path for path in CASE_PATHS if _reaches_case(model, path)]
+    if len(paths) > 1 and paths[0] != ():
+        # case_of takes the first path that is set on the record; one SQL path could not.
+        raise TypeError(f"{model.__name__} reaches a case by {len(paths)} paths: {paths}")
+    return paths[0] if paths else None
+
+
+def _in_case(model: Any, criterion: Callable[[Any], sa.ColumnElement[bool]] | None = None
+             ) -> sa.ColumnElement[bool]:
+    """Rows whose case (followed as case_of follows it) exists and meets ``criterion``,
+    a function of the case's class."""
+    path = case_path(model)
+    if path is None:
+        return sa.false()
+
+    def along(cls: Any, rest: tuple[str, ...]) -> sa.ColumnElement[bool]:
+        if not rest:
+            return criterion(cls) if criterion is not None else sa.true()
+        link = getattr(cls, rest[0])
+        return link.has(along(link.property.mapper.class_, rest[1:]))
+
+    return along(model, path)
+
+
+def _caseless(model: Any) -> sa.ColumnElement[bool]:
+    """Rows with no case (case_of gives None)."""
+    if case_path(model) is None:
+        return sa.true()
+    return sa.not_(_in_case(model))
 
 
 def _sees_case(user: Any, case: Any) -> bool:
@@ -136,7 +233,27 @@ def _sees_case(user: Any, case: Any) -> bool:
     )
 
 
-def _case_rule(*roles: Role, chair_of_reviewing_body: bool = False) -> Rule:
+def _sees_case_where(user: Any) -> Callable[[Any], sa.ColumnElement[bool]]:
+    """_sees_case in SQL, as a condition on the case's class (tests/test_visibility.py keeps
+    the two equal)."""
+
+    def where(case: Any) -> sa.ColumnElement[bool]:
+        if user.role is Role.TEAM:
+            return sa.true()
+        if user.role not in (Role.CHAIR, Role.AGENCY, Role.PARTNER):
+            return sa.false()
+        mine = scope(user)
+        reasons = [case.members.any(user_id=user.id)]
+        if mine.body_ids:
+            reasons.append(case.reviewing_body_id.in_(sorted(mine.body_ids)))
+        if mine.represented_partnership_ids:
+            reasons.append(case.partnership_id.in_(sorted(mine.represented_partnership_ids)))
+        return sa.or_(*reasons)
+
+    return where
+
+
+def _case_rule(*roles: Role, chair_of_reviewing_body: bool = False) -> Listed:
     """May see the case and has the role; asked of the realm, the role alone answers."""
     allowed = frozenset(roles)
 
@@ -151,7 +268,18 @@ def _case_rule(*roles: Role, chair_of_reviewing_body: bool = False) -> Rule:
         return (chair_of_reviewing_body and user.role is Role.CHAIR
                 and case.reviewing_body_id in scope(user).chaired_body_ids)
 
-    return rule
+    def where(user: Any, model: Any) -> sa.ColumnElement[bool]:
+        chairs = chair_of_reviewing_body and user.role is Role.CHAIR
+        if user.role not in allowed and not chairs:
+            return sa.false()
+        sees = _sees_case_where(user)
+        if user.role in allowed:
+            return _in_case(model, sees)
+        chaired = sorted(scope(user).chaired_body_ids)
+        return _in_case(model, lambda case: sa.and_(sees(case),
+                                                    case.reviewing_body_id.in_(chaired)))
+
+    return Listed(check=rule, where=where)
 
 
 def _within_case(rule: Rule) -> Rule:
@@ -166,16 +294,35 @@ def _within_case(rule: Rule) -> Rule:
                 return False
         return rule(user, target)
 
-    return guarded
+    if not isinstance(rule, Listed):
+        return guarded
+
+    def where(user: Any, model: Any) -> sa.ColumnElement[bool]:
+        if user.role is Role.SCRUTINEER:
+            return rule.where(user, model)
+        return sa.and_(sa.or_(_caseless(model), _in_case(model, _sees_case_where(user))),
+                       rule.where(user, model))
+
+    return Listed(check=guarded, where=where)
 
 
-def _read_review(user: Any, target: Any) -> bool:
+def _may_read_review(user: Any, target: Any) -> bool:
     """Learning from elsewhere is for everyone; our own reviews' recommendations and action
     plans for the scrutineer and whoever may see the case."""
     if isinstance(target, str):
         return True
     case = case_of(target)
     return case is None or user.role is Role.SCRUTINEER or _sees_case(user, case)
+
+
+def _reviews_read_where(user: Any, model: Any) -> sa.ColumnElement[bool]:
+    """_may_read_review in SQL."""
+    if user.role is Role.SCRUTINEER:
+        return sa.true()
+    return sa.or_(_caseless(model), _in_case(model, _sees_case_where(user)))
+
+
+_read_review = Listed(check=_may_read_review, where=_reviews_read_where)
 
 
 def _edit_review(user: Any, target: Any) -> bool:
@@ -211,6 +358,16 @@ def _scrutineer_of_partnership(user: Any, target: Any) -> bool:
         return False
     return (isinstance(target, str)
             or target.partnership_id in scope(user).scrutinised_partnership_ids)
+
+
+def _delegating_for_self(user: Any, target: Any) -> bool:
+    """The team, for anyone; a partner's representative, for their own delegations."""
+    if user.role is Role.TEAM:
+        return True
+    if user.role is not Role.PARTNER:
+        return False
+    return (isinstance(target, str | type)
+            or getattr(target, "lead_id", None) == scope(user).person_id)
 
 
 # (verb, realm) -> rule. Keep this table the single source of truth.
@@ -264,14 +421,40 @@ RULES: dict[tuple[str, str], Rule] = {
     ("publish", "reports"): _roles(Role.TEAM),
     ("sign_off", "reports"): _partner_of_partnership,
     ("assess", "reports"): _scrutineer_of_partnership,
+    # Signed documents (partnership.publishing): signatures are read with their document;
+    # a representative names their own deputy, or the team records it for them.
+    ("view", "publishing"): _roles(*EVERYONE),
+    ("view", "deputies"): _roles(Role.ADMIN, Role.TEAM, Role.PARTNER),
+    ("edit", "deputies"): _delegating_for_self,
     # The reading room: every published document in one place.
     ("view", "reading_room"): _roles(*EVERYONE),
 }
 
 
+def _signed_in(user: Any) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
 def can(user: Any, verb: str, target: Any) -> bool:
     """Return whether ``user`` may ``verb`` the ``target``; unknown combinations are refused."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not _signed_in(user):
         return False
     rule = RULES.get((verb, realm_of(target)))
     return bool(rule and rule(user, target))
+
+
+def visible(user: Any, model: Any) -> sa.ColumnElement[bool]:
+    """The SQL condition selecting exactly the rows of ``model`` (a mapped class; its
+    ``__realm__`` names the realm) for which ``can(user, "view", row)`` is true.
+
+    A realm whose view rule cannot be said in SQL is refused loudly, so a new realm with
+    records cannot reach a list without a visibility rule.
+    """
+    realm = realm_of(model)
+    rule = RULES.get(("view", realm))
+    if not isinstance(rule, Listed):
+        raise LookupError(f"no visibility rule for the {realm!r} realm ({model.__name__}): "
+                          f"give RULES[('view', {realm!r})] a Listed rule")
+    if not _signed_in(user):
+        return sa.false()
+    return rule.where(user, model)

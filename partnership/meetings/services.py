@@ -38,6 +38,7 @@ from partnership.meetings.models import (
     Vote,
     VoteChoice,
 )
+from partnership.policy import readable, scope
 from partnership.register.models import (
     Agency,
     Body,
@@ -329,7 +330,8 @@ def _counts(meeting_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
         .where(Decision.meeting_id.in_(meeting_ids)).group_by(Decision.meeting_id))}
     actions = {meeting_id: count for meeting_id, count in db.session.execute(
         sa.select(Action.meeting_id, sa.func.count(Action.id))
-        .where(Action.meeting_id.in_(meeting_ids)).group_by(Action.meeting_id))}
+        .where(Action.meeting_id.in_(meeting_ids), readable(Action))
+        .group_by(Action.meeting_id))}
     return decisions, actions
 
 
@@ -765,8 +767,6 @@ class VoteToConfirm:
 
 def votes_to_confirm(user: Any) -> list[VoteToConfirm]:
     """The unconfirmed votes of the partners the user represents, latest meeting first."""
-    from partnership.policy import scope
-
     partner_ids = scope(user).partner_ids
     if not partner_ids:
         return []
@@ -782,8 +782,6 @@ def votes_to_confirm(user: Any) -> list[VoteToConfirm]:
 
 def chaired_bodies(user: Any) -> list[Body]:
     """The bodies the user chairs, by name (for their home page)."""
-    from partnership.policy import scope
-
     body_ids = scope(user).chaired_body_ids
     if not body_ids:
         return []

@@ -42,6 +42,7 @@ from partnership.extensions import db
 from partnership.kernel.dates import long_date, reporting_year, year_label, year_span
 from partnership.kernel.enums import LabelledEnum
 from partnership.plans.models import Objective, Part, Phase, Plan
+from partnership.policy import readable
 from partnership.register.models import Body, Partnership
 from partnership.register.services import RegisterError
 from partnership.register.services.bodies import bodies_of, history_with_parts
@@ -642,13 +643,14 @@ def latest_impact(objective_id: int) -> Impact | None:
                   ProgressUpdate.author_name.label("author"),
                   ProgressUpdate.id.label("row_id"))
         .join(Action, Action.id == ProgressUpdate.action_id)
-        .where(Action.objective_id == objective_id, ProgressUpdate.impact != ""))
+        .where(Action.objective_id == objective_id, ProgressUpdate.impact != "",
+               readable(Action)))
     own = (
         sa.select(Action.impact.label("text"), Action.completed_on.label("day"),
                   Action.created_at.label("stamp"), Action.id.label("action_id"),
                   Action.title.label("title"), sa.literal(False).label("from_update"),
                   sa.literal("").label("author"), Action.id.label("row_id"))
-        .where(Action.objective_id == objective_id, Action.impact != ""))
+        .where(Action.objective_id == objective_id, Action.impact != "", readable(Action)))
     both = sa.union_all(updates, own).subquery("impact")
     row = db.session.execute(
         sa.select(both).where(sa.func.trim(both.c.text) != "")

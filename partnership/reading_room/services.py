@@ -15,16 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload, undefer
+from sqlalchemy.orm import undefer
 
 from partnership.arrangements.models import ArrangementsVersion, VersionStatus
 from partnership.extensions import db
-from partnership.policy import Role, can, scope
+from partnership.policy import Role, scope, visible
 from partnership.register.models import Partnership
 from partnership.reports.compare import ReportComparison, compare_reports
 from partnership.reports.models import ReportStatus, YearlyReport
-from partnership.reviews.access import visible_case_ids
-from partnership.reviews.models import Case, Recommendation, Review
+from partnership.reviews.models import Recommendation, Review
 
 
 class NotComparable(Exception):
@@ -81,21 +80,16 @@ def _reports() -> list[YearlyReport]:
 def action_plans(user: Any) -> list[ActionPlanEntry]:
     """Every review with recommendations whose action plan the user may read, newest first.
 
-    The list query leaves out reviews of cases the user may not know of; the policy is then
-    asked about each review, so the list and the action plan pages agree.
+    The list query selects what the policy's view rule allows (``visible``), so the list and
+    the action plan pages agree.
     """
     counts: dict[int, int] = {review_id: count for review_id, count in db.session.execute(
         sa.select(Recommendation.review_id, sa.func.count(Recommendation.id))
         .group_by(Recommendation.review_id))}
     if not counts:
         return []
-    stmt = (sa.select(Review)
-            .options(selectinload(Review.case).selectinload(Case.members))
-            .where(Review.id.in_(sorted(counts))))
-    visible = visible_case_ids(user)
-    if visible is not None:
-        stmt = stmt.where(sa.or_(Review.case_id.is_(None), Review.case_id.in_(sorted(visible))))
-    reviews = [review for review in db.session.scalars(stmt) if can(user, "view", review)]
+    reviews = list(db.session.scalars(
+        sa.select(Review).where(Review.id.in_(sorted(counts)), visible(user, Review))))
     reviews.sort(key=lambda r: (r.published_on or dt.date.min, r.id), reverse=True)
     return [ActionPlanEntry(review, counts[review.id]) for review in reviews]
 
