@@ -91,16 +91,17 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
         operations,
         pages,
         plans,
+        publishing,
         reading_room,
         register,
         reports,
         reviews,
     )
-
     from partnership.documents import renders
 
     # Jobs and renders first: features register their job handlers into them.
-    for feature in (jobs, renders, accounts, audit, pages, register, arrangements, plans,
+    for feature in (jobs, renders, accounts, audit, pages, register, publishing,
+                    arrangements, plans,
                     meetings, reviews, actions, reports, reading_room, demo, operations):
         feature.init_app(app)
     return app

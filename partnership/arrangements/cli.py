@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from partnership.arrangements.document import draft_pdf
 from partnership.audit.services import acting_as, record_event
 from partnership.documents.pdf import RenderError
 from partnership.register.services.partnerships import partnership_by_slug
@@ -21,8 +22,6 @@ arrangements_cli = AppGroup("arrangements", help="Render the arrangements docume
               help="Where to write the PDF.")
 def pdf(slug: str, out: Path) -> None:
     """Render a partnership's current draft arrangements (marked DRAFT, as of today) to a PDF."""
-    from partnership.arrangements.services import draft_pdf
-
     partnership = partnership_by_slug(slug)
     if partnership is None:
         raise click.ClickException(

@@ -19,15 +19,18 @@ from typing import Any
 from flask import current_app, has_request_context, render_template, url_for
 from markupsafe import Markup
 
-from partnership.arrangements.models import Section, SignOff
+from partnership.arrangements.models import Section
 from partnership.arrangements.services import (
-    long_date,
+    DRAFT_STATUS,
+    current_signatures,
     narrative,
     review_due_after,
 )
-from partnership.clock import UK_TIME
+from partnership.clock import today
 from partnership.documents import pdf
-from partnership.documents.chart import (
+from partnership.kernel.dates import long_date
+from partnership.publishing.documents import PrintedSignature
+from partnership.register.chart import (
     StructureChart,
     bodies_in_structure_order,
     body_note,
@@ -160,6 +163,7 @@ class SignOffRow:
     signed_by: str
     role: str
     date: str
+    deputy: str = ""  # "for Sam Smith, Director…, under a delegation dated 1 March 2026"
 
     @property
     def awaited(self) -> bool:
@@ -301,17 +305,26 @@ def _signatories(partners: list[PartnerOnDate]) -> list[Signatory]:
             if e.representative.capacity == Capacity.LEAD]
 
 
-def _sign_off_rows(partners: list[PartnerOnDate], sign_offs: Sequence[SignOff]
+def _sign_off_rows(partners: list[PartnerOnDate], sign_offs: Sequence[PrintedSignature]
                    ) -> list[SignOffRow]:
-    by_partner = {s.partner_id: s for s in sign_offs}
+    """One row per partner (in the guidance's order): its signature, or that it is awaited.
+
+    Signatures come in the same order as the partners (the workflow lists them so).
+    """
     rows = []
-    for partner in partners:
-        signed = by_partner.get(partner.partner.id)
-        if signed is None:
+    for index, partner in enumerate(partners):
+        signed = sign_offs[index] if index < len(sign_offs) else None
+        if signed is None or signed.awaited:
             rows.append(SignOffRow(partner.name, "", "", ""))
-        else:
-            day = signed.signed_at.astimezone(UK_TIME).date()
-            rows.append(SignOffRow(partner.name, signed.signed_by, signed.role, long_date(day)))
+            continue
+        deputy = ""
+        if signed.deputy_for:
+            deputy = f"for {signed.deputy_for}"
+            if signed.delegated_on:
+                deputy += (f", under a delegation dated "
+                           f"{long_date(dt.date.fromisoformat(signed.delegated_on))}")
+        rows.append(SignOffRow(partner.name, signed.signed_by, signed.role,
+                               long_date(dt.date.fromisoformat(signed.signed)), deputy))
     return rows
 
 
@@ -372,7 +385,7 @@ def document_title(partnership: Partnership, as_of: dt.date, status: str) -> str
 
 
 def arrangements_html(partnership: Partnership, *, as_of: dt.date, status: str,
-                      sign_offs: Sequence[SignOff] = (), for_pdf: bool,
+                      sign_offs: Sequence[PrintedSignature] = (), for_pdf: bool,
                       chart: StructureChart | None = None) -> str:
     """Render the arrangements as one standalone HTML page (the preview, or the PDF's source).
 
@@ -451,7 +464,7 @@ def arrangements_html(partnership: Partnership, *, as_of: dt.date, status: str,
 
 
 def pdf_request(partnership: Partnership, *, as_of: dt.date, status: str,
-                sign_offs: Sequence[SignOff] = ()) -> dict[str, Any]:
+                sign_offs: Sequence[PrintedSignature] = ()) -> dict[str, Any]:
     """Gather what :func:`pdf.render_pdf` takes to print the arrangements (chart included)."""
     chart = draw_structure_chart(partnership, as_of)
     html = arrangements_html(partnership, as_of=as_of, status=status, sign_offs=sign_offs,
@@ -461,8 +474,28 @@ def pdf_request(partnership: Partnership, *, as_of: dt.date, status: str,
             "author": partnership.name, "resources": resources}
 
 
+def draft_pdf_request(partnership: Partnership, day: dt.date | None = None) -> dict[str, Any]:
+    """Gather the render request of the current draft, with the open round's signatures of
+    the draft as it reads now."""
+    day = day or today()
+    return pdf_request(partnership, as_of=day, status=DRAFT_STATUS,
+                       sign_offs=current_signatures(partnership, day))
+
+
+def draft_html(partnership: Partnership, day: dt.date | None = None) -> str:
+    """Render the current draft as the in-app HTML preview."""
+    day = day or today()
+    return arrangements_html(partnership, as_of=day, status=DRAFT_STATUS,
+                             sign_offs=current_signatures(partnership, day), for_pdf=False)
+
+
+def draft_pdf(partnership: Partnership, day: dt.date | None = None) -> bytes:
+    """Render the current draft as a PDF here and now (the CLI; pages use the queue)."""
+    return pdf.render_pdf(**draft_pdf_request(partnership, day)).data
+
+
 def arrangements_pdf(partnership: Partnership, *, as_of: dt.date, status: str,
-                     sign_offs: Sequence[SignOff] = ()) -> pdf.RenderedPdf:
+                     sign_offs: Sequence[PrintedSignature] = ()) -> pdf.RenderedPdf:
     """Render the arrangements as a tagged A4 PDF, with the structure chart embedded."""
     return pdf.render_pdf(**pdf_request(partnership, as_of=as_of, status=status,
                                         sign_offs=sign_offs))

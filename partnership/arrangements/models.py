@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from partnership.database import UTCDateTime, Versioned, utcnow
+from partnership.database import Versioned
 from partnership.extensions import db
-from partnership.register.models import Partnership, StatutoryPartner, enum_column
+from partnership.kernel.enums import enum_column
+from partnership.publishing.models import (
+    DocumentKind,
+    Publishable,
+    Signature,
+    signatures_of,
+)
+from partnership.register.models import Partnership
 
 
 class Section(StrEnum):
@@ -48,13 +54,6 @@ SECTION_TITLES = {
 }
 
 
-class VersionStatus(StrEnum):
-    """Where a version of the arrangements stands."""
-
-    DRAFT = "draft"
-    PUBLISHED = "published"
-
-
 class NarrativeSection(Versioned, db.Model):
     """One narrative section of a partnership's arrangements, in Markdown."""
 
@@ -71,11 +70,12 @@ class NarrativeSection(Versioned, db.Model):
     partnership: Mapped[Partnership] = relationship()
 
 
-class ArrangementsVersion(Versioned, db.Model):
+class ArrangementsVersion(Versioned, Publishable, db.Model):
     """A version of the arrangements: a draft being signed off, or published and immutable.
 
-    Publishing stores the data snapshot the document was made from, the PDF and its
-    SHA-256, so later edits to the register never change what was published.
+    Publishing (``partnership.publishing``) stores the content the partners signed (the
+    register and the narrative), the PDF and its SHA-256, so later edits never change what
+    was published.
     """
 
     __tablename__ = "arrangements_version"
@@ -88,36 +88,8 @@ class ArrangementsVersion(Versioned, db.Model):
     partnership_id: Mapped[int] = mapped_column(
         sa.ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
-    status: Mapped[VersionStatus] = mapped_column(enum_column(VersionStatus),
-                                                  default=VersionStatus.DRAFT)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     review_due: Mapped[dt.date | None] = mapped_column(sa.Date)
-    snapshot: Mapped[dict[str, Any] | None] = deferred(mapped_column(sa.JSON))
-    pdf: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
-    sha256: Mapped[str | None] = mapped_column(sa.String(64))
-    pages: Mapped[int | None] = mapped_column()
 
     partnership: Mapped[Partnership] = relationship()
-    sign_offs: Mapped[list[SignOff]] = relationship(
-        back_populates="version", order_by="SignOff.signed_at", cascade="all, delete-orphan")
-
-
-class SignOff(db.Model):
-    """One statutory partner's sign-off of a version (who, for which partner, when)."""
-
-    __tablename__ = "sign_off"
-    __realm__ = "arrangements"
-    __table_args__ = (sa.UniqueConstraint("version_id", "partner_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("arrangements_version.id", ondelete="CASCADE"))
-    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("statutory_partner.id"))
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
-    signed_by: Mapped[str] = mapped_column(sa.String(120), doc="Name as signed")
-    role: Mapped[str] = mapped_column(sa.String(200), doc="Their title when signing")
-    signed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    version: Mapped[ArrangementsVersion] = relationship(back_populates="sign_offs")
-    partner: Mapped[StatutoryPartner] = relationship()
+    sign_offs: Mapped[list[Signature]] = signatures_of(DocumentKind.ARRANGEMENTS,
+                                                       "ArrangementsVersion")

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -13,16 +10,23 @@ from partnership import clock
 from partnership.access import requires
 from partnership.accounts.forms import ConfirmForm
 from partnership.arrangements import services
-from partnership.arrangements.document import draft_pdf_request
+from partnership.arrangements.document import draft_html, draft_pdf_request
 from partnership.arrangements.forms import CompareForm, NarrativeSectionForm, SignOffRoundForm
-from partnership.arrangements.models import ArrangementsVersion, Section, VersionStatus
+from partnership.arrangements.models import ArrangementsVersion, Section
 from partnership.audit.services import record_event
 from partnership.documents.delivery import pdf_response
 from partnership.editing import EditConflict, apply_edit, render_conflict
 from partnership.extensions import db
 from partnership.kernel.dates import long_date
+from partnership.publishing import workflow
+from partnership.publishing.views import (
+    publish_from_form,
+    published_file_response,
+    sign_from_form,
+)
 from partnership.register.models import Partnership
 from partnership.register.services.partnerships import partnership_or_404
+from partnership.web import refused
 
 bp = Blueprint("arrangements", __name__, url_prefix="/partnerships/<slug>/arrangements")
 
@@ -50,11 +54,15 @@ def _compare_form(partnership: Partnership, *, formdata: object = None) -> Compa
 def overview(slug: str) -> str:
     """Show the draft's sign-off status, its narrative sections and every version."""
     partnership = partnership_or_404(slug)
+    current_round = services.open_round(partnership)
+    lines = workflow.sign_off_lines(current_round) if current_round else []
     return render_template(
         "arrangements/overview.html",
         partnership=partnership,
         narrative=services.narrative(partnership),
-        current_round=services.open_round(partnership),
+        current_round=current_round,
+        round_lines=lines,
+        round_waiting=workflow.waiting_words(lines),
         latest=services.latest_published(partnership),
         versions=services.versions(partnership),
         compare_form=_compare_form(partnership),
@@ -65,7 +73,7 @@ def overview(slug: str) -> str:
 @requires("view", "arrangements")
 def preview(slug: str) -> Response:
     """Show the current draft as the document a reader would get, marked DRAFT."""
-    return Response(services.draft_html(partnership_or_404(slug)), mimetype="text/html")
+    return Response(draft_html(partnership_or_404(slug)), mimetype="text/html")
 
 
 @bp.route("/draft.pdf")
@@ -124,9 +132,8 @@ def version_new(slug: str) -> str | Response:
     if form.validate_on_submit():
         try:
             version = services.start_round(partnership, form.title.data or "")
-        except services.WorkflowRefused as refused:
-            db.session.rollback()
-            form.title.errors = [str(refused)]
+        except services.WorkflowRefused as refusal:
+            refused(form, refusal, default="title")
         else:
             db.session.commit()
             flash(f"Sign-off round started for “{version.title}”", "success")
@@ -146,29 +153,30 @@ def version_detail(slug: str, version_id: int) -> str:
         "arrangements/version_detail.html",
         partnership=partnership,
         version=version,
-        lines=services.sign_off_lines(version),
-        post_to_sign=services.post_to_sign(current_user, version),
-        ready=services.ready_to_publish(version),
-        published=version.status == VersionStatus.PUBLISHED,
+        panel=workflow.panel(version, current_user),
+        published=version.published,
     )
 
 
 @bp.route("/versions/<int:version_id>/sign-off", methods=["POST"])
 @requires("sign_off", "arrangements")
 def version_sign_off(slug: str, version_id: int) -> Response:
-    """Sign a draft off for the partner the user represents."""
+    """Sign a draft off, as it reads now, for the partner the user signs for."""
     version = _version(partnership_or_404(slug), version_id)
-    return _take_step(version, lambda: services.sign_off(version, current_user),
-                      f"You have signed off “{version.title}”")
+    return sign_from_form(version, _detail(version))
 
 
 @bp.route("/versions/<int:version_id>/publish", methods=["POST"])
 @requires("publish", "arrangements")
 def version_publish(slug: str, version_id: int) -> Response:
-    """Publish a draft all three partners have signed off."""
+    """Publish a draft all three partners have signed off as it reads now."""
     version = _version(partnership_or_404(slug), version_id)
-    return _take_step(version, lambda: services.publish(version),
-                      f"“{version.title}” is published")
+    return publish_from_form(version, _detail(version))
+
+
+def _detail(version: ArrangementsVersion) -> str:
+    return url_for("arrangements.version_detail", slug=version.partnership.slug,
+                   version_id=version.id)
 
 
 @bp.route("/versions/<int:version_id>/withdraw", methods=["POST"])
@@ -180,29 +188,14 @@ def version_withdraw(slug: str, version_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("arrangements.version_detail", slug=slug, version_id=version_id))
     try:
-        services.withdraw_round(version)
-    except services.WorkflowRefused as refused:
+        workflow.withdraw(version)
+    except services.WorkflowRefused as refusal:
         db.session.rollback()
-        flash(str(refused), "error")
+        flash(str(refusal), "error")
         return redirect(url_for("arrangements.version_detail", slug=slug, version_id=version_id))
     db.session.commit()
     flash(f"The sign-off round for “{title}” is withdrawn", "success")
     return redirect(url_for("arrangements.overview", slug=slug))
-
-
-def _take_step(version: ArrangementsVersion, step: Callable[[], object], done: str) -> Response:
-    """Run one workflow step from a confirm button; show a refusal as a message."""
-    if ConfirmForm().validate_on_submit():
-        try:
-            step()
-        except services.WorkflowRefused as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
-        else:
-            db.session.commit()
-            flash(done, "success")
-    return redirect(url_for("arrangements.version_detail", slug=version.partnership.slug,
-                            version_id=version.id))
 
 
 @bp.route("/versions/<int:version_id>.pdf")
@@ -210,15 +203,10 @@ def _take_step(version: ArrangementsVersion, step: Callable[[], object], done: s
 def version_pdf(slug: str, version_id: int) -> Response:
     """Read a published version's PDF in the browser, or download it with ?download=1."""
     version = _version(partnership_or_404(slug), version_id)
-    if version.status != VersionStatus.PUBLISHED:
+    if not version.published:
         abort(404)
-    download = request.args.get("download") == "1"
-    data = services.published_pdf(version)
-    record_event("export" if download else "view", record_type="arrangements_version",
-                 record_id=version.id)
-    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=download,
-                     download_name=services.pdf_filename(version), etag=version.sha256,
-                     last_modified=version.published_at)
+    return published_file_response(version, download=request.args.get("download") == "1",
+                                   back=_detail(version), back_text="Back to the version")
 
 
 @bp.route("/compare")

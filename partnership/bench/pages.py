@@ -16,8 +16,15 @@ import sqlalchemy as sa
 
 from partnership import clock
 from partnership.accounts.models import User
+from partnership.actions.models import Action
 from partnership.extensions import db
+from partnership.meetings.models import Meeting, MeetingStatus
+from partnership.plans.models import Plan
 from partnership.policy import Role
+from partnership.publishing.models import PublicationStatus
+from partnership.register.models import Body, Partnership
+from partnership.reports.models import YearlyReport
+from partnership.reviews.models import Case, Review, ReviewKind, Stage
 
 
 @dataclass(frozen=True)
@@ -45,8 +52,6 @@ def first_synthetic_user() -> str:
 
 def first_body() -> str:
     """The demo county's first body (its main board)."""
-    from partnership.register.models import Body, Partnership
-
     body_id = db.session.scalar(
         sa.select(Body.id).join(Partnership, Body.partnership_id == Partnership.id)
         .where(Partnership.slug == "wscp").order_by(Body.position, Body.id).limit(1)
@@ -64,9 +69,6 @@ def audit_filtered() -> str:
 
 
 def _county_plan() -> Any:
-    from partnership.plans.models import Plan
-    from partnership.register.models import Partnership
-
     plan = db.session.scalar(sa.select(Plan).join(Partnership, Plan.partnership_id ==
                                                   Partnership.id)
                              .where(Partnership.slug == "wscp").order_by(Plan.id).limit(1))
@@ -82,9 +84,6 @@ def county_plan() -> str:
 
 def synthetic_plan() -> str:
     """The first synthetic partnership's plan: eleven objectives, ~900 actions."""
-    from partnership.plans.models import Plan
-    from partnership.register.models import Partnership
-
     plan_id = db.session.scalar(
         sa.select(Plan.id).join(Partnership, Plan.partnership_id == Partnership.id)
         .where(Partnership.slug == "synthetic-1").order_by(Plan.id).limit(1))
@@ -101,8 +100,6 @@ def county_objective() -> str:
 
 def synthetic_objective() -> str:
     """A synthetic objective with over a hundred actions and their updates."""
-    from partnership.actions.models import Action
-
     objective_id = db.session.scalar(
         sa.select(Action.objective_id).where(Action.objective_id.is_not(None))
         .group_by(Action.objective_id).order_by(sa.func.count(Action.id).desc(),
@@ -113,8 +110,6 @@ def synthetic_objective() -> str:
 
 
 def _county_body(name: str) -> int:
-    from partnership.register.models import Body, Partnership
-
     body_id = db.session.scalar(
         sa.select(Body.id).join(Partnership, Body.partnership_id == Partnership.id)
         .where(Partnership.slug == "wscp", Body.name == name))
@@ -125,8 +120,6 @@ def _county_body(name: str) -> int:
 
 def county_meeting() -> str:
     """The county Executive Group's latest held meeting (majority decisions, votes to confirm)."""
-    from partnership.meetings.models import Meeting, MeetingStatus
-
     meeting_id = db.session.scalar(
         sa.select(Meeting.id).where(Meeting.body_id == _county_body("Executive Group"),
                                     Meeting.status == MeetingStatus.HELD)
@@ -143,9 +136,6 @@ def board_attendance() -> str:
 
 def _county_published_case() -> Any:
     """The demo county's case whose local review is published (Child N), with its action plan."""
-    from partnership.register.models import Partnership
-    from partnership.reviews.models import Case, Stage
-
     case = db.session.scalar(
         sa.select(Case).join(Partnership, Case.partnership_id == Partnership.id)
         .where(Partnership.slug == "wscp", Case.stage == Stage.ACTION_PLAN)
@@ -162,8 +152,6 @@ def county_case() -> str:
 
 def county_action_plan() -> str:
     """The multi-agency action plan of the demo county's published local review."""
-    from partnership.reviews.models import Review, ReviewKind
-
     case = _county_published_case()
     review_id = db.session.scalar(sa.select(Review.id).where(
         Review.case_id == case.id, Review.kind == ReviewKind.LOCAL_REVIEW))
@@ -174,12 +162,9 @@ def county_action_plan() -> str:
 
 def county_draft_report() -> str:
     """The demo county's latest draft yearly report (its figures assembled on each request)."""
-    from partnership.register.models import Partnership
-    from partnership.reports.models import ReportStatus, YearlyReport
-
     report_id = db.session.scalar(
         sa.select(YearlyReport.id).join(Partnership, YearlyReport.partnership_id == Partnership.id)
-        .where(Partnership.slug == "wscp", YearlyReport.status == ReportStatus.DRAFT)
+        .where(Partnership.slug == "wscp", YearlyReport.status == PublicationStatus.DRAFT)
         .order_by(YearlyReport.period_end.desc()).limit(1))
     if report_id is None:
         raise LookupError("no draft yearly report: was the demo loaded?")

@@ -40,20 +40,19 @@ from sqlalchemy.orm import selectinload
 
 from partnership import clock
 from partnership.actions.models import Action, ProgressUpdate, Status
-from partnership.arrangements.models import (
-    ArrangementsVersion,
-    Section,
-    SignOff,
-    VersionStatus,
-)
+from partnership.arrangements.document import pdf_request
+from partnership.arrangements.models import ArrangementsVersion, Section
 from partnership.arrangements.services import default_title, review_due_after
 from partnership.demo.actions import DAY, Beat, Directory, Scenario, add_action, timeline, voice
-from partnership.documents.pdf import RenderedPdf
+from partnership.documents.pdf import RenderedPdf, render_pdf
 from partnership.extensions import db
 from partnership.kernel.dates import add_months, long_date, reporting_year, year_label, year_span
 from partnership.kernel.words import in_words
 from partnership.plans.models import Objective, Plan
 from partnership.plans.services import little_or_no_progress, objectives_in_order
+from partnership.publishing.documents import PrintedSignature
+from partnership.publishing.models import DocumentKind, PublicationStatus, Signature
+from partnership.publishing.workflow import digest_of, keep_content
 from partnership.register.exchange import RegisterChange, compare_registers, export_register
 from partnership.register.models import (
     BodyKind,
@@ -63,17 +62,16 @@ from partnership.register.models import (
     Scrutineer,
 )
 from partnership.register.services.partnerships import partners_in_order
+from partnership.reports.adapter import YearlyReportDocument
 from partnership.reports.models import (
     DEFAULT_RECIPIENTS,
     CopySent,
     ReportNarrative,
     ReportSection,
     ReportSettings,
-    ReportSignOff,
-    ReportStatus,
     YearlyReport,
 )
-from partnership.reports.services import content_digest, draft_document, publish
+from partnership.reports.services import content_digest, publish, signed_content, unsigned_document
 from partnership.reviews.models import Case, NationalReferral, RapidOutcome, Review
 from partnership.reviews.services.deadlines import (
     DeadlineKind,
@@ -192,49 +190,64 @@ def _earlier_edits(register: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _render(partnership: Partnership, versions: Sequence[tuple[dt.date, ArrangementsVersion]]
+def _render(partnership: Partnership,
+            versions: Sequence[tuple[dt.date, ArrangementsVersion, list[PrintedSignature]]]
             ) -> list[RenderedPdf]:
     """Render the arrangements as published on each day, side by side (each renderer is a
     child process; a document rendered before in this process is not rendered again)."""
-    from partnership.arrangements import document
-    from partnership.documents.pdf import render_pdf
-
-    requests = [document.pdf_request(partnership, as_of=day, status=f"Published {long_date(day)}",
-                                     sign_offs=tuple(version.sign_offs))
-                for day, version in versions]
+    requests = [pdf_request(partnership, as_of=day, status=f"Published {long_date(day)}",
+                            sign_offs=signatures)
+                for day, _version, signatures in versions]
     with ThreadPoolExecutor(max_workers=len(requests)) as pool:
         return list(pool.map(lambda request: render_pdf(**request), requests))
 
 
-def _signed_draft(partnership: Partnership, day: dt.date) -> ArrangementsVersion:
+def _signed_draft(partnership: Partnership, day: dt.date, content: dict[str, Any]
+                  ) -> tuple[ArrangementsVersion, list[PrintedSignature]]:
     """A draft version signed off, before ``day``, by each partner's delegated
-    representative of the day (a published version takes no more sign-offs)."""
+    representative of the day, bound to the content then published."""
     version = ArrangementsVersion(partnership=partnership,
                                   title=default_title(partnership, day),
-                                  status=VersionStatus.DRAFT, created_at=_at(day - 35 * DAY))
+                                  status=PublicationStatus.DRAFT, created_at=_at(day - 35 * DAY))
+    db.session.add(version)
+    db.session.flush()
+    digest = digest_of(content)
+    printed = []
     for n, partner in enumerate(partners_in_order(partnership)):
         post = next((r for r in partner.representatives_on(day)
                      if r.capacity is Capacity.DELEGATED and r.person.user_id), None)
         if post is None:
+            printed.append(PrintedSignature(partner=partner.name_on(day)))
             continue
-        version.sign_offs.append(SignOff(
-            partner=partner, user_id=post.person.user_id, signed_by=post.person.name,
-            role=post.title or post.person.job_title,
-            signed_at=_at(day - (12 - 4 * n) * DAY, 14)))
-    db.session.add(version)
-    return version
+        signed_at = _at(day - (12 - 4 * n) * DAY, 14)
+        signature = Signature(
+            document=DocumentKind.ARRANGEMENTS, version_id=version.id,
+            partnership_id=partnership.id, partner=partner, user_id=post.person.user_id,
+            signed_by=post.person.name, role=post.title or post.person.job_title,
+            signed_at=signed_at, digest=digest, comment="", deputy_for="", sealed=True)
+        db.session.add(signature)
+        printed.append(PrintedSignature(partner=partner.name_on(signed_at.date()),
+                                        signed_by=signature.signed_by, role=signature.role,
+                                        signed=signed_at.date().isoformat()))
+    return version, printed
 
 
-def _publish(version: ArrangementsVersion, day: dt.date, snapshot: dict[str, Any],
-             rendered: RenderedPdf) -> None:
-    """Freeze a signed-off draft as the app publishes: snapshot, PDF, SHA-256 and date."""
-    version.snapshot = snapshot
+def _publish(version: ArrangementsVersion, number: int, day: dt.date, content: dict[str, Any],
+             rendered: RenderedPdf, superseded_on: dt.date | None) -> None:
+    """Fix a signed-off draft as the app publishes: content, digest, PDF, number and date."""
+    version.snapshot = content
+    version.digest = digest_of(content)
+    version.number = number
     version.pdf = rendered.data
     version.sha256 = hashlib.sha256(rendered.data).hexdigest()
     version.pages = rendered.pages
+    version.published_on = day
     version.published_at = _at(day, 11)
     version.review_due = review_due_after(day)
-    version.status = VersionStatus.PUBLISHED
+    version.status = PublicationStatus.PUBLISHED
+    if superseded_on is not None:
+        version.status = PublicationStatus.SUPERSEDED
+        version.superseded_at = _at(superseded_on, 11)
 
 
 def load_arrangements_history(partnership: Partnership,
@@ -242,15 +255,22 @@ def load_arrangements_history(partnership: Partnership,
     """Publish the two demo versions of the partnership's arrangements, oldest first."""
     days = publication_days(partnership, today)
     register = export_register(partnership)
-    snapshots = [_earlier_edits(register_as_it_stood(register, days[0])),
+    registers = [_earlier_edits(register_as_it_stood(register, days[0])),
                  register_as_it_stood(register, days[1])]
-    versions = [_signed_draft(partnership, day) for day in days]
+    contents = [{"title": default_title(partnership, day), "register": snapshot}
+                for day, snapshot in zip(days, registers, strict=True)]
+    signed = [_signed_draft(partnership, day, content)
+              for day, content in zip(days, contents, strict=True)]
     db.session.flush()
-    rendered = _render(partnership, list(zip(days, versions, strict=True)))
-    for version, day, snapshot, pdf in zip(versions, days, snapshots, rendered, strict=True):
-        _publish(version, day, snapshot, pdf)
+    rendered = _render(partnership, [(day, version, printed)
+                                     for day, (version, printed) in zip(days, signed,
+                                                                        strict=True)])
+    later = [*days[1:], None]
+    for number, (day, (version, _printed), content, pdf, superseded_on) in enumerate(
+            zip(days, signed, contents, rendered, later, strict=True), start=1):
+        _publish(version, number, day, content, pdf, superseded_on)
     db.session.flush()
-    return versions
+    return [version for version, _printed in signed]
 
 
 # --- the year before the business plan ------------------------------------------------------
@@ -1003,7 +1023,7 @@ def load_report(d: Directory, partnership: Partnership, facts: PeriodFacts,
     drafted = max(facts.end, min(facts.end + 28 * DAY, today - DAY))
     latest = max(drafted, today - DAY)
     report = YearlyReport(
-        partnership=partnership, status=ReportStatus.DRAFT, created_at=_at(drafted, 9),
+        partnership=partnership, status=PublicationStatus.DRAFT, created_at=_at(drafted, 9),
         title=f"{partnership.short_name or partnership.name} yearly report {facts.label}",
         period_start=facts.start, period_end=facts.end)
     texts = {section: tidy(write(facts, v)) for section, write in TEAM_SECTIONS.items()}
@@ -1028,18 +1048,24 @@ def publish_report(report: YearlyReport, today: dt.date) -> None:
     with ExitStack() as stack:
         if not has_request_context():  # the figures link to records: url_for needs a request
             stack.enter_context(offline_request_context())
-        digest = content_digest(draft_document(report, day))
+        unsigned = unsigned_document(report, day)
+        digest = content_digest(unsigned)
+        keep_content(YearlyReportDocument(), signed_content(unsigned), digest)
         for n, partner in enumerate(partners_in_order(report.partnership)):
             post = next(iter(partner.representatives_on(day)), None)
             if post is None:
                 continue
             person = post.person
-            report.sign_offs.append(ReportSignOff(
-                partner=partner, signed_by=person.name[:120],
+            db.session.add(Signature(
+                document=DocumentKind.YEARLY_REPORT, version_id=report.id,
+                partnership_id=report.partnership_id, partner=partner,
+                signed_by=person.name[:120],
                 role=(post.title or person.job_title or "Safeguarding partner")[:200],
-                signed_at=_at(day - (9 - 2 * n) * DAY, 15), content_sha256=digest))
+                signed_at=_at(day - (9 - 2 * n) * DAY, 15), digest=digest, comment="",
+                deputy_for=""))
         db.session.flush()
-        publish(report, day)
+        db.session.expire(report, ["sign_offs"])
+        publish(report, day, file_now=True)
     for n, recipient in enumerate(DEFAULT_RECIPIENTS):
         db.session.add(CopySent(report=report, recipient=recipient,
                                 sent_on=_weekday(day + (2 + n) * DAY),

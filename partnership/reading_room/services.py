@@ -10,23 +10,26 @@ anything: the reading room only reads, and its pages write their views to the au
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import undefer
 
-from partnership.arrangements.models import ArrangementsVersion, VersionStatus
+from partnership.arrangements.models import ArrangementsVersion
 from partnership.extensions import db
+from partnership.kernel.errors import Refused
 from partnership.policy import Role, scope, visible
+from partnership.publishing.documents import document_of
+from partnership.publishing.models import PublicationStatus
 from partnership.register.models import Partnership
 from partnership.reports.compare import ReportComparison, compare_reports
-from partnership.reports.models import ReportStatus, YearlyReport
+from partnership.reports.document import report_html as render
+from partnership.reports.models import YearlyReport
 from partnership.reviews.models import Recommendation, Review
 
 
-class NotComparable(Exception):
+class NotComparable(Refused):
     """Two reports that cannot be compared (not published, or not the same partnership)."""
 
 
@@ -66,7 +69,7 @@ def scrutinised_ids(user: Any) -> frozenset[int]:
 def _published_versions() -> list[ArrangementsVersion]:
     return list(db.session.scalars(
         sa.select(ArrangementsVersion)
-        .where(ArrangementsVersion.status == VersionStatus.PUBLISHED)
+        .where(ArrangementsVersion.status != PublicationStatus.DRAFT)
         .order_by(ArrangementsVersion.published_at.desc(), ArrangementsVersion.id.desc())))
 
 
@@ -105,7 +108,7 @@ def shelves(user: Any) -> list[Shelf]:
         by_id[version.partnership_id].arrangements.append(version)
     for report in _reports():
         shelf = by_id[report.partnership_id]
-        (shelf.reports if report.status == ReportStatus.PUBLISHED else shelf.drafts).append(report)
+        (shelf.reports if report.published else shelf.drafts).append(report)
     for entry in action_plans(user):
         by_id[entry.review.partnership_id].action_plans.append(entry)
     return [by_id[p.id] for p in partnerships]
@@ -122,7 +125,7 @@ def assessments_to_write(user: Any) -> list[Shelf]:
     drafts = db.session.scalars(
         sa.select(YearlyReport)
         .where(YearlyReport.partnership_id.in_(sorted(mine)),
-               YearlyReport.status == ReportStatus.DRAFT)
+               YearlyReport.status == PublicationStatus.DRAFT)
         .order_by(YearlyReport.period_end.desc(), YearlyReport.id.desc()))
     by_id = {p.id: Shelf(p, scrutinised=True, may_assess=True) for p in partnerships}
     for report in drafts:
@@ -134,12 +137,12 @@ def assessments_to_write(user: Any) -> list[Shelf]:
 
 
 def published_report(report_id: int) -> YearlyReport | None:
-    """Return a published report with its snapshot and PDF, or None (draft or missing)."""
+    """Return a published report with its snapshot, or None (draft or missing)."""
     report = db.session.scalars(
         sa.select(YearlyReport)
-        .options(undefer(YearlyReport.snapshot), undefer(YearlyReport.pdf))
+        .options(undefer(YearlyReport.snapshot))
         .where(YearlyReport.id == report_id)).one_or_none()
-    if report is None or report.status != ReportStatus.PUBLISHED or report.pdf is None:
+    if report is None or not report.published:
         return None
     return report
 
@@ -149,22 +152,20 @@ def published_reports(partnership_id: int) -> list[YearlyReport]:
     return list(db.session.scalars(
         sa.select(YearlyReport)
         .where(YearlyReport.partnership_id == partnership_id,
-               YearlyReport.status == ReportStatus.PUBLISHED)
+               YearlyReport.status != PublicationStatus.DRAFT)
         .order_by(YearlyReport.period_end.desc(), YearlyReport.id.desc())))
 
 
 def report_html(report: YearlyReport) -> str:
     """Render a published report for the browser from its stored snapshot (with its links)."""
     # Imported here: the document module loads the charts and Markdown only when used.
-    from partnership.reports.document import report_html as render
 
     return render(report.snapshot or {}, for_pdf=False)
 
 
 def report_filename(report: YearlyReport) -> str:
-    """Name a downloaded report safely: ``<slug>-yearly-report-<period end>.pdf``."""
-    stem = re.sub(r"[^a-z0-9]+", "-", report.partnership.slug.lower()).strip("-") or "partnership"
-    return f"{stem}-yearly-report-{report.period_start:%Y}-{report.period_end:%y}.pdf"
+    """Name a downloaded report as every published document is named (with its version)."""
+    return document_of(report).file_name(report)
 
 
 def compare(older_id: int, newer_id: int) -> tuple[YearlyReport, YearlyReport, ReportComparison]:

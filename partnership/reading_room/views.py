@@ -9,10 +9,9 @@ written to the audit trail.
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
@@ -24,9 +23,11 @@ from wtforms.validators import InputRequired, ValidationError
 from partnership.access import authorize, requires
 from partnership.arrangements.models import ArrangementsVersion
 from partnership.audit.services import record_event
+from partnership.kernel.errors import DomainError
+from partnership.publishing.views import published_file_response
 from partnership.reading_room import services
 from partnership.reports.models import YearlyReport
-from partnership.web import query_id
+from partnership.web import query_id, show_problems
 
 bp = Blueprint("reading_room", __name__, url_prefix="/reading-room")
 
@@ -151,13 +152,9 @@ def report(published_id: int) -> Response:
 def report_pdf(published_id: int) -> Response:
     """Read a published report's stored PDF, or download it with ?download=1 (audited)."""
     found = _published(published_id)
-    download = request.args.get("download") == "1"
-    data, sha256, published_at = found.pdf or b"", found.sha256, found.published_at
-    filename = services.report_filename(found)
-    record_event("export" if download else "view", record_type="yearly_report",
-                 record_id=published_id, changes={"document": "yearly report PDF"})
-    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=download,
-                     download_name=filename, etag=sha256, last_modified=published_at)
+    return published_file_response(found, download=request.args.get("download") == "1",
+                                   back=url_for("reading_room.report", published_id=found.id),
+                                   back_text="Back to the report")
 
 
 @bp.route("/reports/compare")
@@ -173,8 +170,8 @@ def compare() -> str:
     if request.args and form.validate():
         try:
             older, newer, comparison = services.compare(form.older.data, form.newer.data)
-        except services.NotComparable as refused:
-            form.newer.errors = [*form.newer.errors, str(refused)]
+        except DomainError as refusal:  # nothing was changed: nothing to roll back
+            show_problems(form, [refusal], default="newer")
     html = render_template("reading_room/compare.html", form=form, partnership=partnership,
                            older=older, newer=newer, comparison=comparison)
     if older is not None and newer is not None:

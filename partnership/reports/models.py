@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from partnership.database import UTCDateTime, Versioned, utcnow
 from partnership.extensions import db
-from partnership.register.models import LabelledEnum, Partnership, StatutoryPartner, enum_column
+from partnership.kernel.enums import enum_column
+from partnership.publishing.models import (
+    DocumentKind,
+    Publishable,
+    Signature,
+    signatures_of,
+)
+from partnership.register.models import Partnership
 
 DEFAULT_RECIPIENTS = (
     "Child Safeguarding Practice Review Panel",
@@ -62,13 +68,6 @@ SECTION_TITLES = {
 }
 
 
-class ReportStatus(LabelledEnum):
-    """Where a yearly report stands."""
-
-    DRAFT = "draft"
-    PUBLISHED = "published"
-
-
 class ReportSettings(Versioned, db.Model):
     """A partnership's settings for its yearly report (defaults apply until saved)."""
 
@@ -95,7 +94,7 @@ class ReportSettings(Versioned, db.Model):
         return [line.strip() for line in self.recipients.splitlines() if line.strip()]
 
 
-class YearlyReport(Versioned, db.Model):
+class YearlyReport(Versioned, Publishable, db.Model):
     """A partnership's yearly report for a period: a draft, or published and immutable."""
 
     __tablename__ = "yearly_report"
@@ -111,30 +110,15 @@ class YearlyReport(Versioned, db.Model):
     title: Mapped[str] = mapped_column(sa.String(200))
     period_start: Mapped[dt.date] = mapped_column(sa.Date)
     period_end: Mapped[dt.date] = mapped_column(sa.Date)
-    status: Mapped[ReportStatus] = mapped_column(enum_column(ReportStatus),
-                                                 default=ReportStatus.DRAFT)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    published_on: Mapped[dt.date | None] = mapped_column(sa.Date)
-    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    snapshot: Mapped[dict[str, Any] | None] = deferred(mapped_column(sa.JSON))
-    pdf: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
-    sha256: Mapped[str | None] = mapped_column(sa.String(64))
-    pages: Mapped[int | None] = mapped_column()
 
     partnership: Mapped[Partnership] = relationship()
     narrative: Mapped[list[ReportNarrative]] = relationship(
         back_populates="report", cascade="all, delete-orphan")
-    sign_offs: Mapped[list[ReportSignOff]] = relationship(
-        back_populates="report", order_by="ReportSignOff.signed_at",
-        cascade="all, delete-orphan")
+    sign_offs: Mapped[list[Signature]] = signatures_of(DocumentKind.YEARLY_REPORT,
+                                                       "YearlyReport")
     copies: Mapped[list[CopySent]] = relationship(
         back_populates="report", order_by="(CopySent.sent_on, CopySent.id)",
         cascade="all, delete-orphan")
-
-    @property
-    def published(self) -> bool:
-        """Say whether the report is published (and so can never change)."""
-        return self.status == ReportStatus.PUBLISHED
 
 
 class ReportNarrative(Versioned, db.Model):
@@ -161,29 +145,6 @@ class ReportNarrative(Versioned, db.Model):
     def partnership_id(self) -> int:
         """The report's partnership (the policy scopes the scrutineer's assessment by it)."""
         return self.report.partnership_id
-
-
-class ReportSignOff(db.Model):
-    """One statutory partner's sign-off of a draft, and the content it signed (digest)."""
-
-    __tablename__ = "report_sign_off"
-    __realm__ = "reports"
-    __table_args__ = (sa.UniqueConstraint("report_id", "partner_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("yearly_report.id", ondelete="CASCADE"))
-    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("statutory_partner.id"))
-    user_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL"))
-    signed_by: Mapped[str] = mapped_column(sa.String(120), doc="Name as signed")
-    role: Mapped[str] = mapped_column(sa.String(200), doc="Their title when signing")
-    signed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    content_sha256: Mapped[str] = mapped_column(
-        sa.String(64), doc="The digest of the figures and narrative signed off")
-
-    report: Mapped[YearlyReport] = relationship(back_populates="sign_offs")
-    partner: Mapped[StatutoryPartner] = relationship()
 
 
 class CopySent(db.Model):

@@ -15,34 +15,39 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
-import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapper, Session
 
 from partnership.accounts.models import User
-from partnership.arrangements.services import add_months, in_words, representations
 from partnership.clock import UK_TIME, today
 from partnership.database import utcnow
-from partnership.kernel.dates import reporting_year, year_label, year_span
 from partnership.editing import EditConflict, commit_edit
 from partnership.extensions import db
+from partnership.kernel.dates import add_months, long_date, reporting_year, year_label, year_span
+from partnership.kernel.words import plural
 from partnership.policy import Role, can
-from partnership.register.models import Partnership, Representative, StatutoryPartner
-from partnership.register.services import long_date
-from partnership.register.services.partnerships import partners_in_order, representative_term
+from partnership.publishing import workflow
+from partnership.publishing.documents import PrintedSignature, document_for
+from partnership.publishing.guards import was_published
+from partnership.publishing.models import DocumentKind, PublicationStatus
+from partnership.publishing.workflow import (
+    AlreadyPublished,
+    PublishingRefused,
+    SignOffLine,
+    digest_of,
+)
+from partnership.register.models import Partnership
 from partnership.register.services.people import person_for_user, scope_of
+from partnership.reports import assemble as assembling
 from partnership.reports.content import (
     Assessment,
     ReportContent,
     ReportDocument,
-    SignOffLine,
 )
 from partnership.reports.models import (
     DEFAULT_RECIPIENTS,
@@ -50,13 +55,10 @@ from partnership.reports.models import (
     ReportNarrative,
     ReportSection,
     ReportSettings,
-    ReportSignOff,
-    ReportStatus,
     YearlyReport,
 )
 
-PARTNERS_WHO_SIGN = 3
-DRAFT_STATUS = "DRAFT"
+DRAFT_STATUS = workflow.DRAFT_STATUS
 LONGEST_PERIOD_DAYS = 366
 SCRUTINEER_TITLE = "Independent scrutineer"
 # Limits for the settings, so that a typing slip cannot set a deadline years away.
@@ -66,40 +68,15 @@ COPIES_WITHIN_DAYS = (0, 90)
 RECIPIENT_MAX_LENGTH = 200
 
 
-class WorkflowRefused(Exception):
-    """A step the workflow does not allow now; the message tells the user why."""
+WorkflowRefused = PublishingRefused
 
 
-class ReportProblem(WorkflowRefused):
-    """Something typed breaks a rule; ``field`` names the form field it belongs next to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class ReportPublished(WorkflowRefused):
-    """A published report never changes."""
-
-
-class NotAllowed(WorkflowRefused):
+class NotAllowed(PublishingRefused):
     """The user may not write this part of the report."""
 
 
-class NotARepresentative(WorkflowRefused):
-    """Only a current representative of one of the partnership's partners may sign off."""
-
-
-class AlreadySignedOff(WorkflowRefused):
-    """A partner signs off the current draft once."""
-
-
-class SignOffsIncomplete(WorkflowRefused):
-    """Publishing needs all three partners' sign-off of the report as it reads now."""
-
-
-class PublishingFailed(WorkflowRefused):
-    """The PDF could not be rendered, so nothing was published."""
+class ReportProblem(PublishingRefused):
+    """Something typed breaks a rule; ``field`` names the form field it belongs next to."""
 
 
 def report_date(value: str | dt.date | None) -> str:
@@ -114,11 +91,6 @@ def report_date(value: str | dt.date | None) -> str:
         except ValueError:
             return value
     return long_date(value)
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """Write a count with its noun: "1 record", "3 records"."""
-    return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
 # --- periods and settings ------------------------------------------------------------------
@@ -244,7 +216,7 @@ def start_report(partnership: Partnership, start: dt.date, end: dt.date,
                 f"{period_label(partnership, other.period_start, other.period_end)}",
                 "period_start")
     report = YearlyReport(partnership=partnership, title=title, period_start=start,
-                          period_end=end, status=ReportStatus.DRAFT)
+                          period_end=end, status=PublicationStatus.DRAFT)
     db.session.add(report)
     try:
         db.session.flush()
@@ -359,22 +331,16 @@ def _assessment(report: YearlyReport) -> Assessment | None:
                       written_as=row.written_as, updated=updated)
 
 
-def draft_document(report: YearlyReport, day: dt.date | None = None) -> ReportDocument:
-    """Assemble the draft as it reads now, with the sign-offs of what it says now."""
-    # Imported here: the module is written alongside this one and tests replace assemble.
-    from partnership.reports import assemble as assembling
-
+def unsigned_document(report: YearlyReport, day: dt.date | None = None) -> ReportDocument:
+    """Assemble the draft as it reads now, without its sign-offs."""
     day = day or today()
     content: ReportContent = assembling.assemble(report.partnership, report.period_start,
                                                  report.period_end, day)
     narrative = {row.section.value: row.markdown for row in report.narrative
                  if row.section is not ReportSection.ASSESSMENT and row.markdown.strip()}
-    unsigned = ReportDocument(title=report.title, status=DRAFT_STATUS, draft=True,
-                              content=content, narrative=narrative,
-                              assessment=_assessment(report), sign_offs=[], published=None)
-    digest = content_digest(unsigned)
-    lines = [_printed_line(line) for line in sign_off_lines(report, digest)]
-    return dataclasses.replace(unsigned, sign_offs=lines)
+    return ReportDocument(title=report.title, status=DRAFT_STATUS, draft=True,
+                          content=content, narrative=narrative,
+                          assessment=_assessment(report), sign_offs=[], published=None)
 
 
 def document_of(report: YearlyReport,
@@ -401,24 +367,25 @@ def _as_plain(value: Any) -> Any:
     return value
 
 
-def content_digest(document: ReportDocument | Mapping[str, Any]) -> str:
-    """Return the SHA-256 of what partners sign off: the figures, narrative and assessment.
+def signed_content(document: ReportDocument | Mapping[str, Any]) -> dict[str, Any]:
+    """Return what partners sign off: the figures, the narrative and the assessment.
 
-    Canonical JSON (sorted keys, no spaces), so a dataclass and the dict stored from it give
-    the same digest. The sign-offs and status are left out (signing must not change what was
-    signed), and so is ``as_of``, the day the draft was assembled: the same figures assembled
-    on another day are the same report.
+    The sign-offs and status are left out (signing must not change what was signed), and so
+    is ``as_of``, the day the draft was assembled: the same figures assembled on another day
+    are the same report.
     """
     content = dict(_as_plain(_get(document, "content")) or {})
     content.pop("as_of", None)
-    signed = {
+    return {
         "content": content,
         "narrative": {k: v for k, v in (_get(document, "narrative") or {}).items() if v},
         "assessment": _as_plain(_get(document, "assessment")),
     }
-    text = json.dumps(signed, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      allow_nan=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def content_digest(document: ReportDocument | Mapping[str, Any]) -> str:
+    """Return the SHA-256 of what partners sign off (see :func:`signed_content`)."""
+    return digest_of(signed_content(document))
 
 
 # --- the parts of the report, summarised --------------------------------------------------
@@ -489,201 +456,64 @@ def part_summaries(document: ReportDocument | Mapping[str, Any]) -> list[PartSum
     return summaries
 
 
-# --- sign-off ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PartnerSignOff:
-    """One partner's line in a report's sign-off: signed (of this draft or an earlier one)
-    or still waiting."""
-
-    partner: StatutoryPartner
-    partner_name: str
-    sign_off: ReportSignOff | None
-    stale: bool
-
-    @property
-    def current(self) -> bool:
-        """Say whether the partner has signed off the report as it reads now."""
-        return self.sign_off is not None and not self.stale
-
-
-def _signed_on(sign_off: ReportSignOff) -> dt.date:
-    return sign_off.signed_at.astimezone(UK_TIME).date()
+# --- sign-off and publishing (the workflow itself is partnership.publishing) --------------
 
 
 def sign_off_lines(report: YearlyReport, digest: str | None = None,
-                   day: dt.date | None = None) -> list[PartnerSignOff]:
-    """Return the three partners in the guidance's order, each with its sign-off if given.
-
-    ``stale`` marks a sign-off of a draft that read differently (its digest is not
-    ``digest``); a published report's sign-offs are never stale.
-    """
-    if digest is None and not report.published:
-        digest = content_digest(draft_document(report, day))
-    by_partner = {sign_off.partner_id: sign_off for sign_off in report.sign_offs}
-    lines = []
-    for partner in partners_in_order(report.partnership):
-        signed = by_partner.get(partner.id)
-        if signed is None and report.published:
-            continue
-        on = _signed_on(signed) if signed else (day or today())
-        stale = (signed is not None and not report.published
-                 and signed.content_sha256 != digest)
-        lines.append(PartnerSignOff(partner, partner.name_on(on), signed, stale))
-    return lines
+                   day: dt.date | None = None) -> list[SignOffLine]:
+    """Return the three partners in the guidance's order, each with its sign-off if given."""
+    return workflow.sign_off_lines(report, digest, day)
 
 
-def _printed_line(line: PartnerSignOff) -> SignOffLine:
-    """Print a sign-off of the report as it reads now; anything else is still awaited."""
-    if not line.current or line.sign_off is None:
-        return SignOffLine(partner=line.partner_name, signed_by="", role="", signed="")
-    return SignOffLine(partner=line.partner_name, signed_by=line.sign_off.signed_by,
-                       role=line.sign_off.role, signed=_signed_on(line.sign_off).isoformat())
+def draft_document(report: YearlyReport, day: dt.date | None = None) -> ReportDocument:
+    """Assemble the draft as it reads now, with the signatures of what it says now."""
+    unsigned = unsigned_document(report, day)
+    lines = sign_off_lines(report, content_digest(unsigned), day)
+    return dataclasses.replace(unsigned, sign_offs=workflow.printed(lines))
 
 
-def post_to_sign(user: User, report: YearlyReport, lines: Sequence[PartnerSignOff],
-                 day: dt.date | None = None) -> Representative | None:
-    """Return the post in which the user would sign now: for a partner that has not signed
-    the report as it reads now."""
-    if report.published:
-        return None
-    waiting = {line.partner.id for line in lines if not line.current}
-    posts = representations(user, report.partnership, day or today())
-    return next((post for post in posts if post.partner_id in waiting), None)
+def published_document(report: YearlyReport, signatures: Sequence[PrintedSignature],
+                       status: str, day: dt.date) -> ReportDocument:
+    """The document as it is published: the draft as it reads now, signed and dated."""
+    return dataclasses.replace(unsigned_document(report, day), status=status, draft=False,
+                               published=day.isoformat(), sign_offs=list(signatures))
 
 
-def sign_off(report: YearlyReport, user: User, day: dt.date | None = None) -> ReportSignOff:
-    """Record the user's sign-off of the report as it reads now, for the partner they
-    represent; a partner whose earlier sign-off is stale signs again, replacing it."""
-    day = day or today()
-    _refuse_if_published(report, "signed off again")
-    posts = representations(user, report.partnership, day)
-    if not posts:
-        raise NotARepresentative(
-            f"You are not a current representative of any of {report.partnership.name}'s "
-            "statutory partners, so you cannot sign off its yearly report. "
-            "Ask the partnership team to link your account to your entry in the register.")
-    digest = content_digest(draft_document(report, day))
-    lines = sign_off_lines(report, digest, day)
-    post = post_to_sign(user, report, lines, day)
-    if post is None:
-        names = in_words(sorted({p.partner.name_on(day) for p in posts}))
-        raise AlreadySignedOff(f"{names} has already signed off “{report.title}” as it reads "
-                               "now.")
-    person = post.person
-    values = {
-        "user_id": user.id,
-        "signed_by": person.name[:120],
-        "role": (post.title or person.job_title
-                 or representative_term(report.partnership.guidance, post.capacity))[:200],
-        "signed_at": utcnow(),
-        "content_sha256": digest,
-    }
-    earlier = next((s for s in report.sign_offs if s.partner_id == post.partner_id), None)
-    if earlier is not None:  # signed an earlier draft: this sign-off replaces it
-        for name, value in values.items():
-            setattr(earlier, name, value)
-        signed = earlier
-    else:
-        signed = ReportSignOff(report=report, partner=post.partner, **values)
-        db.session.add(signed)
-    db.session.flush()
-    return signed
+def sign_off(report: YearlyReport, user: User, day: dt.date | None = None,
+             comment: str = "") -> Any:
+    """Record the user's sign-off of the report as it reads now."""
+    return workflow.sign(report, user, comment, day)
 
 
-def waiting_words(lines: Sequence[PartnerSignOff]) -> str:
-    """Say who must still sign off, and who must sign again because the report changed."""
-    never = [line.partner_name for line in lines if line.sign_off is None]
-    again = [line.partner_name for line in lines if line.stale]
-    parts = []
-    if never:
-        parts.append(f"still waiting for {in_words(never)}")
-    if again:
-        verb = "has" if len(again) == 1 else "have"
-        parts.append(f"{in_words(again)} {verb} to sign off again because the report changed "
-                     "after they signed")
-    return "; ".join(parts)
-
-
-def ready_to_publish(report: YearlyReport, lines: Sequence[PartnerSignOff]) -> bool:
-    """Say whether all three partners have signed off the report as it reads now."""
-    return (not report.published and len(report.partnership.partners) == PARTNERS_WHO_SIGN
-            and len(lines) == PARTNERS_WHO_SIGN and all(line.current for line in lines))
-
-
-def publish(report: YearlyReport, day: dt.date | None = None) -> YearlyReport:
+def publish(report: YearlyReport, day: dt.date | None = None, *,
+            file_now: bool = False) -> YearlyReport:
     """Publish a draft all three partners signed as it reads now, and freeze it."""
-    # Imported here: WeasyPrint loads only when a document is rendered, and tests replace it.
-    from partnership.documents.pdf import RenderError
-    from partnership.reports import document as rendering
-
-    day = day or today()
-    _refuse_if_published(report, "published again")
-    draft = draft_document(report, day)
-    lines = sign_off_lines(report, content_digest(draft), day)
-    if not ready_to_publish(report, lines):
-        detail = waiting_words(lines)
-        if len(report.partnership.partners) != PARTNERS_WHO_SIGN:
-            detail = "the register must list the partnership's three statutory partners"
-        raise SignOffsIncomplete(
-            f"All three statutory partners must sign off “{report.title}” as it reads now "
-            f"before it is published: {detail}.")
-    document = dataclasses.replace(draft, status=f"Published {long_date(day)}", draft=False,
-                                   published=day.isoformat(),
-                                   sign_offs=[_printed_line(line) for line in lines])
-    try:
-        rendered = rendering.report_pdf(document)
-    except RenderError as error:
-        raise PublishingFailed(
-            f"“{report.title}” could not be published because the document could not be "
-            f"made ({error}). Nothing has changed; try again, or ask for help if it happens "
-            "again.") from error
-    report.snapshot = dataclasses.asdict(document)
-    report.pdf = rendered.data
-    report.sha256 = hashlib.sha256(rendered.data).hexdigest()
-    report.pages = rendered.pages
-    report.published_on = day
-    report.published_at = utcnow()
-    report.status = ReportStatus.PUBLISHED
-    db.session.flush()
-    return report
+    return cast(YearlyReport, workflow.publish(report, day, file_now=file_now))
 
 
-def draft_pdf(report: YearlyReport, day: dt.date | None = None) -> bytes:
-    """Render the draft as it reads now as a PDF, marked DRAFT."""
-    from partnership.reports import document as rendering
-
-    return rendering.report_pdf(draft_document(report, day)).data
+def waiting_words(lines: Sequence[SignOffLine]) -> str:
+    """Say who must still sign off, and who must sign again because the report changed."""
+    return workflow.waiting_words(lines)
 
 
-def published_pdf(report: YearlyReport) -> bytes:
-    """Return the stored PDF of a published report."""
-    if not report.published:
-        raise WorkflowRefused(f"“{report.title}” has not been published.")
-    data = db.session.scalars(
-        sa.select(YearlyReport.pdf).where(YearlyReport.id == report.id)).one()
-    if data is None:
-        raise WorkflowRefused(f"“{report.title}” has no stored PDF.")
-    return data
+def ready_to_publish(report: YearlyReport, lines: Sequence[SignOffLine]) -> bool:
+    """Say whether all three partners have signed off the report as it reads now."""
+    return workflow.ready_to_publish(report, lines)
 
 
-def _stem(report: YearlyReport) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", report.partnership.slug.lower()).strip("-")
-    label = re.sub(r"[^a-z0-9]+", "-", report_label(report).lower()).strip("-")
-    return f"{slug or 'partnership'}-yearly-report-{label or report.period_end.year}"
+def published_pdf(report: YearlyReport) -> bytes | None:
+    """Return the stored PDF of a published report (None while it is being made)."""
+    return workflow.published_file(report)
 
 
 def pdf_filename(report: YearlyReport, day: dt.date | None = None) -> str:
-    """Name the downloaded file safely; a draft's name says so and carries the date."""
-    if report.published:
-        return f"{_stem(report)}.pdf"
-    return f"{_stem(report)}-draft-{(day or today()).isoformat()}.pdf"
+    """Name the downloaded file: ``<slug>-yearly-report-2025-26-v1-2026-07-14.pdf``."""
+    return document_for(DocumentKind.YEARLY_REPORT).file_name(report, day)
 
 
 def _refuse_if_published(report: YearlyReport, what: str) -> None:
     if report.published:
-        raise ReportPublished(
+        raise AlreadyPublished(
             f"“{report.title}” is published and cannot be {what}: a published report never "
             "changes.")
 
@@ -854,45 +684,23 @@ def report_deadlines(user: Any, day: dt.date | None = None) -> list[ReportDeadli
     return [deadline_of(partnership, day, partner_ids) for partnership in partnerships]
 
 
-# --- immutability, enforced below the views ----------------------------------------------
-
-
-def _was_published(report: YearlyReport) -> bool:
-    """Say whether the report was published before this flush (its stored status)."""
-    status = sa.inspect(report).attrs.status.history
-    was = (status.deleted or status.unchanged or [None])[0]
-    return was == ReportStatus.PUBLISHED
+# --- immutability, enforced below the views (the report itself: partnership.publishing) -----
 
 
 def _report_is_published(target: Any, connection: Any) -> bool:
-    """Say whether the report a narrative row, sign-off or copy belongs to is published."""
+    """Say whether the report a narrative row or copy belongs to is published."""
     report = target.report
     if report is not None:
-        return bool(report.published or _was_published(report))
+        return bool(report.published or was_published(report))
     status = connection.scalar(
         sa.select(YearlyReport.status).where(YearlyReport.id == target.report_id))
-    return status == ReportStatus.PUBLISHED
-
-
-def _refuse_changes_to_published(_mapper: Mapper[Any], _connection: Any,
-                                 target: YearlyReport) -> None:
-    """Stop any flush that would change a column of a report that was already published."""
-    session = sa.orm.object_session(target)
-    changed = session is None or session.is_modified(target, include_collections=False)
-    if changed and _was_published(target):
-        raise ReportPublished(f"“{target.title}” is published and cannot be changed.")
+    return status is not None and status != PublicationStatus.DRAFT
 
 
 def _refuse_narrative_of_published(_mapper: Mapper[Any], connection: Any,
                                    target: ReportNarrative) -> None:
     if _report_is_published(target, connection):
-        raise ReportPublished("The report is published and its narrative cannot be changed.")
-
-
-def _refuse_sign_off_of_published(_mapper: Mapper[Any], connection: Any,
-                                  target: ReportSignOff) -> None:
-    if _report_is_published(target, connection):
-        raise ReportPublished("The report is published and cannot be signed off again.")
+        raise AlreadyPublished("The report is published and its narrative cannot be changed.")
 
 
 def _refuse_copy_of_draft(_mapper: Mapper[Any], connection: Any, target: CopySent) -> None:
@@ -900,28 +708,22 @@ def _refuse_copy_of_draft(_mapper: Mapper[Any], connection: Any, target: CopySen
         raise WorkflowRefused("Copies of a report are recorded once it is published.")
 
 
-def _refuse_deleting_published(session: Session, _context: Any, _instances: Any) -> None:
+def _refuse_deleting_narrative(session: Session, _context: Any, _instances: Any) -> None:
     for obj in session.deleted:
-        if isinstance(obj, YearlyReport) and _was_published(obj):
-            raise ReportPublished(f"“{obj.title}” is published and cannot be deleted.")
-        if isinstance(obj, ReportNarrative | ReportSignOff) and obj.report is not None \
-                and (obj.report.published or _was_published(obj.report)):
-            raise ReportPublished(f"“{obj.report.title}” is published: its narrative and "
-                                  "sign-offs cannot be deleted.")
+        if isinstance(obj, ReportNarrative) and obj.report is not None \
+                and (obj.report.published or was_published(obj.report)):
+            raise AlreadyPublished(f"“{obj.report.title}” is published: its narrative cannot "
+                                   "be deleted.")
 
 
 def guard_published_reports() -> None:
-    """Install, once, the checks that keep published reports immutable whatever the caller."""
+    """Install, once, the checks that keep a published report's narrative unchanged."""
     hooks = [
-        (YearlyReport, "before_update", _refuse_changes_to_published),
         (ReportNarrative, "before_insert", _refuse_narrative_of_published),
         (ReportNarrative, "before_update", _refuse_narrative_of_published),
-        (ReportSignOff, "before_insert", _refuse_sign_off_of_published),
-        (ReportSignOff, "before_update", _refuse_sign_off_of_published),
         (CopySent, "before_insert", _refuse_copy_of_draft),
-        (Session, "before_flush", _refuse_deleting_published),
+        (Session, "before_flush", _refuse_deleting_narrative),
     ]
     for target, name, hook in hooks:
         if not sa.event.contains(target, name, hook):
             sa.event.listen(target, name, hook)
-

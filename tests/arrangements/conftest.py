@@ -13,10 +13,11 @@ from flask import Flask
 
 from partnership.accounts.models import User
 from partnership.arrangements import services
-from partnership.arrangements.models import ArrangementsVersion, VersionStatus
+from partnership.arrangements.models import ArrangementsVersion
 from partnership.database import utcnow
 from partnership.extensions import db
 from partnership.policy import Role
+from partnership.publishing.models import PublicationStatus
 from partnership.register.exchange import export_register
 from partnership.register.models import (
     Agency,
@@ -125,9 +126,11 @@ def published_version(app: Flask, signing: SigningPartnership, title: str) -> in
         assert partnership is not None
         pdf = f"%PDF-1.7\n% {title}\n".encode()
         version = ArrangementsVersion(
-            partnership=partnership, title=title, status=VersionStatus.PUBLISHED,
+            partnership=partnership, title=title, status=PublicationStatus.PUBLISHED,
             snapshot=export_register(partnership), pdf=pdf,
             sha256=hashlib.sha256(pdf).hexdigest(), pages=1, published_at=utcnow(),
+            published_on=services.today(), digest=hashlib.sha256(pdf).hexdigest(),
+            number=1 + len(services.published_versions(partnership)),
             review_due=services.review_due_after(services.today()))
         db.session.add(version)
         db.session.commit()

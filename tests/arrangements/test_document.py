@@ -18,10 +18,10 @@ from bs4 import BeautifulSoup
 from flask import Flask
 
 from partnership.arrangements.document import arrangements_html, arrangements_pdf
-from partnership.arrangements.models import SignOff
 from partnership.audit.models import AuditEvent
 from partnership.clock import today
 from partnership.extensions import db
+from partnership.publishing.documents import PrintedSignature
 from partnership.register.models import GuidanceEdition, PartnerKind, Partnership
 from tests.documents.builders import (
     AS_OF,
@@ -53,7 +53,7 @@ SECTIONS_IN_ORDER = [
 
 
 def preview(app: Flask, built: Built, *, as_of: dt.date = AS_OF, status: str = "DRAFT",
-            sign_offs: tuple[SignOff, ...] = ()) -> str:
+            sign_offs: tuple[PrintedSignature, ...] = ()) -> str:
     with app.test_request_context():
         partnership = db.session.get(Partnership, built.partnership_id)
         return arrangements_html(partnership, as_of=as_of, status=status,
@@ -163,12 +163,14 @@ def test_a_published_version_shows_its_status_and_sign_offs(app: Flask) -> None:
         built = build_hampton()
         partnership = db.session.get(Partnership, built.partnership_id)
         by_kind = {p.kind: p for p in partnership.partners}
-        signed = tuple(
-            SignOff(partner_id=by_kind[kind].id, signed_by=name, role=role,
-                    signed_at=dt.datetime(2025, 3, day, 23, 30, tzinfo=dt.UTC))
-            for kind, name, role, day in [
-                (PartnerKind.LOCAL_AUTHORITY, "Carys Wendell", "Chief Executive", 3),
-                (PartnerKind.POLICE, "Priya Shah", "Chief Superintendent", 31)])
+        # The workflow prints signatures in the partners' order, dated in UK time (a
+        # signature at 23:30 UTC on 31 March is dated 1 April: tests/publishing checks it).
+        signed = (
+            PrintedSignature(by_kind[PartnerKind.LOCAL_AUTHORITY].name_on(AS_OF),
+                             "Carys Wendell", "Chief Executive", "2025-03-03"),
+            PrintedSignature(by_kind[PartnerKind.HEALTH].name_on(AS_OF)),
+            PrintedSignature(by_kind[PartnerKind.POLICE].name_on(AS_OF), "Priya Shah",
+                             "Chief Superintendent", "2025-04-01"))
         html = preview(app, built, status="Published 1 April 2025", sign_offs=signed)
     soup = BeautifulSoup(html, "html.parser")
     text = soup.get_text(" ", strip=True)
@@ -181,7 +183,6 @@ def test_a_published_version_shows_its_status_and_sign_offs(app: Flask) -> None:
     assert rows == [
         ["Hampton County Council", "Carys Wendell", "Chief Executive", "3 March 2025"],
         ["NHS Hampton and Wight Integrated Care Board", "Awaiting sign-off"],
-        # 23:30 UTC on 31 March is 00:30 on 1 April in the UK (summer time).
         ["Hampton Constabulary", "Priya Shah", "Chief Superintendent", "1 April 2025"],
     ]
     assert "The next review is due by 1 April 2026." in text

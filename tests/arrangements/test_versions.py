@@ -11,10 +11,12 @@ from flask import Flask
 
 from partnership.accounts.models import User
 from partnership.arrangements import services
-from partnership.arrangements.models import ArrangementsVersion, SignOff
+from partnership.arrangements.models import ArrangementsVersion
 from partnership.audit.models import AuditEvent
 from partnership.extensions import db
 from partnership.policy import Role
+from partnership.publishing.models import DocumentKind, Signature
+from partnership.publishing.workflow import AlreadyPublished
 from tests.arrangements.conftest import (
     SigningPartnership,
     build_partnership,
@@ -57,11 +59,13 @@ def test_a_published_version_never_changes(
         for change in (lambda v: setattr(v, "title", "Rewritten"),
                        lambda v: setattr(v, "pdf", b"%PDF-forged"),
                        lambda v: db.session.delete(v),
-                       lambda v: db.session.add(SignOff(
-                           version=v, partner=v.partnership.partners[0],
-                           user_id=signing.partner_users[0].id, signed_by="X", role="Y"))):
+                       lambda v: db.session.add(Signature(
+                           document=DocumentKind.ARRANGEMENTS, version_id=v.id,
+                           partnership_id=v.partnership_id, partner=v.partnership.partners[0],
+                           user_id=signing.partner_users[0].id, signed_by="X", role="Y",
+                           digest="0" * 64, comment="", deputy_for=""))):
             change(version)
-            with pytest.raises(services.VersionPublished):
+            with pytest.raises(AlreadyPublished):
                 db.session.flush()
             db.session.rollback()
             version = db.session.get(ArrangementsVersion, version_id)
@@ -77,7 +81,7 @@ def test_everyone_reads_and_downloads_published_versions_and_it_is_audited(
     with app.app_context():
         version = db.session.get(ArrangementsVersion, version_id)
         assert version is not None and version.published_at is not None
-        year = version.published_at.astimezone(services.UK_TIME).year
+        name = f"hscp-arrangements-v1-{version.published_on.isoformat()}.pdf"
     url = signing.url(f"/versions/{version_id}.pdf")
 
     scrutineer = signed_in(Role.SCRUTINEER)
@@ -86,14 +90,14 @@ def test_everyone_reads_and_downloads_published_versions_and_it_is_audited(
     read = scrutineer.get(url)
     assert read.status_code == 200 and read.data == pdf
     assert read.mimetype == "application/pdf"
-    assert read.headers["Content-Disposition"] == f"inline; filename=hscp-arrangements-{year}.pdf"
+    assert read.headers["Content-Disposition"] == f"inline; filename={name}"
     assert read.headers["X-Content-Type-Options"] == "nosniff"
     assert read.headers["Cache-Control"] == "no-store"
 
     download = scrutineer.get(f"{url}?download=1")
     assert download.data == pdf
     assert download.headers["Content-Disposition"] == \
-        f"attachment; filename=hscp-arrangements-{year}.pdf"
+        f"attachment; filename={name}"
 
     for role in (Role.AGENCY, Role.CHAIR, Role.ADMIN):
         assert signed_in(role).get(f"{url}?download=1").data == pdf, role

@@ -12,19 +12,18 @@ import sqlalchemy as sa
 from flask import Flask
 
 from partnership.accounts.models import User
-from partnership.arrangements import document, services
-from partnership.arrangements.models import (
-    ArrangementsVersion,
-    NarrativeSection,
-    Section,
-    SignOff,
-    VersionStatus,
-)
+from partnership.arrangements import services
+from partnership.arrangements.models import ArrangementsVersion, NarrativeSection, Section
 from partnership.audit.models import AuditEvent
+from partnership.clock import UK_TIME
 from partnership.database import utcnow
 from partnership.documents.pdf import RenderError
+from partnership.documents.renders import RenderRequest
 from partnership.extensions import db
+from partnership.jobs.services import run_pending
+from partnership.kernel.dates import add_months
 from partnership.policy import Role
+from partnership.publishing.models import PublicationStatus, Signature
 from partnership.register.exchange import export_register
 from partnership.register.models import PartnerKind, Partnership
 from tests.arrangements.conftest import (
@@ -43,7 +42,8 @@ def _messages(response: object) -> str:
                     for b in html.select(".govuk-notification-banner__content"))
 
 
-def _version(app: Flask, version_id: int) -> tuple[VersionStatus, list[tuple[str, str]]]:
+def _version(app: Flask, version_id: int
+             ) -> tuple[PublicationStatus, list[tuple[str, str]]]:
     with app.app_context():
         version = db.session.get(ArrangementsVersion, version_id)
         assert version is not None
@@ -78,23 +78,27 @@ def test_the_whole_round_from_draft_to_published(
 
     version_id = _start_round(team, signing, "HSCP safeguarding arrangements 2026")
     shown = page(team.get(signing.url(f"/versions/{version_id}"))).get_text(" ", strip=True)
-    assert "register and narrative sections as they are at the moment of publishing" in shown
+    assert "If the register or the narrative changes after a partner has signed, their " \
+           "sign-off lapses" in shown
     assert "You can publish once all three partners have signed off" in shown
 
     for partner_user, kind in zip(signing.partner_users, PARTNER_NAMES, strict=True):
         partner = client_for(partner_user)
-        home = page(partner.get("/")).get_text(" ", strip=True)
-        assert ("HSCP safeguarding arrangements 2026 (Hillshire Safeguarding Children "
-                f"Partnership): sign off for {PARTNER_NAMES[kind][0]}") in home
+        waiting = page(partner.get("/")).find(id="waiting-sign-offs")
+        assert waiting is not None
+        row = [cell.get_text(" ", strip=True) for cell in waiting.select("tbody td")]
+        assert row == ["HSCP safeguarding arrangements 2026 Safeguarding arrangements, "
+                       "Hillshire Safeguarding Children Partnership",
+                       PARTNER_NAMES[kind][0], "since today"]
         said = _press(partner, signing, version_id, "sign-off")
         assert "You have signed off" in said
         if kind is PartnerKind.LOCAL_AUTHORITY:
             assert PARTNER_NAMES[kind][2] in page(team.get(signing.url())).get_text()
             home = page(partner.get("/")).get_text()
-            assert "No arrangements are waiting for your sign-off" in home
+            assert "Nothing is waiting for your sign-off" in home
 
     status, sign_offs = _version(app, version_id)
-    assert status is VersionStatus.DRAFT
+    assert status is PublicationStatus.DRAFT
     assert sorted(sign_offs) == sorted((person, title) for _org, title, person
                                        in PARTNER_NAMES.values())
 
@@ -102,18 +106,26 @@ def test_the_whole_round_from_draft_to_published(
         register_now = export_register(db.session.get(Partnership, signing.id))
     said = _press(team, signing, version_id, "publish")
     assert "“HSCP safeguarding arrangements 2026” is published" in said
+    # The file is made by the worker, not by the request: until then the page says so.
+    waiting = team.get(signing.url(f"/versions/{version_id}.pdf"))
+    assert waiting.status_code == 202
+    assert "This PDF is being prepared" in page(waiting).get_text()
+    with app.app_context():
+        assert run_pending() >= 1
 
     pdf, sha256, snapshot, _row = stored(app, version_id)
     assert pdf.startswith(b"%PDF")
     assert sha256 == hashlib.sha256(pdf).hexdigest()
-    assert snapshot == register_now
+    assert snapshot == {"title": "HSCP safeguarding arrangements 2026",
+                        "register": register_now}
     with app.app_context():
         version = db.session.get(ArrangementsVersion, version_id)
         assert version is not None and version.published_at is not None
-        assert version.status is VersionStatus.PUBLISHED
+        assert version.status is PublicationStatus.PUBLISHED
         assert version.pages and version.pages >= 1
-        published_on = version.published_at.astimezone(services.UK_TIME).date()
-        assert version.review_due == services.add_months(published_on, 12)
+        published_on = version.published_at.astimezone(UK_TIME).date()
+        assert (version.published_on, version.number) == (published_on, 1)
+        assert version.review_due == add_months(published_on, 12)
 
     # The published version is listed with its details, and its PDF is the one stored.
     listing = page(team.get(signing.url())).get_text(" ", strip=True)
@@ -135,9 +147,9 @@ def test_publishing_needs_all_three_partners(
     team = signed_in(Role.TEAM)
     version_id = _start_round(team, signing, "Arrangements 2026")
     said = _press(team, signing, version_id, "publish")
-    assert ("All three statutory partners must sign off “Arrangements 2026” before it is "
-            "published: still waiting for Hillshire County Council, Hillshire Integrated Care "
-            "Board and Hillshire Constabulary.") in said
+    assert ("All three statutory partners must sign off “Arrangements 2026” as it reads now "
+            "before it is published: still waiting for Hillshire County Council, Hillshire "
+            "Integrated Care Board and Hillshire Constabulary.") in said
 
     first, second, _third = signing.partner_users
     _press(client_for(first), signing, version_id, "sign-off")
@@ -145,7 +157,7 @@ def test_publishing_needs_all_three_partners(
     said = _press(team, signing, version_id, "publish")
     assert "still waiting for Hillshire Constabulary" in said
     status, _ = _version(app, version_id)
-    assert status is VersionStatus.DRAFT
+    assert status is PublicationStatus.DRAFT
 
     # A second round cannot start while this one is open.
     response = team.submit(signing.url("/versions/new"), {"title": "Another round"})
@@ -175,7 +187,7 @@ def test_a_partner_signs_once_and_only_for_a_partnership_they_represent(
            "Partnership's statutory partners" in said
 
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(SignOff)) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Signature)) == 1
 
 
 def test_a_representative_whose_term_has_ended_cannot_sign(
@@ -215,7 +227,7 @@ def test_nobody_else_may_take_a_step(
     response = partner_user.post_with_token(f"{detail}/publish", token_from="/account")
     assert response.status_code == 403
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(SignOff)) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Signature)) == 0
         assert db.session.scalar(sa.select(sa.func.count()).select_from(NarrativeSection)) == 0
 
 
@@ -231,7 +243,7 @@ def test_the_team_can_withdraw_an_open_round(
     assert "The sign-off round for “Arrangements 2026” is withdrawn" in _messages(response)
     with app.app_context():
         assert db.session.get(ArrangementsVersion, version_id) is None
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(SignOff)) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Signature)) == 0
     assert team.get(detail).status_code == 404
 
 
@@ -309,7 +321,7 @@ def test_the_dashboard_shows_review_dates_and_waiting_sign_offs(
         partnership = db.session.get(Partnership, signing.id)
         assert partnership is not None
         published = ArrangementsVersion(
-            partnership=partnership, title="Arrangements 2025", status=VersionStatus.PUBLISHED,
+            partnership=partnership, title="Arrangements 2025", status=PublicationStatus.PUBLISHED,
             published_at=utcnow() - dt.timedelta(days=400),
             review_due=services.today() - dt.timedelta(days=3))
         db.session.add(published)
@@ -319,21 +331,22 @@ def test_the_dashboard_shows_review_dates_and_waiting_sign_offs(
         assert "Arrangements 2025" in home and "overdue by 3 days" in home, role
 
     with app.app_context():
-        version = db.session.scalars(sa.select(ArrangementsVersion)).one()
-        assert version.title == "Arrangements 2025"
-        # Made by hand, as a later publication would have; the guard would refuse an edit.
-        db.session.execute(sa.update(ArrangementsVersion).values(
+        # A later publication, made by hand (published versions never change, even here).
+        partnership = db.session.get(Partnership, signing.id)
+        db.session.add(ArrangementsVersion(
+            partnership=partnership, title="Arrangements 2026",
+            status=PublicationStatus.PUBLISHED, published_at=utcnow() - dt.timedelta(days=1),
             review_due=services.today() + dt.timedelta(days=30)))
         db.session.commit()
     home = page(client_for(signing.partner_users[0]).get("/")).get_text(" ", strip=True)
     assert "due in 30 days" in home
-    assert "No arrangements are waiting for your sign-off" in home
+    assert "Nothing is waiting for your sign-off" in home
 
 
 def test_review_dates_are_a_year_on_and_told_in_words() -> None:
-    assert services.add_months(dt.date(2026, 3, 5), 12) == dt.date(2027, 3, 5)
-    assert services.add_months(dt.date(2024, 2, 29), 12) == dt.date(2025, 2, 28)
-    assert services.add_months(dt.date(2026, 11, 30), 3) == dt.date(2027, 2, 28)
+    assert add_months(dt.date(2026, 3, 5), 12) == dt.date(2027, 3, 5)
+    assert add_months(dt.date(2024, 2, 29), 12) == dt.date(2025, 2, 28)
+    assert add_months(dt.date(2026, 11, 30), 3) == dt.date(2027, 2, 28)
     row = services.ReviewDate
     assert row(None, None, 1).summary == "due in 1 day"  # type: ignore[arg-type]
     assert row(None, None, 0).summary == "due today"  # type: ignore[arg-type]
@@ -341,7 +354,7 @@ def test_review_dates_are_a_year_on_and_told_in_words() -> None:
     assert row(None, None, None).summary == "not published yet"  # type: ignore[arg-type]
 
 
-def test_a_document_that_cannot_be_rendered_publishes_nothing(
+def test_a_file_that_cannot_be_made_is_said_and_can_be_tried_again(
     app: Flask, signing: SigningPartnership, signed_in: Callable[[Role], BrowserLikeClient],
     client_for: Callable[[User], BrowserLikeClient], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -349,13 +362,26 @@ def test_a_document_that_cannot_be_rendered_publishes_nothing(
     version_id = _start_round(team, signing, "Arrangements 2026")
     for user in signing.partner_users:
         _press(client_for(user), signing, version_id, "sign-off")
+    assert "is published" in _press(team, signing, version_id, "publish")
 
     def stopped(*_args: object, **_kwargs: object) -> None:
         raise RenderError("the render took longer than its time limit")
 
-    monkeypatch.setattr(document, "arrangements_pdf", stopped)
-    said = _press(team, signing, version_id, "publish")
-    assert "“Arrangements 2026” could not be published because the document could not be made" \
-        in said
+    with monkeypatch.context() as patched:
+        patched.setattr(RenderRequest, "render", stopped)
+        with app.app_context():
+            run_pending()
+    address = signing.url(f"/versions/{version_id}.pdf")
+    failed = team.get(address)
+    assert failed.status_code == 500
+    shown = page(failed).get_text(" ", strip=True)
+    assert "The PDF could not be made" in shown
+    assert "the render took longer than its time limit" in shown
     status, sign_offs = _version(app, version_id)
-    assert status is VersionStatus.DRAFT and len(sign_offs) == 3
+    assert status is PublicationStatus.PUBLISHED and len(sign_offs) == 3
+
+    assert team.get(address + "?retry=1").status_code == 202
+    with app.app_context():
+        run_pending()
+    made = team.get(address)
+    assert made.status_code == 200 and made.data.startswith(b"%PDF")

@@ -14,22 +14,26 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask import url_for
 from sqlalchemy.exc import IntegrityError
 
 from partnership.accounts.models import User
-from partnership.arrangements.services import representations
 from partnership.editing import apply_edit
 from partnership.extensions import db
 from partnership.kernel.dates import add_working_days, long_date, working_days_between
 from partnership.kernel.words import in_words
+from partnership.policy import can
+from partnership.publishing.workflow import Waiting, representations
 from partnership.register.models import Agency, StatutoryPartner
 from partnership.register.services.partnerships import partners_in_order
+from partnership.register.services.people import scope_of
 from partnership.reviews.models import (
     Case,
     InformationRequest,
     PracticeEpisode,
     RapidReview,
     RapidReviewSignOff,
+    Stage,
 )
 from partnership.reviews.services import ReviewError, settings_for
 from partnership.reviews.services.deadlines import (
@@ -298,6 +302,9 @@ def update_episode(episode: PracticeEpisode, started_from: object,
 
 # --- sign-off by the three partners ----------------------------------------------------------
 
+# While a case is at these stages its Rapid Review decision waits for the partners' sign-off.
+DECISION_STAGES = (Stage.NOTIFICATION, Stage.RAPID_REVIEW)
+
 
 def sign_off_lines(rapid_review: RapidReview | None,
                    ) -> list[tuple[StatutoryPartner, RapidReviewSignOff | None]]:
@@ -342,3 +349,35 @@ def sign_off(case: Case, user: User, now: dt.datetime, today: dt.date) -> RapidR
         raise ReviewError(f"{post.partner.name_on(today)} signed off this Rapid Review "
                           "already") from None
     return row
+
+
+def decisions_waiting(user: User, day: dt.date) -> list[Waiting]:
+    """Rapid Review decisions waiting for the user's partner to sign off (home page).
+
+    A review whose outcome changed after partners signed has its sign-offs withdrawn, so it
+    comes back here. Need-to-know: only cases the user may see are listed.
+    """
+    scope = scope_of(user, day)
+    if not scope.partner_ids:
+        return []
+    reviews = db.session.scalars(
+        sa.select(RapidReview).join(Case, Case.id == RapidReview.case_id)
+        .where(Case.partnership_id.in_(scope.represented_partnership_ids),
+               RapidReview.outcome.is_not(None), Case.stage.in_(DECISION_STAGES))
+        .order_by(RapidReview.started_on, RapidReview.id))
+    found = []
+    for rapid in reviews:
+        case = rapid.case
+        if not can(user, "view", case):
+            continue
+        signed = {row.partner_id for row in rapid.sign_offs}
+        post = next((post for post in representations(user, case.partnership, day)
+                     if post.partner_id not in signed), None)
+        if post is None:
+            continue
+        found.append(Waiting(
+            kind="Rapid Review decision", title=f"Rapid Review: {case.reference}",
+            partnership=case.partnership.name,
+            url=url_for("cases.detail", case_id=case.id, _anchor="rapid-review"),
+            partner=post.partner.name_on(day), since=rapid.started_on or day))
+    return found

@@ -1,0 +1,164 @@
+"""The adapter a signed document plugs into the publishing workflow with.
+
+The workflow (``partnership.publishing.workflow``) knows nothing about any one document: a
+feature describes its document by subclassing :class:`SignedDocument` and registering an
+instance at app creation. To add a kind of document (the shared budget statement, say):
+
+1. a version table that mixes in :class:`~partnership.publishing.models.Publishable`, with
+   ``sign_offs = signatures_of(DocumentKind.BUDGET, "BudgetVersion")``;
+2. a ``SignedDocument`` subclass that says what its content is (everything the published
+   file is made from, as plain JSON data), how two contents differ in words, how to print
+   it, and where its pages are;
+3. ``register(BudgetDocument())`` in the feature's ``init_app``.
+
+Nothing in the workflow changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+
+from partnership import clock
+from partnership.extensions import db
+from partnership.publishing.models import DocumentKind, PublicationStatus, Publishable
+from partnership.register.models import Partnership
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between the content a partner signed and the content now, in words."""
+
+    where: str
+    what: str
+
+
+@dataclass(frozen=True)
+class PrintedSignature:
+    """A sign-off as the document prints it (empty names while the partner is awaited)."""
+
+    partner: str
+    signed_by: str = ""
+    role: str = ""
+    signed: str = ""  # ISO date
+    deputy_for: str = ""
+    delegated_on: str = ""  # ISO date
+
+    @property
+    def awaited(self) -> bool:
+        """Say whether the partner has not signed this content yet."""
+        return not self.signed_by
+
+
+class SignedDocument(ABC):
+    """How one kind of document takes part in the sign-off → publish → supersede workflow."""
+
+    kind: ClassVar[DocumentKind]
+    #: The version table (mixes in Publishable, has ``partnership`` and ``sign_offs``).
+    model: ClassVar[type[Any]]
+    #: What the document is called in a sentence: "the arrangements", "the yearly report".
+    noun: ClassVar[str]
+    #: The file name's word for it: "arrangements", "yearly-report".
+    file_word: ClassVar[str]
+    #: Published versions replace the one before (arrangements, thresholds); a yearly report
+    #: for one period never replaces another period's.
+    supersedes: ClassVar[bool] = True
+
+    def partnership(self, version: Any) -> Partnership:
+        """Return the partnership whose document this is."""
+        return version.partnership
+
+    def title(self, version: Any) -> str:
+        """Return the version's title as people know it."""
+        return str(version.title)
+
+    @abstractmethod
+    def content(self, version: Any, day: dt.date) -> dict[str, Any]:
+        """Return everything the published file would be made from now, as plain JSON data."""
+
+    @abstractmethod
+    def changes(self, signed: dict[str, Any], now: dict[str, Any]) -> list[Change]:
+        """Say in words what differs between the content signed and the content now."""
+
+    @abstractmethod
+    def pdf_request(self, version: Any, content: dict[str, Any],
+                    signatures: Sequence[PrintedSignature], status: str,
+                    day: dt.date) -> dict[str, Any]:
+        """Return what ``documents.pdf.render_pdf`` takes to print this content."""
+
+    @abstractmethod
+    def url(self, version: Any) -> str:
+        """Return the path of the version's page (where a partner signs it)."""
+
+    def series(self, version: Any) -> sa.ColumnElement[bool]:
+        """Select the versions a publication of this one replaces (same partnership)."""
+        return self.model.partnership_id == version.partnership_id
+
+    def snapshot(self, version: Any, content: dict[str, Any],
+                 signatures: Sequence[PrintedSignature], status: str,
+                 day: dt.date) -> dict[str, Any]:
+        """Return what is stored with the published version (by default, its content)."""
+        return content
+
+    def on_publish(self, version: Any, day: dt.date) -> None:
+        """Set anything the document fixes when it is published (a review date, say)."""
+        return None
+
+    def file_words(self, version: Any) -> str:
+        """Return the file name's words for the document (``file_word`` unless overridden)."""
+        return self.file_word
+
+    def file_name(self, version: Any, day: dt.date | None = None) -> str:
+        """Name the downloaded file: ``<partnership>-<document>-v3-2026-03-03.pdf``.
+
+        A draft's name says so and carries the day it was made:
+        ``<partnership>-<document>-draft-2026-12-07.pdf``.
+        """
+        slug = re.sub(r"[^a-z0-9]+", "-", self.partnership(version).slug.lower()).strip("-")
+        stem = f"{slug or 'partnership'}-{self.file_words(version)}"
+        if version.published and version.published_on is not None:
+            number = f"-v{version.number}" if version.number else ""
+            return f"{stem}{number}-{version.published_on.isoformat()}.pdf"
+        return f"{stem}-draft-{(day or clock.today()).isoformat()}.pdf"
+
+    def published_versions(self, partnership: Partnership) -> list[Any]:
+        """Return the partnership's published (or superseded) versions, newest first."""
+        return list(db.session.scalars(
+            sa.select(self.model)
+            .where(self.model.partnership_id == partnership.id,
+                   self.model.status != PublicationStatus.DRAFT)
+            .order_by(self.model.published_at.desc(), self.model.id.desc())))
+
+
+_REGISTRY: dict[DocumentKind, SignedDocument] = {}
+
+
+def register(document: SignedDocument) -> None:
+    """Make a kind of document known to the workflow (once, at app creation)."""
+    if not issubclass(document.model, Publishable):
+        raise TypeError(f"{document.model.__name__} must mix in Publishable")
+    _REGISTRY[document.kind] = document
+
+
+def document_for(kind: DocumentKind | str) -> SignedDocument:
+    """Return the adapter of a kind of document."""
+    return _REGISTRY[DocumentKind(kind)]
+
+
+def document_of(version: Any) -> SignedDocument:
+    """Return the adapter of a version, by its table."""
+    for document in _REGISTRY.values():
+        if isinstance(version, document.model):
+            return document
+    raise LookupError(f"{type(version).__name__} is not a registered signed document")
+
+
+def registered() -> list[SignedDocument]:
+    """Return every registered kind of document."""
+    return list(_REGISTRY.values())
