@@ -1,4 +1,5 @@
-"""The request lifecycle: request ids, structured logs, security headers and error pages."""
+"""The request lifecycle: request ids, structured logs, security headers and error pages; and
+the one way a view runs a service step and shows a refusal next to the field it is about."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import logging
 import sys
 import time
 import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from flask import Flask, Response, abort, current_app, g, render_template, request
 from flask.ctx import RequestContext
@@ -14,6 +18,10 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.routing import IntegerConverter, Map
+from wtforms import Form
+
+from partnership.extensions import db
+from partnership.kernel.errors import DomainError
 
 log = logging.getLogger("partnership.request")
 
@@ -194,8 +202,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> tuple[str, int]:
         log.exception("unhandled error", extra={"fields": {"request_id": request_id()}})
-        from partnership.extensions import db
-
         db.session.rollback()
         return render_error(500), 500
 
@@ -206,3 +212,51 @@ def render_error(code: int) -> str:
     return render_template(
         template, code=code, title=ERROR_TITLES.get(code, "There is a problem")
     )
+
+
+# --- running a service step from a form -------------------------------------------------------
+
+
+def show_problems(form: Form, problems: Iterable[DomainError], default: str | None = None) -> None:
+    """Put each broken rule's message next to its field (or ``default``, or the whole form)."""
+    for problem in problems:
+        field = getattr(problem, "field", None)
+        name = field if field and field in form else default
+        if name is None or name not in form:
+            form.form_errors.append(str(problem))
+        else:
+            form[name].errors = [*form[name].errors, str(problem)]
+
+
+def refused(form: Form, error: DomainError, default: str | None = None) -> None:
+    """Undo what the refused step did and show why next to its field (every rule it broke)."""
+    db.session.rollback()
+    show_problems(form, getattr(error, "problems", None) or [error], default)
+
+
+@dataclass
+class ServiceStep:
+    """How a step run by ``run_service`` ended: ``done`` once it is committed."""
+
+    done: bool = False
+
+
+@contextmanager
+def run_service(form: Form, default: str | None = None, *,
+                commit: bool = True) -> Iterator[ServiceStep]:
+    """Run the service calls in the block: commit when they succeed; on a domain error roll
+    back and show it next to its field (``default`` when the error names none in the form).
+
+    Any other error passes through untouched (an ``EditConflict`` to its conflict page).
+    ``commit=False`` leaves the commit to the block (``commit_edit``, which turns a lost race
+    into a conflict). Read ``step.done`` after the block to redirect on success.
+    """
+    step = ServiceStep()
+    try:
+        yield step
+    except DomainError as error:
+        refused(form, error, default)
+        return
+    if commit:
+        db.session.commit()
+    step.done = True

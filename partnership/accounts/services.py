@@ -23,15 +23,12 @@ from partnership.accounts.passwords import (
 from partnership.audit.services import Actor, record_event
 from partnership.database import UTCDateTime, utcnow
 from partnership.extensions import db
+from partnership.kernel.errors import DomainError
 from partnership.policy import Role
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """A request about an account that cannot be carried out; the message is for the user."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def normalise_email(email: str) -> str:

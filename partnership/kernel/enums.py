@@ -20,6 +20,6 @@ class LabelledEnum(StrEnum):
 
     @property
     def label(self) -> str:
-        """Return the member's label (the value with spaces, unless a ``_labels`` entry says more)."""
+        """Return the member's label: the value with spaces, or its ``_labels`` entry."""
         labels: dict[str, str] = getattr(type(self), "_labels", lambda: {})()
         return labels.get(self.value, self.value.replace("_", " ").capitalize())

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import Field
 from wtforms.validators import ValidationError
-
-if TYPE_CHECKING:
-    from flask_wtf import FlaskForm
-
-    from partnership.register.services import RegisterError
 
 PARTS = ("day", "month", "year")
 
@@ -76,14 +70,3 @@ def yes_no(value: object) -> bool:
 
 
 YES_NO = [(True, "Yes"), (False, "No")]
-
-
-def show_problems(form: FlaskForm, problems: Iterable[RegisterError],
-                  default: str | None = None) -> None:
-    """Put each broken rule's message next to its field (or ``default``, or the whole form)."""
-    for problem in problems:
-        name = problem.field if problem.field and problem.field in form else default
-        if name is None:
-            form.form_errors.append(str(problem))
-        else:
-            form[name].errors = [*form[name].errors, str(problem)]

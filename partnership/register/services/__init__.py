@@ -13,17 +13,14 @@ from partnership.audit.services import record_event, record_id_of, record_type_o
 # long_date is imported from here by arrangements/services.py, reports/assemble.py and
 # reports/services.py: re-exported until those import partnership.kernel.dates.
 from partnership.kernel.dates import long_date
+from partnership.kernel.errors import DomainError
 
 
-class RegisterError(ValueError):
+class RegisterError(DomainError):
     """A change to the register that breaks one of its rules; the message is for the user.
 
     ``field`` names the form field the message belongs next to (None: the form as a whole).
     """
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def check_period(starts: dt.date | None, ends: dt.date | None, field: str = "valid_to") -> None:

@@ -13,17 +13,18 @@ from partnership.accounts.forms import ConfirmForm
 from partnership.audit.services import history_of
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
-from partnership.register.forms import show_problems
+from partnership.kernel.errors import DomainError
 from partnership.register.forms.agencies import (
     AgencyFilterForm,
     AgencyForm,
     ContributionForm,
 )
 from partnership.register.models import Agency, Contribution, Partnership, Sector
-from partnership.register.services import RegisterError, describe_period
 from partnership.register.services import agencies as services
+from partnership.register.services import describe_period
 from partnership.register.services.bodies import MEMBER_KIND_LABELS, seats_of, slug_for
 from partnership.register.services.partnerships import partnership_or_404
+from partnership.web import refused, run_service
 
 bp = Blueprint("agencies", __name__, url_prefix="/partnerships/<slug>/agencies")
 
@@ -79,13 +80,9 @@ def new(slug: str) -> str | Response:
     authorize("edit", partnership)
     form = AgencyForm(groups=services.groups_of(partnership), people=services.people())
     if form.validate_on_submit():
-        try:
+        with run_service(form) as step:
             agency = services.create_agency(partnership, form.values())
-        except RegisterError as problem:
-            db.session.rollback()
-            show_problems(form, [problem])
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"{agency.name} added", "success")
             return redirect(url_for(".detail", slug=slug, agency_id=agency.id))
     return render_template("agencies/new.html", form=form, partnership=partnership)
@@ -119,8 +116,8 @@ def edit(slug: str, agency_id: int) -> str | Response | tuple[str, int]:
                 commit_edit(agency, values)
                 flash(f"{agency.name} updated", "success")
             return redirect(url_for(".detail", slug=slug, agency_id=agency.id))
-        except RegisterError as problem:
-            show_problems(form, [problem])
+        except DomainError as problem:
+            refused(form, problem)
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(
@@ -137,13 +134,9 @@ def contributions(slug: str, agency_id: int) -> str | Response:
     partnership, agency = _agency(slug, agency_id, "edit")
     form = ContributionForm()
     if form.validate_on_submit():
-        try:
+        with run_service(form) as step:
             contribution = services.add_contribution(agency, form.values())
-        except RegisterError as problem:
-            db.session.rollback()
-            show_problems(form, [problem])
-        else:
-            db.session.commit()
+        if step.done:
             label = services.reporting_year_label(partnership, contribution.year)
             flash(f"Contribution for {label} added", "success")
             return redirect(url_for(".contributions", slug=slug, agency_id=agency.id))
@@ -169,8 +162,8 @@ def contribution_edit(slug: str, agency_id: int,
                 commit_edit(contribution, values)
                 flash("Contribution updated", "success")
             return redirect(back)
-        except RegisterError as problem:
-            show_problems(form, [problem])
+        except DomainError as problem:
+            refused(form, problem)
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(conflict, form, cancel_url=back,

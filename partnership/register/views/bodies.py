@@ -13,13 +13,14 @@ from partnership.audit.services import history_of
 from partnership.clock import today
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
-from partnership.register.forms import show_problems
+from partnership.kernel.errors import DomainError
 from partnership.register.forms.bodies import BodyForm, MemberForm
 from partnership.register.models import Body, BodyMember, Partnership
-from partnership.register.services import RegisterError, describe_period
 from partnership.register.services import bodies as services
+from partnership.register.services import describe_period
 from partnership.register.services.agencies import people
 from partnership.register.services.partnerships import partnership_or_404
+from partnership.web import refused, run_service
 
 bp = Blueprint("bodies", __name__, url_prefix="/partnerships/<slug>/bodies")
 
@@ -83,13 +84,9 @@ def new(slug: str) -> str | Response:
     authorize("edit", partnership)
     form = _body_form(partnership)
     if form.validate_on_submit():
-        try:
+        with run_service(form) as step:
             body = services.create_body(partnership, form.values())
-        except RegisterError as problem:
-            db.session.rollback()
-            show_problems(form, [problem])
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"{body.name} added", "success")
             return redirect(url_for(".detail", slug=slug, body_id=body.id))
     return render_template("bodies/new.html", form=form, partnership=partnership)
@@ -128,8 +125,8 @@ def edit(slug: str, body_id: int) -> str | Response | tuple[str, int]:
                 commit_edit(body, values)
                 flash(f"{body.name} updated", "success")
             return redirect(url_for(".detail", slug=slug, body_id=body.id))
-        except RegisterError as problem:
-            show_problems(form, [problem])
+        except DomainError as problem:
+            refused(form, problem)
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(

@@ -8,10 +8,10 @@ from partnership.access import requires
 from partnership.audit.services import history_of
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
-from partnership.register.forms import show_problems
+from partnership.kernel.errors import DomainError
 from partnership.register.forms.collaborations import CollaborationForm
-from partnership.register.services import RegisterError
 from partnership.register.services import collaborations as service
+from partnership.web import refused, run_service
 
 bp = Blueprint("collaborations", __name__, url_prefix="/collaborations")
 
@@ -46,13 +46,9 @@ def new() -> str | Response:
     """Record a collaboration between partnerships."""
     form = _form()
     if form.validate_on_submit():
-        try:
+        with run_service(form, default="name") as step:
             collaboration = service.create_collaboration(_values(form))
-        except RegisterError as error:
-            db.session.rollback()
-            show_problems(form, [error], default="name")
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"{collaboration.name} added", "success")
             return redirect(url_for("collaborations.detail", collaboration_id=collaboration.id))
     return render_template("collaborations/new.html", form=form)
@@ -83,9 +79,8 @@ def edit(collaboration_id: int) -> str | Response | tuple[str, int]:
                 commit_edit(collaboration, values)
                 flash(f"{collaboration.name} updated", "success")
             return redirect(url_for("collaborations.detail", collaboration_id=collaboration.id))
-        except RegisterError as error:
-            db.session.rollback()
-            show_problems(form, [error], default="name")
+        except DomainError as error:
+            refused(form, error, default="name")
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(

@@ -9,14 +9,13 @@ from partnership.access import requires
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
 from partnership.kernel.dates import long_date
-from partnership.register.forms import show_problems
+from partnership.kernel.errors import DomainError
 from partnership.register.forms.partners import (
     EndRepresentativeForm,
     PartnerNameForm,
     RepresentativeForm,
 )
 from partnership.register.models import Capacity, StatutoryPartner
-from partnership.register.services import RegisterError
 from partnership.register.services import partners as service
 from partnership.register.services.partnerships import (
     kind_label,
@@ -24,6 +23,7 @@ from partnership.register.services.partnerships import (
     representative_term,
 )
 from partnership.register.services.people import person_choices, person_or_404
+from partnership.web import refused, run_service
 
 bp = Blueprint("partners", __name__, url_prefix="/partnerships/<slug>/partners/<kind>")
 
@@ -60,14 +60,10 @@ def name_new(slug: str, kind: str) -> str | Response:
     partner = _partner(slug, kind)
     form = PartnerNameForm()
     if form.validate_on_submit():
-        try:
+        with run_service(form, default="name") as step:
             row, replaced = service.add_name(partner, (form.name.data or "").strip(),
                                              form.valid_from.data, form.valid_to.data)
-        except RegisterError as error:
-            db.session.rollback()
-            show_problems(form, [error], default="name")
-        else:
-            db.session.commit()
+        if step.done:
             message = f"Name added: {row.name}"
             if replaced is not None and replaced.valid_to is not None:
                 message += f". {replaced.name} now ends on {long_date(replaced.valid_to)}"
@@ -94,9 +90,8 @@ def name_edit(slug: str, kind: str, name_id: int) -> str | Response | tuple[str,
                 commit_edit(row, values)
                 flash("Name updated", "success")
             return redirect(_back(partner))
-        except RegisterError as error:
-            db.session.rollback()
-            show_problems(form, [error], default="name")
+        except DomainError as error:
+            refused(form, error, default="name")
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(conflict, form, title="This name was changed while you were "
@@ -125,13 +120,9 @@ def representative_new(slug: str, kind: str) -> str | Response:
     partner = _partner(slug, kind)
     form = _representative_form(partner)
     if form.validate_on_submit():
-        try:
+        with run_service(form, default="person") as step:
             representative = service.add_representative(partner, _representative_values(form))
-        except RegisterError as error:
-            db.session.rollback()
-            show_problems(form, [error], default="person")
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"{representative.person.name} added", "success")
             return redirect(_back(partner))
     return render_template("partners/representative_new.html", form=form, partner=partner,
@@ -157,9 +148,8 @@ def representative_edit(slug: str, kind: str,
                 commit_edit(representative, values)
                 flash(f"{representative.person.name}'s role updated", "success")
             return redirect(_back(partner))
-        except RegisterError as error:
-            db.session.rollback()
-            show_problems(form, [error], default="person")
+        except DomainError as error:
+            refused(form, error, default="person")
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(
@@ -188,9 +178,8 @@ def representative_end(slug: str, kind: str,
                 flash(f"{representative.person.name}'s term ends on "
                       f"{long_date(form.valid_to.data)}", "success")
             return redirect(_back(partner))
-        except RegisterError as error:
-            db.session.rollback()
-            form.valid_to.errors = [str(error)]
+        except DomainError as error:
+            refused(form, error, default="valid_to")
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(

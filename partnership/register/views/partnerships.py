@@ -13,12 +13,19 @@ from partnership.audit.services import history_of
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
 from partnership.kernel.dates import long_date
-from partnership.register.forms import show_problems
+from partnership.kernel.errors import DomainError
+from partnership.register.chart import (
+    chart_title,
+    draw_structure_chart,
+    graphviz_missing_note,
+    note_svg,
+    structure_outline,
+)
 from partnership.register.forms.partnerships import OnDateForm, PartnershipForm
 from partnership.register.models import GuidanceEdition
-from partnership.register.services import RegisterError
 from partnership.register.services import partnerships as service
 from partnership.register.services.scrutiny import scope_text, scrutineers_on
+from partnership.web import refused, run_service
 
 bp = Blueprint("partnerships", __name__, url_prefix="/partnerships")
 
@@ -56,13 +63,9 @@ def new() -> str | Response:
     """Add a partnership, with its three statutory partners."""
     form = PartnershipForm()
     if form.validate_on_submit():
-        try:
+        with run_service(form, default="name") as step:
             partnership = service.create_partnership(_details(form))
-        except RegisterError as error:
-            db.session.rollback()
-            show_problems(form, [error], default="name")
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"{partnership.name} added, with its three statutory partners", "success")
             return redirect(url_for("partnerships.overview", slug=partnership.slug))
     return render_template("partnerships/new.html", form=form)
@@ -80,9 +83,6 @@ def _on_date() -> tuple[OnDateForm, dt.date, bool]:
 @requires("view", "register")
 def overview(slug: str) -> str:
     """Show a partnership: partners and representatives on a date, collaborations, scrutiny."""
-    # documents builds on the register, so it is imported when used, not when the register is
-    from partnership.documents.chart import graphviz_missing_note, structure_outline
-
     partnership = service.partnership_or_404(slug)
     date_form, day, chosen = _on_date()
     return render_template(
@@ -105,12 +105,6 @@ def overview(slug: str) -> str:
 @requires("view", "register")
 def structure_chart(slug: str) -> Response:
     """Draw the partnership's reports-to structure as an SVG image (on ``?on=`` if given)."""
-    from partnership.documents.chart import (  # see overview()
-        chart_title,
-        draw_structure_chart,
-        note_svg,
-    )
-
     partnership = service.partnership_or_404(slug)
     _form, day, _chosen = _on_date()  # today unless ?on= names another day, like the outline
     chart = draw_structure_chart(partnership, day)
@@ -135,9 +129,8 @@ def edit(slug: str) -> str | Response | tuple[str, int]:
                 commit_edit(partnership, values)
                 flash("Partnership details updated", "success")
             return redirect(url_for("partnerships.overview", slug=partnership.slug))
-        except RegisterError as error:
-            db.session.rollback()
-            show_problems(form, [error], default="name")
+        except DomainError as error:
+            refused(form, error, default="name")
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(

@@ -9,13 +9,14 @@ from partnership.access import requires
 from partnership.audit.services import history_of
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
-from partnership.register.forms import show_problems
+from partnership.kernel.errors import DomainError
 from partnership.register.forms.people import PersonForm, PersonSearchForm
 from partnership.register.models import Agency, Person
-from partnership.register.services import RegisterError, describe_period
+from partnership.register.services import describe_period
 from partnership.register.services import people as service
 from partnership.register.services.partnerships import representative_term
 from partnership.register.services.scrutiny import scope_text
+from partnership.web import refused, run_service
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -55,13 +56,9 @@ def new() -> str | Response:
     """Add a person to the register."""
     form = _form()
     if form.validate_on_submit():
-        try:
+        with run_service(form, default="name") as step:
             person = service.create_person(_values(form))
-        except RegisterError as error:
-            db.session.rollback()
-            show_problems(form, [error], default="name")
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"{person.name} added", "success")
             return redirect(url_for("people.detail", person_id=person.id))
     return render_template("people/new.html", form=form)
@@ -95,9 +92,8 @@ def edit(person_id: int) -> str | Response | tuple[str, int]:
                 commit_edit(person, values)
                 flash(f"{person.name}'s details updated", "success")
             return redirect(url_for("people.detail", person_id=person.id))
-        except RegisterError as error:
-            db.session.rollback()
-            show_problems(form, [error], default="name")
+        except DomainError as error:
+            refused(form, error, default="name")
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(

@@ -8,13 +8,14 @@ from partnership.access import requires
 from partnership.audit.services import history_of
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
-from partnership.register.forms import show_problems
+from partnership.kernel.errors import DomainError
 from partnership.register.forms.scrutiny import ScrutineerForm
 from partnership.register.models import Partnership
-from partnership.register.services import RegisterError, describe_period
+from partnership.register.services import describe_period
 from partnership.register.services import scrutiny as service
 from partnership.register.services.partnerships import partnership_or_404
 from partnership.register.services.people import person_choices, person_or_404
+from partnership.web import refused, run_service
 
 bp = Blueprint("scrutiny", __name__, url_prefix="/partnerships/<slug>/scrutineers")
 
@@ -57,13 +58,9 @@ def new(slug: str) -> str | Response:
     partnership = partnership_or_404(slug)
     form = _form(partnership)
     if form.validate_on_submit():
-        try:
+        with run_service(form, default="person") as step:
             scrutineer = service.add_scrutineer(partnership, _values(form, partnership))
-        except RegisterError as error:
-            db.session.rollback()
-            show_problems(form, [error], default="person")
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"{scrutineer.person.name} added as a scrutineer", "success")
             return redirect(url_for("scrutiny.detail", slug=slug, scrutineer_id=scrutineer.id))
     return render_template("scrutiny/new.html", form=form, partnership=partnership)
@@ -99,9 +96,8 @@ def edit(slug: str, scrutineer_id: int) -> str | Response | tuple[str, int]:
                 commit_edit(scrutineer, values)
                 flash(f"{scrutineer.person.name}'s details updated", "success")
             return redirect(back)
-        except RegisterError as error:
-            db.session.rollback()
-            show_problems(form, [error], default="person")
+        except DomainError as error:
+            refused(form, error, default="person")
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(
