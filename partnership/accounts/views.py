@@ -33,7 +33,7 @@ from partnership.audit.services import history_of, record_event
 from partnership.editing import EditConflict, apply_edit, commit_edit, render_conflict
 from partnership.extensions import db
 from partnership.policy import Role
-from partnership.web import query_id
+from partnership.web import query_id, run_service
 
 bp = Blueprint("accounts", __name__)
 
@@ -113,18 +113,14 @@ def change_password() -> str | Response:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         was_first_password = current_user.must_change_password
-        try:
+        with run_service(form, default="password") as step:
             services.change_password(
                 current_user,
                 form.current_password.data or "",
                 form.password.data or "",
                 keep_session=session.get("sid"),
             )
-        except services.AccountError as error:
-            db.session.rollback()
-            form[error.field or "password"].errors = [str(error)]
-        else:
-            db.session.commit()
+        if step.done:
             flash("Your password has been changed. Any other sessions have been signed out.",
                   "success")
             # Someone held here at first sign-in carries on to where they were going.
@@ -153,7 +149,7 @@ def user_new() -> str | Response:
     """Create an account."""
     form = NewUserForm()
     if form.validate_on_submit():
-        try:
+        with run_service(form, default="email") as step:
             user = services.create_user(
                 form.email.data or "",
                 form.name.data or "",
@@ -161,11 +157,7 @@ def user_new() -> str | Response:
                 form.password.data or "",
                 must_change_password=True,
             )
-        except services.AccountError as error:
-            db.session.rollback()
-            form[error.field or "email"].errors = [str(error)]
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"Account created for {user.name}", "success")
             return redirect(url_for("accounts.user_detail", user_id=user.id))
     return render_template("accounts/user_new.html", form=form)
@@ -259,13 +251,9 @@ def user_password(user_id: int) -> str | Response:
     user = _user_or_404(user_id)
     form = SetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with run_service(form, default="password") as step:
             services.set_password(user, form.password.data or "")
-        except services.AccountError as error:
-            db.session.rollback()
-            form.password.errors = [str(error)]
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"New password set. {user.name} must change it when they next sign in.",
                   "success")
             return redirect(url_for("accounts.user_detail", user_id=user.id))
