@@ -23,6 +23,7 @@ from partnership.documents.delivery import pdf_response
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
 from partnership.kernel.dates import long_date, year_span
+from partnership.kernel.errors import DomainError
 from partnership.plans import services
 from partnership.plans.document import pdf_filename, plan_pdf_request
 from partnership.plans.forms import (
@@ -33,9 +34,9 @@ from partnership.plans.forms import (
     PlanForm,
 )
 from partnership.plans.models import Objective, Part, Phase, Plan
-from partnership.register.forms import show_problems
 from partnership.register.models import Partnership
 from partnership.register.services.partnerships import partnership_or_404
+from partnership.web import refused, run_service
 
 bp = Blueprint("plans", __name__)
 
@@ -95,13 +96,9 @@ def new(slug: str) -> str | Response:
     partnership = partnership_or_404(slug)
     form = _plan_form(partnership)
     if form.validate_on_submit():
-        try:
+        with run_service(form) as step:
             plan = services.create_plan(partnership, form.values())
-        except services.PlanError as problem:
-            db.session.rollback()
-            show_problems(form, [problem])
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"{plan.title} added", "success")
             return redirect(url_for(".detail", plan_id=plan.id))
     return render_template("plans/new.html", form=form, partnership=partnership)
@@ -136,9 +133,8 @@ def edit(plan_id: int) -> str | Response | tuple[str, int]:
                 commit_edit(plan, values)
                 flash(f"{plan.title} updated", "success")
             return redirect(back)
-        except services.PlanError as problem:
-            db.session.rollback()
-            show_problems(form, [problem])
+        except DomainError as problem:
+            refused(form, problem)
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(conflict, form, cancel_url=back,
@@ -209,13 +205,9 @@ def carry_forward(plan_id: int) -> str | Response:
         form.year.data = str(year) if year is not None else ""
         form.action_ids.data = [c.action.id for c in candidates]
     if year is not None and form.validate_on_submit():
-        try:
+        with run_service(form, default="action_ids") as step:
             copies = services.carry_forward(plan, year, form.action_ids.data or [], today)
-        except services.PlanError as problem:
-            db.session.rollback()
-            show_problems(form, [problem], default="action_ids")
-        else:
-            db.session.commit()
+        if step.done:
             count = len(copies)
             flash(f"{count} action{'s' if count != 1 else ''} carried forward into "
                   f"{services.plan_year_label(plan, year + 1)}", "success")
@@ -240,13 +232,9 @@ def objective_new(plan_id: int) -> str | Response:
         part = request.args.get("part")
         form.part.data = part if part in {p.value for p in Part} else Part.STRATEGIC.value
     if form.validate_on_submit():
-        try:
+        with run_service(form) as step:
             objective = services.create_objective(plan, form.values())
-        except services.PlanError as problem:
-            db.session.rollback()
-            show_problems(form, [problem])
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"{objective.reference} {objective.title} added", "success")
             return redirect(url_for(".objective", objective_id=objective.id))
     return render_template("plans/objective_new.html", form=form, plan=plan)
@@ -280,9 +268,8 @@ def objective_edit(objective_id: int) -> str | Response | tuple[str, int]:
                 commit_edit(found, values)
                 flash(f"{found.reference} {found.title} updated", "success")
             return redirect(back)
-        except services.PlanError as problem:
-            db.session.rollback()
-            show_problems(form, [problem])
+        except DomainError as problem:
+            refused(form, problem)
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(conflict, form, cancel_url=back,
@@ -306,13 +293,9 @@ def phase_new(objective_id: int) -> str | Response:
     found = services.objective_or_404(objective_id)
     form = PhaseForm()
     if form.validate_on_submit():
-        try:
+        with run_service(form) as step:
             phase = services.create_phase(found, form.values())
-        except services.PlanError as problem:
-            db.session.rollback()
-            show_problems(form, [problem])
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"{phase.name} phase added", "success")
             return redirect(url_for(".objective", objective_id=found.id, _anchor="phases"))
     return render_template("plans/phase_new.html", form=form, objective=found, plan=found.plan,
@@ -336,9 +319,8 @@ def phase_edit(phase_id: int) -> str | Response | tuple[str, int]:
                 commit_edit(phase, values)
                 flash(f"{phase.name} phase updated", "success")
             return redirect(back)
-        except services.PlanError as problem:
-            db.session.rollback()
-            show_problems(form, [problem])
+        except DomainError as problem:
+            refused(form, problem)
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(conflict, form, cancel_url=back,
