@@ -15,15 +15,14 @@ from partnership.actions import services
 from partnership.actions.forms import ActionEditForm, ActionFilterForm, ActionForm, ProgressForm
 from partnership.actions.models import Action, Rating, Status
 from partnership.actions.queries import ActionFilter, page_of, tracked
-from partnership.actions.services import ActionError
 from partnership.actions.views import bp
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
 from partnership.kernel.dates import long_date, year_label
+from partnership.kernel.errors import DomainError
 from partnership.plans.models import Plan
-from partnership.register.forms import show_problems
 from partnership.register.models import Body, Partnership
-from partnership.web import query_id
+from partnership.web import query_id, refused, run_service
 
 
 @bp.context_processor
@@ -113,15 +112,11 @@ def new() -> str | Response:
     form = _action_form(ActionForm, origin.partnership, plan=origin.plan, bodies=bodies,
                         data=services.new_action_defaults(origin, bodies))
     if form.validate_on_submit():
-        try:
+        with run_service(form) as step:
             action = services.create_action(origin, form.values(),
                                             services.body_limit(current_user))
-        except ActionError as problem:
-            db.session.rollback()
-            show_problems(form, [problem])
-        else:
             authorize("create", action)  # the policy's word on the saved record, to be sure
-            db.session.commit()
+        if step.done:
             flash(f"Action added: {action.title}", "success")
             return redirect(url_for(".detail", action_id=action.id))
     return render_template("actions/new.html", form=form, origin=origin)
@@ -145,8 +140,8 @@ def edit(action_id: int) -> str | Response | tuple[str, int]:
                 commit_edit(action, values)
                 flash(f"Action updated: {action.title}", "success")
             return redirect(back)
-        except ActionError as problem:
-            show_problems(form, [problem])
+        except DomainError as problem:
+            refused(form, problem)
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(
@@ -165,13 +160,9 @@ def update(action_id: int) -> str | Response:
         data={"status": action.status.value, "percent_complete": action.percent_complete},
         earlier=services.update_options(action), describe=services.describe_update)
     if form.validate_on_submit():
-        try:
+        with run_service(form) as step:
             services.record_progress(action, current_user, form.values())
-        except ActionError as problem:
-            db.session.rollback()
-            show_problems(form, [problem])
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"Progress recorded: {action.title}", "success")
             return redirect(safe_next(form.next.data)
                             or url_for(".detail", action_id=action.id, _anchor="progress"))
