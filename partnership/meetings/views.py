@@ -24,6 +24,7 @@ from partnership.documents.markdown import render_markdown
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
 from partnership.kernel.dates import long_date, parse_year_label
+from partnership.kernel.errors import DomainError
 from partnership.meetings import services
 from partnership.meetings.forms import (
     AgendaItemForm,
@@ -35,8 +36,8 @@ from partnership.meetings.forms import (
     decision_form,
 )
 from partnership.meetings.models import AgendaItem, Decision, Meeting, MeetingStatus
-from partnership.register.forms import show_problems
 from partnership.register.models import Body, Partnership
+from partnership.web import refused, run_service
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -154,12 +155,9 @@ def new(body_id: int) -> str | Response:
     body = _body(body_id, record=True)
     form = MeetingForm()
     if form.validate_on_submit():
-        try:
+        with run_service(form) as step:
             meeting = services.create_meeting(body, form.values())
-        except services.MeetingError as problem:
-            show_problems(form, [problem])
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"Meeting on {long_date(meeting.held_on)} added", "success")
             return _detail(meeting)
     return render_template("meetings/new.html", form=form, body=body)
@@ -252,8 +250,8 @@ def edit(meeting_id: int) -> str | Response | tuple[str, int]:
         except services.MeetingLocked as problem:
             flash(str(problem))
             return _detail(meeting)
-        except services.MeetingError as problem:
-            show_problems(form, [problem])
+        except DomainError as problem:
+            refused(form, problem)
         except EditConflict as conflict:
             mine = _meeting_words(values)
             theirs = _meeting_words({name: getattr(conflict.obj, name) for name in values})
@@ -367,9 +365,8 @@ def _save_decision(meeting: Meeting, form: Any, decision: Decision | None
     except services.MeetingLocked as problem:
         flash(str(problem))
         return _detail(meeting)
-    except services.DecisionProblems as problems:
-        db.session.rollback()
-        show_problems(form, problems.problems)
+    except DomainError as problem:
+        refused(form, problem)  # every rule the decision breaks, next to its field
         return None
     except EditConflict as conflict:
         mine = _decision_words(form, values)
@@ -461,13 +458,10 @@ def minutes_approve(meeting_id: int) -> str | Response:
         form.approved_at.data = str(options[0].id)
     if form.validate_on_submit():
         chosen = next((m for m in options if str(m.id) == form.approved_at.data), None)
-        try:
+        with run_service(form) as step:
             services.approve_minutes(meeting, chosen, today())
-        except services.MeetingError as problem:
-            show_problems(form, [problem])
-        else:
+        if step.done:
             assert chosen is not None
-            db.session.commit()
             flash(f"Minutes approved at the meeting on {long_date(chosen.held_on)}; "
                   "this meeting is now locked", "success")
             return _detail(meeting, "minutes")
