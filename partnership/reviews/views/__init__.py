@@ -20,9 +20,7 @@ from partnership.editing import EditConflict, render_conflict
 from partnership.extensions import db
 from partnership.kernel.dates import long_date
 from partnership.kernel.enums import LabelledEnum
-from partnership.register.forms import show_problems
 from partnership.reviews.models import Case
-from partnership.reviews.services import ReviewError
 
 
 def case_for(verb: str, case_id: int) -> Case:
@@ -46,12 +44,6 @@ def to_case(case: Case, anchor: str, message: str | None = None) -> Response:
     if message:
         flash(message, "success")
     return redirect(url_for("cases.detail", case_id=case.id, _anchor=anchor))
-
-
-def problems_shown(form: FlaskForm, problem: ReviewError) -> None:
-    """Put every broken rule next to its field; nothing is half-saved."""
-    db.session.rollback()
-    show_problems(form, getattr(problem, "problems", [problem]))
 
 
 def shown(value: Any) -> Any:

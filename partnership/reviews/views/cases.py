@@ -22,8 +22,8 @@ from partnership.audit.services import history_of, record_event, record_view
 from partnership.editing import EditConflict, commit_edit
 from partnership.extensions import db
 from partnership.kernel.dates import long_date
+from partnership.kernel.errors import DomainError
 from partnership.policy import Role, can, scope
-from partnership.register.forms import show_problems
 from partnership.register.models import Partnership
 from partnership.register.services.partnerships import partnership_or_404
 from partnership.reviews.forms.cases import (
@@ -40,11 +40,11 @@ from partnership.reviews.forms.cases import (
     StageForm,
 )
 from partnership.reviews.models import Case, ReviewKind, Stage
-from partnership.reviews.services import ReviewError, settings_for
 from partnership.reviews.services import board as board_services
 from partnership.reviews.services import cases as services
 from partnership.reviews.services import local as local_services
 from partnership.reviews.services import rapid as rapid_services
+from partnership.reviews.services import settings_for
 from partnership.reviews.services.deadlines import (
     closures_of,
     deadlines_of,
@@ -52,6 +52,7 @@ from partnership.reviews.services.deadlines import (
     notification_due,
 )
 from partnership.reviews.views import conflict_page
+from partnership.web import refused, run_service
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -165,14 +166,10 @@ def new() -> str | Response:
                                partnerships=partnerships)
     form = _case_form(partnership)
     if form.validate_on_submit():
-        try:
+        with run_service(form, default="reference") as step:
             case = services.create_case(partnership, _case_values(form, partnership),
                                         clock.today())
-        except ReviewError as problem:
-            db.session.rollback()
-            show_problems(form, [problem], default="reference")
-        else:
-            db.session.commit()
+        if step.done:
             return _detail(case, message=f"{case.reference} recorded")
     return render_template("cases/new.html", form=form, partnership=partnership,
                            several=len(partnerships) > 1)
@@ -203,9 +200,8 @@ def edit(case_id: int) -> str | Response | tuple[str, int]:
                 commit_edit(case, values)
                 flash(f"{case.reference} updated", "success")
             return _detail(case)
-        except ReviewError as problem:
-            db.session.rollback()
-            show_problems(form, [problem], default="reference")
+        except DomainError as problem:
+            refused(form, problem, default="reference")
         except EditConflict as conflict:
             current = conflict.obj
             theirs = _case_words({name: getattr(current, name) for name in values})
@@ -280,9 +276,8 @@ def stage(case_id: int) -> str | Response | tuple[str, int]:
         try:
             services.move_case(case, form.version.data, move, clock.today())
             commit_edit(case, {"stage": case.stage})
-        except ReviewError as problem:
-            db.session.rollback()
-            show_problems(form, [problem], default="stage")
+        except DomainError as problem:
+            refused(form, problem, default="stage")
         except EditConflict as conflict:
             saved = conflict.obj
             return conflict_page(form, conflict, ["stage"], {"stage": Stage(form.stage.data)},
@@ -316,9 +311,8 @@ def notification(case_id: int) -> str | Response | tuple[str, int]:
             late = case.notified_on is not None and case.notified_on > due
             return _detail(case, "notification",
                            "Notification recorded" + (" as late" if late else ""))
-        except ReviewError as problem:
-            db.session.rollback()
-            show_problems(form, [problem], default="notified_on")
+        except DomainError as problem:
+            refused(form, problem, default="notified_on")
         except EditConflict as conflict:
             saved = conflict.obj
             return conflict_page(form, conflict, values, values,
@@ -344,9 +338,8 @@ def referral(case_id: int) -> str | Response | tuple[str, int]:
             if services.save_referral(case, form.version.data, values, clock.today()):
                 commit_edit(case.national_referral, values)
             return _detail(case, "national-referral", "National referral saved")
-        except ReviewError as problem:
-            db.session.rollback()
-            show_problems(form, [problem], default="referred_on")
+        except DomainError as problem:
+            refused(form, problem, default="referred_on")
         except EditConflict as conflict:
             saved = conflict.obj
             return conflict_page(form, conflict, values, values,
@@ -383,13 +376,9 @@ def members(case_id: int) -> str | Response:
     elif form.validate_on_submit():
         user = next((u for u in services.addable_users(case, seers)
                      if str(u.id) == form.user.data), None)
-        try:
+        with run_service(form, default="user") as step:
             member = services.add_member(case, user, (form.reason.data or "").strip())
-        except ReviewError as problem:
-            db.session.rollback()
-            show_problems(form, [problem], default="user")
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"{member.user.name} can now see {case.reference}", "success")
             return redirect(url_for(".members", case_id=case.id))
     return render_template("cases/members.html", form=form, case=case,
@@ -425,13 +414,9 @@ def settings(slug: str) -> str | Response | tuple[str, int]:
         shown_form = closure_form
         if closure_form.validate_on_submit():
             values = closure_form.values()
-            try:
+            with run_service(closure_form, default="day") as step:
                 closure = services.add_closure(partnership, values["day"], values["reason"])
-            except ReviewError as problem:
-                db.session.rollback()
-                show_problems(closure_form, [problem], default="day")
-            else:
-                db.session.commit()
+            if step.done:
                 flash(f"{long_date(closure.day)} added as a closure day", "success")
                 return redirect(url_for(".settings", slug=slug, _anchor="closure-days"))
     else:

@@ -33,7 +33,7 @@ from partnership.documents.delivery import pdf_response
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
 from partnership.kernel.dates import long_date
-from partnership.register.forms import show_problems
+from partnership.kernel.errors import DomainError
 from partnership.reviews import document
 from partnership.reviews.forms.learning import (
     LearningFilterForm,
@@ -44,9 +44,8 @@ from partnership.reviews.forms.learning import (
     ThemeForm,
 )
 from partnership.reviews.models import Recommendation, Review, ReviewKind, Theme
-from partnership.reviews.services import ReviewError
 from partnership.reviews.services import learning as services
-from partnership.web import query_id
+from partnership.web import query_id, refused, run_service
 
 bp = Blueprint("learning", __name__, url_prefix="/learning")
 
@@ -123,13 +122,9 @@ def new() -> str | Response:
     if request.method == "GET" and len(partnerships) == 1:
         form.partnership.data = str(partnerships[0].id)
     if form.validate_on_submit():
-        try:
+        with run_service(form) as step:
             review = services.create_review(form.partnership.record, form.values())
-        except ReviewError as problem:
-            db.session.rollback()
-            show_problems(form, [problem])
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"Learning recorded: {review.title}", "success")
             return _detail(review)
     return render_template("learning/new.html", form=form)
@@ -169,9 +164,8 @@ def edit(review_id: int) -> str | Response | tuple[str, int]:
                 commit_edit(review, values)
                 flash(f"{review.title} updated", "success")
             return _detail(review)
-        except ReviewError as problem:
-            db.session.rollback()
-            show_problems(form, [problem])
+        except DomainError as problem:
+            refused(form, problem)
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(conflict, form, cancel_url=url_for(".detail",
@@ -217,13 +211,9 @@ def recommendation_new(review_id: int) -> str | Response:
     if request.method == "GET":
         form.number.data = services.next_number(review)
     if form.validate_on_submit():
-        try:
+        with run_service(form) as step:
             recommendation = services.add_recommendation(review, form.values())
-        except ReviewError as problem:
-            db.session.rollback()
-            show_problems(form, [problem])
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"Recommendation {recommendation.number} added", "success")
             return _detail(review, f"recommendation-{recommendation.number}")
     return render_template("learning/recommendation_new.html", form=form, review=review)
@@ -246,9 +236,8 @@ def recommendation_edit(recommendation_id: int) -> str | Response | tuple[str, i
                 commit_edit(recommendation, values)
                 flash(f"Recommendation {recommendation.number} updated", "success")
             return _detail(review, f"recommendation-{recommendation.number}")
-        except ReviewError as problem:
-            db.session.rollback()
-            show_problems(form, [problem])
+        except DomainError as problem:
+            refused(form, problem)
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(conflict, form, cancel_url=back,
@@ -299,13 +288,9 @@ def themes() -> str | Response:
     """The managed list of learning themes: add one, see each one's use."""
     form = ThemeForm()
     if form.validate_on_submit():
-        try:
+        with run_service(form) as step:
             theme = services.add_theme(form.values())
-        except ReviewError as problem:
-            db.session.rollback()
-            show_problems(form, [problem])
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"Theme added: {theme.name}", "success")
             return redirect(url_for(".themes"))
     return render_template("learning/themes.html", form=form, uses=services.theme_uses())
@@ -328,9 +313,8 @@ def theme_edit(theme_id: int) -> str | Response | tuple[str, int]:
                 commit_edit(theme, values)
                 flash(f"Theme updated: {theme.name}", "success")
             return redirect(back)
-        except ReviewError as problem:
-            db.session.rollback()
-            show_problems(form, [problem])
+        except DomainError as problem:
+            refused(form, problem)
         except EditConflict as conflict:
             db.session.rollback()
             return render_conflict(conflict, form, cancel_url=back,

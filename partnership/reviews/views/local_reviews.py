@@ -19,6 +19,7 @@ from partnership.clock import today
 from partnership.editing import EditConflict, commit_edit
 from partnership.extensions import db
 from partnership.kernel.dates import long_date
+from partnership.kernel.errors import DomainError
 from partnership.reviews.forms.local import (
     LocalReviewForm,
     MilestonesForm,
@@ -27,15 +28,15 @@ from partnership.reviews.forms.local import (
     ReviewerForm,
 )
 from partnership.reviews.models import Case, LocalReview, Reviewer
-from partnership.reviews.services import ReviewError, settings_for
 from partnership.reviews.services import local as services
+from partnership.reviews.services import settings_for
 from partnership.reviews.views import (
     case_for,
     conflict_page,
-    problems_shown,
     record_for,
     to_case,
 )
+from partnership.web import refused, run_service
 
 bp = Blueprint("local_reviews", __name__)
 
@@ -86,8 +87,8 @@ def edit(case_id: int) -> str | Response | tuple[str, int]:
         try:
             local = services.save_local_review(case, form.version.data, values, today())
             commit_edit(local, values)
-        except ReviewError as problem:
-            problems_shown(form, problem)
+        except DomainError as problem:
+            refused(form, problem)
         except EditConflict as conflict:
             saved = conflict.obj
             return conflict_page(
@@ -117,8 +118,8 @@ def _save_reviewer(case: Case, form: ReviewerForm,
             commit_edit(reviewer, values)
             return to_case(case, REVIEWERS, f"{reviewer.name}'s details updated")
         return to_case(case, REVIEWERS)
-    except ReviewError as problem:
-        problems_shown(form, problem)
+    except DomainError as problem:
+        refused(form, problem)
     except EditConflict as conflict:
         saved = conflict.obj
         return conflict_page(form, conflict, values, values, lambda name: getattr(saved, name),
@@ -196,8 +197,8 @@ def milestones(case_id: int) -> str | Response | tuple[str, int]:
             db.session.rollback()
             changed_by_someone = problem
             _fill_milestones(form, local, dates=False)  # keep what they typed, newest versions
-        except ReviewError as problem:
-            problems_shown(form, problem)
+        except DomainError as problem:
+            refused(form, problem)
         else:
             return to_case(case, MILESTONES, "Milestones saved" if count else None)
     page = render_template("local_reviews/milestones.html", form=form, case=case, local=local,
@@ -226,8 +227,8 @@ def publication(case_id: int) -> str | Response | tuple[str, int]:
         try:
             services.save_publication(case, form.version.data, values, today())
             commit_edit(local, values)
-        except ReviewError as problem:
-            problems_shown(form, problem)
+        except DomainError as problem:
+            refused(form, problem)
         except EditConflict as conflict:
             saved = conflict.obj
             return conflict_page(
@@ -254,12 +255,9 @@ def monitoring_new(case_id: int) -> str | Response:
         form.recorded_on.data = today()
         record_view(case)
     if form.validate_on_submit():
-        try:
+        with run_service(form) as step:
             services.add_monitoring(case, form.values(), current_user, today())
-        except ReviewError as problem:
-            problems_shown(form, problem)
-        else:
-            db.session.commit()
+        if step.done:
             return to_case(case, MONITORING, "Monitoring check recorded")
     return render_template("local_reviews/monitoring.html", form=form, case=case, local=local,
                            lines=services.monitoring_lines(local))

@@ -21,6 +21,7 @@ from partnership.database import utcnow
 from partnership.editing import EditConflict, commit_edit
 from partnership.extensions import db
 from partnership.kernel.dates import long_date
+from partnership.kernel.errors import DomainError
 from partnership.reviews.forms.rapid import (
     InformationRequestForm,
     PracticeEpisodeForm,
@@ -32,10 +33,10 @@ from partnership.reviews.services import rapid as services
 from partnership.reviews.views import (
     case_for,
     conflict_page,
-    problems_shown,
     record_for,
     to_case,
 )
+from partnership.web import refused
 
 bp = Blueprint("rapid", __name__)
 
@@ -73,8 +74,8 @@ def edit(case_id: int) -> str | Response | tuple[str, int]:
             rapid, withdrawn = services.update_rapid_review(case, form.version.data, values,
                                                             today())
             commit_edit(rapid, values)
-        except ReviewError as problem:
-            problems_shown(form, problem)
+        except DomainError as problem:
+            refused(form, problem)
         except EditConflict as conflict:
             saved = conflict.obj
             return conflict_page(
@@ -120,8 +121,8 @@ def _save_request(case: Case, form: InformationRequestForm,
             commit_edit(information, values)
             return to_case(case, REQUESTS, f"Request to {information.agency.name} updated")
         return to_case(case, REQUESTS)
-    except ReviewError as problem:
-        problems_shown(form, problem)
+    except DomainError as problem:
+        refused(form, problem)
     except EditConflict as conflict:
         saved = conflict.obj
         return conflict_page(
