@@ -15,8 +15,8 @@ from flask.cli import AppGroup
 from partnership.audit.services import acting_as
 from partnership.demo.accounts import DEMO_ACCOUNTS
 from partnership.demo.loader import STAGES, accounts_already_there, load_demo, load_synthetic
-from partnership.documents import chart
 from partnership.extensions import db
+from partnership.register import chart
 from partnership.register.models import Partnership
 
 demo_cli = AppGroup("demo", help="Load fictional demo data.")

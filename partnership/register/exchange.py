@@ -26,7 +26,6 @@ from typing import Any
 import sqlalchemy as sa
 import yaml
 
-from partnership.arrangements.models import NarrativeSection, Section
 from partnership.extensions import db
 from partnership.register.models import (
     Agency,
@@ -64,6 +63,32 @@ SECTIONS = ("partnership", "partners", "representatives", "agencies", "bodies", 
             "collaborations", "narrative")
 CHANGES = ("added", "removed", "changed")
 ARROW = "→"
+
+
+@dataclass(frozen=True)
+class NarrativeStore:
+    """The arrangements' narrative sections, which travel with the register in a file.
+
+    The arrangements build on the register, so they hand the register this store when the app
+    is created (:func:`use_narrative`) instead of the register importing them.
+    """
+
+    titles: dict[str, str]  # section -> heading, in document order
+    read: Callable[[Partnership], dict[str, str]]  # section -> Markdown, in document order
+    add: Callable[[Partnership, str, str], None]  # partnership, section, Markdown
+
+
+_NARRATIVE: list[NarrativeStore] = [NarrativeStore(titles={}, read=lambda _p: {},
+                                                   add=lambda _p, _s, _m: None)]
+
+
+def use_narrative(store: NarrativeStore) -> None:
+    """Carry the arrangements' narrative sections in exports and imports (at app creation)."""
+    _NARRATIVE[0] = store
+
+
+def _narrative_store() -> NarrativeStore:
+    return _NARRATIVE[0]
 
 
 @dataclass(frozen=True)
@@ -276,11 +301,7 @@ class _Exporter:
                 "members": sorted(p.slug for p in collaboration.partnerships)}
 
     def _narrative(self) -> dict[str, str]:
-        rows = {} if self.partnership.id is None else {
-            Section(row.section): row.markdown for row in db.session.scalars(
-                sa.select(NarrativeSection).where(
-                    NarrativeSection.partnership_id == self.partnership.id))}
-        return {section.value: rows[section] for section in Section if section in rows}
+        return {} if self.partnership.id is None else _narrative_store().read(self.partnership)
 
     def _person(self, person: Person) -> dict[str, Any]:
         return {"key": self.keys[person], "name": person.name, "job_title": person.job_title,
@@ -547,7 +568,7 @@ class _Check:
         self.bodies: dict[str, dict[str, Any]] = {}
         self.scrutineers: list[dict[str, Any]] = []
         self.collaborations: dict[str, dict[str, Any]] = {}
-        self.narrative: dict[Section, str] = {}
+        self.narrative: dict[str, str] = {}
         self._partnerships: dict[str, Partnership | None] = {}
 
     def problem(self, location: str, message: str) -> None:
@@ -1007,7 +1028,7 @@ class _Check:
         if not isinstance(raw, dict):
             self.problem("narrative", "must be a mapping of section to Markdown text")
             return
-        names = [s.value for s in Section]
+        names = list(_narrative_store().titles)
         for key, text in raw.items():
             where = f"narrative.{key}"
             if key not in names:
@@ -1015,7 +1036,7 @@ class _Check:
             elif not isinstance(text, str):
                 self.problem(where, f"must be Markdown text (found {_describe(text)})")
             else:
-                self.narrative[Section(key)] = text
+                self.narrative[key] = text
 
     # -- references between sections --
 
@@ -1113,8 +1134,7 @@ class _Build:
                 **{k: values[k] for k in ("whole_partnership", "scope", "appointed_by",
                                           "is_chair", "valid_from", "valid_to")}))
         for section, markdown in check.narrative.items():
-            db.session.add(NarrativeSection(partnership=partnership, section=section,
-                                            markdown=markdown))
+            _narrative_store().add(partnership, section, markdown)
         champions = {name: self.person(values["champion"])
                      for name, values in check.agencies.items() if values["champion"]}
         self._link_people_to_agencies()
@@ -1493,5 +1513,5 @@ class _Comparable:
         sections = self.data.get("narrative")
         if not isinstance(sections, dict):
             return {}
-        return {Section(key).title if key in Section._value2member_map_ else str(key):
-                {"text": text} for key, text in sections.items()}
+        titles = _narrative_store().titles
+        return {titles.get(key, str(key)): {"text": text} for key, text in sections.items()}

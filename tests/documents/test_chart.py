@@ -11,7 +11,9 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from partnership.documents.chart import (
+from partnership.extensions import db
+from partnership.policy import Role
+from partnership.register.chart import (
     SVG_NS,
     ChartError,
     dot_string,
@@ -21,8 +23,6 @@ from partnership.documents.chart import (
     structure_outline,
     walk_outline,
 )
-from partnership.extensions import db
-from partnership.policy import Role
 from partnership.register.models import Body, Partnership
 from tests.documents.builders import AS_OF, NO_GRAPHVIZ_NOTE, build_hampton, hide_graphviz
 from tests.support.client import BrowserLikeClient, page

@@ -401,7 +401,7 @@ def test_other_roles_read_but_cannot_change_anything(
 def test_the_structure_chart_and_its_text_version(
     app: Flask, signed_in: Callable[[Role], BrowserLikeClient],
 ) -> None:
-    """Run last: the chart comes from partnership.documents.chart."""
+    """Run last: the chart comes from partnership.register.chart."""
     add_partnership(app, "hillshire")
     client = signed_in(Role.SCRUTINEER)
     chart = client.get("/partnerships/hillshire/structure.svg")
