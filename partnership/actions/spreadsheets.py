@@ -41,8 +41,8 @@ from partnership.actions.models import Action, ImportUpload, ProgressUpdate, Sta
 from partnership.actions.queries import ActionFilter, TrackedAction, tracked
 from partnership.audit.services import record_event
 from partnership.database import utcnow
-from partnership.kernel.dates import parse_year_label, reporting_year, year_label
 from partnership.extensions import db
+from partnership.kernel.dates import parse_year_label, reporting_year, year_label
 from partnership.plans.models import Objective, Plan
 from partnership.register.models import Agency, Body, Partnership, Person
 from partnership.register.services.bodies import bodies_of

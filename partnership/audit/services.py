@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import g, has_request_context, request
+from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from partnership.audit.models import AuditEvent
@@ -53,8 +54,6 @@ def acting_as(label: str) -> Iterator[None]:
 def current_actor() -> Actor:
     """Return the signed-in user, or the offline actor, or 'system'."""
     if has_request_context():
-        from flask_login import current_user
-
         user = current_user._get_current_object() if current_user else None
         if user is not None and getattr(user, "is_authenticated", False):
             return Actor(user.id, user.email, str(user.role))

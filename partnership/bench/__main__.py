@@ -22,11 +22,13 @@ from flask_migrate import upgrade
 from config import BASE_DIR, TestConfig
 from partnership import create_app
 from partnership.accounts.models import User
+from partnership.actions.models import Action, ProgressUpdate
 from partnership.audit.models import AuditEvent
 from partnership.bench.documents import document_report, measure_documents
 from partnership.bench.pages import PAGES, BenchPage
 from partnership.demo.accounts import DEMO_ACCOUNTS
 from partnership.extensions import db
+from partnership.meetings.models import Meeting
 from partnership.policy import Role
 
 BENCH_DIR = BASE_DIR / ".bench"
@@ -116,8 +118,6 @@ def describe_database() -> dict[str, Any]:
     """Row counts and backend, for the header (call in an app context)."""
     engine = db.engine
     version = ".".join(str(p) for p in engine.dialect.server_version_info or ())
-    from partnership.actions.models import Action, ProgressUpdate
-    from partnership.meetings.models import Meeting
 
     def count(column: Any) -> int:
         return db.session.scalar(sa.select(sa.func.count(column))) or 0

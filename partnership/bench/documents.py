@@ -13,9 +13,16 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from partnership import clock
+from partnership.arrangements.document import arrangements_pdf
 from partnership.documents.pdf import RenderedPdf
 from partnership.extensions import db
+from partnership.kernel.dates import reporting_year
+from partnership.plans.document import plan_pdf
+from partnership.plans.models import Plan
 from partnership.register.models import Partnership
+from partnership.reports.cli import period_of, render_draft
+from partnership.reviews.document import action_plan_pdf
+from partnership.reviews.models import Case, Review, ReviewKind
 
 DEMO_SLUG = "wscp"
 SYNTHETIC_SLUG = "synthetic-1"  # ~900 actions and ~5,000 updates over four years
@@ -23,8 +30,6 @@ SYNTHETIC_SLUG = "synthetic-1"  # ~900 actions and ~5,000 updates over four year
 
 def county_arrangements() -> RenderedPdf:
     """The demo county's arrangements, as a draft of today."""
-    from partnership.arrangements.document import arrangements_pdf
-
     county = db.session.scalar(sa.select(Partnership).where(Partnership.slug == DEMO_SLUG))
     if county is None:
         raise LookupError(f"no partnership {DEMO_SLUG!r}: was the demo loaded?")
@@ -33,10 +38,6 @@ def county_arrangements() -> RenderedPdf:
 
 def county_plan() -> RenderedPdf:
     """The demo county's business plan for this reporting year, as the plan PDF."""
-    from partnership.kernel.dates import reporting_year
-    from partnership.plans.document import plan_pdf
-    from partnership.plans.models import Plan
-
     plan = db.session.scalar(sa.select(Plan).join(Partnership, Plan.partnership_id ==
                                                   Partnership.id)
                              .where(Partnership.slug == DEMO_SLUG).order_by(Plan.id).limit(1))
@@ -48,9 +49,6 @@ def county_plan() -> RenderedPdf:
 
 def county_action_plan() -> RenderedPdf:
     """The multi-agency action plan of the demo county's published local review."""
-    from partnership.reviews.document import action_plan_pdf
-    from partnership.reviews.models import Case, Review, ReviewKind
-
     review = db.session.scalar(
         sa.select(Review).join(Case, Review.case_id == Case.id)
         .join(Partnership, Case.partnership_id == Partnership.id)
@@ -64,8 +62,6 @@ def county_action_plan() -> RenderedPdf:
 def yearly_report(slug: str) -> RenderedPdf:
     """A partnership's draft yearly report for its last complete reporting year: assembled
     from the records (every query) and rendered, as ``flask report yearly`` does."""
-    from partnership.reports.cli import period_of, render_draft
-
     partnership = db.session.scalar(sa.select(Partnership).where(Partnership.slug == slug))
     if partnership is None:
         raise LookupError(f"no partnership {slug!r}: was the demo loaded?")

@@ -19,7 +19,6 @@ import sqlalchemy as sa
 
 from partnership.accounts.models import User
 from partnership.actions.models import Action, ProgressUpdate, Rating, Status
-from partnership.kernel.dates import reporting_year, year_span
 from partnership.demo.register import (
     ACCOUNT_PEOPLE,
     IOM_AGENCIES,
@@ -31,6 +30,7 @@ from partnership.demo.register import (
     WSCP_PEOPLE,
 )
 from partnership.extensions import db
+from partnership.kernel.dates import reporting_year, year_span
 from partnership.meetings.models import Meeting
 from partnership.plans.models import Objective, Phase
 from partnership.register.models import (

@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from partnership.actions.models import Status
-from partnership.kernel.dates import reporting_year, year_span
 from partnership.demo.actions import DAY, Directory, Timeline, add_action, arising
 from partnership.extensions import db
+from partnership.kernel.dates import reporting_year, year_span
 from partnership.meetings.models import (
     AgendaItem,
     Attendance,

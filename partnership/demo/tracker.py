@@ -23,7 +23,6 @@ import sqlalchemy as sa
 from partnership import clock
 from partnership.actions.models import Action, ProgressUpdate, Status
 from partnership.database import utcnow
-from partnership.kernel.dates import reporting_year, year_label, year_span
 from partnership.demo.actions import (
     DAY,
     FILLERS,
@@ -48,6 +47,7 @@ from partnership.demo.plans import (
     ObjectiveSpec,
 )
 from partnership.extensions import db
+from partnership.kernel.dates import reporting_year, year_label, year_span
 from partnership.meetings.models import (
     AgendaItem,
     Attendance,

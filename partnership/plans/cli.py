@@ -11,6 +11,8 @@ from partnership import clock
 from partnership.audit.services import acting_as, record_event
 from partnership.documents.pdf import RenderError
 from partnership.extensions import db
+from partnership.plans import services
+from partnership.plans.document import plan_pdf
 from partnership.plans.models import Plan
 
 plans_cli = AppGroup("plans", help="Render business plans.")
@@ -25,9 +27,6 @@ plans_cli = AppGroup("plans", help="Render business plans.")
               help="Where to write the PDF.")
 def pdf(plan_id: int, year: int | None, out: Path) -> None:
     """Render a reporting year of a business plan to a PDF, as of today."""
-    from partnership.plans import services
-    from partnership.plans.document import plan_pdf
-
     plan = db.session.get(Plan, plan_id)
     if plan is None:
         raise click.ClickException(f"No plan with the id {plan_id}")

@@ -12,12 +12,15 @@ from flask.cli import AppGroup
 
 from partnership.audit.services import acting_as, record_event
 from partnership.clock import today
-from partnership.kernel.dates import parse_year_label, reporting_year, year_label, year_span
 from partnership.documents.pdf import RenderedPdf, RenderError
 from partnership.extensions import db
+from partnership.kernel.dates import parse_year_label, reporting_year, year_label, year_span
 from partnership.register.models import Partnership
 from partnership.register.services.partnerships import partnership_by_slug
+from partnership.reports import assemble as assembling
+from partnership.reports import services
 from partnership.reports.content import ReportDocument
+from partnership.reports.document import report_pdf
 from partnership.reports.models import YearlyReport
 from partnership.web import offline_request_context
 
@@ -42,9 +45,6 @@ def draft_of(partnership: Partnership, start: dt.date, end: dt.date,
              day: dt.date) -> ReportDocument:
     """Assemble the draft: the live figures, with the saved narrative of the period's report
     (and its scrutineer's assessment and current sign-offs) when there is one."""
-    from partnership.reports import assemble as assembling
-    from partnership.reports import services
-
     report = db.session.scalars(sa.select(YearlyReport).where(
         YearlyReport.partnership_id == partnership.id, YearlyReport.period_start == start,
         YearlyReport.period_end == end)).first()
@@ -59,8 +59,6 @@ def draft_of(partnership: Partnership, start: dt.date, end: dt.date,
 def render_draft(partnership: Partnership, start: dt.date, end: dt.date,
                  day: dt.date) -> RenderedPdf:
     """Render the period's draft as a PDF (inside a request context, so links resolve)."""
-    from partnership.reports.document import report_pdf
-
     with offline_request_context():
         return report_pdf(draft_of(partnership, start, end, day))
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from partnership.kernel.dates import add_working_days, working_days_between
 from partnership.extensions import db
+from partnership.kernel.dates import add_working_days, working_days_between
 from partnership.reviews.models import (
     Case,
     ClockStart,
