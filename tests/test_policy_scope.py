@@ -7,13 +7,14 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from partnership.accounts.models import User
 from partnership.actions.models import Action
 from partnership.extensions import db
 from partnership.meetings.models import Decision, DecisionMethod, Meeting, Vote, VoteChoice
-from partnership.policy import Role, can
+from partnership.policy import Role, can, visible
 from partnership.register.models import (
     Agency,
     Body,
@@ -27,6 +28,16 @@ from partnership.register.models import (
     Sector,
     StatutoryPartner,
 )
+from partnership.reviews.models import (
+    Case,
+    CaseMember,
+    InformationRequest,
+    RapidReview,
+    Recommendation,
+    Review,
+    ReviewSettings,
+)
+from tests.reviews.records_cases import add_case, add_request, add_review_action, build_world
 
 
 @pytest.fixture
@@ -126,3 +137,51 @@ def test_a_partner_confirms_their_own_organisation_s_vote_only(
     assert not _can(app, partner, "vote", Vote, world["health_vote"])
     team = make_user(Role.TEAM)
     assert not _can(app, team, "vote", Vote, world["police_vote"]), "only partners vote"
+
+
+def test_lists_follow_need_to_know_for_everyone_inside_and_outside_a_case(
+        app: Flask, make_user: Callable[..., User]) -> None:
+    """visible() selects what can() allows, record by record, whoever asks: the reviewing
+    group's chair and members, the partners' representatives and people added to the case see
+    it, its Rapid Review, requests, recommendations and actions; nobody else does (the
+    scrutineer reads the recommendations and actions, never the case)."""
+    world = build_world(app, make_user)
+    inside = add_case(app, world.partnership_id, world.group_id, "Child Q",
+                      rapid_from=dt.date(2025, 4, 17))
+    add_request(app, inside, world.police_id, dt.date(2025, 4, 22), dt.date(2025, 4, 29))
+    add_review_action(app, inside, "Audit the handover")
+    elsewhere = add_case(app, world.other_partnership_id, None, "Child R",
+                         rapid_from=dt.date(2025, 5, 1))
+    add_review_action(app, elsewhere, "Check the referral")
+    added = make_user(Role.AGENCY)
+    with app.app_context():
+        db.session.add(CaseMember(case_id=elsewhere, user_id=added.id, reason="Worked with R"))
+        db.session.add(Action(partnership_id=world.partnership_id, year=2025, title="Open"))
+        db.session.commit()
+    people = {"chair": world.chair, "member": world.member, "partner": world.partner,
+              "other chair": world.other_chair, "other member": world.other_member,
+              "other partner": world.other_partner, "added": added,
+              **{role.value: make_user(role) for role in (Role.TEAM, Role.SCRUTINEER,
+                                                          Role.ADMIN)}}
+    expected_cases = {"chair": {inside}, "member": {inside}, "partner": {inside},
+                      "other chair": set(), "other member": set(),
+                      "other partner": {elsewhere}, "added": {elsewhere},
+                      "team": {inside, elsewhere}, "scrutineer": set(), "admin": set()}
+    models = (Case, CaseMember, RapidReview, InformationRequest, Review, Recommendation,
+              Action, ReviewSettings)
+    for who, account in people.items():
+        with app.test_request_context():
+            user = db.session.get(User, account.id)
+            for model in models:
+                allowed = {r.id for r in db.session.scalars(sa.select(model))
+                           if can(user, "view", r)}
+                listed = set(db.session.scalars(sa.select(model.id).where(
+                    visible(user, model))))
+                assert listed == allowed, (who, model.__name__)
+            cases = set(db.session.scalars(sa.select(Case.id).where(visible(user, Case))))
+            assert cases == expected_cases[who], who
+            actions = set(db.session.scalars(sa.select(Action.title).where(
+                visible(user, Action))))
+            assert "Open" in actions, who  # an action from no case: everyone reads it
+            if who == "scrutineer":
+                assert actions == {"Open", "Audit the handover", "Check the referral"}
