@@ -234,7 +234,8 @@ def _artifact_marked_content(operations: list[object], mcids: set[int]) -> set[i
     """Turn ``/Tag <</MCID n>> BDC`` into ``/Artifact <</Type /Pagination>> BDC`` for these n.
 
     Return the MCIDs turned. One not found (drawn elsewhere than the page's own content
-    stream) stays as it was: tests/documents/test_tagging.py fails on it, a render does not.
+    stream) stays as it was: tests/documents/test_publishable.py fails on it, a render
+    does not.
     """
     found = set()
     for position, operation in enumerate(operations[1:-1], start=1):
@@ -276,32 +277,35 @@ def _head_cells(table: boxes.TableBox) -> None:
     for index, row in enumerate(rows):
         for cell in row.children:
             element = getattr(cell, "mark", None)
-            if (isinstance(cell, boxes.TableCellBox) and isinstance(element, pydyf.Dictionary)
+            if (isinstance(cell, boxes.TableCellBox) and cell.colspan > 0
+                    and isinstance(element, pydyf.Dictionary)
                     and isinstance(element.get("A"), pydyf.Dictionary)):
                 cells.append((index, range(index, min(index + cell.rowspan, len(rows))),
                               range(cell.grid_x, cell.grid_x + cell.colspan),
                               cell.element_tag == "th" and "ID" in element,
                               cell.element.get("scope", ""), element))
-    column_headers: dict[int, list[tuple[int, object]]] = {}
-    row_headers: dict[int, list[object]] = {}
+    column_headers: dict[int, list[tuple[int, object]]] = {}  # column: (row, header id)
+    row_headers: dict[int, list[tuple[int, object]]] = {}  # row: (column, header id)
     for index, spanned, columns, header, scope, element in cells:
         if not header:
             continue
         if scope in ("row", "rowgroup"):
             element["A"]["Scope"] = "/Row"
             for row in spanned:
-                row_headers.setdefault(row, []).append(element["ID"])
+                row_headers.setdefault(row, []).append((columns[0], element["ID"]))
         else:
             element["A"]["Scope"] = "/Column"
             for column in columns:
                 column_headers.setdefault(column, []).append((index, element["ID"]))
+    # As HTML reads a table: a cell is headed by the row headers to its left in the rows it
+    # spans and by the column headers above it in the columns it spans.
     for index, spanned, columns, header, _scope, element in cells:
-        if header and element["A"]["Scope"] == "/Column":
-            continue  # a column header heads; nothing heads it
-        heads = [] if header else [key for row in spanned for key in row_headers.get(row, [])]
+        heads = [key for row in spanned for left, key in row_headers.get(row, [])
+                 if left < columns[0]]
         heads += [key for column in columns for above, key in column_headers.get(column, [])
                   if above < index]
-        element["A"]["Headers"] = pydyf.Array(list(dict.fromkeys(heads)))
+        if heads or not header:
+            element["A"]["Headers"] = pydyf.Array(list(dict.fromkeys(heads)))
 
 
 def _number(reference: bytes) -> int:
