@@ -9,11 +9,21 @@ from typing import Any, TypeVar
 from flask import abort, request
 from flask_login import current_user
 
-from partnership.audit.services import record_event
 from partnership.extensions import login_manager
 from partnership.policy import can, case_of
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Every refusal is written to the audit trail. The audit trail's own pages use ``requires``,
+# so the trail hands its recorder in when the app is created (``partnership.audit.init_app``)
+# instead of this module importing the audit package.
+_refusal_recorders: list[Callable[..., object]] = []
+
+
+def record_refusals_with(recorder: Callable[..., object]) -> None:
+    """Write every refusal with ``recorder`` (``record_event``'s signature), once."""
+    if recorder not in _refusal_recorders:
+        _refusal_recorders.append(recorder)
 
 
 def authorize(verb: str, target: Any, *, hide: bool = False) -> None:
@@ -27,12 +37,13 @@ def authorize(verb: str, target: Any, *, hide: bool = False) -> None:
     if can(current_user, verb, target):
         return
     record_type = getattr(getattr(target, "__table__", None), "name", None) or str(target)
-    record_event(
-        "refused",
-        outcome=f"{verb}",
-        record_type=record_type[:60],
-        record_id=getattr(target, "id", None) or request.path[:60],
-    )
+    for record_event in _refusal_recorders:
+        record_event(
+            "refused",
+            outcome=f"{verb}",
+            record_type=record_type[:60],
+            record_id=getattr(target, "id", None) or request.path[:60],
+        )
     abort(404 if hide or case_of(target) is not None else 403)
 
 

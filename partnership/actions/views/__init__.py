@@ -1,13 +1,12 @@
 """The action tracker's pages: one blueprint, its routes split by job.
 
 ``tracker`` holds the lists, My actions, an action's page and its forms; ``spreadsheets``
-the CSV/XLSX export and the import.
+the CSV/XLSX export and the import. Importing this package adds both to ``bp``.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint
+from partnership.actions.views import spreadsheets, tracker
+from partnership.actions.views.blueprint import bp
 
-bp = Blueprint("actions", __name__, url_prefix="/actions")
-
-from partnership.actions.views import spreadsheets, tracker  # noqa: E402, F401 - routes
+__all__ = ["bp", "spreadsheets", "tracker"]

@@ -27,7 +27,7 @@ from partnership.actions.spreadsheets import (
     SpreadsheetError,
     Table,
 )
-from partnership.actions.views import bp
+from partnership.actions.views.blueprint import bp
 from partnership.extensions import db
 from partnership.plans.models import Plan
 from partnership.register.models import Partnership

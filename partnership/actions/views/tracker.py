@@ -15,7 +15,7 @@ from partnership.actions import services
 from partnership.actions.forms import ActionEditForm, ActionFilterForm, ActionForm, ProgressForm
 from partnership.actions.models import Action, Rating, Status
 from partnership.actions.queries import ActionFilter, page_of, tracked
-from partnership.actions.views import bp
+from partnership.actions.views.blueprint import bp
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
 from partnership.kernel.dates import long_date, year_label
