@@ -47,6 +47,7 @@ def needs_rehash(password_hash: str) -> bool:
 @cache
 def common_passwords() -> frozenset[str]:
     """Return the 30,000 most common passwords shipped with zxcvbn, lower-cased."""
+    # Imported on first use: the lists are megabytes, needed only when a password is set.
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
     return frozenset(p.lower() for p in FREQUENCY_LISTS["passwords"])

@@ -36,7 +36,13 @@ from partnership.demo.actions import (
 )
 from partnership.demo.register import ACCOUNT_PEOPLE
 from partnership.extensions import db
-from partnership.kernel.dates import add_months, add_working_days, is_working_day, reporting_year
+from partnership.kernel.dates import (
+    add_months,
+    add_working_days,
+    is_working_day,
+    long_date,
+    reporting_year,
+)
 from partnership.register.models import (
     Agency,
     Body,
@@ -1010,7 +1016,7 @@ class DemoReviews:
             source="Child Safeguarding Practice Review Panel (national panel thematic review)",
             published_on=published,
             received_how=f"Sent to every partnership by the national panel on "
-                         f"{received.day} {received:%B %Y}, with a letter asking for a "
+                         f"{long_date(received)}, with a letter asking for a "
                          f"self-assessment against each recommendation. Discussed at the "
                          f"Learning and Inquiry Group and the Executive Group.",
             url="https://www.national-panel.example/reviews/disabled-children-residential",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from partnership.accounts.models import User
 from partnership.database import UTCDateTime, Versioned
 from partnership.extensions import db
+from partnership.kernel.dates import long_date
 from partnership.kernel.enums import LabelledEnum, enum_column
 from partnership.register.models import Agency, Body, StatutoryPartner
 
@@ -104,7 +105,7 @@ class Meeting(Versioned, db.Model):
         return self.minutes_status is MinutesStatus.APPROVED
 
     def __str__(self) -> str:
-        return f"{self.body.name}, {self.held_on:%-d %B %Y}"
+        return f"{self.body.name}, {long_date(self.held_on)}"
 
 
 class AgendaItem(Versioned, db.Model):

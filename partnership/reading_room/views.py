@@ -23,6 +23,7 @@ from wtforms.validators import InputRequired, ValidationError
 from partnership.access import authorize, requires
 from partnership.arrangements.models import ArrangementsVersion
 from partnership.audit.services import record_event
+from partnership.kernel.dates import long_date
 from partnership.kernel.errors import DomainError
 from partnership.publishing.views import published_file_response
 from partnership.reading_room import services
@@ -99,12 +100,12 @@ class ReportCompareForm(FlaskForm):
 
 
 def _report_label(report: YearlyReport) -> str:
-    published = f", published {report.published_on:%-d %B %Y}" if report.published_on else ""
+    published = f", published {long_date(report.published_on)}" if report.published_on else ""
     return f"{report.title}{published}"
 
 
 def _version_label(version: ArrangementsVersion) -> str:
-    published = f", published {version.published_at:%-d %B %Y}" if version.published_at else ""
+    published = f", published {long_date(version.published_at)}" if version.published_at else ""
     return f"{version.title}{published}"
 
 

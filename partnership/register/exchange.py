@@ -27,6 +27,7 @@ import sqlalchemy as sa
 import yaml
 
 from partnership.extensions import db
+from partnership.kernel.dates import long_date
 from partnership.register.models import (
     Agency,
     Body,
@@ -1371,7 +1372,7 @@ def _shown(value: Any) -> str:
             day = dt.date.fromisoformat(text)
         except ValueError:
             return text
-        return f"{day.day} {day:%B %Y}"
+        return long_date(day)
     if CODE_PATTERN.match(text):
         return text.replace("_", " ")
     return text

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from partnership.database import Versioned
 from partnership.extensions import db
 
-# LabelledEnum and enum_column are imported from here by arrangements/models.py,
-# reports/models.py, actions/queries.py and actions/rag.py: re-exported until those move.
+# actions/queries.py and actions/rag.py still import LabelledEnum from here: re-exported
+# until they import partnership.kernel.enums.
 from partnership.kernel.enums import LabelledEnum, enum_column
 
 

@@ -9,9 +9,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import flag_modified
 
 from partnership.audit.services import record_event, record_id_of, record_type_of
-
-# long_date is imported from here by arrangements/services.py, reports/assemble.py and
-# reports/services.py: re-exported until those import partnership.kernel.dates.
 from partnership.kernel.dates import long_date
 from partnership.kernel.errors import DomainError
 

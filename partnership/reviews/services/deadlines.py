@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from partnership.extensions import db
-from partnership.kernel.dates import add_working_days, working_days_between
+from partnership.kernel.dates import add_working_days, long_date, working_days_between
 from partnership.reviews.models import (
     Case,
     ClockStart,
@@ -82,14 +82,14 @@ class Deadline:
 def left_in_words(deadline: Deadline) -> str:
     """Say how long is left: "3 working days left", "Due today", "2 working days overdue"."""
     if not deadline.is_open:
-        return f"Met on {deadline.met_on.day} {deadline.met_on:%B %Y}" if deadline.met_on else ""
+        return f"Met on {long_date(deadline.met_on)}" if deadline.met_on else ""
     left = deadline.working_days_left
     if left > 0:
         return f"{left} working day{'s' if left != 1 else ''} left"
     if left == 0 and not deadline.overdue:
         return "Due today"
     if left == 0:
-        return f"Overdue since {deadline.due.day} {deadline.due:%B %Y}"
+        return f"Overdue since {long_date(deadline.due)}"
     return f"{-left} working day{'s' if left != -1 else ''} overdue"
 
 
