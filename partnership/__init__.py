@@ -96,11 +96,12 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
         register,
         reports,
         reviews,
+        thresholds,
     )
     from partnership.documents import renders
 
     # Jobs and renders first: features register their job handlers into them.
-    for feature in (jobs, renders, accounts, audit, pages, register, publishing,
+    for feature in (jobs, renders, accounts, audit, pages, register, publishing, thresholds,
                     arrangements, plans,
                     meetings, reviews, actions, reports, reading_room, demo, operations):
         feature.init_app(app)

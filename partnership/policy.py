@@ -298,7 +298,7 @@ def _within_case(rule: Rule) -> Rule:
         return guarded
 
     def where(user: Any, model: Any) -> sa.ColumnElement[bool]:
-        if user.role is Role.SCRUTINEER:
+        if user.role in (Role.SCRUTINEER, Role.TEAM):  # the team sees every case
             return rule.where(user, model)
         return sa.and_(sa.or_(_caseless(model), _in_case(model, _sees_case_where(user))),
                        rule.where(user, model))
@@ -317,7 +317,7 @@ def _may_read_review(user: Any, target: Any) -> bool:
 
 def _reviews_read_where(user: Any, model: Any) -> sa.ColumnElement[bool]:
     """_may_read_review in SQL."""
-    if user.role is Role.SCRUTINEER:
+    if user.role in (Role.SCRUTINEER, Role.TEAM):  # the team sees every case
         return sa.true()
     return sa.or_(_caseless(model), _in_case(model, _sees_case_where(user)))
 
@@ -387,6 +387,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("edit", "arrangements"): _roles(Role.TEAM),
     ("publish", "arrangements"): _roles(Role.TEAM),
     ("sign_off", "arrangements"): _roles(Role.PARTNER),
+    # The threshold document (levels of need): as the arrangements.
+    ("view", "thresholds"): _roles(*EVERYONE),
+    ("edit", "thresholds"): _roles(Role.TEAM),
+    ("publish", "thresholds"): _roles(Role.TEAM),
+    ("sign_off", "thresholds"): _roles(Role.PARTNER),
     # The business plan: the team keeps it; everyone reads it.
     ("view", "plans"): _roles(*EVERYONE),
     ("edit", "plans"): _roles(Role.TEAM),
