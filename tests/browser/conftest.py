@@ -24,6 +24,7 @@ from partnership.accounts.models import User
 from partnership.audit.services import acting_as
 from partnership.demo.loader import load_demo
 from partnership.extensions import db
+from partnership.jobs.worker import Worker
 from partnership.policy import Role
 from tests.browser.support import ACCOUNTS, CHROMIUM, CHROMIUM_ARGS, LiveServer, sign_in
 
@@ -50,12 +51,18 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
+    # The background worker beside the server, as `make run` and production have it: it
+    # renders the PDFs the pages say are being prepared.
+    worker = Worker(app, "live-server worker", poll_seconds=0.2)
+    worker_thread = worker.start_in_thread()
     try:
         yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, user_ids)
     finally:
+        worker.stop()
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+        worker_thread.join(timeout=70)
         with app.app_context():
             db.engine.dispose()
 

@@ -478,7 +478,9 @@ def test_a_case_goes_from_notification_to_a_published_review_and_action_plan(
     screenshot(page, "review-action-plan")
     pdf_link = page.get_by_role("link", name="Open the action plan as a PDF")
     pdf_url = live_server(pdf_link.get_attribute("href") or "")
-    with page.expect_response(lambda r: "/action-plan.pdf" in r.url) as opened:
+    # "Being prepared" first (the page reloads itself), then the PDF the worker rendered.
+    with page.expect_response(lambda r: "/action-plan.pdf" in r.url and r.status != 202,
+                              timeout=90_000) as opened:
         pdf_link.click()
     assert opened.value.status == 200
     assert opened.value.headers["content-type"] == "application/pdf"

@@ -392,10 +392,13 @@ def test_exports_the_plan_as_pdf_and_xlsx_and_a_list_as_csv(
                      r"^(\d+) actions?")
     screenshot(page, "tracker-plan")
 
-    # The PDF opens in the browser; the same address gives the file.
+    # The PDF opens in the browser (after "being prepared" while the worker renders it: the
+    # page reloads itself); the same address then gives the file.
+    plan_url = page.url
     pdf_link = page.get_by_role("link", name=f"The plan for {year} as a PDF")
     pdf_url = live_server(pdf_link.get_attribute("href") or "")
-    with page.expect_response(lambda r: "/plan.pdf" in r.url) as opened:
+    with page.expect_response(lambda r: "/plan.pdf" in r.url and r.status != 202,
+                              timeout=90_000) as opened:
         pdf_link.click()
     assert opened.value.status == 200
     assert opened.value.headers["content-type"] == "application/pdf"
@@ -409,7 +412,7 @@ def test_exports_the_plan_as_pdf_and_xlsx_and_a_list_as_csv(
         old.unlink()
     subprocess.run(["pdftoppm", "-png", "-r", "50", "-", str(SCREENSHOTS / "tracker-plan-pdf")],
                    input=pdf, check=True, timeout=60)
-    page.go_back()
+    page.goto(plan_url)  # not back: the history holds the "being prepared" page too
 
     # This year's actions as a workbook: a header row, then one row per action.
     with page.expect_download() as downloaded:

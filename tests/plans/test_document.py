@@ -21,6 +21,7 @@ from tests.documents.pdftools import pdf_info, pdf_objects, pdf_text
 from tests.plans.records import TODAY, Built, add_action, build_plan
 from tests.support.client import BrowserLikeClient
 from tests.support.clock import pin_clock
+from tests.support.documents import fetch_pdf
 
 LONG = ("Develop a joint safeguarding adolescents strategy with the neighbouring partnership, "
         "hearing from young people and their families throughout. ")
@@ -114,7 +115,7 @@ def test_the_pdf_opens_in_the_browser_and_is_audited(
     pin_clock(monkeypatch, TODAY)
     client = signed_in(Role.SCRUTINEER)
 
-    response = client.get(f"/plans/{built.plan_id}/plan.pdf?year=2025")
+    response = fetch_pdf(client, f"/plans/{built.plan_id}/plan.pdf?year=2025")
 
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"

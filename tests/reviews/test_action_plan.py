@@ -31,6 +31,7 @@ from tests.reviews.records_learning import (
 )
 from tests.support.client import BrowserLikeClient, page
 from tests.support.clock import pin_clock
+from tests.support.documents import fetch_pdf
 
 COLUMNS = ["Recommendation", "Scope", "Action", "Lead agency and officer", "Milestones",
            "Target date", "RAG", "Agency response", "Completion date and outcome",
@@ -162,11 +163,11 @@ def test_the_pdf_opens_in_the_browser_downloads_and_is_audited(
         app: Flask, world: World, signed_in: Callable[[Role], BrowserLikeClient]) -> None:
     scrutineer = signed_in(Role.SCRUTINEER)
     url = f"/learning/{world.ours_id}/action-plan.pdf"
-    shown = scrutineer.get(url)
+    shown = fetch_pdf(scrutineer, url)
     assert shown.status_code == 200 and shown.mimetype == "application/pdf"
     assert shown.headers["Content-Disposition"] == (
         "inline; filename=rapid-review-child-q-action-plan.pdf")
-    saved = scrutineer.get(url + "?download=1")
+    saved = fetch_pdf(scrutineer, url + "?download=1")
     assert saved.headers["Content-Disposition"].startswith("attachment;")
     with app.app_context():
         events = db.session.execute(sa.select(AuditEvent.action, AuditEvent.record_id,
