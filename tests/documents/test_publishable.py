@@ -16,13 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from bs4 import BeautifulSoup
 from flask import Flask
 
+from partnership import clock
 from partnership.bench import documents as demo_documents
 from partnership.documents import pdf
 from partnership.documents.pdf import RenderedPdf, render_pdf, static_url
+from partnership.extensions import db
+from partnership.register.models import Partnership
 from partnership.reviews.document import COLUMNS as ACTION_PLAN_COLUMNS
+from partnership.reviews.document import action_plan_pdf
+from partnership.reviews.models import Case, Review, ReviewKind
 from tests.documents.pdftools import (
     marked_runs,
     pdf_page_text,
@@ -273,3 +279,24 @@ def test_no_row_code_is_left_at_a_page_foot_without_its_row(
                 f"{start.code} is at the foot of page {found[0]}; its row begins on a later "
                 f"page ({opening!r})")
     assert len(set(on_pages.values())) > 1  # the table does cross pages
+
+
+@pytest.mark.demo
+def test_a_long_review_title_keeps_the_action_plan_cover_to_its_page(app: Flask) -> None:
+    with app.app_context():
+        review = db.session.scalars(
+            sa.select(Review).join(Case, Review.case_id == Case.id)
+            .join(Partnership, Case.partnership_id == Partnership.id)
+            .where(Partnership.slug == demo_documents.DEMO_SLUG,
+                   Review.kind == ReviewKind.LOCAL_REVIEW).order_by(Review.id)).first()
+        review.title = ("Local child safeguarding practice review: Child N and Child P, "
+                        "siblings, and the learning from the neglect they lived with over many "
+                        "years in two counties")
+        rendered = action_plan_pdf(review, clock.today())
+
+    cover = words(pdf_page_text(rendered.data, 1))
+    following = words(pdf_page_text(rendered.data, 2))
+    assert "lived with over many years in two counties" in cover
+    assert "Ratings follow the partnership's one rule" in cover
+    assert "Ratings follow" not in following and "Multi-agency action plan" not in following
+    assert "Action plan Local child safeguarding practice review: Child N and Child P" in following
