@@ -23,6 +23,7 @@ from partnership.demo.accounts import DEMO_ACCOUNTS, DemoAccount
 from partnership.demo.register import load_demo_register, load_synthetic_register
 from partnership.demo.reports import load_demo_reports
 from partnership.demo.reviews import load_demo_reviews, load_synthetic_reviews
+from partnership.demo.thresholds import load_demo_thresholds
 from partnership.demo.tracker import load_demo_tracker, load_synthetic_tracker
 from partnership.extensions import db
 from partnership.policy import Role
@@ -109,6 +110,7 @@ def load_demo(today: dt.date | None = None, progress: Progress | None = None
         counts.update(load_demo_reviews(today))
         stage("published documents")
         counts.update(load_demo_reports(today))
+        counts.update(load_demo_thresholds(today))
     return counts
 
 

@@ -1,6 +1,6 @@
 """The reading room: every published document a user may read, partnership by partnership.
 
-Published arrangements versions and published yearly reports are for everyone; review
+Published arrangements, threshold documents and yearly reports are for everyone; review
 action plans follow the policy (learning from elsewhere is open, our own reviews are
 need-to-know, and the scrutineer reads them all). Draft yearly reports are listed too, as
 the place where a partnership's scrutineer writes their assessment. Nothing here changes
@@ -27,6 +27,7 @@ from partnership.reports.compare import ReportComparison, compare_reports
 from partnership.reports.document import report_html as render
 from partnership.reports.models import YearlyReport
 from partnership.reviews.models import Recommendation, Review
+from partnership.thresholds.models import ThresholdVersion
 
 
 class NotComparable(Refused):
@@ -49,6 +50,7 @@ class Shelf:
     scrutinised: bool  # the user is this partnership's scrutineer
     may_assess: bool  # the user may write the assessment in its draft reports
     arrangements: list[ArrangementsVersion] = field(default_factory=list)
+    thresholds: list[ThresholdVersion] = field(default_factory=list)
     reports: list[YearlyReport] = field(default_factory=list)
     drafts: list[YearlyReport] = field(default_factory=list)
     action_plans: list[ActionPlanEntry] = field(default_factory=list)
@@ -56,7 +58,8 @@ class Shelf:
     @property
     def empty(self) -> bool:
         """Say whether there is nothing to read for this partnership yet."""
-        return not (self.arrangements or self.reports or self.drafts or self.action_plans)
+        return not (self.arrangements or self.thresholds or self.reports or self.drafts
+                    or self.action_plans)
 
 
 def scrutinised_ids(user: Any) -> frozenset[int]:
@@ -71,6 +74,13 @@ def _published_versions() -> list[ArrangementsVersion]:
         sa.select(ArrangementsVersion)
         .where(ArrangementsVersion.status != PublicationStatus.DRAFT)
         .order_by(ArrangementsVersion.published_at.desc(), ArrangementsVersion.id.desc())))
+
+
+def _published_thresholds() -> list[ThresholdVersion]:
+    return list(db.session.scalars(
+        sa.select(ThresholdVersion)
+        .where(ThresholdVersion.status != PublicationStatus.DRAFT)
+        .order_by(ThresholdVersion.published_at.desc(), ThresholdVersion.id.desc())))
 
 
 def _reports() -> list[YearlyReport]:
@@ -106,6 +116,8 @@ def shelves(user: Any) -> list[Shelf]:
              for p in partnerships}
     for version in _published_versions():
         by_id[version.partnership_id].arrangements.append(version)
+    for threshold in _published_thresholds():
+        by_id[threshold.partnership_id].thresholds.append(threshold)
     for report in _reports():
         shelf = by_id[report.partnership_id]
         (shelf.reports if report.published else shelf.drafts).append(report)

@@ -16,7 +16,7 @@ from partnership.thresholds.document import pdf_request
 from partnership.thresholds.models import ThresholdVersion
 from partnership.thresholds.services import content_of, sections_in
 
-EXCERPT = 160  # characters of a paragraph quoted in a change
+EXCERPT = 240  # characters of a paragraph quoted in a change
 
 
 def _excerpt(text: str) -> str:
