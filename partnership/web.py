@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask import Flask, Response, abort, current_app, g, render_template, request
+from flask import Flask, Response, abort, current_app, flash, g, render_template, request
 from flask.ctx import RequestContext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -228,10 +228,15 @@ def show_problems(form: Form, problems: Iterable[DomainError], default: str | No
             form[name].errors = [*form[name].errors, str(problem)]
 
 
-def refused(form: Form, error: DomainError, default: str | None = None) -> None:
-    """Undo what the refused step did and show why next to its field (every rule it broke)."""
+def refused(form: Form | None, error: DomainError, default: str | None = None, *,
+            category: str = "error") -> None:
+    """Undo what the refused step did and show why: next to its field (every rule it broke),
+    or, for a step with no form to show (a button), as a message at the top of the page."""
     db.session.rollback()
-    show_problems(form, getattr(error, "problems", None) or [error], default)
+    if form is None:
+        flash(str(error), category)
+    else:
+        show_problems(form, getattr(error, "problems", None) or [error], default)
 
 
 @dataclass
@@ -242,10 +247,11 @@ class ServiceStep:
 
 
 @contextmanager
-def run_service(form: Form, default: str | None = None, *,
-                commit: bool = True) -> Iterator[ServiceStep]:
+def run_service(form: Form | None = None, default: str | None = None, *, commit: bool = True,
+                category: str = "error") -> Iterator[ServiceStep]:
     """Run the service calls in the block: commit when they succeed; on a domain error roll
-    back and show it next to its field (``default`` when the error names none in the form).
+    back and show it next to its field (``default`` when the error names none in the form),
+    or with no form as a message (``category``) at the top of the next page.
 
     Any other error passes through untouched (an ``EditConflict`` to its conflict page).
     ``commit=False`` leaves the commit to the block (``commit_edit``, which turns a lost race
@@ -255,7 +261,7 @@ def run_service(form: Form, default: str | None = None, *,
     try:
         yield step
     except DomainError as error:
-        refused(form, error, default)
+        refused(form, error, default, category=category)
         return
     if commit:
         db.session.commit()

@@ -26,7 +26,7 @@ from partnership.publishing.views import (
 )
 from partnership.register.models import Partnership
 from partnership.register.services.partnerships import partnership_or_404
-from partnership.web import refused
+from partnership.web import run_service
 
 bp = Blueprint("arrangements", __name__, url_prefix="/partnerships/<slug>/arrangements")
 
@@ -130,12 +130,9 @@ def version_new(slug: str) -> str | Response:
     if request.method == "GET":
         form.title.data = services.default_title(partnership, clock.today())
     if form.validate_on_submit():
-        try:
+        with run_service(form, default="title") as step:
             version = services.start_round(partnership, form.title.data or "")
-        except services.WorkflowRefused as refusal:
-            refused(form, refusal, default="title")
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"Sign-off round started for “{version.title}”", "success")
             return redirect(url_for("arrangements.version_detail", slug=slug,
                                     version_id=version.id))
@@ -187,13 +184,10 @@ def version_withdraw(slug: str, version_id: int) -> Response:
     title = version.title
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("arrangements.version_detail", slug=slug, version_id=version_id))
-    try:
+    with run_service() as step:
         workflow.withdraw(version)
-    except services.WorkflowRefused as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
+    if not step.done:
         return redirect(url_for("arrangements.version_detail", slug=slug, version_id=version_id))
-    db.session.commit()
     flash(f"The sign-off round for “{title}” is withdrawn", "success")
     return redirect(url_for("arrangements.overview", slug=slug))
 

@@ -17,6 +17,7 @@ from partnership.documents.delivery import pdf_response
 from partnership.documents.markdown import render_markdown
 from partnership.editing import EditConflict, apply_edit, render_conflict
 from partnership.extensions import db
+from partnership.kernel.errors import DomainError
 from partnership.policy import can
 from partnership.publishing import workflow
 from partnership.publishing.views import (
@@ -34,7 +35,7 @@ from partnership.reports.forms import (
     StartReportForm,
 )
 from partnership.reports.models import ReportSection, YearlyReport
-from partnership.web import refused, show_problems
+from partnership.web import refused, run_service, show_problems
 
 bp = Blueprint("reports", __name__, url_prefix="/partnerships/<slug>/reports")
 
@@ -76,12 +77,9 @@ def new(slug: str) -> str | Response:
         form.period_start.data, form.period_end.data = start, end
         form.title.data = services.default_title(partnership, start, end)
     if form.validate_on_submit():
-        try:
+        with run_service(form, default="period_start") as step:
             report = services.start_report(partnership, **form.values())
-        except services.ReportProblem as problem:
-            refused(form, problem, default="period_start")
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"“{report.title}” started", "success")
             return redirect(url_for("reports.detail", slug=slug, report_id=report.id))
     return render_template("reports/new.html", form=form, partnership=partnership)
@@ -217,9 +215,8 @@ def _edit_section(report: YearlyReport, section: ReportSection) -> str | Respons
             db.session.rollback()
             return render_conflict(conflict, form, cancel_url=back,
                                    title=f"{section.title} was changed while you were editing")
-        except services.WorkflowRefused as refusal:
-            db.session.rollback()
-            flash(str(refusal), "error")
+        except DomainError as refusal:
+            refused(None, refusal)
             return redirect(back)
     if report.published and request.method == "POST":
         flash(f"“{report.title}” is published and cannot be changed.", "error")
@@ -282,13 +279,10 @@ def copy_new(slug: str, report_id: int) -> str | Response:
         return redirect(back)
     form = CopySentForm()
     if form.validate_on_submit():
-        try:
+        with run_service(form, default="recipient") as step:
             copy = services.add_copy(report, form.recipient.data or "", form.sent_on.data,
                                      form.how.data or "", current_user)
-        except services.ReportProblem as problem:
-            refused(form, problem, default="recipient")
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"Copy sent to {copy.recipient} recorded", "success")
             return redirect(back)
     return render_template("reports/detail.html",

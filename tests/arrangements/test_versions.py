@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from flask import Flask
 
 from partnership.accounts.models import User
-from partnership.arrangements import services
 from partnership.arrangements.models import ArrangementsVersion
 from partnership.audit.models import AuditEvent
 from partnership.extensions import db

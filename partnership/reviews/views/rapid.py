@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -28,7 +28,6 @@ from partnership.reviews.forms.rapid import (
     RapidReviewForm,
 )
 from partnership.reviews.models import Case, InformationRequest, PracticeEpisode
-from partnership.reviews.services import ReviewError
 from partnership.reviews.services import rapid as services
 from partnership.reviews.views import (
     case_for,
@@ -36,7 +35,7 @@ from partnership.reviews.views import (
     record_for,
     to_case,
 )
-from partnership.web import refused
+from partnership.web import refused, run_service
 
 bp = Blueprint("rapid", __name__)
 
@@ -229,12 +228,9 @@ def sign_off(case_id: int) -> Response:
     case = case_for("sign_off", case_id)
     if case.rapid_review is not None:
         authorize("sign_off", case.rapid_review)
-    try:
+    with run_service(category="message") as step:
         row = services.sign_off(case, current_user, utcnow(), today())
-    except ReviewError as problem:
-        db.session.rollback()
-        flash(problem.message)
+    if not step.done:
         return to_case(case, SIGN_OFF)
-    db.session.commit()
     return to_case(case, SIGN_OFF, f"You signed off the Rapid Review of {case.reference} for "
                                    f"{row.partner.name_on(today())}")
