@@ -147,7 +147,7 @@ class SignedContent(db.Model):
 
     digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     document: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind))
-    content: Mapped[dict[str, Any]] = deferred(mapped_column(sa.JSON))
+    content: Mapped[dict[str, Any]] = deferred(mapped_column(sa.JSON, nullable=False))
     stored_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

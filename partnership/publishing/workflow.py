@@ -271,7 +271,7 @@ def printed(lines: Sequence[SignOffLine]) -> list[PrintedSignature]:
     return rows
 
 
-def waiting_words(lines: Sequence[SignOffLine]) -> str:
+def waiting_words(lines: Sequence[SignOffLine], noun: str = "it") -> str:
     """Say who must still sign, and who must sign again because the draft changed."""
     never = [line.partner_name for line in lines if line.signature is None]
     again = [line.partner_name for line in lines if line.lapsed]
@@ -280,8 +280,8 @@ def waiting_words(lines: Sequence[SignOffLine]) -> str:
         parts.append(f"still waiting for {in_words(never)}")
     if again:
         verb = "has" if len(again) == 1 else "have"
-        parts.append(f"{in_words(again)} {verb} to sign again because it changed after they "
-                     "signed")
+        parts.append(f"{in_words(again)} {verb} to sign off again because {noun} changed after "
+                     "they signed")
     return "; ".join(parts)
 
 
@@ -400,7 +400,8 @@ def panel(version: Any, user: User, day: dt.date | None = None,
         if mine is not None and mine.lapsed and mine.signature is not None:
             changes = what_changed(version, mine.signature, day, draft)
     return SignOffPanel(version, document_of(version).noun, lines, way, changes,
-                        waiting_words(lines), ready_to_publish(version, lines))
+                        waiting_words(lines, document_of(version).noun),
+                        ready_to_publish(version, lines))
 
 
 # --- the round, publishing and superseding --------------------------------------------------
@@ -454,7 +455,7 @@ def publish(version: Any, day: dt.date | None = None, *, file_now: bool = False)
     draft = draft_of(version, day)
     lines = sign_off_lines(version, draft.digest, day)
     if not ready_to_publish(version, lines):
-        detail = waiting_words(lines)
+        detail = waiting_words(lines, document.noun)
         if len(document.partnership(version).partners) != PARTNERS_WHO_SIGN:
             detail = "the register must list the partnership's three statutory partners"
         raise SignaturesIncomplete(

@@ -493,7 +493,7 @@ def publish(report: YearlyReport, day: dt.date | None = None, *,
 
 def waiting_words(lines: Sequence[SignOffLine]) -> str:
     """Say who must still sign off, and who must sign again because the report changed."""
-    return workflow.waiting_words(lines)
+    return workflow.waiting_words(lines, "the report")
 
 
 def ready_to_publish(report: YearlyReport, lines: Sequence[SignOffLine]) -> bool:

@@ -18,13 +18,12 @@ from partnership.accounts.models import User
 from partnership.audit.models import AuditEvent
 from partnership.extensions import db
 from partnership.policy import Role
+from partnership.publishing.models import PublicationStatus, Signature
 from partnership.reports import services
 from partnership.reports.models import (
     CopySent,
     ReportNarrative,
     ReportSettings,
-    ReportSignOff,
-    ReportStatus,
     YearlyReport,
 )
 from tests.conftest import PASSWORD
@@ -250,7 +249,7 @@ def test_only_who_may_take_a_step_can_take_it(
                         (as_user(world.team), f"{base}/assessment"),
                         (as_user(world.scrutineer), f"{base}/sections/foreword")):
         assert client.get(url).status_code == 403, url
-    assert (_count(app, ReportSignOff), _count(app, ReportNarrative)) == (0, 0)
+    assert (_count(app, Signature), _count(app, ReportNarrative)) == (0, 0)
     with app.app_context():
         refusals = db.session.scalars(
             sa.select(AuditEvent).where(AuditEvent.action == "refused")).all()
@@ -337,7 +336,7 @@ def test_the_whole_workflow_through_the_pages(
     assert shown.count("Must sign off again") == 2
     assert "0 of 3 partners signed off the report as it reads now" in shown
     assert ("Hillshire County Council and Hillshire Integrated Care Board have to sign off "
-            "again because the report changed after they signed") in shown
+            "again because the yearly report changed after they signed") in shown
     assert page(council.get(detail)).find("button", string=re.compile(
         "Sign off this report again"))
     said = _press(team, world, report_id, "publish")
@@ -354,7 +353,7 @@ def test_the_whole_workflow_through_the_pages(
     shown = _text(published)
     with app.app_context():
         report = db.session.get(YearlyReport, report_id)
-        assert report is not None and report.status is ReportStatus.PUBLISHED
+        assert report is not None and report.status is PublicationStatus.PUBLISHED
         sha256, pdf = report.sha256, services.published_pdf(report)
     assert f"SHA-256 of the PDF {sha256}" in shown
     assert "Published 10 August 2025" in shown

@@ -19,8 +19,18 @@ from flask import Flask
 
 from partnership.accounts.models import User
 from partnership.documents.pdf import RenderError
+from partnership.documents.renders import RenderRequest
 from partnership.extensions import db
+from partnership.jobs.services import run_pending
 from partnership.policy import Role
+from partnership.publishing import workflow
+from partnership.publishing.models import DocumentKind, PublicationStatus, Signature
+from partnership.publishing.workflow import (
+    AlreadyPublished,
+    AlreadySigned,
+    NotASigner,
+    SignaturesIncomplete,
+)
 from partnership.register.models import Partnership
 from partnership.reports import document, services
 from partnership.reports.models import (
@@ -28,8 +38,6 @@ from partnership.reports.models import (
     ReportNarrative,
     ReportSection,
     ReportSettings,
-    ReportSignOff,
-    ReportStatus,
     YearlyReport,
 )
 from tests.documents.pdftools import pdf_text
@@ -93,6 +101,7 @@ def _published(app: Flask, world: ReportWorld, day: dt.date = PUBLISHED) -> int:
         _sign_all(report, world)
         services.publish(report, day)
         db.session.commit()
+        run_pending()  # the worker makes the file
     return report_id
 
 
@@ -258,13 +267,13 @@ def test_each_partner_signs_off_for_their_own_organisation_only(
                                       strict=True):
             signed = services.sign_off(report, _user(user), SIGNED)
             assert signed.partner.name_on(SIGNED) == organisation
-            assert signed.content_sha256 == services.content_digest(
+            assert signed.digest == services.content_digest(
                 services.draft_document(report, SIGNED))
-            with pytest.raises(services.AlreadySignedOff,
+            with pytest.raises(AlreadySigned,
                                match=f"{organisation} has already signed off"):
                 services.sign_off(report, _user(user), SIGNED)
         for stranger in (world.team, world.scrutineer, world.other_partner):
-            with pytest.raises(services.NotARepresentative):
+            with pytest.raises(NotASigner):
                 services.sign_off(report, _user(stranger), SIGNED)
         db.session.commit()
         lines = services.sign_off_lines(report, day=SIGNED)
@@ -282,7 +291,7 @@ def test_a_change_after_sign_off_needs_a_new_sign_off_before_publishing(
     with app.app_context():
         report = in_app(app, report_id)
         _sign_all(report, world)
-        first_digest = report.sign_offs[0].content_sha256
+        first_digest = report.sign_offs[0].digest
         # Assembled on a later day, the same figures are the same report.
         later = services.draft_document(report, dt.date(2025, 7, 1))
         assert services.content_digest(later) == first_digest
@@ -291,20 +300,20 @@ def test_a_change_after_sign_off_needs_a_new_sign_off_before_publishing(
         lines = services.sign_off_lines(report, day=SIGNED)
         assert [line.stale for line in lines] == [True, True, True]
         assert not services.ready_to_publish(report, lines)
-        with pytest.raises(services.SignOffsIncomplete) as refused:
+        with pytest.raises(SignaturesIncomplete) as refused:
             services.publish(report, PUBLISHED)
         assert str(refused.value) == (
             "All three statutory partners must sign off “HSCP yearly report 2024\u201325” as "
             f"it reads now before it is published: {COUNCIL}, {HEALTH} and {POLICE} have to "
-            "sign off again because the report changed after they signed.")
+            "sign off again because the yearly report changed after they signed.")
 
         ids = sorted(s.id for s in report.sign_offs)
         council = report.sign_offs[0]
         services.sign_off(report, _user(world.partner_users[0]), SIGNED)
         db.session.commit()
         assert sorted(s.id for s in report.sign_offs) == ids  # replaced, not added
-        assert council.content_sha256 != first_digest
-        with pytest.raises(services.SignOffsIncomplete,
+        assert council.digest != first_digest
+        with pytest.raises(SignaturesIncomplete,
                            match=f"{HEALTH} and {POLICE} have to sign off again"):
             services.publish(report, PUBLISHED)
 
@@ -319,7 +328,7 @@ def test_a_change_after_sign_off_needs_a_new_sign_off_before_publishing(
         db.session.commit()
 
         report = in_app(app, report_id)
-        assert report.status is ReportStatus.PUBLISHED
+        assert report.status is PublicationStatus.PUBLISHED
         assert (report.published_on, report.pages) == (PUBLISHED, 3)
         assert report.published_at is not None
         pdf = services.published_pdf(report)
@@ -334,7 +343,7 @@ def test_a_change_after_sign_off_needs_a_new_sign_off_before_publishing(
         assert snapshot["narrative"] == {"foreword": "A new foreword."}
         assert [line["partner"] for line in snapshot["sign_offs"]] == [COUNCIL, HEALTH, POLICE]
         # What the partners signed is exactly what was published.
-        assert {s.content_sha256 for s in report.sign_offs} == {
+        assert {s.digest for s in report.sign_offs} == {
             services.content_digest(snapshot)}
         assert services.document_of(report) == snapshot
 
@@ -344,48 +353,49 @@ def test_publishing_needs_all_three_partners(app: Flask, world: ReportWorld) -> 
     with app.app_context():
         report = in_app(app, report_id)
         services.sign_off(report, _user(world.partner_users[1]), SIGNED)
-        with pytest.raises(services.SignOffsIncomplete,
+        with pytest.raises(SignaturesIncomplete,
                            match=f"still waiting for {COUNCIL} and {POLICE}.$"):
             services.publish(report, PUBLISHED)
-        assert report.status is ReportStatus.DRAFT
+        assert report.status is PublicationStatus.DRAFT
 
 
-def test_a_document_that_cannot_be_rendered_publishes_nothing(
+def test_a_file_that_cannot_be_made_leaves_the_publication_and_says_why(
     app: Flask, world: ReportWorld, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     report_id = add_draft(app, world)
 
-    def broken(_document: object) -> None:
+    def broken(_request: object) -> None:
         raise RenderError("out of memory")
 
-    monkeypatch.setattr(document, "report_pdf", broken)
+    monkeypatch.setattr(RenderRequest, "render", broken)
     with app.app_context():
         report = in_app(app, report_id)
         _sign_all(report, world)
-        with pytest.raises(services.PublishingFailed, match="out of memory"):
-            services.publish(report, PUBLISHED)
-        db.session.rollback()
+        services.publish(report, PUBLISHED)  # no render in the request: nothing to fail here
+        db.session.commit()
+        run_pending()
         report = in_app(app, report_id)
         assert (report.status, report.published_on, report.sha256) == (
-            ReportStatus.DRAFT, None, None)
-        assert services.with_snapshot(report) is None
+            PublicationStatus.PUBLISHED, PUBLISHED, None)
+        state = workflow.file_state(report)
+        assert state.failed and "out of memory" in state.error
 
 
 def test_a_published_report_never_changes_whoever_asks(app: Flask, world: ReportWorld) -> None:
     report_id = _published(app, world)
     with app.app_context():
         report = in_app(app, report_id)
-        with pytest.raises(services.ReportPublished):
+        with pytest.raises(AlreadyPublished):
             _write(report, ReportSection.FOREWORD, "Later words", _user(world.team))
         db.session.rollback()
-        with pytest.raises(services.ReportPublished):
+        with pytest.raises(AlreadyPublished):
             _write(in_app(app, report_id), ReportSection.ASSESSMENT, "Later",
                    _user(world.scrutineer))
         db.session.rollback()
-        with pytest.raises(services.ReportPublished):
+        with pytest.raises(AlreadyPublished):
             services.sign_off(in_app(app, report_id), _user(world.partner_users[0]), SIGNED)
         db.session.rollback()
-        with pytest.raises(services.ReportPublished):
+        with pytest.raises(AlreadyPublished):
             services.publish(in_app(app, report_id), PUBLISHED)
         db.session.rollback()
 
@@ -394,20 +404,22 @@ def test_a_published_report_never_changes_whoever_asks(app: Flask, world: Report
             report = in_app(app, report_id)
             return (report.title, report.version, report.sha256, services.published_pdf(report),
                     services.with_snapshot(report),
-                    sorted((s.id, s.content_sha256, s.signed_by) for s in report.sign_offs),
+                    sorted((s.id, s.digest, s.signed_by) for s in report.sign_offs),
                     sorted((n.section, n.markdown) for n in report.narrative))
 
     before = stored()
     changes = [
         lambda r: setattr(r, "title", "Renamed"),
         lambda r: setattr(r, "period_end", dt.date(2025, 3, 30)),
-        lambda r: setattr(r, "status", ReportStatus.DRAFT),
+        lambda r: setattr(r, "status", PublicationStatus.DRAFT),
         lambda r: setattr(r, "pdf", b"%PDF forged"),
         lambda r: setattr(r, "snapshot", {}),
         lambda r: setattr(r.sign_offs[0], "signed_by", "Someone Else"),
         lambda r: db.session.delete(r.sign_offs[0]),
-        lambda r: db.session.add(ReportSignOff(report=r, partner=r.partnership.partners[0],
-                                               signed_by="X", role="Y", content_sha256="0")),
+        lambda r: db.session.add(Signature(
+            document=DocumentKind.YEARLY_REPORT, version_id=r.id,
+            partnership_id=r.partnership_id, partner=r.partnership.partners[0],
+            signed_by="X", role="Y", digest="0", comment="", deputy_for="")),
         lambda r: db.session.add(ReportNarrative(report=r, section=ReportSection.NEXT_YEAR,
                                                  markdown="More")),
         lambda r: db.session.add(ReportNarrative(report_id=r.id,
@@ -419,7 +431,7 @@ def test_a_published_report_never_changes_whoever_asks(app: Flask, world: Report
         for change in changes:
             report = in_app(app, report_id)
             change(report)
-            with pytest.raises(services.ReportPublished):
+            with pytest.raises(AlreadyPublished):
                 db.session.flush()
             db.session.rollback()
     assert stored() == before
@@ -438,11 +450,11 @@ def test_the_narrative_of_a_published_report_cannot_be_changed_below_the_service
     with app.app_context():
         row = db.session.scalars(sa.select(ReportNarrative)).one()
         row.markdown = "Rewritten"
-        with pytest.raises(services.ReportPublished):
+        with pytest.raises(AlreadyPublished):
             db.session.flush()
         db.session.rollback()
         db.session.delete(db.session.scalars(sa.select(ReportNarrative)).one())
-        with pytest.raises(services.ReportPublished):
+        with pytest.raises(AlreadyPublished):
             db.session.flush()
         db.session.rollback()
         assert db.session.scalars(sa.select(ReportNarrative.markdown)).one() == "Signed words."
@@ -612,8 +624,11 @@ def test_publishing_renders_the_real_document_with_its_sign_offs(
         _sign_all(report, world)
         services.publish(report, PUBLISHED)
         db.session.commit()
+        assert services.published_pdf(in_app(app, report_id)) is None  # made by the worker
+        assert run_pending() >= 1
         report = in_app(app, report_id)
         pdf = services.published_pdf(report)
+        assert pdf is not None
         assert pdf.startswith(b"%PDF") and report.pages and report.pages >= 2
         assert report.sha256 == hashlib.sha256(pdf).hexdigest()
     text = " ".join(pdf_text(pdf).split())
