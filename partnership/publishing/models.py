@@ -159,7 +159,7 @@ class Delegation(db.Model):
     """
 
     __tablename__ = "delegation"
-    __realm__ = "publishing"
+    __realm__ = "deputies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partnership_id: Mapped[int] = mapped_column(
