@@ -243,7 +243,7 @@ def test_the_partner_home_lists_every_kind_waiting_and_how_long(
     client_for: Callable[[User], BrowserLikeClient],
 ) -> None:
     team = signed_in(Role.TEAM)
-    version_id = _start(team, signing, "Arrangements 2026")
+    _start(team, signing, "Arrangements 2026")
     with app.test_request_context():
         user = db.session.get(User, signing.partner_users[1].id)
         waiting = workflow.waiting_for(user, clock.today() + dt.timedelta(days=12))
