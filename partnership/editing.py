@@ -68,7 +68,9 @@ def commit_edit(obj: Any, values: Mapping[str, Any]) -> None:
 def render_conflict(
     conflict: EditConflict, form: FlaskForm, *, title: str, cancel_url: str
 ) -> tuple[str, int]:
-    """Show what this user typed beside what is saved now, and let them re-apply it."""
+    """Undo the stale edit, then show what this user typed beside what is saved now (read
+    afresh) and let them re-apply it."""
+    db.session.rollback()
     fields = [
         ConflictField(
             name=name,

@@ -208,7 +208,6 @@ def user_edit(user_id: int) -> str | Response | tuple[str, int]:
                     flash("Account updated", "success")
                 return redirect(url_for("accounts.user_detail", user_id=user.id))
             except EditConflict as conflict:
-                db.session.rollback()
                 return render_conflict(
                     conflict,
                     form,

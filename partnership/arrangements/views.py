@@ -10,11 +10,12 @@ from partnership import clock
 from partnership.access import requires
 from partnership.accounts.forms import ConfirmForm
 from partnership.arrangements import services
-from partnership.arrangements.document import draft_html, draft_pdf_request
+from partnership.arrangements.document import draft_html, draft_pdf_request_of
 from partnership.arrangements.forms import CompareForm, NarrativeSectionForm, SignOffRoundForm
 from partnership.arrangements.models import ArrangementsVersion, Section
 from partnership.audit.services import record_event
 from partnership.documents.delivery import pdf_response
+from partnership.documents.renders import DocumentBuild
 from partnership.editing import EditConflict, apply_edit, render_conflict
 from partnership.extensions import db
 from partnership.kernel.dates import long_date
@@ -82,8 +83,10 @@ def draft_pdf(slug: str) -> Response:
     """Download the current draft as a PDF rendered by the worker (audited as an export
     when it is sent; until then the page says it is being prepared)."""
     partnership = partnership_or_404(slug)
-    response = pdf_response(draft_pdf_request(partnership),
-                            services.draft_filename(partnership), download=True,
+    # Built and rendered by the worker: the page only queues it.
+    build = DocumentBuild(draft_pdf_request_of,
+                          {"partnership_id": partnership.id, "day": clock.today().isoformat()})
+    response = pdf_response(build, services.draft_filename(partnership), download=True,
                             back_url=url_for("arrangements.overview", slug=slug),
                             back_text="Back to the arrangements")
     if response.status_code == 200:
@@ -114,7 +117,6 @@ def section_edit(slug: str, section: str) -> str | Response | tuple[str, int]:
                 flash(f"{row.section.title} saved", "success")
             return redirect(back)
         except EditConflict as conflict:
-            db.session.rollback()
             return render_conflict(conflict, form, cancel_url=back,
                                    title=f"{chosen.title} was changed while you were editing")
     return render_template("arrangements/section_edit.html", form=form,

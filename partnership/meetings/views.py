@@ -300,7 +300,6 @@ def agenda_edit(item_id: int) -> str | Response | tuple[str, int]:
                 flash("Agenda item updated", "success")
             return _detail(meeting, "agenda")
         except EditConflict as conflict:
-            db.session.rollback()
             return render_conflict(conflict, form,
                                    title="This agenda item was changed while you were editing",
                                    cancel_url=url_for(".detail", meeting_id=meeting.id))

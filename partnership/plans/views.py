@@ -21,7 +21,6 @@ from partnership.actions.rag import Rag
 from partnership.audit.services import record_event
 from partnership.documents.delivery import pdf_response
 from partnership.editing import EditConflict, commit_edit, render_conflict
-from partnership.extensions import db
 from partnership.kernel.dates import long_date, year_span
 from partnership.kernel.errors import DomainError
 from partnership.plans import services
@@ -136,7 +135,6 @@ def edit(plan_id: int) -> str | Response | tuple[str, int]:
         except DomainError as problem:
             refused(form, problem)
         except EditConflict as conflict:
-            db.session.rollback()
             return render_conflict(conflict, form, cancel_url=back,
                                    title=f"{conflict.obj.title} was changed while you were "
                                          "editing")
@@ -271,7 +269,6 @@ def objective_edit(objective_id: int) -> str | Response | tuple[str, int]:
         except DomainError as problem:
             refused(form, problem)
         except EditConflict as conflict:
-            db.session.rollback()
             return render_conflict(conflict, form, cancel_url=back,
                                    title=f"{conflict.obj.reference} was changed while you "
                                          "were editing")
@@ -322,7 +319,6 @@ def phase_edit(phase_id: int) -> str | Response | tuple[str, int]:
         except DomainError as problem:
             refused(form, problem)
         except EditConflict as conflict:
-            db.session.rollback()
             return render_conflict(conflict, form, cancel_url=back,
                                    title=f"The {conflict.obj.name} phase was changed while "
                                          "you were editing")

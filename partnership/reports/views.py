@@ -15,6 +15,7 @@ from partnership.audit.services import record_event
 from partnership.clock import UK_TIME
 from partnership.documents.delivery import pdf_response
 from partnership.documents.markdown import render_markdown
+from partnership.documents.renders import DocumentBuild
 from partnership.editing import EditConflict, apply_edit, render_conflict
 from partnership.extensions import db
 from partnership.kernel.errors import DomainError
@@ -107,7 +108,6 @@ def settings(slug: str) -> str | Response | tuple[str, int]:
                     flash("Yearly report settings saved", "success")
                 return redirect(back)
             except EditConflict as conflict:
-                db.session.rollback()
                 return render_conflict(conflict, form, cancel_url=back,
                                        title="The settings were changed while you were editing")
     return render_template("reports/settings.html", form=form, partnership=partnership)
@@ -185,9 +185,11 @@ def pdf(slug: str, report_id: int) -> Response:
                                                     report_id=report.id),
                                        back_text="Back to the report")
 
-    # The draft is rendered by the worker: until it is, the page says it is being prepared.
-    response = pdf_response(rendering.report_pdf_request(services.draft_document(report)),
-                            services.pdf_filename(report), download=True,
+    # The draft is assembled and rendered by the worker: until then the page says it is
+    # being prepared.
+    build = DocumentBuild(rendering.draft_pdf_request_of,
+                          {"report_id": report.id, "day": clock.today().isoformat()})
+    response = pdf_response(build, services.pdf_filename(report), download=True,
                             back_url=url_for("reports.detail", slug=slug, report_id=report.id),
                             back_text="Back to the report")
     if response.status_code == 200:
@@ -212,7 +214,6 @@ def _edit_section(report: YearlyReport, section: ReportSection) -> str | Respons
                 flash(f"{section.title} saved", "success")
             return redirect(back)
         except EditConflict as conflict:
-            db.session.rollback()
             return render_conflict(conflict, form, cancel_url=back,
                                    title=f"{section.title} was changed while you were editing")
         except DomainError as refusal:

@@ -17,7 +17,6 @@ from partnership.actions.models import Action, Rating, Status
 from partnership.actions.queries import ActionFilter, page_of, tracked
 from partnership.actions.views.blueprint import bp
 from partnership.editing import EditConflict, commit_edit, render_conflict
-from partnership.extensions import db
 from partnership.kernel.dates import long_date, year_label
 from partnership.kernel.errors import DomainError
 from partnership.plans.models import Plan
@@ -143,7 +142,6 @@ def edit(action_id: int) -> str | Response | tuple[str, int]:
         except DomainError as problem:
             refused(form, problem)
         except EditConflict as conflict:
-            db.session.rollback()
             return render_conflict(
                 conflict, form, title=f"{conflict.obj.title} was changed while you were editing",
                 cancel_url=back)

@@ -119,7 +119,6 @@ def edit(slug: str, agency_id: int) -> str | Response | tuple[str, int]:
         except DomainError as problem:
             refused(form, problem)
         except EditConflict as conflict:
-            db.session.rollback()
             return render_conflict(
                 conflict, form, title=f"{conflict.obj.name} was changed while you were editing",
                 cancel_url=url_for(".detail", slug=slug, agency_id=agency.id))
@@ -165,7 +164,6 @@ def contribution_edit(slug: str, agency_id: int,
         except DomainError as problem:
             refused(form, problem)
         except EditConflict as conflict:
-            db.session.rollback()
             return render_conflict(conflict, form, cancel_url=back,
                                    title="This contribution was changed while you were editing")
     return render_template(

@@ -128,7 +128,6 @@ def edit(slug: str, body_id: int) -> str | Response | tuple[str, int]:
         except DomainError as problem:
             refused(form, problem)
         except EditConflict as conflict:
-            db.session.rollback()
             return render_conflict(
                 conflict, form, title=f"{conflict.obj.name} was changed while you were editing",
                 cancel_url=url_for(".detail", slug=slug, body_id=body.id))
@@ -167,7 +166,6 @@ def member_edit(slug: str, body_id: int, member_id: int) -> str | Response | tup
                 flash(f"{member.role} updated", "success")
             return redirect(back)
         except EditConflict as conflict:
-            db.session.rollback()
             return render_conflict(conflict, form, cancel_url=back,
                                    title="This member was changed while you were editing")
     return render_template("bodies/member_edit.html", form=form, partnership=partnership,

@@ -7,7 +7,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from partnership.access import requires
 from partnership.audit.services import history_of
 from partnership.editing import EditConflict, commit_edit, render_conflict
-from partnership.extensions import db
 from partnership.kernel.errors import DomainError
 from partnership.register.forms.collaborations import CollaborationForm
 from partnership.register.services import collaborations as service
@@ -82,7 +81,6 @@ def edit(collaboration_id: int) -> str | Response | tuple[str, int]:
         except DomainError as error:
             refused(form, error, default="name")
         except EditConflict as conflict:
-            db.session.rollback()
             return render_conflict(
                 conflict, form, title=f"{conflict.obj.name} was changed while you were editing",
                 cancel_url=url_for("collaborations.detail", collaboration_id=collaboration.id))

@@ -7,7 +7,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from partnership import clock
 from partnership.access import requires
 from partnership.editing import EditConflict, commit_edit, render_conflict
-from partnership.extensions import db
 from partnership.kernel.dates import long_date
 from partnership.kernel.errors import DomainError
 from partnership.register.forms.partners import (
@@ -93,7 +92,6 @@ def name_edit(slug: str, kind: str, name_id: int) -> str | Response | tuple[str,
         except DomainError as error:
             refused(form, error, default="name")
         except EditConflict as conflict:
-            db.session.rollback()
             return render_conflict(conflict, form, title="This name was changed while you were "
                                    "editing it", cancel_url=_back(partner))
     return render_template("partners/name_edit.html", form=form, partner=partner, row=row,
@@ -151,7 +149,6 @@ def representative_edit(slug: str, kind: str,
         except DomainError as error:
             refused(form, error, default="person")
         except EditConflict as conflict:
-            db.session.rollback()
             return render_conflict(
                 conflict, form, title=f"{conflict.obj.person.name}'s role was changed while you "
                 "were editing it", cancel_url=_back(partner))
@@ -181,7 +178,6 @@ def representative_end(slug: str, kind: str,
         except DomainError as error:
             refused(form, error, default="valid_to")
         except EditConflict as conflict:
-            db.session.rollback()
             return render_conflict(
                 conflict, form, title=f"{conflict.obj.person.name}'s role was changed while you "
                 "were editing it", cancel_url=_back(partner))

@@ -11,7 +11,6 @@ from partnership import clock
 from partnership.access import requires
 from partnership.audit.services import history_of
 from partnership.editing import EditConflict, commit_edit, render_conflict
-from partnership.extensions import db
 from partnership.kernel.dates import long_date
 from partnership.kernel.errors import DomainError
 from partnership.register.chart import (
@@ -132,7 +131,6 @@ def edit(slug: str) -> str | Response | tuple[str, int]:
         except DomainError as error:
             refused(form, error, default="name")
         except EditConflict as conflict:
-            db.session.rollback()
             return render_conflict(
                 conflict, form, title=f"{conflict.obj.name} was changed while you were editing",
                 cancel_url=url_for("partnerships.overview", slug=slug))

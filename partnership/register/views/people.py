@@ -95,7 +95,6 @@ def edit(person_id: int) -> str | Response | tuple[str, int]:
         except DomainError as error:
             refused(form, error, default="name")
         except EditConflict as conflict:
-            db.session.rollback()
             return render_conflict(
                 conflict, form, title=f"{conflict.obj.name} was changed while you were editing",
                 cancel_url=url_for("people.detail", person_id=person.id))

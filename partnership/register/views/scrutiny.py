@@ -7,7 +7,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from partnership.access import requires
 from partnership.audit.services import history_of
 from partnership.editing import EditConflict, commit_edit, render_conflict
-from partnership.extensions import db
 from partnership.kernel.errors import DomainError
 from partnership.register.forms.scrutiny import ScrutineerForm
 from partnership.register.models import Partnership
@@ -99,7 +98,6 @@ def edit(slug: str, scrutineer_id: int) -> str | Response | tuple[str, int]:
         except DomainError as error:
             refused(form, error, default="person")
         except EditConflict as conflict:
-            db.session.rollback()
             return render_conflict(
                 conflict, form, title=f"{conflict.obj.person.name}'s details were changed while "
                 "you were editing them", cancel_url=back)

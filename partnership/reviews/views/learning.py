@@ -167,7 +167,6 @@ def edit(review_id: int) -> str | Response | tuple[str, int]:
         except DomainError as problem:
             refused(form, problem)
         except EditConflict as conflict:
-            db.session.rollback()
             return render_conflict(conflict, form, cancel_url=url_for(".detail",
                                                                       review_id=review.id),
                                    title=f"{conflict.obj.title} was changed while you were "
@@ -239,7 +238,6 @@ def recommendation_edit(recommendation_id: int) -> str | Response | tuple[str, i
         except DomainError as problem:
             refused(form, problem)
         except EditConflict as conflict:
-            db.session.rollback()
             return render_conflict(conflict, form, cancel_url=back,
                                    title=f"{conflict.obj} was changed while you were editing")
     return render_template("learning/recommendation_edit.html", form=form, review=review,
@@ -316,7 +314,6 @@ def theme_edit(theme_id: int) -> str | Response | tuple[str, int]:
         except DomainError as problem:
             refused(form, problem)
         except EditConflict as conflict:
-            db.session.rollback()
             return render_conflict(conflict, form, cancel_url=back,
                                    title=f"{conflict.obj.name} was changed while you were "
                                          "editing")
