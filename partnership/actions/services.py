@@ -25,11 +25,11 @@ from partnership.clock import today
 from partnership.editing import apply_edit
 from partnership.extensions import db
 from partnership.kernel.dates import long_date, reporting_year, year_label
+from partnership.kernel.errors import DomainError
 from partnership.meetings.models import Meeting
 from partnership.plans.models import Objective, Phase, Plan
 from partnership.policy import Role, can, reader, scope
 from partnership.register.models import Agency, Body, Partnership, Person
-from partnership.register.services import RegisterError
 from partnership.register.services.bodies import bodies_of, takes_part_in
 from partnership.register.services.people import home_of
 from partnership.reviews.models import Recommendation
@@ -38,7 +38,7 @@ WORST_SHOWN = 10
 YEARS_AROUND = 2  # reporting years offered either side of this one, outside any plan
 
 
-class ActionError(RegisterError):
+class ActionError(DomainError):
     """A change to an action that breaks one of the tracker's rules; the message is for the user."""
 
 

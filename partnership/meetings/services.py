@@ -25,6 +25,7 @@ from partnership.audit.services import record_type_of
 from partnership.editing import apply_edit
 from partnership.extensions import db
 from partnership.kernel.dates import long_date, reporting_year, year_label, year_span
+from partnership.kernel.errors import DomainError
 from partnership.kernel.numbers import percent_words
 from partnership.meetings.models import (
     AgendaItem,
@@ -47,7 +48,6 @@ from partnership.register.models import (
     Partnership,
     StatutoryPartner,
 )
-from partnership.register.services import RegisterError
 from partnership.register.services.bodies import bodies_of
 
 DEFAULT_YEAR_START = 4  # April: a collaboration's bodies have no partnership to ask
@@ -72,7 +72,7 @@ AD_HOC_MESSAGE = ("This body meets as needed, so no dates can be generated from 
                   "in the register")
 
 
-class MeetingError(RegisterError):
+class MeetingError(DomainError):
     """A change that breaks one of the meetings' rules; the message is for the user."""
 
 

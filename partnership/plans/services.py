@@ -41,10 +41,10 @@ from partnership.editing import apply_edit
 from partnership.extensions import db
 from partnership.kernel.dates import long_date, reporting_year, year_label, year_span
 from partnership.kernel.enums import LabelledEnum
+from partnership.kernel.errors import DomainError
 from partnership.plans.models import Objective, Part, Phase, Plan
 from partnership.policy import readable
 from partnership.register.models import Body, Partnership
-from partnership.register.services import RegisterError
 from partnership.register.services.bodies import bodies_of, history_with_parts
 
 PART_ORDER = (Part.STRATEGIC, Part.ACTIVITY, Part.PRIORITY)
@@ -53,7 +53,7 @@ YEARS_OFFERED = 6  # reporting years offered either side of the current one
 CARRY_LOOKBACK = dt.timedelta(days=183)  # about half a year: "the year nearest its end"
 
 
-class PlanError(RegisterError):
+class PlanError(DomainError):
     """A change to a plan that breaks one of its rules; ``field`` names where it belongs."""
 
 
