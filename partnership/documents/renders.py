@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
+import importlib
 import json
 import logging
 import time
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,11 +36,14 @@ from partnership.documents import pdf
 from partnership.documents.models import DocumentRender, RenderStatus
 from partnership.extensions import db
 from partnership.jobs import services as jobs
-from partnership.jobs.models import JobStatus
+from partnership.jobs.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
 
 RENDER_JOB = "render-document"
+BUILD_JOB = "build-document"
+# Requests for one document within this long share one build.
+BUILD_SHARED = dt.timedelta(seconds=10)
 # last_wanted_at is written at most this often per render: a page read is not a write each time.
 WANTED_RESOLUTION = dt.timedelta(hours=1)
 GAVE_UP = ("The PDF could not be made: the background worker tried {attempts} times and "
@@ -124,8 +129,22 @@ def request_render(html: str, title: str, author: str = "",
 
     Flushed, not committed: the caller commits, and the worker sees the job then.
     """
-    wanted = RenderRequest(html, title, author, dict(resources or {}))
+    row = _stored(RenderRequest(html, title, author, dict(resources or {})), pin=pin)
+    digest = row.digest
+    if row.status is not RenderStatus.PREPARING:
+        return _state(row)
+    # Idempotent: the job already queued (or run) for this digest, or a new one if it was lost.
+    job = jobs.enqueue(RENDER_JOB, {"digest": digest}, key=job_key(digest))
+    if job.status is JobStatus.FAILED:
+        return RenderState(digest, RenderStatus.FAILED,
+                           error=GAVE_UP.format(attempts=job.attempts))
+    return _state(row)
+
+
+def _stored(wanted: RenderRequest, *, pin: bool = False) -> DocumentRender:
+    """Return the row of this request, storing it (preparing) if it is new."""
     digest = wanted.digest
+    title = wanted.title
     now = clock.now()
     row = _row(digest)
     if row is None:
@@ -142,14 +161,7 @@ def request_render(html: str, title: str, author: str = "",
             row.last_wanted_at = now
         if pin and not row.pinned:
             row.pinned = True
-    if row.status is not RenderStatus.PREPARING:
-        return _state(row)
-    # Idempotent: the job already queued (or run) for this digest, or a new one if it was lost.
-    job = jobs.enqueue(RENDER_JOB, {"digest": digest}, key=job_key(digest))
-    if job.status is JobStatus.FAILED:
-        return RenderState(digest, RenderStatus.FAILED,
-                           error=GAVE_UP.format(attempts=job.attempts))
-    return _state(row)
+    return row
 
 
 def retry_render(digest: str) -> RenderState | None:
@@ -263,6 +275,99 @@ def prune(now: dt.datetime | None = None) -> int:
     return len(digests)
 
 
+# --- documents the worker builds as well as renders ---------------------------------------
+#
+# Some documents cost more to build than a page may take (the yearly report is assembled
+# from every record of its period; the arrangements draw their structure chart). Their pages
+# queue a build instead: the worker calls the document's builder (a function marked with
+# @document_builder, taking JSON arguments, returning the render request), stores the
+# request under its digest as above and renders it if it is new. The page follows its build
+# (``?job=<id>``): the PDF of the document as it read when it was asked for.
+
+
+def document_builder(function: Callable[..., Mapping[str, Any]]
+                     ) -> Callable[..., Mapping[str, Any]]:
+    """Mark a function the worker may call to build a document's render request."""
+    function.__document_builder__ = True  # type: ignore[attr-defined]
+    return function
+
+
+@dataclass(frozen=True)
+class DocumentBuild:
+    """A document to build in the worker: its builder and the builder's JSON arguments."""
+
+    builder: Callable[..., Mapping[str, Any]]
+    args: dict[str, Any]
+
+    @property
+    def reference(self) -> str:
+        """Where the worker finds the builder: ``module:qualified name``."""
+        return f"{self.builder.__module__}:{self.builder.__qualname__}"
+
+    def key(self, now: dt.datetime) -> str:
+        """One build per document within BUILD_SHARED seconds (a double click builds once)."""
+        bucket = int(now.timestamp() // BUILD_SHARED.total_seconds())
+        wanted = json.dumps([self.reference, self.args, bucket], sort_keys=True)
+        return f"{BUILD_JOB}:{hashlib.sha256(wanted.encode()).hexdigest()}"
+
+
+def _builder(reference: str) -> Callable[..., Mapping[str, Any]]:
+    module, _, name = reference.partition(":")
+    found: Any = importlib.import_module(module)
+    for part in name.split("."):
+        found = getattr(found, part)
+    if not getattr(found, "__document_builder__", False):
+        raise LookupError(f"{reference} is not a document builder")
+    return found  # type: ignore[no-any-return]
+
+
+def request_build(build: DocumentBuild, base_url: str, *, again: bool = False) -> int:
+    """Queue a build of the document as it reads now (flushed, not committed); its job id.
+
+    ``again`` (try again after a failure) never shares the build just made.
+    """
+    job = jobs.enqueue(BUILD_JOB, {"builder": build.reference, "args": build.args,
+                                   "base_url": base_url},
+                       key=None if again else build.key(clock.now()))
+    return job.id
+
+
+def build_state(job_id: int, build: DocumentBuild) -> RenderState | None:
+    """Where the build ``job_id`` of this document is; None if there is no such build."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.kind != BUILD_JOB or (job.payload or {}).get("builder") != \
+            build.reference or job.payload.get("args") != build.args:
+        return None  # not a build of this document (or forgotten): build it afresh
+    if job.status is JobStatus.FAILED:
+        return RenderState("", RenderStatus.FAILED, error=GAVE_UP.format(attempts=job.attempts))
+    digest = job.payload.get("digest")
+    if job.status is not JobStatus.DONE or not digest:
+        return RenderState("", RenderStatus.PREPARING)
+    row = _row(digest)
+    return None if row is None else _state(row)
+
+
+def build_document(payload: dict[str, Any]) -> None:
+    """The ``build-document`` job: build the request, keep it by digest, render it if new."""
+    builder = _builder(str(payload["builder"]))
+    # The links a document prints resolve as they would have in the page's own request.
+    with current_app.test_request_context(base_url=payload.get("base_url") or None):
+        wanted = builder(**payload["args"])
+    row = _stored(RenderRequest(wanted["html"], wanted["title"], wanted.get("author", ""),
+                                dict(wanted.get("resources") or {})))
+    digest = row.digest
+    job_id = jobs.running_job_id()
+    if job_id is not None:  # the page follows this job to the render
+        db.session.execute(sa.update(Job).where(Job.id == job_id)
+                           .values(payload={**payload, "digest": digest}))
+    if row.status is RenderStatus.FAILED:
+        # A build is asked for afresh (a new visit, or "try again"): try the render again.
+        row.status, row.error = RenderStatus.PREPARING, None
+    if row.status is RenderStatus.PREPARING:
+        render_document({"digest": digest})
+
+
 def init_app(app: Flask) -> None:
-    """Register the render table and the ``render-document`` job handler."""
+    """Register the render table and the ``render-document`` and ``build-document`` jobs."""
     jobs.handler(RENDER_JOB)(render_document)
+    jobs.handler(BUILD_JOB)(build_document)

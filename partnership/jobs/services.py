@@ -30,6 +30,7 @@ imports nothing from them.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import logging
 import os
@@ -50,6 +51,8 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], None]
 _handlers: dict[str, Handler] = {}
+_running_job: contextvars.ContextVar[int | None] = contextvars.ContextVar("running_job",
+                                                                         default=None)
 
 # Seconds to wait before the next attempt after a failure: attempt 1 -> 30 s, 2 -> 2 min, ...
 RETRY_BASE_SECONDS = 30
@@ -187,6 +190,7 @@ def run_one(worker: str | None = None) -> Job | None:
         return None
     job_id, kind, payload = job.id, job.kind, dict(job.payload or {})
     started = clock.now()
+    running = _running_job.set(job_id)
     try:
         handler_for(kind)(payload)
         db.session.flush()
@@ -195,6 +199,8 @@ def run_one(worker: str | None = None) -> Job | None:
         log.warning("job %s (%s) failed: %s", job_id, kind, error)
         _record_failure(job_id, worker, error)
         return db.session.get(Job, job_id, populate_existing=True)
+    finally:
+        _running_job.reset(running)
     # Finish the job in the handler's transaction, and only if we still hold it: a job taken
     # back as stale and run elsewhere keeps its effects committed once.
     finished = db.session.execute(
@@ -213,6 +219,11 @@ def run_one(worker: str | None = None) -> Job | None:
         log.info("job %s (%s) done in %.2f s", job_id, kind,
                  (clock.now() - started).total_seconds())
     return db.session.get(Job, job_id, populate_existing=True)
+
+
+def running_job_id() -> int | None:
+    """The id of the job whose handler is running now (for a handler that records a result)."""
+    return _running_job.get()
 
 
 def _record_failure(job_id: int, worker: str, error: BaseException) -> None:

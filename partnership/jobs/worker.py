@@ -8,6 +8,7 @@ systemd stop or Ctrl-C never leaves a job half done.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import signal
 import threading
@@ -17,9 +18,12 @@ from types import FrameType
 import sqlalchemy as sa
 from flask import Flask
 
+from partnership.extensions import db
 from partnership.jobs import services
 
 log = logging.getLogger(__name__)
+
+FINISHED_KEPT = dt.timedelta(days=30)
 
 
 class Worker:
@@ -49,7 +53,7 @@ class Worker:
     def run(self) -> int:
         """Loop until stopped; return the number of jobs run."""
         log.info("worker %s started", self.name)
-        last_recovery = 0.0
+        last_recovery = last_tidy = 0.0
         while not self.stopping.is_set():
             ran = False
             try:
@@ -58,6 +62,12 @@ class Worker:
                     if time.monotonic() - last_recovery > 60:
                         services.recover_stale()
                         last_recovery = time.monotonic()
+                    # Finished jobs are kept a while (their keys still refuse a second
+                    # enqueue), then dropped so the queue stays small.
+                    if time.monotonic() - last_tidy > 3600:
+                        services.forget_finished(FINISHED_KEPT)
+                        db.session.commit()
+                        last_tidy = time.monotonic()
                     ran = services.run_one(self.name) is not None
             except sa.exc.OperationalError as error:
                 # The database went away (restart, failover): wait and try again.

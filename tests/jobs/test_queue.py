@@ -309,3 +309,20 @@ def test_the_cli_drains_the_queue_and_counts_jobs(app: Flask, register: Any) -> 
     assert drained.output.strip() == "Ran 2 jobs."
     assert "Done: 2" in status.output
     assert len(seen) == 2
+
+
+def test_finished_jobs_are_forgotten_after_a_while_but_failed_ones_kept(
+        ctx: None, register: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    register("note", lambda payload: None)
+    done = services.enqueue("note", key="done").id
+    failed = services.enqueue("nobody-handles-this", key="failed", max_attempts=1).id
+    db.session.commit()
+    services.run_pending()
+
+    assert services.forget_finished(dt.timedelta(days=30)) == 0
+    pin_clock(monkeypatch, START + dt.timedelta(days=31))
+    assert services.forget_finished(dt.timedelta(days=30)) == 1
+    db.session.commit()
+
+    assert db.session.get(Job, done) is None
+    assert _job(failed).status is JobStatus.FAILED
