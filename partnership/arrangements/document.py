@@ -28,6 +28,8 @@ from partnership.arrangements.services import (
 )
 from partnership.clock import today
 from partnership.documents import pdf
+from partnership.documents.renders import document_builder
+from partnership.extensions import db
 from partnership.kernel.dates import long_date
 from partnership.publishing.documents import PrintedSignature
 from partnership.register.chart import (
@@ -480,6 +482,14 @@ def draft_pdf_request(partnership: Partnership, day: dt.date | None = None) -> d
     day = day or today()
     return pdf_request(partnership, as_of=day, status=DRAFT_STATUS,
                        sign_offs=current_signatures(partnership, day))
+
+
+@document_builder
+def draft_pdf_request_of(partnership_id: int, day: str) -> dict[str, Any]:
+    """Build the draft's render request in the worker (the page only queues it: drawing the
+    structure chart and the whole register costs more than a page may take)."""
+    partnership = db.session.get_one(Partnership, partnership_id)
+    return draft_pdf_request(partnership, dt.date.fromisoformat(day))
 
 
 def draft_html(partnership: Partnership, day: dt.date | None = None) -> str:

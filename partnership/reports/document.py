@@ -17,6 +17,7 @@ renderer's restricted fetcher.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import json
 import re
@@ -29,7 +30,9 @@ from markupsafe import Markup
 
 from partnership.documents import pdf
 from partnership.documents.markdown import render_markdown
+from partnership.documents.renders import document_builder
 from partnership.documents.styles import stylesheet_urls
+from partnership.extensions import db
 from partnership.kernel.numbers import percent_words
 from partnership.kernel.words import capital, in_words, plural, times
 from partnership.reports.charts import ChartTable, chart_svgs, chart_table
@@ -496,6 +499,17 @@ def report_pdf_request(document: ReportDocument | Mapping[str, Any]) -> dict[str
     data = as_dict(document)
     return {"html": report_html(data, for_pdf=True), "title": document_title(data),
             "author": data["content"]["partnership"]}
+
+
+@document_builder
+def draft_pdf_request_of(report_id: int, day: str) -> dict[str, Any]:
+    """Build a draft report's render request in the worker (the page only queues it: the
+    report is assembled from every record of its period)."""
+    from partnership.reports import services
+    from partnership.reports.models import YearlyReport
+
+    report = db.session.get_one(YearlyReport, report_id)
+    return report_pdf_request(services.draft_document(report, dt.date.fromisoformat(day)))
 
 
 def report_pdf(document: ReportDocument | Mapping[str, Any]) -> pdf.RenderedPdf:
