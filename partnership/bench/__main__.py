@@ -24,10 +24,11 @@ from partnership import create_app
 from partnership.accounts.models import User
 from partnership.actions.models import Action, ProgressUpdate
 from partnership.audit.models import AuditEvent
-from partnership.bench.documents import document_report, measure_documents
+from partnership.bench.documents import document_report, measure_document_pages
 from partnership.bench.pages import PAGES, BenchPage
 from partnership.demo.accounts import DEMO_ACCOUNTS
 from partnership.extensions import db
+from partnership.jobs import services as jobs
 from partnership.meetings.models import Meeting
 from partnership.policy import Role
 
@@ -77,7 +78,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                              "~5,000 progress updates and ~260 meetings; 50 users; 2,000 audit "
                              "events); default 5")
     parser.add_argument("--document-repeat", type=int, default=3,
-                        help="renders per generated document (default 3)")
+                        help="renders per generated document: the worker's, then more of the "
+                             "same request (default 3)")
     parser.add_argument("--repeat", type=int, default=30,
                         help="timed requests per page (after 3 warm-up requests); default 30")
     parser.add_argument("--database-url", default=None,
@@ -111,6 +113,8 @@ def build_app(url: str, scale: int) -> Flask:
         raise BenchError(f"demo load --scale {scale} failed ({result.exit_code}): "
                          f"{result.output.strip()}")
     print(result.output.strip(), file=sys.stderr)
+    with app.app_context():
+        jobs.run_pending()  # what the load queued (published files), as the worker would
     return app
 
 
@@ -234,20 +238,23 @@ def main(argv: list[str] | None = None) -> int:
         db.session.remove()
     # No app context stays open while measuring: each request gets its own, as when served.
     clients: dict[Role | None, FlaskClient] = {}
+
+    def client_for(role: Role | None) -> FlaskClient:
+        if role not in clients:
+            clients[role] = signed_in_client(app, role)
+        return clients[role]
+
     results = []
     for page, page_url in zip(PAGES, urls, strict=True):
-        if page.role not in clients:
-            clients[page.role] = signed_in_client(app, page.role)
-        results.append(measure(clients[page.role], page, page_url, counter, args.repeat))
+        results.append(measure(client_for(page.role), page, page_url, counter, args.repeat))
     print(report(info, args, results))
-    with app.app_context():
-        documents = measure_documents(args.document_repeat)
-    print(document_report(documents, args.document_repeat))
+    documents = measure_document_pages(app, client_for, args.repeat, args.document_repeat)
+    print(document_report(documents, args.repeat, args.document_repeat))
     if args.json:
         args.json.write_text(json.dumps(
             {"scale": args.scale, "repeat": args.repeat, "warm_up": WARM_UP, **info,
              "pages": [asdict(r) for r in results],
-             "documents": [asdict(d) for d in documents]},
+             "documents": [d.as_dict() for d in documents]},
             indent=2,
         ) + "\n")
     with app.app_context():
@@ -255,7 +262,10 @@ def main(argv: list[str] | None = None) -> int:
     failed = [r for r in results if r.non_200]
     for r in failed:
         print(f"FAILED: {r.page} as {r.role} ({r.url}) returned {r.statuses}", file=sys.stderr)
-    return 1 if failed else 0
+    for d in documents:
+        for problem in d.problems:
+            print(f"FAILED: {d.document} ({d.url or 'worker'}): {problem}", file=sys.stderr)
+    return 1 if failed or any(d.problems for d in documents) else 0
 
 
 if __name__ == "__main__":
