@@ -2,7 +2,9 @@
 
 Every list, dashboard panel, roll-up and export starts from :func:`tracked`, which reads
 the columns a list shows for all matching actions in one query (with each action's latest
-update and its plan's settings), then rates each with :func:`partnership.actions.rag.judge`.
+update and its plan's settings), then rates each with
+:func:`partnership.actions.rules.rating_as_at` (the one RAG rule, :mod:`partnership.actions.rag`,
+given the facts as they stood on the day asked about).
 Ratings are derived, so filtering and sorting by them happens here, after the query.
 """
 

@@ -52,8 +52,8 @@ class Activities:
     decisions: int
     attendance: list[AgencyAttendanceRow]
     attendance_percent: int | None  # over all agencies: attended / held
-    actions_live: int  # business-plan actions whose year overlaps the period
-    actions_completed: int  # of those, completed within the period
+    actions_live: int  # business-plan actions whose year overlaps the period, not closed on as_of
+    actions_completed: int  # of those, completed within the period (actions.rules, as at as_of)
     actions_link: str
     rapid_reviews: int  # Rapid Reviews completed (sent to the panel) in the period
     local_reviews: int  # local reviews open at some point in the period
@@ -331,7 +331,7 @@ class ReportContent:
     period_start: str
     period_end: str
     period_label: str  # "2024-25" (en dash), or "1 April 2024 to 30 September 2024"
-    as_of: str  # the day ratings and deadlines were judged on
+    as_of: str  # the day everything is judged as at: the period's end, or today if earlier
     activities: Activities
     reviews: Reviews
     impact: Impact
