@@ -1,7 +1,9 @@
 """The one rule that rates an action red, amber or green and says when it needs attention.
 
-Nothing here is stored: every page, export and report asks :func:`judge`. The rule is
-written out for people in ``docs/action-rating.md``; keep the two in step.
+Nothing here is stored: every page, export and report asks :func:`judge`, through
+:func:`partnership.actions.rules.rating_as_at`, which gives it the facts as they stood on
+the day asked about (today for the lists, a period's end for the yearly report). The rule
+is written out for people in ``docs/action-rating.md``; keep the two in step.
 """
 
 from __future__ import annotations
