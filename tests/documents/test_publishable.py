@@ -4,8 +4,8 @@ Every header cell says what it heads (``scope``); what the page margins print (r
 header, status line, page number) is a pagination artifact, never content a screen reader
 reads on every page; and in the plan and the action plan a row's code (``A1``,
 "Recommendation 2") is never left at a page's foot without its row. The documents are the
-demo's, rendered the way the benchmark renders them (partnership/bench/documents.py), with
-the HTML each render was given kept by a spy on the renderer.
+demo county's, rendered from the render requests their downloads make, so each test sees
+both the HTML and the PDF.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -21,14 +22,19 @@ from bs4 import BeautifulSoup
 from flask import Flask
 
 from partnership import clock
-from partnership.bench import documents as demo_documents
-from partnership.documents import pdf
-from partnership.documents.pdf import RenderedPdf, render_pdf, static_url
+from partnership.arrangements import document as arrangements_document
+from partnership.documents.pdf import render_pdf, static_url
 from partnership.extensions import db
+from partnership.kernel.dates import reporting_year
+from partnership.plans import document as plan_document
+from partnership.plans.models import Plan
 from partnership.register.models import Partnership
-from partnership.reviews.document import COLUMNS as ACTION_PLAN_COLUMNS
-from partnership.reviews.document import action_plan_pdf
+from partnership.reports import document as report_document
+from partnership.reports.cli import draft_of, period_of
+from partnership.reviews import document as review_document
 from partnership.reviews.models import Case, Review, ReviewKind
+from partnership.thresholds import document as threshold_document
+from partnership.web import offline_request_context
 from tests.documents.pdftools import (
     marked_runs,
     pdf_page_text,
@@ -40,13 +46,62 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # An opening <th> tag, whatever its attributes, over one line or several.
 TH_TAG = re.compile(r"<th(?=[\s>])[^>]*>")
 SCOPE = re.compile(r'\sscope="(col|row)"')
-RENDERERS: dict[str, Callable[[], RenderedPdf]] = {
-    "arrangements": demo_documents.county_arrangements,
-    "plan": demo_documents.county_plan,
-    "action plan": demo_documents.county_action_plan,
-    "yearly report": demo_documents.county_yearly_report,
-}
 PAGE_NUMBER = re.compile(r"Page (\d+) of (\d+)")
+DEMO_SLUG = "wscp"
+
+
+def county() -> Partnership:
+    """The demo county (Wessexshire)."""
+    return db.session.scalars(sa.select(Partnership).where(Partnership.slug == DEMO_SLUG)).one()
+
+
+def arrangements_request() -> dict[str, Any]:
+    """The county's arrangements, as a draft of today."""
+    return arrangements_document.draft_pdf_request(county(), clock.today())
+
+
+def plan_request() -> dict[str, Any]:
+    """The county's business plan for this reporting year."""
+    plan = db.session.scalars(sa.select(Plan).where(Plan.partnership_id == county().id)
+                              .order_by(Plan.id)).first()
+    today = clock.today()
+    return plan_document.plan_pdf_request(
+        plan, reporting_year(today, plan.partnership.year_start_month), today)
+
+
+def county_review() -> Review:
+    """The county's published local review (its action plan crosses pages)."""
+    return db.session.scalars(
+        sa.select(Review).join(Case, Review.case_id == Case.id)
+        .where(Case.partnership_id == county().id, Review.kind == ReviewKind.LOCAL_REVIEW)
+        .order_by(Review.id)).first()
+
+
+def action_plan_request() -> dict[str, Any]:
+    """The multi-agency action plan of the county's local review."""
+    return review_document.action_plan_pdf_request(county_review(), clock.today())
+
+
+def yearly_report_request() -> dict[str, Any]:
+    """The county's draft yearly report for its last complete reporting year."""
+    partnership, today = county(), clock.today()
+    start, end = period_of(partnership, None, today)
+    with offline_request_context():  # the report links to pages of the service
+        return report_document.report_pdf_request(draft_of(partnership, start, end, today))
+
+
+def threshold_request() -> dict[str, Any]:
+    """The county's threshold document, as a draft of today."""
+    return threshold_document.draft_pdf_request(county(), clock.today())
+
+
+REQUESTS: dict[str, Callable[[], dict[str, Any]]] = {
+    "arrangements": arrangements_request,
+    "plan": plan_request,
+    "action plan": action_plan_request,
+    "yearly report": yearly_report_request,
+    "threshold document": threshold_request,
+}
 
 
 @dataclass(frozen=True)
@@ -58,19 +113,12 @@ class Printed:
     pages: int
 
 
-def printed(app: Flask, kind: str, monkeypatch: pytest.MonkeyPatch) -> Printed:
-    """Render one of the demo's documents, keeping the HTML it was rendered from."""
-    sources: list[str] = []
-
-    def spy(html: str, **options: object) -> RenderedPdf:
-        sources.append(html)
-        return render_pdf(html, **options)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pdf, "render_pdf", spy)
+def printed(app: Flask, kind: str) -> Printed:
+    """Render one of the demo's documents as its download does, keeping its HTML."""
     with app.app_context():
-        rendered = RENDERERS[kind]()
-    assert len(sources) == 1, f"the {kind} was not rendered through documents.pdf.render_pdf"
-    return Printed(BeautifulSoup(sources[0], "html.parser"), rendered.data, rendered.pages)
+        request = REQUESTS[kind]()
+        rendered = render_pdf(**request)
+    return Printed(BeautifulSoup(request["html"], "html.parser"), rendered.data, rendered.pages)
 
 
 def words(text: str) -> str:
@@ -98,10 +146,10 @@ def test_the_pattern_finds_a_header_cell_without_scope() -> None:
 
 
 @pytest.mark.demo
-@pytest.mark.parametrize("kind", list(RENDERERS))
+@pytest.mark.parametrize("kind", list(REQUESTS))
 def test_every_header_cell_of_a_document_says_what_it_heads(
-        app: Flask, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
-    document = printed(app, kind, monkeypatch)
+        app: Flask, kind: str) -> None:
+    document = printed(app, kind)
 
     cells = document.html.find_all("th")
     assert cells, f"the {kind} has no tables"
@@ -144,20 +192,20 @@ def test_a_screen_reader_hears_each_cell_with_its_column_and_the_row_headers_spa
 
 @pytest.mark.demo
 def test_each_cell_of_the_action_plan_is_heard_with_its_column_and_recommendation(
-        app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    document = printed(app, "action plan", monkeypatch)
+        app: Flask) -> None:
+    document = printed(app, "action plan")
 
     checked = 0
     for table in tagged_tables(document.data):
-        assert [cell.text for cell in table[0]] == list(ACTION_PLAN_COLUMNS)
+        assert [cell.text for cell in table[0]] == list(review_document.COLUMNS)
         for row in table[1:]:
             for cell in (cell for cell in row if cell.tag == "TD"):
                 recommendation, column = cell.headers
                 assert re.match(r"Recommendation \d+ ", recommendation), cell
-                assert column in ACTION_PLAN_COLUMNS[1:], cell
+                assert column in review_document.COLUMNS[1:], cell
                 checked += 1
             columns = [cell.headers[-1] for cell in row]
-            assert columns == sorted(columns, key=ACTION_PLAN_COLUMNS.index), row
+            assert columns == sorted(columns, key=review_document.COLUMNS.index), row
     assert checked > 20
 
 
@@ -213,10 +261,10 @@ def test_a_running_header_footer_and_page_number_are_artifacts_not_content() -> 
 
 
 @pytest.mark.demo
-@pytest.mark.parametrize("kind", list(RENDERERS))
+@pytest.mark.parametrize("kind", list(REQUESTS))
 def test_the_page_furniture_of_a_document_is_an_artifact(
-        app: Flask, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
-    document = printed(app, kind, monkeypatch)
+        app: Flask, kind: str) -> None:
+    document = printed(app, kind)
 
     assert document.pages > 2
     assert furniture_is_artifact(document.data, document.pages) == []
@@ -259,8 +307,8 @@ def row_starts(html: BeautifulSoup, kind: str) -> list[RowStart]:
 @pytest.mark.demo
 @pytest.mark.parametrize("kind", ["plan", "action plan"])
 def test_no_row_code_is_left_at_a_page_foot_without_its_row(
-        app: Flask, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
-    document = printed(app, kind, monkeypatch)
+        app: Flask, kind: str) -> None:
+    document = printed(app, kind)
     starts = row_starts(document.html, kind)
     numbers = range(1, document.pages + 1)
     pages = [pdf_page_text(document.data, n) for n in numbers]
@@ -284,15 +332,11 @@ def test_no_row_code_is_left_at_a_page_foot_without_its_row(
 @pytest.mark.demo
 def test_a_long_review_title_keeps_the_action_plan_cover_to_its_page(app: Flask) -> None:
     with app.app_context():
-        review = db.session.scalars(
-            sa.select(Review).join(Case, Review.case_id == Case.id)
-            .join(Partnership, Case.partnership_id == Partnership.id)
-            .where(Partnership.slug == demo_documents.DEMO_SLUG,
-                   Review.kind == ReviewKind.LOCAL_REVIEW).order_by(Review.id)).first()
+        review = county_review()
         review.title = ("Local child safeguarding practice review: Child N and Child P, "
                         "siblings, and the learning from the neglect they lived with over many "
                         "years in two counties")
-        rendered = action_plan_pdf(review, clock.today())
+        rendered = render_pdf(**review_document.action_plan_pdf_request(review, clock.today()))
 
     cover = words(pdf_page_text(rendered.data, 1))
     following = words(pdf_page_text(rendered.data, 2))
