@@ -28,7 +28,7 @@ from partnership.kernel.dates import long_date, reporting_year, year_label
 from partnership.kernel.errors import DomainError
 from partnership.meetings.models import Meeting
 from partnership.plans.models import Objective, Phase, Plan
-from partnership.policy import Role, can, reader, scope
+from partnership.policy import Role, can, readable, reader, scope
 from partnership.register.models import Agency, Body, Partnership, Person
 from partnership.register.services.bodies import bodies_of, takes_part_in
 from partnership.register.services.people import home_of
@@ -236,7 +236,10 @@ def filter_options(flt: ActionFilter) -> dict[str, tuple[str, list[tuple[int, st
         sa.select(Partnership.id, Partnership.name, Partnership.year_start_month)
         .order_by(Partnership.name)).all()
     chosen = next((p for p in partnerships if p.id == flt.partnership_id), None)
-    within = [Action.partnership_id == chosen.id] if chosen is not None else []
+    # Only what the reader may view: an officer who leads nothing but a case's actions is
+    # not named to someone outside the case.
+    within = [readable(Action),
+              *([Action.partnership_id == chosen.id] if chosen is not None else [])]
     plans = db.session.execute(
         sa.select(Plan.id, Plan.title).where(
             *([Plan.partnership_id == chosen.id] if chosen is not None else []))
