@@ -96,13 +96,9 @@ def sections_suggested(slug: str) -> Response:
     """Start an empty document with the suggested sections, for the team to rewrite."""
     partnership = partnership_or_404(slug)
     if ConfirmForm().validate_on_submit():
-        try:
+        with run_service() as step:
             services.start_with_suggested_sections(partnership)
-        except DomainError as refusal:
-            db.session.rollback()
-            flash(str(refusal), "error")
-        else:
-            db.session.commit()
+        if step.done:
             flash("The suggested sections are added: rewrite each in your partnership's words",
                   "success")
     return redirect(_overview(slug))
@@ -141,7 +137,6 @@ def section_edit(slug: str, threshold_section_id: int) -> str | Response | tuple
             changed = services.edit_section(row, form.version.data, form.heading.data or "",
                                             form.markdown.data or "")
         except EditConflict as conflict:
-            db.session.rollback()
             return render_conflict(conflict, form, cancel_url=back,
                                    title=f"{conflict.obj.heading} was changed while you "
                                          "were editing")
@@ -180,15 +175,10 @@ def section_move(slug: str, threshold_section_id: int) -> Response:
     row = _section(partnership, threshold_section_id)
     form = MoveForm()
     if form.validate_on_submit():
-        try:
+        with run_service() as step:
             moved = services.move_section(row, form.direction.data or "")
-        except DomainError as refusal:
-            db.session.rollback()
-            flash(str(refusal), "error")
-        else:
-            db.session.commit()
-            if moved:
-                flash(f"{row.heading} moved {form.direction.data}", "success")
+        if step.done and moved:
+            flash(f"{row.heading} moved {form.direction.data}", "success")
     return redirect(_overview(slug, f"section-{row.id}"))
 
 
@@ -246,13 +236,10 @@ def version_withdraw(slug: str, threshold_version_id: int) -> Response:
     title, back = version.title, _detail(version)
     if not ConfirmForm().validate_on_submit():
         return redirect(back)
-    try:
+    with run_service() as step:
         workflow.withdraw(version)
-    except DomainError as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
+    if not step.done:
         return redirect(back)
-    db.session.commit()
     flash(f"The sign-off round for “{title}” is withdrawn", "success")
     return redirect(_overview(slug))
 
