@@ -260,6 +260,22 @@ def test_a_running_header_footer_and_page_number_are_artifacts_not_content() -> 
     assert sum("which a screen reader reads" in text for text in content) == 60
 
 
+def test_a_running_element_moved_into_the_margin_is_an_artifact_too() -> None:
+    html = """<!DOCTYPE html><html lang="en"><head><title>T</title><style>
+      @page { size: A5; margin: 20mm; @top-center { content: element(heading) } }
+      .running { position: running(heading) }</style></head>
+      <body><div class="running">Running element</div>""" + "<p>Body text.</p>" * 40 + (
+        "</body></html>")
+    rendered = render_pdf(html, title="Running element")
+
+    assert rendered.pages >= 2
+    runs = marked_runs(rendered.data)
+    assert [run.tag for run in runs if run.text == "Running element"] == (
+        ["Artifact"] * rendered.pages)
+    tree = structure_mcids(rendered.data)
+    assert all((run.page, run.mcid) in tree for run in runs if run.tag != "Artifact")
+
+
 @pytest.mark.demo
 @pytest.mark.parametrize("kind", list(REQUESTS))
 def test_the_page_furniture_of_a_document_is_an_artifact(
