@@ -33,6 +33,7 @@ from tests.arrangements.conftest import (
     stored,
 )
 from tests.support.client import BrowserLikeClient, page
+from tests.support.documents import fetch_pdf
 
 
 def _messages(response: object) -> str:
@@ -297,7 +298,7 @@ def test_the_preview_and_draft_pdf_are_for_everyone_and_marked_draft(
     assert page(preview).title.get_text(strip=True).endswith(
         "(draft) \N{EN DASH} Safeguarding partnership tracker")
 
-    draft = scrutineer.get(signing.url("/draft.pdf"))
+    draft = fetch_pdf(scrutineer, signing.url("/draft.pdf"))
     assert draft.status_code == 200
     assert draft.data.startswith(b"%PDF")
     assert draft.headers["Content-Disposition"].startswith("attachment; filename=hscp-")

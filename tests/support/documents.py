@@ -20,6 +20,13 @@ def assert_preparing(response: TestResponse) -> None:
     assert shown.find("meta", attrs={"http-equiv": "refresh"}) is not None
 
 
+def refresh_url(response: TestResponse) -> str:
+    """The address a "being prepared" page reloads."""
+    meta = page(response).find("meta", attrs={"http-equiv": "refresh"})
+    assert meta is not None, "the page does not reload itself"
+    return str(meta["content"]).split("url=", 1)[1]
+
+
 def run_worker(client: FlaskClient) -> int:
     """Run every queued job now, as the worker would; return how many ran."""
     with client.application.app_context():
@@ -36,7 +43,9 @@ def fetch_pdf(client: FlaskClient, url: str, **kwargs: object) -> TestResponse:
         return first
     assert_preparing(first)
     run_worker(client)
-    second = client.get(url, **kwargs)  # type: ignore[arg-type]
-    assert second.status_code == 200, f"GET {url} after the worker gave {second.status_code}"
+    # Where the page reloads itself (a document the worker builds is followed by its job).
+    again = refresh_url(first)
+    second = client.get(again, **kwargs)  # type: ignore[arg-type]
+    assert second.status_code == 200, f"GET {again} after the worker gave {second.status_code}"
     assert second.mimetype == "application/pdf"
     return second
