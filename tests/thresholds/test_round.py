@@ -12,6 +12,7 @@ from flask import Flask
 from sqlalchemy.orm import undefer
 
 from partnership.accounts.models import User
+from partnership.audit.models import AuditEvent
 from partnership.extensions import db
 from partnership.jobs.services import run_pending
 from partnership.policy import Role
@@ -163,3 +164,29 @@ def test_a_round_needs_sections_and_only_one_is_open_at_a_time(
     assert "The sign-off round for “HSCP threshold document 2026” is withdrawn" in said
     with app.app_context():
         assert db.session.get(ThresholdVersion, version_id) is None
+
+
+def test_the_draft_is_previewed_and_downloaded_as_it_reads_now(
+    app: Flask, signing: SigningPartnership, signed_in: Callable[[Role], BrowserLikeClient],
+) -> None:
+    add_sections(app, signing.id, SECTIONS)
+    reader = signed_in(Role.CHAIR)
+    preview = page(reader.get(url("/preview")))
+    assert [h.get_text(strip=True) for h in preview.select("main h2")][1:4] == [
+        heading for heading, _text in SECTIONS]
+    assert "DRAFT" in preview.select_one(".cover__status").get_text()
+    assert "Awaiting sign-off: no sign-off round is open" in preview.get_text(" ", strip=True)
+
+    first = reader.get(url("/draft.pdf"))
+    assert first.status_code == 202  # rendered by the worker, not the request
+    with app.app_context():
+        assert run_pending() >= 1
+    ready = reader.get(url("/draft.pdf"))
+    assert ready.status_code == 200 and ready.data.startswith(b"%PDF")
+    assert "hscp-threshold-document-draft-" in ready.headers["Content-Disposition"]
+    assert "Ring the Front Door" in pdf_text(ready.data)
+    with app.app_context():
+        exported = db.session.scalars(sa.select(AuditEvent).where(
+            AuditEvent.action == "export", AuditEvent.record_type == "partnership")).all()
+        assert [event.changes for event in exported] == [
+            {"document": "threshold document draft PDF"}]
