@@ -38,7 +38,7 @@ from partnership.meetings.models import (
 )
 from partnership.plans.models import Objective, Part, Phase, Plan
 from partnership.policy import Role, can
-from partnership.publishing.models import PublicationStatus
+from partnership.publishing.models import Delegation, PublicationStatus
 from partnership.register.models import (
     Agency,
     Body,
@@ -151,6 +151,11 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "arrangements.version_publish": TEAM,
     "arrangements.version_withdraw": TEAM,
     "arrangements.compare": ALL,
+    # Deputies who may sign off for a partner's representative: the team records them, a
+    # representative names their own (the service checks whose).
+    "publishing.index": frozenset({Role.ADMIN, Role.TEAM, Role.PARTNER}),
+    "publishing.new": frozenset({Role.TEAM, Role.PARTNER}),
+    "publishing.end": frozenset({Role.TEAM, Role.PARTNER}),
     # The threshold document: as the arrangements.
     "thresholds.overview": ALL,
     "thresholds.preview": ALL,
@@ -433,6 +438,10 @@ def _placeholders(app: Flask, user_id: int, viewer_id: int | None = None) -> dic
             published_on=dt.date(2025, 3, 3), published_at=utcnow(), number=1,
             status=PublicationStatus.PUBLISHED)
         db.session.add_all([threshold_section, threshold_version])
+        delegation = Delegation(partnership=partnership, partner=police, lead=person,
+                                deputy=Person(name="Matrix Deputy"),
+                                starts_on=dt.date(2025, 1, 1))
+        db.session.add(delegation)
         db.session.add_all([partnership, version, contribution, member, member_for_cases, name,
                             representative, collaboration, scrutineer, phase, item, *votes,
                             action, upload, information, episode, reviewer, recommendation,
@@ -457,7 +466,8 @@ def _placeholders(app: Flask, user_id: int, viewer_id: int | None = None) -> dic
                 "review_kind": ReviewKind.RAPID_REVIEW.value,
                 "published_id": str(published_report.id), "report_id": str(draft_report.id),
                 "threshold_section_id": str(threshold_section.id),
-                "threshold_version_id": str(threshold_version.id)}
+                "threshold_version_id": str(threshold_version.id),
+                "delegation_id": str(delegation.id)}
 
 
 def _is_sign_in_redirect(response: Any) -> bool:

@@ -42,7 +42,7 @@ from partnership import clock
 from partnership.actions.models import Action, ProgressUpdate, Status
 from partnership.arrangements.document import pdf_request
 from partnership.arrangements.models import ArrangementsVersion, Section
-from partnership.arrangements.services import default_title, review_due_after
+from partnership.arrangements.services import default_title, register_of, review_due_after
 from partnership.demo.actions import DAY, Beat, Directory, Scenario, add_action, timeline, voice
 from partnership.documents.pdf import RenderedPdf, render_pdf
 from partnership.extensions import db
@@ -470,8 +470,8 @@ def period_facts(partnership: Partnership, year: int, today: dt.date,
     facts.at_end = next((v for day, v in reversed(days) if day <= end), None)
     if facts.at_start is not None and facts.at_end is not None \
             and facts.at_start is not facts.at_end:
-        facts.changes = compare_registers(facts.at_start.snapshot or {},
-                                          facts.at_end.snapshot or {})
+        facts.changes = compare_registers(register_of(facts.at_start.snapshot or {}),
+                                          register_of(facts.at_end.snapshot or {}))
     return facts
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, declared_attr, deferred, mapped_column, relat
 from partnership.database import UTCDateTime, utcnow
 from partnership.extensions import db
 from partnership.kernel.enums import LabelledEnum, enum_column
-from partnership.register.models import Person, StatutoryPartner
+from partnership.register.models import Partnership, Person, StatutoryPartner
 
 
 class DocumentKind(LabelledEnum):
@@ -176,6 +176,7 @@ class Delegation(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL"))
 
+    partnership: Mapped[Partnership] = relationship()
     partner: Mapped[StatutoryPartner] = relationship()
     lead: Mapped[Person] = relationship(foreign_keys=[lead_id])
     deputy: Mapped[Person] = relationship(foreign_keys=[deputy_id])

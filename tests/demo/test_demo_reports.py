@@ -18,23 +18,23 @@ import sqlalchemy as sa
 from flask import Flask
 
 from partnership.actions.models import Action, ProgressUpdate
-from partnership.arrangements.models import ArrangementsVersion, VersionStatus
+from partnership.arrangements.models import ArrangementsVersion
 from partnership.arrangements.services import (
     compare_versions,
     latest_published,
     published_versions,
     with_snapshot,
 )
-from partnership.kernel.dates import reporting_year, year_span
 from partnership.extensions import db
+from partnership.kernel.dates import reporting_year, year_span
 from partnership.plans.models import Plan
 from partnership.plans.services import little_or_no_progress
+from partnership.publishing.models import PublicationStatus
 from partnership.register.models import Partnership, Scrutineer
 from partnership.reports.models import (
     DEFAULT_RECIPIENTS,
     ReportSection,
     ReportSettings,
-    ReportStatus,
     YearlyReport,
 )
 from partnership.reviews.identifiers import identifier_problems
@@ -65,7 +65,8 @@ def assert_arrangements_history(day: dt.date) -> None:
     for version in (newer, older):
         full = with_snapshot(version.id)
         assert full is not None and full.snapshot
-        assert full.status is VersionStatus.PUBLISHED
+        assert full.status is (PublicationStatus.PUBLISHED if version is newer
+                               else PublicationStatus.SUPERSEDED)
         pdf = db.session.scalar(sa.select(ArrangementsVersion.pdf).where(
             ArrangementsVersion.id == version.id))
         assert pdf and pdf.startswith(b"%PDF")
@@ -99,7 +100,7 @@ def assert_draft_reports(day: dt.date) -> None:
     earlier, latest = reports
     # The earlier year's report is signed off by the three partners and published, months
     # after its period ended, and copies went to everyone in the settings.
-    assert earlier.status is ReportStatus.PUBLISHED
+    assert earlier.status is PublicationStatus.PUBLISHED
     assert len({s.partner_id for s in earlier.sign_offs}) == 3
     assert earlier.published_on is not None
     assert earlier.period_end < earlier.published_on < day
@@ -107,7 +108,7 @@ def assert_draft_reports(day: dt.date) -> None:
     assert earlier.pdf and earlier.sha256 == hashlib.sha256(earlier.pdf).hexdigest()
     assert earlier.snapshot and earlier.snapshot["content"]["period_label"]
     assert sorted(c.recipient for c in earlier.copies) == sorted(DEFAULT_RECIPIENTS)
-    assert latest.status is ReportStatus.DRAFT and not latest.sign_offs
+    assert latest.status is PublicationStatus.DRAFT and not latest.sign_offs
     assert latest.pdf is None and latest.sha256 is None
     for report in reports:
         sections = {n.section: n for n in report.narrative}

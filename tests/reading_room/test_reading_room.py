@@ -21,16 +21,17 @@ import sqlalchemy as sa
 from flask import Flask
 
 from partnership.accounts.models import User
-from partnership.arrangements.models import ArrangementsVersion, VersionStatus
+from partnership.arrangements.models import ArrangementsVersion
 from partnership.audit.models import AuditEvent
 from partnership.audit.services import acting_as
 from partnership.database import utcnow
 from partnership.extensions import db
 from partnership.policy import Role
+from partnership.publishing.models import PublicationStatus
 from partnership.reading_room import services
 from partnership.register.models import Person, Scrutineer
 from partnership.reports.content import ReportDocument
-from partnership.reports.models import ReportStatus, YearlyReport
+from partnership.reports.models import YearlyReport
 from partnership.reviews.models import ReviewKind
 from tests.meetings import chair_of, sign_in
 from tests.register.records import add_agency, add_area, add_body
@@ -64,7 +65,7 @@ def add_version(app: Flask, partnership_id: int, title: str, published: dt.datet
     with app.app_context(), acting_as("tests"):
         pdf = f"%PDF-1.7\n% {title}\n".encode()
         version = ArrangementsVersion(
-            partnership_id=partnership_id, title=title, status=VersionStatus.PUBLISHED,
+            partnership_id=partnership_id, title=title, status=PublicationStatus.PUBLISHED,
             snapshot={}, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), pages=12,
             published_at=published, review_due=published.date() + dt.timedelta(days=365))
         db.session.add(version)
@@ -79,13 +80,14 @@ def add_report(app: Flask, partnership_id: int, title: str, start: dt.date, end:
         report = YearlyReport(partnership_id=partnership_id, title=title, period_start=start,
                               period_end=end)
         if pdf is not None:
-            report.status = ReportStatus.PUBLISHED
+            report.status = PublicationStatus.PUBLISHED
             report.snapshot = snapshot(**(figures or {}))
             report.pdf = pdf
             report.sha256 = hashlib.sha256(pdf).hexdigest()
             report.pages = 24
             report.published_on = end + dt.timedelta(days=180)
             report.published_at = utcnow()
+            report.number = 1
         db.session.add(report)
         db.session.commit()
         return report.id
@@ -283,7 +285,9 @@ def test_the_pdf_served_is_the_one_stored(app: Flask, world: World) -> None:
         assert hashlib.sha256(response.data).hexdigest() == hashlib.sha256(NEW_PDF).hexdigest()
         assert response.data == NEW_PDF
         assert response.headers["ETag"].strip('"') == hashlib.sha256(NEW_PDF).hexdigest()
-    assert "hillshire-yearly-report-2024-25.pdf" in response.headers["Content-Disposition"]
+    # Named as every published document is: the period, the version and its day.
+    assert "hillshire-yearly-report-2024-25-v1-2025-09-27.pdf" in \
+        response.headers["Content-Disposition"]
 
 
 def test_the_browser_view_comes_from_the_snapshot_not_the_records(

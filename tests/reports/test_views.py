@@ -192,8 +192,8 @@ def test_each_role_sees_what_it_may_do(
     assert len(changes) == 9 and not any(href.endswith("/assessment") for href in changes)
     assert "Write your assessment" not in team_page.get_text()
     assert _post_forms(as_user(world.team).get(url)) == []  # nothing to publish yet
-    assert ("You can publish once all three partners have signed off the report as it reads "
-            "now: still waiting for Hillshire County Council, Hillshire Integrated Care Board "
+    assert ("You can publish once all three partners have signed off the yearly report as it "
+            "reads now: still waiting for Hillshire County Council, Hillshire Integrated Care Board "
             "and Hillshire Constabulary.") in team_page.get_text(" ", strip=True)
     assert team_page.find("a", string="Yearly report settings")
 
@@ -340,7 +340,7 @@ def test_the_whole_workflow_through_the_pages(
     assert ("Hillshire County Council and Hillshire Integrated Care Board have to sign off "
             "again because the yearly report changed after they signed") in shown
     assert page(council.get(detail)).find("button", string=re.compile(
-        "Sign off this report again"))
+        "Sign off again"))
     said = _press(team, world, report_id, "publish")
     assert "still waiting for Hillshire Constabulary" in said
 
@@ -348,7 +348,7 @@ def test_the_whole_workflow_through_the_pages(
         assert "You have signed off" in _press(client, world, report_id, "sign-off")
     ready = team.get(detail)
     assert f"{detail}/publish" in _post_forms(ready)
-    assert "Once published, this report cannot be changed or withdrawn" in _text(ready)
+    assert "Once published, the yearly report cannot be changed or withdrawn" in _text(ready)
     assert f"“{TITLE}” is published" in _press(team, world, report_id, "publish")
 
     published = team.get(detail)

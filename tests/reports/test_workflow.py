@@ -8,7 +8,6 @@ and the document are stand-ins (tests/reports/workflow_fixtures.py).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable
@@ -326,18 +325,18 @@ def test_a_change_after_sign_off_needs_a_new_sign_off_before_publishing(
         assert not RENDERED
         services.publish(report, PUBLISHED)
         db.session.commit()
+        run_pending()  # the worker makes the file
 
         report = in_app(app, report_id)
         assert report.status is PublicationStatus.PUBLISHED
-        assert (report.published_on, report.pages) == (PUBLISHED, 3)
+        assert report.published_on == PUBLISHED and report.pages
         assert report.published_at is not None
         pdf = services.published_pdf(report)
-        assert pdf == ("%PDF-1.7\n% HSCP yearly report 2024\u201325: Published 20 September "
-                       "2025\n").encode()
+        assert pdf is not None and pdf.startswith(b"%PDF")  # the stand-in page, rendered
+        assert "Published 20 September 2025" in pdf_text(pdf)
         assert report.sha256 == hashlib.sha256(pdf).hexdigest()
         snapshot = services.with_snapshot(report)
         assert snapshot is not None
-        assert snapshot == dataclasses.asdict(RENDERED[-1])
         assert (snapshot["status"], snapshot["draft"], snapshot["published"]) == (
             "Published 20 September 2025", False, "2025-09-20")
         assert snapshot["narrative"] == {"foreword": "A new foreword."}
