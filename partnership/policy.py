@@ -19,6 +19,8 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g, has_app_context, has_request_context
+from flask_login import current_user
 
 
 class Role(StrEnum):
@@ -91,9 +93,6 @@ def reader() -> Any:
     that is the service's own work. Every route has a rule that refuses a signed-out
     visitor before its view runs, so a page never lists records for nobody.
     """
-    from flask import has_request_context
-    from flask_login import current_user
-
     if has_request_context() and current_user.is_authenticated:
         return current_user._get_current_object()
     return None
@@ -105,17 +104,25 @@ def readable(model: Any) -> sa.ColumnElement[bool]:
     return sa.true() if user is None else visible(user, model)
 
 
+# Set by the register at app creation (policy sits below the features and imports none).
+_scope_reader: Callable[[Any], Any] | None = None
+
+
+def read_scopes_with(reader: Callable[[Any], Any]) -> None:
+    """Let the register tell the policy what a user's person record makes them."""
+    global _scope_reader
+    _scope_reader = reader
+
+
 def scope(user: Any) -> Any:
     """Return what the user's person record makes them (chair of, agency, partner), per request."""
-    from flask import g, has_app_context
-
-    from partnership.register.services.people import scope_of
-
+    if _scope_reader is None:
+        raise RuntimeError("the register has not given the policy its scope reader")
     if not has_app_context():
-        return scope_of(user)
+        return _scope_reader(user)
     cache: dict[int, Any] = g.setdefault("policy_scopes", {})
     if user.id not in cache:
-        cache[user.id] = scope_of(user)
+        cache[user.id] = _scope_reader(user)
     return cache[user.id]
 
 

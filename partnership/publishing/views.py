@@ -15,7 +15,6 @@ from partnership.access import authorize, requires
 from partnership.accounts.forms import ConfirmForm
 from partnership.audit.services import record_event
 from partnership.extensions import db
-from partnership.kernel.errors import DomainError
 from partnership.policy import can
 from partnership.publishing import deputies, workflow
 from partnership.publishing.documents import document_of
@@ -23,6 +22,7 @@ from partnership.publishing.forms import DelegationForm, SignOffForm
 from partnership.publishing.models import Delegation
 from partnership.register.models import Person, Representative
 from partnership.register.services.partnerships import partnership_or_404
+from partnership.web import run_service
 
 bp = Blueprint("publishing", __name__, url_prefix="/partnerships/<slug>/deputies")
 PREPARING_SECONDS = 3
@@ -41,13 +41,9 @@ def sign_from_form(version: Any, back: str) -> Response:
                 flash(str(error), "error")
         return redirect(back)
     title = document_of(version).title(version)
-    try:
+    with run_service() as step:
         workflow.sign(version, current_user, form.comment.data or "")
-    except DomainError as refused:
-        db.session.rollback()
-        flash(str(refused), "error")
-    else:
-        db.session.commit()
+    if step.done:
         flash(f"You have signed off “{title}”", "success")
     return redirect(back)
 
@@ -56,13 +52,9 @@ def publish_from_form(version: Any, back: str) -> Response:
     """Publish a draft every partner signed as it reads now (from a confirm button)."""
     if ConfirmForm().validate_on_submit():
         title = document_of(version).title(version)
-        try:
+        with run_service() as step:
             workflow.publish(version)
-        except DomainError as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"“{title}” is published", "success")
     return redirect(back)
 
@@ -140,15 +132,11 @@ def new(slug: str) -> str | Response:
         deputy = db.session.get(Person, form.deputy.data) if form.deputy.data else None
         if lead is not None and not _may_delegate(lead):
             authorize("edit", Delegation(lead_id=lead.person_id))
-        try:
+        with run_service(form, default="lead") as step:
             delegation = deputies.add_delegation(partnership, lead, deputy,
                                                  form.starts_on.data, form.ends_on.data,
                                                  current_user)
-        except deputies.DelegationProblem as problem:
-            db.session.rollback()
-            getattr(form, problem.field or "lead").errors = [str(problem)]
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"{delegation.deputy.name} may now sign off for {delegation.lead.name}",
                   "success")
             return redirect(url_for("publishing.index", slug=slug))
@@ -165,13 +153,9 @@ def end(slug: str, delegation_id: int) -> Response:
         abort(404)
     authorize("edit", delegation)
     if ConfirmForm().validate_on_submit():
-        try:
+        with run_service() as step:
             deputies.end_delegation(delegation)
-        except deputies.DelegationProblem as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
-            db.session.commit()
+        if step.done:
             flash(f"{delegation.deputy.name} may no longer sign off for "
                   f"{delegation.lead.name} after today", "success")
     return redirect(url_for("publishing.index", slug=slug))

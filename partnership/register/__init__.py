@@ -10,7 +10,11 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Map the models and register every area's blueprint found in register/views/."""
+    from partnership import policy
     from partnership.register import models, views  # noqa: F401 - the models must be mapped
+    from partnership.register.services.people import scope_of
+
+    policy.read_scopes_with(scope_of)
 
     for module_info in sorted(pkgutil.iter_modules(views.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{views.__name__}.{module_info.name}")
