@@ -55,8 +55,10 @@ def pdf_response(render_request: Mapping[str, Any] | renders.DocumentBuild, file
                "refresh_seconds": REFRESH_SECONDS,
                "retry_url": _with_query(here, retry="1")}
     if state.failed:
-        return Response(render_template("documents/preparing.html", **context), status=500)
-    response = Response(render_template("documents/preparing.html", **context), status=202)
+        return Response(render_template("documents/preparing.html", **context), status=500,
+                        mimetype="text/html")
+    response = Response(render_template("documents/preparing.html", **context), status=202,
+                        mimetype="text/html")
     response.headers["Retry-After"] = str(REFRESH_SECONDS)
     return response
 

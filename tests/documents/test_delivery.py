@@ -138,6 +138,7 @@ def test_a_failed_render_says_why_and_can_be_tried_again(
     failed = client.get(url)
 
     assert failed.status_code == 500
+    assert failed.mimetype == "text/html"
     shown = page(failed)
     assert shown.find("h1").get_text(strip=True) == "The PDF could not be made"
     assert "rendering took longer than 60 seconds" in shown.get_text()

@@ -15,6 +15,7 @@ def assert_preparing(response: TestResponse) -> None:
     """The response is the "being prepared" page: 202, Retry-After, a meta refresh."""
     assert response.status_code == 202, f"expected 202 preparing, got {response.status_code}"
     assert response.headers.get("Retry-After")
+    assert response.mimetype == "text/html"  # a browser shows it as a page, and reloads it
     shown = page(response)
     assert PREPARING in shown.get_text()
     assert shown.find("meta", attrs={"http-equiv": "refresh"}) is not None
