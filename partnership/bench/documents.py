@@ -2,8 +2,9 @@
 
 No request renders: a generated document's page answers "being prepared" (202) at once and
 queues the render (or, for the documents costly to build, the build: then the page reloads
-``?job=<id>``, and the timings after the first are of that address); the worker renders it (timed here as it happens, then ``--document-repeat``
-times more from the stored request for the spread); the page then answers with the PDF.
+``?job=<id>``, and the timings after the first are of that address); the worker renders it
+(timed here as it happens, then ``--document-repeat`` times more from the stored request for
+the spread); the page then answers with the PDF.
 Published PDFs come from storage. Each page is timed on the server, as the other pages are
 (the response is complete when the test client returns, so this bounds time to first byte).
 
