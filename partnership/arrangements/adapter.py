@@ -9,11 +9,42 @@ from typing import Any
 from flask import url_for
 
 from partnership.arrangements.document import pdf_request
-from partnership.arrangements.models import ArrangementsVersion
+from partnership.arrangements.models import ArrangementsVersion, Section
 from partnership.arrangements.services import group_changes, register_of, review_due_after
-from partnership.publishing.documents import Change, PrintedSignature, SignedDocument
+from partnership.publishing.documents import (
+    Change,
+    PrintedSignature,
+    SignedDocument,
+    text_changes,
+)
 from partnership.publishing.models import DocumentKind
 from partnership.register.exchange import compare_registers, export_register
+
+
+def _section_title(key: str) -> str:
+    try:
+        return Section(key).title
+    except ValueError:
+        return key.replace("_", " ").capitalize()
+
+
+def narrative_changes(signed: dict[str, str], now: dict[str, str]) -> list[Change]:
+    """Say which narrative sections were written, emptied or rewritten, quoting the words."""
+    found = []
+    for key in Section:
+        before, after = (signed.get(key.value) or "").strip(), (now.get(key.value) or "").strip()
+        if before == after:
+            continue
+        if not before:
+            found.append(Change(_section_title(key), "Written since you signed."))
+        elif not after:
+            found.append(Change(_section_title(key), "Emptied since you signed: it no longer "
+                                                      "appears."))
+        else:
+            detail = text_changes(before, after)
+            found.append(Change(_section_title(key), f"Rewritten: {detail}." if detail
+                                else "Rewritten (spacing only)."))
+    return found
 
 
 class ArrangementsDocument(SignedDocument):
@@ -33,10 +64,15 @@ class ArrangementsDocument(SignedDocument):
         found = []
         if signed.get("title") != now.get("title"):
             found.append(Change("Title", f"“{signed.get('title')}” is now “{now.get('title')}”."))
-        for group in group_changes(compare_registers(register_of(signed), register_of(now))):
+        before, after = register_of(signed), register_of(now)
+        for group in group_changes(compare_registers(before, after)):
             for change in group.changes:
+                if change.section == "narrative":
+                    continue  # said below, quoting the words that changed
                 detail = f": {'; '.join(change.details)}" if change.details else ""
                 found.append(Change(group.heading, f"{change.name}{detail}."))
+        found.extend(narrative_changes(before.get("narrative") or {},
+                                       after.get("narrative") or {}))
         return found
 
     def pdf_request(self, version: Any, content: dict[str, Any],

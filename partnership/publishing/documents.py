@@ -17,6 +17,7 @@ Nothing in the workflow changes.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -37,6 +38,59 @@ class Change:
 
     where: str
     what: str
+
+
+# --- saying what changed, in words (adapters use these in ``changes``) ----------------------
+
+EXCERPT = 240  # characters of a paragraph quoted in a change
+
+
+def excerpt(text: str) -> str:
+    """Quote a paragraph, shortened to about ``EXCERPT`` characters at a word."""
+    words = " ".join(text.split())
+    return words if len(words) <= EXCERPT else words[:EXCERPT].rsplit(" ", 1)[0] + "…"
+
+
+def _paragraphs(markdown: str) -> list[str]:
+    return [" ".join(part.split()) for part in re.split(r"\n\s*\n", markdown or "")
+            if part.strip()]
+
+
+def reworded(before: str, after: str) -> str:
+    """Say how one paragraph was reworded, quoting only the words that changed."""
+    old, new = before.split(), after.split()
+    said = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False
+                                                        ).get_opcodes():
+        if tag == "replace":
+            said.append(f"“{excerpt(' '.join(old[i1:i2]))}” became "
+                        f"“{excerpt(' '.join(new[j1:j2]))}”")
+        elif tag == "insert":
+            after_words = " ".join(old[max(0, i1 - 4):i1])
+            place = f" after “…{after_words}”" if after_words else " at the start"
+            said.append(f"“{excerpt(' '.join(new[j1:j2]))}” added{place}")
+        elif tag == "delete":
+            said.append(f"“{excerpt(' '.join(old[i1:i2]))}” taken out")
+    return ", ".join(said) or "reworded"
+
+
+def text_changes(before: str, after: str) -> str:
+    """Say, paragraph by paragraph, how a section's text changed, quoting what changed."""
+    old, new = _paragraphs(before), _paragraphs(after)
+    said = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False
+                                                        ).get_opcodes():
+        if tag == "equal":
+            continue
+        removed, added = old[i1:i2], new[j1:j2]
+        for index in range(max(len(removed), len(added))):
+            if index < len(removed) and index < len(added):
+                said.append(reworded(removed[index], added[index]))
+            elif index < len(added):
+                said.append(f"added: “{excerpt(added[index])}”")
+            else:
+                said.append(f"removed: “{excerpt(removed[index])}”")
+    return "; ".join(said)
 
 
 @dataclass(frozen=True)

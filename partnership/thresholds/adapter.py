@@ -4,49 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import url_for
 
-from partnership.publishing.documents import Change, PrintedSignature, SignedDocument
+from partnership.publishing.documents import (
+    Change,
+    PrintedSignature,
+    SignedDocument,
+    text_changes,
+)
 from partnership.publishing.models import DocumentKind
 from partnership.thresholds.document import pdf_request
 from partnership.thresholds.models import ThresholdVersion
 from partnership.thresholds.services import content_of, sections_in
-
-EXCERPT = 240  # characters of a paragraph quoted in a change
-
-
-def _excerpt(text: str) -> str:
-    words = " ".join(text.split())
-    return words if len(words) <= EXCERPT else words[:EXCERPT].rsplit(" ", 1)[0] + "…"
-
-
-def _paragraphs(markdown: str) -> list[str]:
-    return [" ".join(part.split()) for part in re.split(r"\n\s*\n", markdown or "")
-            if part.strip()]
-
-
-def text_changes(before: str, after: str) -> str:
-    """Say, paragraph by paragraph, how a section's text changed, quoting what changed."""
-    old, new = _paragraphs(before), _paragraphs(after)
-    said = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False
-                                                        ).get_opcodes():
-        if tag == "equal":
-            continue
-        removed, added = old[i1:i2], new[j1:j2]
-        for index in range(max(len(removed), len(added))):
-            if index < len(removed) and index < len(added):
-                said.append(f"“{_excerpt(removed[index])}” now reads "
-                            f"“{_excerpt(added[index])}”")
-            elif index < len(added):
-                said.append(f"added: “{_excerpt(added[index])}”")
-            else:
-                said.append(f"removed: “{_excerpt(removed[index])}”")
-    return "; ".join(said)
 
 
 def _moved(before: Sequence[Any], after: Sequence[Any]) -> set[Any]:

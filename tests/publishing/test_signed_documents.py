@@ -15,11 +15,13 @@ from flask import Flask
 
 from partnership import clock
 from partnership.accounts.models import User
+from partnership.arrangements.adapter import ArrangementsDocument
 from partnership.arrangements.models import ArrangementsVersion
 from partnership.extensions import db
 from partnership.jobs.services import run_pending
 from partnership.policy import Role
 from partnership.publishing import workflow
+from partnership.publishing.documents import text_changes
 from partnership.publishing.models import Delegation, PublicationStatus, Signature
 from partnership.register.models import Partnership, Person
 from tests.arrangements.conftest import SigningPartnership
@@ -250,3 +252,26 @@ def test_the_partner_home_lists_every_kind_waiting_and_how_long(
     assert [(w.kind, w.title, w.partner) for w in waiting] == [
         ("Safeguarding arrangements", "Arrangements 2026", "Hillshire Integrated Care Board")]
     assert waiting[0].waited(clock.today() + dt.timedelta(days=12)) == "12 days"
+
+
+def test_what_changed_quotes_only_the_words_that_changed() -> None:
+    funding = ("The budget pays for the team and the reviews. The yearly report sets out "
+               "income and spending.")
+    cut = ("The budget pays for the team and the reviews. The police contribution falls by "
+           "20% from April 2027.")
+    assert text_changes(funding, cut) == (
+        "“yearly report sets out income and spending.” became “police contribution falls by "
+        "20% from April 2027.”")
+    assert text_changes("One.", "One.\n\nTwo.") == "added: “Two.”"
+    assert text_changes("One.\n\nTwo.", "Two.") == "removed: “One.”"
+    assert text_changes("Ring us today.", "Ring us.") == "“us today.” became “us.”"
+    assert text_changes("Ring us.", "Ring us today, please.") == "“us.” became “us today, please.”"
+    said = ArrangementsDocument().changes(
+        {"title": "A", "register": {"narrative": {"funding": funding}}},
+        {"title": "B", "register": {"narrative": {"funding": cut, "voice": "New words."}}})
+    assert [(c.where, c.what) for c in said] == [
+        ("Title", "“A” is now “B”."),
+        ("Voice of children and families", "Written since you signed."),
+        ("Funding", "Rewritten: “yearly report sets out income and spending.” became “police "
+                    "contribution falls by 20% from April 2027.”."),
+    ]
