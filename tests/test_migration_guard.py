@@ -24,8 +24,9 @@ from partnership.actions.models import Action
 from partnership.audit.services import Actor, record_event
 from partnership.database import utcnow
 from partnership.extensions import db
+from partnership.publishing.models import PublicationStatus
 from partnership.register.models import Partnership
-from partnership.reports.models import ReportStatus, YearlyReport
+from partnership.reports.models import YearlyReport
 from partnership.reviews.models import Recommendation, Review, ReviewKind
 
 
@@ -81,7 +82,7 @@ def _published_report(app: Flask) -> None:
         db.session.add(YearlyReport(
             partnership=_partnership(), title="Guarded report 2023-24",
             period_start=dt.date(2023, 4, 1), period_end=dt.date(2024, 3, 31),
-            status=ReportStatus.PUBLISHED, snapshot={}, pdf=pdf,
+            status=PublicationStatus.PUBLISHED, snapshot={}, pdf=pdf,
             sha256=hashlib.sha256(pdf).hexdigest(), pages=1,
             published_on=dt.date(2024, 9, 30), published_at=utcnow()))
         db.session.commit()

@@ -22,8 +22,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from partnership.demo.accounts import DEMO_ACCOUNTS
 from partnership.extensions import db
 from partnership.policy import Role
+from partnership.publishing.models import PublicationStatus
 from partnership.reports.assemble import assemble
-from partnership.reports.models import ReportStatus, YearlyReport
+from partnership.reports.models import YearlyReport
 from partnership.reports.services import today as uk_today
 from partnership.reviews.models import Case
 from tests.browser.support import (
@@ -51,7 +52,7 @@ ASSESSMENT = ("Having read the evidence behind every figure in this report, my j
 def _latest_draft(server: LiveServer) -> YearlyReport:
     with server.app.app_context():
         report = db.session.scalars(
-            sa.select(YearlyReport).where(YearlyReport.status == ReportStatus.DRAFT)
+            sa.select(YearlyReport).where(YearlyReport.status == PublicationStatus.DRAFT)
             .order_by(YearlyReport.period_end.desc())).first()
         assert report is not None, "the demo has a draft report"
         db.session.expunge(report)

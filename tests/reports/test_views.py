@@ -193,8 +193,8 @@ def test_each_role_sees_what_it_may_do(
     assert "Write your assessment" not in team_page.get_text()
     assert _post_forms(as_user(world.team).get(url)) == []  # nothing to publish yet
     assert ("You can publish once all three partners have signed off the yearly report as it "
-            "reads now: still waiting for Hillshire County Council, Hillshire Integrated Care Board "
-            "and Hillshire Constabulary.") in team_page.get_text(" ", strip=True)
+            "reads now: still waiting for Hillshire County Council, Hillshire Integrated Care "
+            "Board and Hillshire Constabulary.") in team_page.get_text(" ", strip=True)
     assert team_page.find("a", string="Yearly report settings")
 
     scrutineer = as_user(world.scrutineer).get(url)
