@@ -8,10 +8,10 @@ checks that every guarded table has its triggers at the head revision.
 """
 
 # Table and column names here come from our own code and schema, never from input.
-# ruff: noqa: S608
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,12 +21,25 @@ import sqlalchemy as sa
 MUTABLE_AFTER_PUBLICATION = ("status", "superseded_at", "pdf", "sha256", "pages", "version")
 
 
+# A version's status by its id: formatted with names _names() has checked, never with input.
+_STATUS_OF = "(SELECT status FROM {table} WHERE id = {row})"
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def _names(*names: str) -> None:
+    """Refuse anything but a plain lower-case SQL identifier (they come from our code)."""
+    for name in names:
+        if not _IDENTIFIER.fullmatch(name):
+            raise ValueError(f"not a table, column or kind name: {name!r}")
+
+
 def _postgres(op: Any) -> bool:
     return op.get_bind().dialect.name == "postgresql"
 
 
 def _fixed_columns(op: Any, table: str) -> list[str]:
     columns = [column["name"] for column in sa.inspect(op.get_bind()).get_columns(table)]
+    _names(*columns)
     return [name for name in columns if name not in MUTABLE_AFTER_PUBLICATION]
 
 
@@ -49,6 +62,7 @@ def _allowed_update(op: Any, table: str) -> str:
 
 def create_publication_guard(op: Any, table: str) -> None:
     """Make the database refuse changes to a published version and its deletion."""
+    _names(table)
     message = f"{table}: a published version never changes"
     allowed = _allowed_update(op, table)
     if _postgres(op):
@@ -87,6 +101,7 @@ def drop_publication_guard(op: Any, table: str) -> None:
 def create_child_guard(op: Any, table: str, parent: str, key: str) -> None:
     """Make the database refuse adding, changing or removing rows of a published parent
     (a yearly report's narrative, say)."""
+    _names(table, parent, key)
     message = f"{table}: its {parent} is published and never changes"
     if _postgres(op):
         op.execute(f"""
@@ -95,9 +110,9 @@ def create_child_guard(op: Any, table: str, parent: str, key: str) -> None:
             BEGIN
                 IF TG_OP = 'DELETE' THEN parent_id := OLD.{key}; ELSE parent_id := NEW.{key};
                 END IF;
-                IF (SELECT status FROM {parent} WHERE id = parent_id) <> 'draft'
+                IF {_STATUS_OF.format(table=parent, row="parent_id")} <> 'draft'
                    OR (TG_OP = 'UPDATE' AND
-                       (SELECT status FROM {parent} WHERE id = OLD.{key}) <> 'draft') THEN
+                       {_STATUS_OF.format(table=parent, row="OLD." + key)} <> 'draft') THEN
                     RAISE EXCEPTION USING MESSAGE = '{message}';
                 END IF;
                 IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
@@ -109,7 +124,7 @@ def create_child_guard(op: Any, table: str, parent: str, key: str) -> None:
         return
     for verb, row in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD")):
         op.execute(f"CREATE TRIGGER {table}_published_no_{verb.lower()} BEFORE {verb} "
-                   f"ON {table} WHEN (SELECT status FROM {parent} WHERE id = {row}.{key}) "
+                   f"ON {table} WHEN {_STATUS_OF.format(table=parent, row=row + '.' + key)} "
                    f"<> 'draft' BEGIN SELECT RAISE(ABORT, '{message}'); END")
 
 
@@ -127,10 +142,12 @@ def create_signature_guard(op: Any, versions: dict[str, str]) -> None:
     """Make the database refuse changing or deleting a sealed signature, and signing a
     version that is not a draft. ``versions`` maps each document kind to its version table.
     """
+    _names(*versions, *versions.values())
     message = "signature: a sign-off of a published version never changes"
     not_draft = " OR ".join(
-        f"(NEW.document = '{kind}' AND (SELECT status FROM {table} WHERE id = NEW.version_id)"
-        " <> 'draft')" for kind, table in sorted(versions.items())) or "FALSE"
+        f"(NEW.document = '{kind}' AND "
+        f"{_STATUS_OF.format(table=table, row='NEW.version_id')} <> 'draft')"
+        for kind, table in sorted(versions.items())) or "FALSE"
     if _postgres(op):
         op.execute(f"""
             CREATE OR REPLACE FUNCTION signature_sealed_guard() RETURNS trigger AS $$
