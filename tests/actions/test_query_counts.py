@@ -20,10 +20,10 @@ from flask import Flask
 
 from partnership import clock
 from partnership.audit.services import acting_as
-from partnership.kernel.dates import reporting_year
 from partnership.demo.register import load_synthetic_register
 from partnership.demo.tracker import BulkTracker, Lead, NewAction, Sizes, synthetic_partnership
 from partnership.extensions import db
+from partnership.kernel.dates import reporting_year
 from partnership.meetings.models import (
     AgendaItem,
     Decision,

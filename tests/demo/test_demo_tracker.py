@@ -29,8 +29,8 @@ from partnership.actions.queries import (
 )
 from partnership.actions.rag import Rag
 from partnership.bench.__main__ import parse_args
-from partnership.kernel.dates import reporting_year, year_span
 from partnership.extensions import db
+from partnership.kernel.dates import reporting_year, year_span
 from partnership.meetings.models import (
     Attendance,
     Decision,
