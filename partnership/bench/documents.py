@@ -28,13 +28,20 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from partnership import clock
+from partnership.arrangements.models import ArrangementsVersion
+from partnership.bench import pages
 from partnership.documents import pdf, renders
 from partnership.documents.models import DocumentRender
 from partnership.extensions import db
 from partnership.jobs import services as jobs
 from partnership.jobs.models import Job, JobStatus
+from partnership.plans.models import Plan
 from partnership.policy import Role
 from partnership.register.models import Partnership
+from partnership.reports.cli import draft_of, period_of
+from partnership.reports.document import report_pdf_request
+from partnership.reports.models import YearlyReport
+from partnership.web import offline_request_context
 
 DEMO_SLUG = "wscp"
 SYNTHETIC_SLUG = "synthetic-1"  # ~900 actions and ~5,000 updates over four years
@@ -58,8 +65,6 @@ def arrangements_draft() -> str:
 
 def county_plan() -> str:
     """The demo county's business plan for this reporting year."""
-    from partnership.plans.models import Plan
-
     plan_id = db.session.scalar(sa.select(Plan.id).where(Plan.partnership_id == _county().id)
                                 .order_by(Plan.id).limit(1))
     if plan_id is None:
@@ -69,16 +74,12 @@ def county_plan() -> str:
 
 def county_action_plan() -> str:
     """The action plan of the demo county's published local review."""
-    from partnership.bench.pages import county_action_plan as page
-
-    return f"{page()}.pdf"
+    return f"{pages.county_action_plan()}.pdf"
 
 
 def county_draft_report() -> str:
     """The demo county's draft yearly report (assembled from the records on each request)."""
-    from partnership.bench.pages import county_draft_report as page
-
-    return f"{page()}.pdf"
+    return f"{pages.county_draft_report()}.pdf"
 
 
 def _published(model: Any, where: Any) -> int:
@@ -91,16 +92,12 @@ def _published(model: Any, where: Any) -> int:
 
 def published_arrangements() -> str:
     """The demo county's latest published arrangements, as stored."""
-    from partnership.arrangements.models import ArrangementsVersion
-
     version = _published(ArrangementsVersion, ArrangementsVersion.partnership_id == _county().id)
     return f"/partnerships/{DEMO_SLUG}/arrangements/versions/{version}.pdf"
 
 
 def published_report() -> str:
     """The demo county's published yearly report, as stored."""
-    from partnership.reports.models import YearlyReport
-
     report = _published(YearlyReport, YearlyReport.partnership_id == _county().id)
     return f"/partnerships/{DEMO_SLUG}/reports/{report}.pdf"
 
@@ -108,10 +105,6 @@ def published_report() -> str:
 def synthetic_report_request() -> dict[str, Any]:
     """The render request of the first synthetic partnership's draft yearly report (the
     scaled data set: it has no report page, so only the worker's render is timed)."""
-    from partnership.reports.cli import draft_of, period_of
-    from partnership.reports.document import report_pdf_request
-    from partnership.web import offline_request_context
-
     partnership = db.session.scalar(sa.select(Partnership)
                                     .where(Partnership.slug == SYNTHETIC_SLUG))
     if partnership is None:

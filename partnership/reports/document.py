@@ -35,8 +35,10 @@ from partnership.documents.styles import stylesheet_urls
 from partnership.extensions import db
 from partnership.kernel.numbers import percent_words
 from partnership.kernel.words import capital, in_words, plural, times
+from partnership.reports import services
 from partnership.reports.charts import ChartTable, chart_svgs, chart_table
 from partnership.reports.content import ReportDocument
+from partnership.reports.models import YearlyReport
 from partnership.reports.services import report_date as long_date
 
 STYLESHEETS = ("css/document.css", "css/report-document.css")
@@ -505,9 +507,6 @@ def report_pdf_request(document: ReportDocument | Mapping[str, Any]) -> dict[str
 def draft_pdf_request_of(report_id: int, day: str) -> dict[str, Any]:
     """Build a draft report's render request in the worker (the page only queues it: the
     report is assembled from every record of its period)."""
-    from partnership.reports import services
-    from partnership.reports.models import YearlyReport
-
     report = db.session.get_one(YearlyReport, report_id)
     return report_pdf_request(services.draft_document(report, dt.date.fromisoformat(day)))
 
