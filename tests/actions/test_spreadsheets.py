@@ -405,8 +405,9 @@ def test_xlsx_export_neutralises_formula_cells_and_is_laid_out(
     assert sheet.column_dimensions["D"].width == 50
     title = header.index("Title") + 1
     titles = [sheet.cell(row=r, column=title) for r in range(2, len(HOSTILE) + 2)]
-    # (XML reads a carriage return back as a line feed; the apostrophe is what matters.)
-    assert [c.value for c in titles] == [
+    # (Readers differ on whether a carriage return comes back as a line feed: openpyxl 3.1.5
+    # keeps it. The apostrophe is what matters, so line ends are compared as one.)
+    assert [str(c.value).replace("\r", "\n") for c in titles] == [
         ("'" + t if t != "Plain title" else t).replace("\r", "\n") for t in HOSTILE]
     assert all(c.data_type == "s" for c in titles)  # text, never a formula
     start = sheet.cell(row=2, column=header.index("Start date") + 1)

@@ -253,7 +253,7 @@ def test_the_grant_is_exact_on_append_only_and_version_tables(shared: Deployment
             }
     finally:
         engine.dispose()
-    assert set(guards) == {"audit_event", "progress_update"}
+    assert set(guards) == {"audit_event", "progress_update", "signed_content"}
     assert held == {
         "audit_event": {"SELECT", "INSERT"},
         "progress_update": {"SELECT", "INSERT"},

@@ -17,6 +17,7 @@ from flask import Flask
 from partnership.accounts.models import User
 from partnership.audit.models import AuditEvent
 from partnership.extensions import db
+from partnership.jobs.services import run_pending
 from partnership.policy import Role
 from partnership.publishing.models import PublicationStatus, Signature
 from partnership.reports import services
@@ -350,6 +351,9 @@ def test_the_whole_workflow_through_the_pages(
     assert f"{detail}/publish" in _post_forms(ready)
     assert "Once published, the yearly report cannot be changed or withdrawn" in _text(ready)
     assert f"“{TITLE}” is published" in _press(team, world, report_id, "publish")
+    assert "SHA-256 of the PDF Being prepared" in _text(team.get(detail))
+    with app.app_context():
+        run_pending()  # the worker makes the published file
 
     published = team.get(detail)
     shown = _text(published)
@@ -366,7 +370,9 @@ def test_the_whole_workflow_through_the_pages(
     assert "attachment" not in opened.headers.get("Content-Disposition", "")
     downloaded = team.get(f"{detail}.pdf?download=1")
     assert downloaded.headers["Content-Disposition"].startswith("attachment")
-    assert "hscp-yearly-report-2024-25.pdf" in downloaded.headers["Content-Disposition"]
+    # Named with its version and the day it was published.
+    assert re.search(r"hscp-yearly-report-2024-25-v1-\d{4}-\d{2}-\d{2}\.pdf",
+                     downloaded.headers["Content-Disposition"])
     read = team.get(f"{detail}/read")
     assert "Published 10 August 2025" in read.get_data(as_text=True)
     with app.app_context():

@@ -27,6 +27,7 @@ from partnership.arrangements.models import ArrangementsVersion, NarrativeSectio
 from partnership.audit.models import AuditEvent
 from partnership.meetings.models import AgendaItem, Attendance, Decision, Meeting
 from partnership.plans.models import Objective, Phase, Plan
+from partnership.publishing.models import Delegation, Signature
 from partnership.register.models import (
     Agency,
     Body,
@@ -57,6 +58,7 @@ from partnership.reviews.models import (
     ReviewSettings,
     Theme,
 )
+from partnership.thresholds.models import ThresholdSection, ThresholdVersion
 
 # Which model each form writes to (or searches). Add every new form here.
 FORM_MODELS: dict[str, type] = {
@@ -121,11 +123,15 @@ FORM_MODELS: dict[str, type] = {
     "ReportNarrativeForm": ReportNarrative,
     "ReportSettingsForm": ReportSettings,
     "CopySentForm": CopySent,
+    "SignOffForm": Signature,
+    "DelegationForm": Delegation,
+    "SectionForm": ThresholdSection,
+    "ThresholdRoundForm": ThresholdVersion,
 }
 # Forms that hold no stored text (passwords are hashed; buttons carry only a CSRF token).
 NO_MODEL = {"ChangePasswordForm", "SetPasswordForm", "ConfirmForm", "OnDateForm",
             "PeriodForm", "CarryForwardForm", "ImportForm", "CasePartnershipForm",
-            "CaseFilterForm", "CaseRemoveForm"}
+            "CaseFilterForm", "CaseRemoveForm", "MoveForm"}
 
 
 def form_classes() -> dict[str, type[FlaskForm]]:
