@@ -31,7 +31,7 @@ from partnership.documents import pdf
 from partnership.documents.renders import document_builder
 from partnership.extensions import db
 from partnership.kernel.dates import long_date
-from partnership.publishing.documents import PrintedSignature
+from partnership.publishing.documents import PrintedRow, PrintedSignature, printed_rows
 from partnership.register.chart import (
     StructureChart,
     bodies_in_structure_order,
@@ -155,22 +155,6 @@ class ScrutinyRow:
     scope: str
     appointed_by: str
     is_chair: bool
-
-
-@dataclass(frozen=True)
-class SignOffRow:
-    """One partner's sign-off, or that it is still awaited."""
-
-    organisation: str
-    signed_by: str
-    role: str
-    date: str
-    deputy: str = ""  # "for Sam Smith, Director…, under a delegation dated 1 March 2026"
-
-    @property
-    def awaited(self) -> bool:
-        """Say whether this partner has not signed off yet."""
-        return not self.signed_by
 
 
 @dataclass(frozen=True)
@@ -308,26 +292,9 @@ def _signatories(partners: list[PartnerOnDate]) -> list[Signatory]:
 
 
 def _sign_off_rows(partners: list[PartnerOnDate], sign_offs: Sequence[PrintedSignature]
-                   ) -> list[SignOffRow]:
-    """One row per partner (in the guidance's order): its signature, or that it is awaited.
-
-    Signatures come in the same order as the partners (the workflow lists them so).
-    """
-    rows = []
-    for index, partner in enumerate(partners):
-        signed = sign_offs[index] if index < len(sign_offs) else None
-        if signed is None or signed.awaited:
-            rows.append(SignOffRow(partner.name, "", "", ""))
-            continue
-        deputy = ""
-        if signed.deputy_for:
-            deputy = f"for {signed.deputy_for}"
-            if signed.delegated_on:
-                deputy += (f", under a delegation dated "
-                           f"{long_date(dt.date.fromisoformat(signed.delegated_on))}")
-        rows.append(SignOffRow(partner.name, signed.signed_by, signed.role,
-                               long_date(dt.date.fromisoformat(signed.signed)), deputy))
-    return rows
+                   ) -> list[PrintedRow]:
+    """The open round's signatures (in the partners' order); with none, each partner awaited."""
+    return printed_rows(sign_offs or [PrintedSignature(partner.name) for partner in partners])
 
 
 def _collaborations(partnership: Partnership, summaries: dict[int, BodySummary],

@@ -28,6 +28,7 @@ import sqlalchemy as sa
 
 from partnership import clock
 from partnership.extensions import db
+from partnership.kernel.dates import long_date
 from partnership.publishing.models import DocumentKind, PublicationStatus, Publishable
 from partnership.register.models import Partnership
 
@@ -108,6 +109,42 @@ class PrintedSignature:
     def awaited(self) -> bool:
         """Say whether the partner has not signed this content yet."""
         return not self.signed_by
+
+
+@dataclass(frozen=True)
+class PrintedRow:
+    """One partner's line in a document's sign-off table, or that it is awaited."""
+
+    partner: str
+    signed_by: str = ""
+    role: str = ""
+    date: str = ""  # "3 March 2026"
+    deputy: str = ""  # "for Sam Smith, Director…, under a delegation dated 1 March 2026"
+
+    @property
+    def awaited(self) -> bool:
+        """Say whether this partner has not signed this content."""
+        return not self.signed_by
+
+
+def printed_rows(signatures: Sequence[PrintedSignature]) -> list[PrintedRow]:
+    """Write each signature as the documents print it (templates/publishing/
+    _printed_sign_offs.html): who signed, in what role, when, and whom a deputy signed for
+    under a delegation of which date."""
+    rows = []
+    for signed in signatures:
+        if signed.awaited:
+            rows.append(PrintedRow(signed.partner))
+            continue
+        deputy = ""
+        if signed.deputy_for:
+            deputy = f"for {signed.deputy_for}"
+            if signed.delegated_on:
+                deputy += (", under a delegation dated "
+                           f"{long_date(dt.date.fromisoformat(signed.delegated_on))}")
+        rows.append(PrintedRow(signed.partner, signed.signed_by, signed.role,
+                               long_date(dt.date.fromisoformat(signed.signed)), deputy))
+    return rows
 
 
 class SignedDocument(ABC):

@@ -21,7 +21,7 @@ from partnership.clock import today
 from partnership.documents.markdown import render_markdown
 from partnership.documents.styles import stylesheet_urls
 from partnership.kernel.dates import long_date
-from partnership.publishing.documents import PrintedSignature
+from partnership.publishing.documents import PrintedSignature, printed_rows
 from partnership.register.models import Partnership
 from partnership.thresholds.services import (
     DRAFT_STATUS,
@@ -45,44 +45,9 @@ class PrintedSection:
     html: Markup
 
 
-@dataclass(frozen=True)
-class SignOffRow:
-    """One partner's sign-off as the document prints it, or that it is awaited."""
-
-    partner: str
-    signed_by: str
-    role: str
-    date: str
-    deputy: str = ""  # "for Sam Smith, Director…, under a delegation dated 1 March 2026"
-
-    @property
-    def awaited(self) -> bool:
-        """Say whether this partner has not signed this content."""
-        return not self.signed_by
-
-
 def is_draft(status: str) -> bool:
     """Say whether a status line marks the document as a draft."""
     return status.strip().upper().startswith(DRAFT_STATUS)
-
-
-def sign_off_rows(signatures: Sequence[PrintedSignature]) -> list[SignOffRow]:
-    """Print each partner's signature, with whom a deputy signed for and under which
-    delegation, or that it is awaited."""
-    rows = []
-    for signed in signatures:
-        if signed.awaited:
-            rows.append(SignOffRow(signed.partner, "", "", ""))
-            continue
-        deputy = ""
-        if signed.deputy_for:
-            deputy = f"for {signed.deputy_for}"
-            if signed.delegated_on:
-                deputy += (", under a delegation dated "
-                           f"{long_date(dt.date.fromisoformat(signed.delegated_on))}")
-        rows.append(SignOffRow(signed.partner, signed.signed_by, signed.role,
-                               long_date(dt.date.fromisoformat(signed.signed)), deputy))
-    return rows
 
 
 def printed_sections(content: Mapping[str, Any]) -> list[PrintedSection]:
@@ -117,7 +82,7 @@ def threshold_html(partnership: Partnership, content: Mapping[str, Any], *, stat
         stylesheets=stylesheet_urls(STYLESHEETS, for_pdf=for_pdf),
         for_pdf=for_pdf,
         sections=printed_sections(content),
-        sign_offs=sign_off_rows(signatures),
+        sign_offs=printed_rows(signatures),
     )
 
 
