@@ -128,11 +128,6 @@ class Signature(db.Model):
 
     partner: Mapped[StatutoryPartner] = relationship()
 
-    @property
-    def partnership_scope(self) -> int:
-        """The partnership the signature belongs to (the policy scopes by it)."""
-        return self.partnership_id
-
 
 class SignedContent(db.Model):
     """Content that someone signed, kept by its digest so a lapsed signer can see what changed.
