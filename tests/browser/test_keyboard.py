@@ -90,6 +90,7 @@ def test_first_tab_focuses_skip_link(live_server: LiveServer,
     box = page.locator(".govuk-skip-link").bounding_box()
     assert box is not None and box["height"] >= 24, "skip link is not shown when focused"
     page.keyboard.press("Enter")
+    page.wait_for_url("**#main-content", timeout=5000)  # the fragment lands asynchronously
     assert page.url.endswith("#main-content")
 
 
