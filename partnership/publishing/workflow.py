@@ -98,11 +98,14 @@ def digest_of(content: Any) -> str:
 
 
 def keep_content(document: SignedDocument, content: dict[str, Any], digest: str) -> None:
-    """Store content someone signed, once per digest (so what changed can be shown later)."""
+    """Store content someone signed, once per digest (so what changed can be shown later).
+
+    Two partners signing the same draft at once store it once: the second insert is skipped.
+    """
     if db.session.get(SignedContent, digest) is None:
-        db.session.add(SignedContent(digest=digest, document=document.kind,
-                                     content=json.loads(canonical_json(content))))
-        db.session.flush()
+        jobs.insert_unless_present(SignedContent, {
+            "digest": digest, "document": document.kind,
+            "content": json.loads(canonical_json(content))}, "digest")
 
 
 def signed_content(digest: str) -> dict[str, Any] | None:
