@@ -4,23 +4,21 @@ and helpers to drive the threshold document's pages."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from partnership.accounts.models import User
 from partnership.extensions import db
-from partnership.policy import Role
-from partnership.register.models import PartnerKind, Partnership
+from partnership.register.models import Partnership
 from partnership.thresholds import services
 from partnership.thresholds.models import ThresholdSection
-from tests.arrangements.conftest import PARTNER_NAMES, SigningPartnership, build_partnership
-from tests.conftest import PASSWORD
+
+# The arrangements' signing partnership and sign-in fixture serve these tests as they are.
+from tests.arrangements.conftest import client_for, signing
 from tests.support.client import BrowserLikeClient, page
 
 SLUG = "hscp"
+__all__ = ["client_for", "signing"]
 
 
 def url(tail: str = "") -> str:
@@ -33,28 +31,6 @@ def messages(response: object) -> str:
     html = page(response)  # type: ignore[arg-type]
     return " ".join(b.get_text(" ", strip=True)
                     for b in html.select(".govuk-notification-banner__content"))
-
-
-@pytest.fixture
-def signing(app: Flask, make_user: Callable[..., User]) -> SigningPartnership:
-    """A partnership whose three partners are represented by three PARTNER users."""
-    users = [make_user(Role.PARTNER, name=PARTNER_NAMES[kind][2]) for kind in PartnerKind]
-    with app.app_context():
-        partnership = build_partnership(users=users)
-        return SigningPartnership(SLUG, partnership.id, users)
-
-
-@pytest.fixture
-def client_for(app: Flask) -> Callable[[User], BrowserLikeClient]:
-    """Sign an existing account in on a new client."""
-
-    def sign_in(user: User) -> BrowserLikeClient:
-        client: BrowserLikeClient = app.test_client()  # type: ignore[assignment]
-        assert client.sign_in(user.email, PASSWORD).status_code == 302
-        client.user = user  # type: ignore[attr-defined]
-        return client
-
-    return sign_in
 
 
 def add_sections(app: Flask, partnership_id: int,
