@@ -245,7 +245,7 @@ def _period(body: Body) -> str:
 def body_summary(body: Body, partnership: Partnership, in_structure: set[int]) -> BodySummary:
     """Describe one body as the document prints it."""
     note = body_note(body, partnership)
-    if body.reports_to is not None and body.reports_to_id in in_structure:
+    if body.reports_to is not None and body.reports_to.id in in_structure:
         reports_to = body.reports_to.name
     elif body.reports_to is not None:
         reports_to = body.reports_to.name + (
@@ -377,7 +377,7 @@ def arrangements_html(partnership: Partnership, *, as_of: dt.date, status: str,
     foreword = written[Section.FOREWORD].html if Section.FOREWORD in written else None
     review_text = written[Section.REVIEW].html if Section.REVIEW in written else None
     scrutiny = [ScrutinyRow(_person_line(s.person), scope_text(s), s.appointed_by or NOT_RECORDED,
-                            s.is_chair)
+                            False)
                 for s in scrutineers_on(partnership, as_of)]
 
     contents = [ContentsEntry("foreword", "Foreword"),

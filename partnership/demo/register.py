@@ -23,6 +23,8 @@ from partnership.demo.narrative import WESSEXSHIRE_NARRATIVE
 from partnership.extensions import db
 from partnership.register.models import (
     Agency,
+    Appointment,
+    AppointmentRole,
     Body,
     BodyKind,
     BodyMember,
@@ -1186,8 +1188,10 @@ def _add_scrutineers(build: DemoRegister, wscp: Partnership, iom: Partnership,
     hub = next(body for body in iom_bodies if body.kind is BodyKind.HUB)
     db.session.add(Scrutineer(
         partnership=wscp, person=build.people["wscp-chair"], whole_partnership=True,
-        appointed_by="The three lead safeguarding partners", is_chair=True,
-        valid_from=D(2020, 4, 1)))
+        appointed_by="The three lead safeguarding partners", valid_from=D(2020, 4, 1)))
+    db.session.add(Appointment(
+        partnership=wscp, role=AppointmentRole.PARTNERSHIP_CHAIR, post="Independent chair",
+        person=build.people["wscp-chair"], independent=True, valid_from=D(2020, 4, 1)))
     commissioned = "The Executive Board, March 2026"
     for key, scope in (
         ("iom-scrutineer-1", "Priority 1, April to July 2026: neglect of babies and children "

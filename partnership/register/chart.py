@@ -105,7 +105,8 @@ def body_note(body: Body, partnership: Partnership) -> str:
 def _parents(bodies: list[Body]) -> dict[int, int | None]:
     """Map each body to the body it reports to, dropping links that leave or loop."""
     ids = {b.id for b in bodies}
-    declared = {b.id: b.reports_to_id if b.reports_to_id in ids else None for b in bodies}
+    declared = {b.id: b.reports_to.id if b.reports_to is not None and b.reports_to.id in ids
+                else None for b in bodies}
     parents: dict[int, int | None] = {}
     for body_id, parent in declared.items():
         seen = {body_id}

@@ -285,7 +285,7 @@ class _Exporter:
         return {
             "person": self.key(scrutineer.person),
             "whole_partnership": scrutineer.whole_partnership, "scope": scrutineer.scope,
-            "appointed_by": scrutineer.appointed_by, "is_chair": scrutineer.is_chair,
+            "appointed_by": scrutineer.appointed_by,
             "valid_from": _iso(scrutineer.valid_from), "valid_to": _iso(scrutineer.valid_to),
             "bodies": [b.name for b in sorted(scrutineer.bodies, key=_body_order)],
         }

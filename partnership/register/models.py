@@ -116,6 +116,66 @@ class DecisionRule(LabelledEnum):
         }
 
 
+class LineKind(LabelledEnum):
+    """How one body answers to another (or to a group outside the register)."""
+
+    REPORTS_TO = "reports_to"
+    ACCOUNTABLE_TO = "accountable_to"
+    UPDATES_TO = "updates_to"
+    SHARED_WITH = "shared_with"
+
+    @staticmethod
+    def _labels() -> dict[str, str]:
+        return {"reports_to": "Reports to", "accountable_to": "Accountable to",
+                "updates_to": "Gives updates to", "shared_with": "Shares its work with"}
+
+    @property
+    def places_in_structure(self) -> bool:
+        """Say whether a line of this kind places the body under another in the structure."""
+        return self in (LineKind.REPORTS_TO, LineKind.ACCOUNTABLE_TO)
+
+
+class ScrutinyKind(LabelledEnum):
+    """Who carries out independent scrutiny."""
+
+    PERSON = "person"
+    ORGANISATION = "organisation"
+    COMMISSIONED = "commissioned"
+
+    @staticmethod
+    def _labels() -> dict[str, str]:
+        return {"person": "A named person", "organisation": "An organisation",
+                "commissioned": "Experts commissioned for each priority"}
+
+
+class AgencyBasis(LabelledEnum):
+    """Why an agency takes part in the arrangements, in law."""
+
+    NAMED_RELEVANT_AGENCY = "named_relevant_agency"
+    DESIGNATED_EDUCATION_CHILDCARE = "designated_education_childcare"
+    VOLUNTARY = "voluntary"
+
+    @staticmethod
+    def _labels() -> dict[str, str]:
+        return {"named_relevant_agency": "Named relevant agency",
+                "designated_education_childcare": "Designated education or childcare agency",
+                "voluntary": "Takes part voluntarily"}
+
+
+class AppointmentRole(LabelledEnum):
+    """Dated roles in a partnership other than the statutory partners' representatives."""
+
+    PARTNERSHIP_CHAIR = "partnership_chair"
+    EDUCATION_LEAD = "education_lead"
+    PARTICIPATING_OBSERVER = "participating_observer"
+
+    @staticmethod
+    def _labels() -> dict[str, str]:
+        return {"partnership_chair": "Partnership chair",
+                "education_lead": "Education lead",
+                "participating_observer": "Participating observer"}
+
+
 class MemberKind(LabelledEnum):
     """Whether a member is core or co-opted."""
 
@@ -158,7 +218,17 @@ class Partnership(Versioned, db.Model):
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
     contact_phone: Mapped[str] = mapped_column(sa.String(40), default="")
     website: Mapped[str] = mapped_column(sa.String(254), default="")
+    address: Mapped[str] = mapped_column(sa.Text, default="")
+    support_team_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    support_team: Mapped[str] = mapped_column(sa.Text, default="",
+                                              doc="The support team, in the partnership's words")
 
+    contact_points: Mapped[list[ContactPoint]] = relationship(
+        back_populates="partnership", order_by="ContactPoint.position",
+        cascade="all, delete-orphan")
+    appointments: Mapped[list[Appointment]] = relationship(
+        back_populates="partnership", order_by="Appointment.valid_from",
+        cascade="all, delete-orphan")
     partners: Mapped[list[StatutoryPartner]] = relationship(
         back_populates="partnership", order_by="StatutoryPartner.kind",
         cascade="all, delete-orphan")
@@ -177,6 +247,25 @@ class Partnership(Versioned, db.Model):
         return self.name
 
 
+class ContactPoint(Versioned, db.Model):
+    """A way to reach the partnership for one purpose (general enquiries, training, escalation)."""
+
+    __tablename__ = "contact_point"
+    __realm__ = "register"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    url: Mapped[str] = mapped_column(sa.String(254), default="")
+    address: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    partnership: Mapped[Partnership] = relationship(back_populates="contact_points")
+
+
 class Collaboration(Versioned, db.Model):
     """Neighbouring partnerships that share an executive, subgroups or procedures."""
 
@@ -188,6 +277,8 @@ class Collaboration(Versioned, db.Model):
     short_name: Mapped[str] = mapped_column(sa.String(40), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
     independently_chaired: Mapped[bool] = mapped_column(default=False)
+    external_members: Mapped[list[str]] = mapped_column(
+        sa.JSON, default=list, doc="Neighbouring partnerships not in this database, by name")
 
     partnerships: Mapped[list[Partnership]] = relationship(
         secondary=collaboration_partnership, back_populates="collaborations",
@@ -285,7 +376,8 @@ class Representative(Versioned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(
         sa.ForeignKey("statutory_partner.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"), index=True,
+                                                  doc="None when recorded by post alone")
     capacity: Mapped[Capacity] = mapped_column(enum_column(Capacity))
     title: Mapped[str] = mapped_column(sa.String(200), default="",
                                        doc="Job title while in this role")
@@ -293,7 +385,7 @@ class Representative(Versioned, db.Model):
     valid_to: Mapped[dt.date | None] = mapped_column(sa.Date)
 
     partner: Mapped[StatutoryPartner] = relationship(back_populates="representatives")
-    person: Mapped[Person] = relationship()
+    person: Mapped[Person | None] = relationship()
 
     def in_post_on(self, day: dt.date) -> bool:
         """Say whether this representative was in post on a date."""
@@ -311,7 +403,11 @@ class Agency(Versioned, db.Model):
     partnership_id: Mapped[int] = mapped_column(
         sa.ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(sa.String(200))
-    sector: Mapped[Sector] = mapped_column(enum_column(Sector))
+    sector: Mapped[Sector | None] = mapped_column(enum_column(Sector), nullable=True)
+    basis: Mapped[AgencyBasis | None] = mapped_column(
+        enum_column(AgencyBasis, length=40), nullable=True, doc="Why it takes part, in law")
+    duty_from: Mapped[dt.date | None] = mapped_column(
+        sa.Date, doc="The day its duty under the arrangements starts")
     group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id", ondelete="SET NULL"))
     is_group: Mapped[bool] = mapped_column(default=False)
     reason_included: Mapped[str] = mapped_column(sa.Text, default="")
@@ -373,23 +469,33 @@ class Body(Versioned, db.Model):
         sa.ForeignKey("collaboration.id", ondelete="CASCADE"), index=True)
     joint_with_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("partnership.id", ondelete="SET NULL"))
+    joint_with_name: Mapped[str] = mapped_column(
+        sa.String(200), default="", doc="A neighbour not in this database")
     kind: Mapped[BodyKind] = mapped_column(enum_column(BodyKind))
     name: Mapped[str] = mapped_column(sa.String(200))
     short_name: Mapped[str] = mapped_column(sa.String(40), default="")
     purpose: Mapped[str] = mapped_column(sa.Text, default="")
     objectives: Mapped[list[str]] = mapped_column(sa.JSON, default=list,
                                                   doc="Terms of reference, in order")
-    chair_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id", ondelete="SET NULL"))
+    chair_post: Mapped[str] = mapped_column(
+        sa.String(200), default="", doc="The post that chairs, e.g. 'Director of Education'")
+    chair_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="SET NULL"), doc="The post's current holder")
     chair_agency_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("agency.id", ondelete="SET NULL"))
+    chair_partner_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("statutory_partner.id", ondelete="SET NULL"),
+        doc="The chair's post is in this statutory partner's organisation")
     chair_independent: Mapped[bool] = mapped_column(default=False)
     chair_appointment: Mapped[str] = mapped_column(sa.String(500), default="",
                                                    doc="How the chair is appointed")
-    reports_to_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("body.id", ondelete="SET NULL"))
-    frequency: Mapped[Frequency] = mapped_column(enum_column(Frequency))
-    decision_rule: Mapped[DecisionRule] = mapped_column(
-        enum_column(DecisionRule, length=40), default=DecisionRule.CONSENSUS)
+    frequency: Mapped[Frequency | None] = mapped_column(
+        enum_column(Frequency), nullable=True, doc="None when the partnership does not say")
+    frequency_note: Mapped[str] = mapped_column(
+        sa.String(500), default="", doc="A pattern one frequency cannot say, as written")
+    decision_rule: Mapped[DecisionRule | None] = mapped_column(
+        enum_column(DecisionRule, length=40), nullable=True,
+        doc="None when the partnership does not say")
     starts_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     ends_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     position: Mapped[int] = mapped_column(default=0, doc="Order in lists and documents")
@@ -400,12 +506,64 @@ class Body(Versioned, db.Model):
     joint_with: Mapped[Partnership | None] = relationship(foreign_keys=[joint_with_id])
     chair: Mapped[Person | None] = relationship(foreign_keys=[chair_id])
     chair_agency: Mapped[Agency | None] = relationship(foreign_keys=[chair_agency_id])
-    reports_to: Mapped[Body | None] = relationship(remote_side=[id])
+    chair_partner: Mapped[StatutoryPartner | None] = relationship(
+        foreign_keys=[chair_partner_id])
+    lines: Mapped[list[AccountabilityLine]] = relationship(
+        back_populates="body", foreign_keys="AccountabilityLine.body_id",
+        order_by="AccountabilityLine.position", cascade="all, delete-orphan")
     members: Mapped[list[BodyMember]] = relationship(
         back_populates="body", order_by="BodyMember.id", cascade="all, delete-orphan")
 
+    @property
+    def reports_to(self) -> Body | None:
+        """The body this one sits under in the structure (its first structural line to a body)."""
+        for line in self.lines:
+            if line.kind.places_in_structure and line.to_body is not None:
+                return line.to_body
+        return None
+
+    @reports_to.setter
+    def reports_to(self, parent: Body | None) -> None:
+        """Place the body under ``parent``: its first structural line to a body is replaced."""
+        for line in list(self.lines):
+            if line.kind.places_in_structure and line.to_body is not None:
+                self.lines.remove(line)
+                break
+        if parent is not None:
+            self.lines.insert(0, AccountabilityLine(kind=LineKind.REPORTS_TO, to_body=parent))
+        for position, line in enumerate(self.lines):
+            line.position = position
+
     def __str__(self) -> str:
         return self.name
+
+
+class AccountabilityLine(Versioned, db.Model):
+    """A line of accountability from a body, to another body or to a group outside the register."""
+
+    __tablename__ = "accountability_line"
+    __realm__ = "register"
+    __table_args__ = (
+        sa.CheckConstraint("(to_body_id IS NULL) != (to_name = '')", name="one_target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(sa.ForeignKey("body.id", ondelete="CASCADE"),
+                                         index=True)
+    kind: Mapped[LineKind] = mapped_column(enum_column(LineKind))
+    to_body_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("body.id", ondelete="CASCADE"), index=True)
+    to_name: Mapped[str] = mapped_column(sa.String(200), default="",
+                                         doc="A group outside the register")
+    position: Mapped[int] = mapped_column(default=0)
+
+    body: Mapped[Body] = relationship(back_populates="lines", foreign_keys=[body_id])
+    to_body: Mapped[Body | None] = relationship(foreign_keys=[to_body_id])
+
+    @property
+    def target_name(self) -> str:
+        """Name what the line points to."""
+        return self.to_body.name if self.to_body is not None else self.to_name
 
 
 class BodyMember(Versioned, db.Model):
@@ -419,11 +577,15 @@ class BodyMember(Versioned, db.Model):
                                          index=True)
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id", ondelete="SET NULL"))
     role: Mapped[str] = mapped_column(sa.String(200))
+    partner_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("statutory_partner.id", ondelete="SET NULL"),
+        doc="The seat is in this statutory partner's organisation")
     person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id", ondelete="SET NULL"))
     kind: Mapped[MemberKind] = mapped_column(enum_column(MemberKind), default=MemberKind.CORE)
 
     body: Mapped[Body] = relationship(back_populates="members")
     agency: Mapped[Agency | None] = relationship()
+    partner: Mapped[StatutoryPartner | None] = relationship()
     person: Mapped[Person | None] = relationship()
 
 
@@ -436,16 +598,78 @@ class Scrutineer(Versioned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     partnership_id: Mapped[int] = mapped_column(
         sa.ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"))
+    kind: Mapped[ScrutinyKind] = mapped_column(enum_column(ScrutinyKind),
+                                               default=ScrutinyKind.PERSON)
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+    organisation: Mapped[str] = mapped_column(sa.String(200), default="")
     whole_partnership: Mapped[bool] = mapped_column(default=True)
     scope: Mapped[str] = mapped_column(sa.Text, default="",
                                        doc="Named priorities, when not the whole partnership")
     appointed_by: Mapped[str] = mapped_column(sa.String(200), default="")
-    is_chair: Mapped[bool] = mapped_column(default=False,
-                                           doc="Also the partnership's independent chair")
     valid_from: Mapped[dt.date | None] = mapped_column(sa.Date)
     valid_to: Mapped[dt.date | None] = mapped_column(sa.Date)
 
     partnership: Mapped[Partnership] = relationship(back_populates="scrutineers")
-    person: Mapped[Person] = relationship()
+    person: Mapped[Person | None] = relationship()
     bodies: Mapped[list[Body]] = relationship(secondary=scrutineer_body, order_by="Body.position")
+
+
+class Appointment(Versioned, db.Model):
+    """A dated role in the partnership: its chair, education's lead, an observer.
+
+    A post (``post``) in an agency or a statutory partner's organisation, with its holder
+    when named; the statutory partners' own representatives are :class:`Representative`.
+    """
+
+    __tablename__ = "appointment"
+    __realm__ = "register"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
+    role: Mapped[AppointmentRole] = mapped_column(enum_column(AppointmentRole))
+    post: Mapped[str] = mapped_column(sa.String(200), default="")
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id", ondelete="SET NULL"))
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id", ondelete="SET NULL"))
+    partner_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("statutory_partner.id", ondelete="SET NULL"))
+    independent: Mapped[bool] = mapped_column(default=False)
+    valid_from: Mapped[dt.date | None] = mapped_column(sa.Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(sa.Date)
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+
+    partnership: Mapped[Partnership] = relationship(back_populates="appointments")
+    person: Mapped[Person | None] = relationship()
+    agency: Mapped[Agency | None] = relationship()
+    partner: Mapped[StatutoryPartner | None] = relationship()
+
+    def in_post_on(self, day: dt.date) -> bool:
+        """Say whether the appointment held on a date (open dates count as held)."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to)
+
+
+class Establishment(Versioned, db.Model):
+    """A school or setting (designated education or childcare agency), from the national list."""
+
+    __tablename__ = "establishment"
+    __realm__ = "register"
+    __table_args__ = (sa.UniqueConstraint("partnership_id", "urn"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
+    urn: Mapped[str] = mapped_column(sa.String(12), doc="Unique reference number")
+    name: Mapped[str] = mapped_column(sa.String(200))
+    phase: Mapped[str] = mapped_column(sa.String(60), default="")
+    kind: Mapped[str] = mapped_column(sa.String(120), default="", doc="Establishment type")
+    local_authority: Mapped[str] = mapped_column(sa.String(120), default="")
+    agency_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("agency.id", ondelete="SET NULL"), index=True,
+        doc="The group of agencies it is listed under")
+
+    partnership: Mapped[Partnership] = relationship()
+    agency: Mapped[Agency | None] = relationship()
+
+    def __str__(self) -> str:
+        return self.name

@@ -20,6 +20,7 @@ from partnership.audit.services import history_of
 from partnership.editing import apply_edit
 from partnership.extensions import db
 from partnership.register.models import (
+    AccountabilityLine,
     Agency,
     Body,
     BodyKind,
@@ -108,9 +109,11 @@ def owner_of(body: Body) -> Partnership | Collaboration:
 
 def reports_to_it(body: Body) -> list[Body]:
     """Return the bodies that report to this one, in position order."""
-    return list(db.session.scalars(
-        sa.select(Body).where(Body.reports_to_id == body.id)
-        .order_by(Body.position, Body.name, Body.id)))
+    children = db.session.scalars(
+        sa.select(Body).join(AccountabilityLine, AccountabilityLine.body_id == Body.id)
+        .where(AccountabilityLine.to_body_id == body.id)
+        .order_by(Body.position, Body.name, Body.id).distinct())
+    return [child for child in children if child.reports_to is body]
 
 
 # --- choices ---------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ def scrutineer_in_post(scrutineer: Scrutineer, day: dt.date) -> bool:
 def scrutineers_on(partnership: Partnership, day: dt.date) -> list[Scrutineer]:
     """Return the partnership's scrutineers in post on a date, the chair first."""
     current = [s for s in partnership.scrutineers if scrutineer_in_post(s, day)]
-    return sorted(current, key=lambda s: (not s.is_chair, s.person.name, s.id))
+    return sorted(current, key=lambda s: (s.person.name if s.person else s.organisation, s.id))
 
 
 def all_scrutineers(partnership: Partnership) -> list[Scrutineer]:
