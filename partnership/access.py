@@ -10,7 +10,7 @@ from flask import abort, request
 from flask_login import current_user
 
 from partnership.extensions import login_manager
-from partnership.policy import can, case_of
+from partnership.policy import can, case_of, serves
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,7 +30,8 @@ def authorize(verb: str, target: Any, *, hide: bool = False) -> None:
     """Abort unless the current user may ``verb`` the target; every refusal is audited.
 
     ``hide=True`` answers 404 instead of 403 where the record's existence is itself sensitive;
-    anything belonging to a case review always is (need-to-know: its existence is not revealed).
+    anything belonging to a case review always is (need-to-know: its existence is not revealed),
+    and so is a record of a partnership the user does not serve.
     """
     if not current_user.is_authenticated:
         abort(login_manager.unauthorized())
@@ -44,7 +45,8 @@ def authorize(verb: str, target: Any, *, hide: bool = False) -> None:
             record_type=record_type[:60],
             record_id=getattr(target, "id", None) or request.path[:60],
         )
-    abort(404 if hide or case_of(target) is not None else 403)
+    hidden = hide or case_of(target) is not None or not serves(current_user, target)
+    abort(404 if hidden else 403)
 
 
 def requires(verb: str, realm: str) -> Callable[[F], F]:

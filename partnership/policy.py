@@ -5,6 +5,10 @@ realm name (``"users"``), a model class, or a model instance; instances let a ru
 at the record (a chair's own body, an agency's own action) once those records exist.
 Anything without a rule is refused.
 
+Every record rule also asks whether the user serves the record's partnership (``serves``:
+each record reaches its partnership along a route, as ``partnership_routes`` finds it); a
+record of a partnership the user does not serve is refused whatever the verb.
+
 ``visible(user, Model)`` says the same ``view`` rule in SQL, for lists, counts, exports,
 searches and the board: each view rule is written once with both forms side by side (a
 :class:`Listed`), and ``tests/test_visibility.py`` compares them record by record for every
@@ -13,6 +17,7 @@ role, so what a list shows is exactly what the record's page allows.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -115,7 +120,8 @@ def read_scopes_with(reader: Callable[[Any], Any]) -> None:
 
 
 def scope(user: Any) -> Any:
-    """Return what the user's person record makes them (chair of, agency, partner), per request."""
+    """Return what the user's person record makes them (chair of, agency, partner) and the
+    partnerships their account serves (``partnership_ids``), per request."""
     if _scope_reader is None:
         raise RuntimeError("the register has not given the policy its scope reader")
     if not has_app_context():
@@ -124,6 +130,12 @@ def scope(user: Any) -> Any:
     if user.id not in cache:
         cache[user.id] = _scope_reader(user)
     return cache[user.id]
+
+
+def forget_scopes() -> None:
+    """Read every scope afresh (after a change to what an account serves or is)."""
+    if has_app_context():
+        g.pop("policy_scopes", None)
 
 
 def owning_body_id(target: Any) -> int | None:
@@ -377,6 +389,136 @@ def _delegating_for_self(user: Any, target: Any) -> bool:
             or getattr(target, "lead_id", None) == scope(user).person_id)
 
 
+# --- access per partnership ------------------------------------------------------------------
+# An account serves some partnerships (an administrator serves all). Every record reaches its
+# partnership along one route of many-to-one links (like a record reaches its case), and a
+# record of a partnership the user does not serve is refused (404) and left out of every list.
+
+PARTNERSHIP_TABLE = "partnership"
+# The parent a record is reached through when it has no partnership of its own, tried in
+# this order: an agenda item's meeting, a meeting's body, a vote's decision, a request's Rapid
+# Review, a progress update's action, a phase's objective and plan, a name's partner...
+PARTNERSHIP_PARENTS: tuple[str, ...] = (
+    "body", "meeting", "decision", "case", "rapid_review", "local_review", "review",
+    "recommendation", "report", "action", "objective", "plan", "partner", "agency")
+
+
+@dataclass(frozen=True)
+class Route:
+    """One way from a record to a partnership: relationships to follow (many-to-one), then
+    the partnership itself (``()`` on a partnership), its ``partnership_id`` column, or a
+    collaboration's member ``partnerships``."""
+
+    links: tuple[str, ...]
+    end: str  # "self", "partnership_id" or "partnerships"
+
+
+def _mapper(model: Any) -> Any:
+    return sa.inspect(model)
+
+
+@functools.cache
+def partnership_routes(model: Any) -> tuple[Route, ...]:
+    """The routes by which the model's records reach their partnerships (none: they belong
+    to no partnership, like themes, accounts or the audit trail)."""
+    mapper = _mapper(model)
+    if mapper.local_table.name == PARTNERSHIP_TABLE:
+        return (Route((), "self"),)
+    routes: list[Route] = []
+    column = mapper.columns.get("partnership_id")
+    if column is not None and any(fk.column.table.name == PARTNERSHIP_TABLE
+                                  for fk in column.foreign_keys):
+        routes.append(Route((), "partnership_id"))
+    members = mapper.relationships.get("partnerships")
+    if members is not None and members.mapper.local_table.name == PARTNERSHIP_TABLE:
+        routes.append(Route((), "partnerships"))
+    shared = mapper.relationships.get("collaboration")  # a body shared by a collaboration
+    if shared is not None and not shared.uselist:
+        routes.extend(Route(("collaboration", *r.links), r.end)
+                      for r in partnership_routes(shared.mapper.class_))
+    if routes:
+        return tuple(routes)
+    for name in PARTNERSHIP_PARENTS:
+        parent = mapper.relationships.get(name)
+        if parent is None or parent.uselist or parent.mapper is mapper:
+            continue
+        found = partnership_routes(parent.mapper.class_)
+        if found:
+            return tuple(Route((name, *r.links), r.end) for r in found)
+    return ()
+
+
+def partnerships_of(target: Any) -> frozenset[int] | None:
+    """The partnerships a record belongs to (None: it belongs to none, so to everyone)."""
+    found: set[int] = set()
+    for route in partnership_routes(type(target)):
+        value = target
+        for name in route.links:
+            value = getattr(value, name, None)
+            if value is None:
+                break
+        if value is None:
+            continue
+        if route.end == "self":
+            found.add(value.id)
+        elif route.end == "partnerships":
+            found.update(member.id for member in value.partnerships)
+        else:
+            pid = getattr(value, "partnership_id", None)
+            if pid is None and getattr(value, "partnership", None) is not None:
+                pid = value.partnership.id
+            if pid is not None:
+                found.add(int(pid))
+    return frozenset(found) if found else None
+
+
+def serves_all(user: Any) -> bool:
+    """An administrator serves every partnership."""
+    return bool(user.role is Role.ADMIN)
+
+
+def served(user: Any) -> frozenset[int]:
+    """The partnerships the user serves (ignored for an administrator)."""
+    return frozenset(scope(user).partnership_ids)
+
+
+def serves(user: Any, target: Any) -> bool:
+    """Say whether the user serves the record's partnership (a record of none: yes)."""
+    if isinstance(target, str | type) or serves_all(user):
+        return True
+    owners = partnerships_of(target)
+    return owners is None or bool(owners & served(user))
+
+
+def _route_where(model: Any, route: Route, ids: list[int] | None) -> sa.ColumnElement[bool]:
+    """Rows whose route reaches a partnership (one of ``ids``, unless None: any)."""
+
+    def along(cls: Any, rest: tuple[str, ...]) -> sa.ColumnElement[bool]:
+        if rest:
+            link = getattr(cls, rest[0])
+            return link.has(along(link.property.mapper.class_, rest[1:]))
+        if route.end == "self":
+            return cls.id.in_(ids) if ids is not None else sa.true()
+        if route.end == "partnerships":
+            members = cls.partnerships
+            target = members.property.mapper.class_
+            return members.any(target.id.in_(ids)) if ids is not None else members.any()
+        column = cls.partnership_id
+        return column.in_(ids) if ids is not None else column.is_not(None)
+
+    return along(model, route.links)
+
+
+def serves_where(user: Any, model: Any) -> sa.ColumnElement[bool]:
+    """``serves`` in SQL: rows of partnerships the user serves, or of none."""
+    routes = partnership_routes(model)
+    if not routes or serves_all(user):
+        return sa.true()
+    ids = sorted(served(user))
+    return sa.or_(*(_route_where(model, route, ids) for route in routes),
+                  sa.and_(*(sa.not_(_route_where(model, route, None)) for route in routes)))
+
+
 # (verb, realm) -> rule. Keep this table the single source of truth.
 RULES: dict[tuple[str, str], Rule] = {
     ("view", "home"): _roles(*EVERYONE),
@@ -452,7 +594,7 @@ def can(user: Any, verb: str, target: Any) -> bool:
     if not _signed_in(user):
         return False
     rule = RULES.get((verb, realm_of(target)))
-    return bool(rule and rule(user, target))
+    return bool(rule and serves(user, target) and rule(user, target))
 
 
 def visible(user: Any, model: Any) -> sa.ColumnElement[bool]:
@@ -469,4 +611,4 @@ def visible(user: Any, model: Any) -> sa.ColumnElement[bool]:
                           f"give RULES[('view', {realm!r})] a Listed rule")
     if not _signed_in(user):
         return sa.false()
-    return rule.where(user, model)
+    return sa.and_(serves_where(user, model), rule.where(user, model))

@@ -15,11 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from flask import Flask
 from flask_migrate import upgrade
@@ -30,11 +31,12 @@ from config import TestConfig
 from partnership import clock, create_app
 from partnership.accounts import passwords
 from partnership.accounts import services as accounts
-from partnership.accounts.models import User
+from partnership.accounts.models import User, UserPartnership
 from partnership.audit.services import acting_as
 from partnership.demo.loader import load_demo, load_synthetic
 from partnership.extensions import db
 from partnership.policy import Role
+from partnership.register.models import Partnership
 from tests.support.client import BrowserLikeClient
 from tests.support.demo import DemoRecipe, DemoTemplates, recipe_of
 from tests.support.postgres import TempCluster
@@ -202,23 +204,44 @@ def runner(app: Flask):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def make_user(app: Flask) -> Callable[..., User]:
-    """Create an account: ``make_user(Role.TEAM, email=..., password=...)``."""
+def make_user(app: Flask) -> Iterator[Callable[..., User]]:
+    """Create an account: ``make_user(Role.TEAM, email=..., password=...)``.
+
+    It serves every partnership, including those the test adds later, unless told which
+    (``partnerships=[partnership_id, ...]``); an administrator serves all anyway.
+    """
+    serving_all: set[int] = set()
+
+    def serve_new(_mapper: Any, connection: sa.Connection, partnership: Partnership) -> None:
+        if serving_all:
+            connection.execute(sa.insert(UserPartnership), [
+                {"user_id": user_id, "partnership_id": partnership.id}
+                for user_id in sorted(serving_all)])
+
+    sa.event.listen(Partnership, "after_insert", serve_new)
 
     def create(role: Role = Role.TEAM, *, email: str | None = None, password: str = PASSWORD,
-               name: str | None = None, **fields: Any) -> User:
+               name: str | None = None, partnerships: Iterable[int] | None = None,
+               **fields: Any) -> User:
         email = email or f"{role.value}{next(_counter)}@example.org"
         with app.app_context():
             user = accounts.create_user(email, name or f"Test {role.value.title()}", role,
                                         password)
             for key, value in fields.items():
                 setattr(user, key, value)
+            if role is not Role.ADMIN:
+                user.serve_only(frozenset(
+                    partnerships if partnerships is not None
+                    else db.session.scalars(sa.select(Partnership.id))))
             db.session.commit()
+            if partnerships is None and role is not Role.ADMIN:
+                serving_all.add(user.id)
             db.session.refresh(user)
             db.session.expunge(user)
             return user
 
-    return create
+    yield create
+    sa.event.remove(Partnership, "after_insert", serve_new)
 
 
 @pytest.fixture

@@ -1,11 +1,17 @@
 """Access per partnership (accounts serve partnerships)
 
+Each account now serves the partnerships named in ``user_partnership``; its rights reach
+those partnerships' records only (an administrator serves every partnership implicitly and
+has no rows here). So that nothing breaks on upgrade, every existing account that is not an
+administrator is linked to every existing partnership: the administrator then narrows each
+account to the partnerships it really serves (Users -> the account -> Change).
+
 Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-07 09:00:00
 """
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0011'
@@ -15,8 +21,28 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table(
+        'user_partnership',
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('partnership_id', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['partnership_id'], ['partnership.id'],
+                                name=op.f('fk_user_partnership_partnership_id_partnership'),
+                                ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['user_id'], ['user_account.id'],
+                                name=op.f('fk_user_partnership_user_id_user_account'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('user_id', 'partnership_id', name=op.f('pk_user_partnership')),
+    )
+    with op.batch_alter_table('user_partnership', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_user_partnership_partnership_id'),
+                              ['partnership_id'], unique=False)
+    op.execute(
+        "INSERT INTO user_partnership (user_id, partnership_id) "
+        "SELECT user_account.id, partnership.id FROM user_account CROSS JOIN partnership "
+        "WHERE user_account.role <> 'admin'")
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('user_partnership', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_user_partnership_partnership_id'))
+    op.drop_table('user_partnership')

@@ -4,17 +4,29 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovPasswordInput,
     GovRadioInput,
+    GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import HiddenField, PasswordField, RadioField, StringField, SubmitField
+from wtforms import (
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import Email, InputRequired, Length
 
 from partnership.policy import ROLE_LABELS, Role
 
 ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
+NO_PERSON = ""
+NEW_PERSON = "new"
 
 
 class SignInForm(FlaskForm):
@@ -75,7 +87,42 @@ class UserForm(FlaskForm):
         choices=ROLE_CHOICES,
         validators=[InputRequired("Select a role")],
     )
+    partnerships = SelectMultipleField(
+        "Partnerships this account serves",
+        widget=GovCheckboxesInput(),
+        coerce=int,
+        description="Select all that apply. Its rights reach these partnerships' records only. "
+                    "An administrator serves every partnership.",
+    )
+    person = SelectField(
+        "Who this account is in the register",
+        widget=GovSelect(),
+        description="Their place in the register (chair of a group, lead of an agency, a "
+                    "partner's representative) decides what they may change",
+    )
+    job_title = StringField(
+        "Job title of the new person",
+        widget=GovTextInput(),
+        description="Only when you add someone new to the register. They are named as the "
+                    "account",
+        validators=[Length(max=200, message="Job title must be 200 characters or fewer")],
+    )
+    agency = SelectField(
+        "Their agency",
+        widget=GovSelect(),
+        description="Leave blank to keep what the register says",
+    )
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def offer(self, partnerships: list[tuple[int, str]], people: list[tuple[int, str]],
+              agencies: list[tuple[int, str]]) -> None:
+        """Fill the choices from the register."""
+        self.partnerships.choices = partnerships
+        self.person.choices = [(NO_PERSON, "Not linked to anyone in the register"),
+                               (NEW_PERSON, "Someone new: add them to the register"),
+                               *((str(pid), label) for pid, label in people)]
+        self.agency.choices = [("", "No agency chosen"),
+                               *((str(aid), label) for aid, label in agencies)]
 
 
 class NewUserForm(UserForm):

@@ -33,6 +33,21 @@ class User(UserMixin, Versioned, db.Model):
     password_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     sessions: Mapped[list[UserSession]] = relationship(back_populates="user")
+    served: Mapped[list[UserPartnership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="UserPartnership.partnership_id")
+
+    @property
+    def partnership_ids(self) -> frozenset[int]:
+        """The partnerships this account serves (an administrator serves all, implicitly)."""
+        return frozenset(link.partnership_id for link in self.served)
+
+    def serve_only(self, partnership_ids: set[int] | frozenset[int]) -> None:
+        """Make the account serve exactly these partnerships."""
+        wanted = set(partnership_ids)
+        self.served = [link for link in self.served if link.partnership_id in wanted] + [
+            UserPartnership(partnership_id=pid)
+            for pid in sorted(wanted - self.partnership_ids)]
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
@@ -41,6 +56,19 @@ class User(UserMixin, Versioned, db.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+
+class UserPartnership(db.Model):
+    """A partnership an account serves: its rights reach that partnership's records only."""
+
+    __tablename__ = "user_partnership"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partnership.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+    user: Mapped[User] = relationship(back_populates="served")
 
 
 class UserSession(db.Model):

@@ -8,12 +8,13 @@ import secrets
 import time
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
-from partnership.accounts.models import SignInThrottle, User, UserSession
+from partnership.accounts.models import SignInThrottle, User, UserPartnership, UserSession
 from partnership.accounts.passwords import (
     hash_password,
     needs_rehash,
@@ -74,6 +75,101 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     return user
+
+
+# --- the partnerships an account serves and the person it is -------------------------------
+
+NO_PARTNERSHIP = "Select at least one partnership this account serves"
+Choices = list[tuple[int, str]]
+
+
+@dataclass(frozen=True)
+class PersonLink:
+    """Who an account is in the register: an existing person (``person_id``), a new person
+    (``new_person``, named as the account, with a job title), or nobody; and their agency."""
+
+    person_id: int | None = None
+    new_person: bool = False
+    job_title: str = ""
+    agency_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AccountPlace:
+    """What the register says an account is: its person, their agency, its partnerships."""
+
+    person_id: int | None = None
+    person_name: str = ""
+    agency_id: int | None = None
+    agency_name: str = ""
+    partnership_names: tuple[str, ...] = ()
+
+
+class Directory(Protocol):
+    """The register, as the accounts see it (the register sits above accounts and hands this
+    in when the app is created): partnerships, people and agencies to offer, and the link."""
+
+    def partnership_choices(self) -> Choices:
+        """Offer every partnership, by name."""
+
+    def person_choices(self, user: User | None) -> Choices:
+        """Offer the people not linked to another account."""
+
+    def agency_choices(self) -> Choices:
+        """Offer every agency, with its partnership."""
+
+    def place_of(self, user: User) -> AccountPlace:
+        """Say who the account is in the register."""
+
+    def link_person(self, user: User, link: PersonLink, display_name: str) -> None:
+        """Make the account this person (with this agency); a DomainError names its field."""
+
+
+_directory: Directory | None = None
+
+
+def use_directory(directory: Directory) -> None:
+    """Let the register tell the accounts about partnerships, people and agencies."""
+    global _directory
+    _directory = directory
+
+
+def directory() -> Directory:
+    """Return the register's directory (the app sets it at creation)."""
+    if _directory is None:
+        raise RuntimeError("the register has not given the accounts its directory")
+    return _directory
+
+
+def set_partnerships(user: User, partnership_ids: set[int] | frozenset[int]) -> None:
+    """Make the account serve exactly these partnerships; an administrator serves all, so
+    keeps none, and anyone else must serve at least one."""
+    if user.role is Role.ADMIN:
+        user.serve_only(frozenset())
+        return
+    known = {pid for pid, _label in directory().partnership_choices()}
+    if not partnership_ids or not set(partnership_ids) <= known:
+        raise AccountError(NO_PARTNERSHIP, field="partnerships")
+    user.serve_only(frozenset(partnership_ids))
+
+
+def serve_also(user: User, partnership_id: int) -> None:
+    """Add a partnership to those the account serves (a new partnership its creator keeps)."""
+    if user.role is not Role.ADMIN and partnership_id not in user.partnership_ids:
+        user.served.append(UserPartnership(partnership_id=partnership_id))
+
+
+def place_account(user: User, partnership_ids: set[int] | frozenset[int],
+                  link: PersonLink) -> None:
+    """Set the partnerships an account serves and the person it is, at once (the caller
+    commits; any refusal is a DomainError naming its field, and nothing is kept)."""
+    if link.job_title.strip() and not link.new_person:
+        raise AccountError("Leave the job title blank unless you add someone new to the "
+                           "register", field="job_title")
+    set_partnerships(user, partnership_ids)
+    db.session.flush()
+    directory().link_person(user, link, user.name)
+    db.session.flush()
 
 
 def change_password(user: User, current: str, new: str, *, keep_session: str | None) -> None:

@@ -21,6 +21,8 @@ from werkzeug.wrappers import Response
 from partnership.access import authorize, requires
 from partnership.accounts import services
 from partnership.accounts.forms import (
+    NEW_PERSON,
+    NO_PERSON,
     ChangePasswordForm,
     ConfirmForm,
     NewUserForm,
@@ -148,6 +150,7 @@ def users() -> str:
 def user_new() -> str | Response:
     """Create an account."""
     form = NewUserForm()
+    _offer_register(form, None)
     if form.validate_on_submit():
         with run_service(form, default="email") as step:
             user = services.create_user(
@@ -157,10 +160,30 @@ def user_new() -> str | Response:
                 form.password.data or "",
                 must_change_password=True,
             )
+            services.place_account(user, set(form.partnerships.data or []), _person_link(form))
         if step.done:
             flash(f"Account created for {user.name}", "success")
             return redirect(url_for("accounts.user_detail", user_id=user.id))
     return render_template("accounts/user_new.html", form=form)
+
+
+def _offer_register(form: UserForm, user: User | None) -> None:
+    """Offer the register's partnerships, people and agencies in the account form."""
+    register = services.directory()
+    form.offer(register.partnership_choices(), register.person_choices(user),
+               register.agency_choices())
+
+
+def _person_link(form: UserForm) -> services.PersonLink:
+    """Read who the account is in the register from the form."""
+    chosen = form.person.data or NO_PERSON
+    agency = form.agency.data or ""
+    return services.PersonLink(
+        person_id=int(chosen) if chosen.isdigit() else None,
+        new_person=chosen == NEW_PERSON,
+        job_title=form.job_title.data or "",
+        agency_id=int(agency) if agency.isdigit() else None,
+    )
 
 
 def _user_or_404(user_id: int) -> User:
@@ -177,6 +200,7 @@ def user_detail(user_id: int) -> str:
     return render_template(
         "accounts/user_detail.html",
         user=user,
+        place=services.directory().place_of(user),
         live_sessions=services.live_session_count(user),
         history=history_of(user),
         confirm=ConfirmForm(),
@@ -189,9 +213,14 @@ def user_edit(user_id: int) -> str | Response | tuple[str, int]:
     """Change an account's name, email or role, without overwriting someone else's edit."""
     user = _user_or_404(user_id)
     form = UserForm(obj=user)
+    _offer_register(form, user)
     if request.method == "GET":
+        place = services.directory().place_of(user)
         form.version.data = str(user.version)
         form.role.data = user.role.value
+        form.partnerships.data = sorted(user.partnership_ids)
+        form.person.data = str(place.person_id) if place.person_id else NO_PERSON
+        form.agency.data = str(place.agency_id) if place.agency_id else ""
     if form.validate_on_submit():
         values = {
             "name": (form.name.data or "").strip(),
@@ -203,10 +232,14 @@ def user_edit(user_id: int) -> str | Response | tuple[str, int]:
             form.email.errors = ["An account with this email address already exists"]
         else:
             try:
-                if apply_edit(user, form.version.data, values):
+                with run_service(form, default="partnerships", commit=False) as step:
+                    apply_edit(user, form.version.data, values)
+                    services.place_account(user, set(form.partnerships.data or []),
+                                           _person_link(form))
+                if step.done:
                     commit_edit(user, values)
                     flash("Account updated", "success")
-                return redirect(url_for("accounts.user_detail", user_id=user.id))
+                    return redirect(url_for("accounts.user_detail", user_id=user.id))
             except EditConflict as conflict:
                 return render_conflict(
                     conflict,

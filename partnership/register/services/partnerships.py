@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from partnership.editing import apply_edit
 from partnership.extensions import db
+from partnership.policy import readable
 from partnership.register.models import (
     Capacity,
     GuidanceEdition,
@@ -22,6 +23,7 @@ from partnership.register.models import (
     StatutoryPartner,
 )
 from partnership.register.services import RegisterError
+from partnership.register.services.accounts import serve_new_partnership
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_TAKEN = "Another partnership already uses this slug. Choose a different one"
@@ -43,8 +45,9 @@ def representative_term(edition: GuidanceEdition, capacity: Capacity) -> str:
 
 
 def all_partnerships() -> list[Partnership]:
-    """Return every partnership, by name."""
-    return list(db.session.scalars(sa.select(Partnership).order_by(Partnership.name)))
+    """Return every partnership the reader serves (all, outside anyone's session), by name."""
+    return list(db.session.scalars(sa.select(Partnership).where(readable(Partnership))
+                                   .order_by(Partnership.name)))
 
 
 def partnership_by_slug(slug: str) -> Partnership | None:
@@ -53,8 +56,9 @@ def partnership_by_slug(slug: str) -> Partnership | None:
 
 
 def partnership_or_404(slug: str) -> Partnership:
-    """Return the partnership with this slug, or answer 404."""
-    return db.first_or_404(sa.select(Partnership).where(Partnership.slug == slug))
+    """Return the partnership with this slug if the reader serves it, or answer 404."""
+    return db.first_or_404(sa.select(Partnership).where(Partnership.slug == slug,
+                                                        readable(Partnership)))
 
 
 def _check_slug(slug: str, partnership: Partnership | None = None) -> None:
@@ -79,6 +83,7 @@ def create_partnership(details: Mapping[str, Any]) -> Partnership:
         db.session.flush()
     except IntegrityError:  # another request took the slug between the check and the save
         raise RegisterError(SLUG_TAKEN, "slug") from None  # the caller rolls back
+    serve_new_partnership(partnership)
     return partnership
 
 

@@ -172,6 +172,7 @@ class Scope:
     partner_ids: frozenset[int] = frozenset()
     represented_partnership_ids: frozenset[int] = frozenset()
     scrutinised_partnership_ids: frozenset[int] = frozenset()
+    partnership_ids: frozenset[int] = frozenset()  # the partnerships the account serves
 
     @property
     def body_ids(self) -> frozenset[int]:
