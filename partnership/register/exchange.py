@@ -12,6 +12,7 @@ number when two share one) and refers to them by it; everything else is referred
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import decimal
 import json
@@ -28,17 +29,25 @@ import yaml
 
 from partnership.extensions import db
 from partnership.kernel.dates import long_date
+from partnership.kernel.textdiff import sentence_changes
 from partnership.register.models import (
+    AccountabilityLine,
     Agency,
+    AgencyBasis,
+    Appointment,
+    AppointmentRole,
     Body,
     BodyKind,
     BodyMember,
     Capacity,
     Collaboration,
+    ContactPoint,
     Contribution,
     DecisionRule,
+    Establishment,
     Frequency,
     GuidanceEdition,
+    LineKind,
     MemberKind,
     PartnerKind,
     PartnerName,
@@ -46,6 +55,7 @@ from partnership.register.models import (
     Person,
     Representative,
     Scrutineer,
+    ScrutinyKind,
     Sector,
     StatutoryPartner,
 )
@@ -54,14 +64,15 @@ from partnership.register.services.bodies import JOINT_KINDS
 from partnership.register.services.partnerships import SLUG_PATTERN, partners_in_order
 
 FORMAT = "partnership-register"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 20
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PENCE = decimal.Decimal("0.01")
 LARGEST_AMOUNT = decimal.Decimal("9999999999.99")  # Numeric(12, 2)
-SECTIONS = ("partnership", "partners", "representatives", "agencies", "bodies", "scrutineers",
-            "collaborations", "narrative")
+SECTIONS = ("partnership", "partners", "representatives", "appointments", "agencies", "bodies",
+            "scrutineers", "collaborations", "establishments", "narrative")
 CHANGES = ("added", "removed", "changed")
 ARROW = "→"
 
@@ -74,13 +85,18 @@ class NarrativeStore:
     is created (:func:`use_narrative`) instead of the register importing them.
     """
 
-    titles: dict[str, str]  # section -> heading, in document order
-    read: Callable[[Partnership], dict[str, str]]  # section -> Markdown, in document order
-    add: Callable[[Partnership, str, str], None]  # partnership, section, Markdown
+    # The sections as a file writes them, in the partnership's order.
+    read: Callable[[Partnership], list[dict[str, Any]]]
+    # A file's ``narrative`` -> the sections it holds and its problems (location, message).
+    check: Callable[[Any], tuple[list[dict[str, Any]], list[tuple[str, str]]]]
+    add: Callable[[Partnership, list[dict[str, Any]]], None]  # the checked sections
+    # A file's ``narrative`` (any format version) -> title: what a comparison looks at.
+    compare: Callable[[Any], dict[str, dict[str, Any]]]
 
 
-_NARRATIVE: list[NarrativeStore] = [NarrativeStore(titles={}, read=lambda _p: {},
-                                                   add=lambda _p, _s, _m: None)]
+_NARRATIVE: list[NarrativeStore] = [NarrativeStore(
+    read=lambda _p: [], check=lambda _raw: ([], []), add=lambda _p, _s: None,
+    compare=lambda _raw: {})]
 
 
 def use_narrative(store: NarrativeStore) -> None:
@@ -154,6 +170,11 @@ def _body_order(body: Body) -> tuple[Any, ...]:
     return (body.position or 0, body.name.casefold(), body.name, body.id or 0)
 
 
+def _kind(value: Any) -> str | None:
+    """Write a stored choice as its value (None when not stated)."""
+    return None if value is None else str(getattr(value, "value", value))
+
+
 class _Exporter:
     """Walk a partnership in a fixed order, giving each person a key on first mention."""
 
@@ -168,13 +189,20 @@ class _Exporter:
         data: dict[str, Any] = {"format": FORMAT, "format_version": FORMAT_VERSION}
         data["partnership"] = self._partnership()
         data["partners"] = [self._partner(p) for p in partners_in_order(self.partnership)]
+        data["appointments"] = [self._appointment(a) for a in sorted(
+            self.partnership.appointments, key=lambda a: (
+                list(AppointmentRole).index(AppointmentRole(a.role)),
+                a.valid_from or dt.date.min, a.post, a.person.name if a.person else "",
+                a.id or 0))]
         data["agencies"] = [self._agency(a) for a in sorted(
             self.partnership.agencies, key=lambda a: (a.name.casefold(), a.name, a.id or 0))]
         data["bodies"] = [self._body(b) for b in bodies]
         data["scrutineers"] = [self._scrutineer(s) for s in sorted(
             self.partnership.scrutineers,
-            key=lambda s: (s.person.name, s.valid_from or dt.date.min, s.id or 0))]
+            key=lambda s: (s.person.name if s.person else s.organisation,
+                           s.valid_from or dt.date.min, s.id or 0))]
         data["collaborations"] = [self._collaboration(c) for c in self._collaborations(bodies)]
+        data["establishments"] = [self._establishment(e) for e in self._establishments()]
         data["narrative"] = self._narrative()
         data["people"] = [self._person(self.people[key]) for key in sorted(self.people)]
         return data
@@ -201,20 +229,32 @@ class _Exporter:
             return agency.name
         return {"partnership": agency.partnership.slug, "name": agency.name}
 
+    def partner_ref(self, partner: StatutoryPartner | None) -> str | None:
+        """Name a statutory partner by its kind (only this partnership's partners are named)."""
+        if partner is None or partner.partnership is not self.partnership:
+            return None
+        return PartnerKind(partner.kind).value
+
     def _partnership(self) -> dict[str, Any]:
         p = self.partnership
         return {"slug": p.slug, "name": p.name, "short_name": p.short_name, "area": p.area,
                 "guidance": GuidanceEdition(p.guidance).value,
                 "year_start_month": p.year_start_month, "contact_email": p.contact_email,
-                "contact_phone": p.contact_phone, "website": p.website}
+                "contact_phone": p.contact_phone, "website": p.website,
+                "address": p.address or "", "support_team_name": p.support_team_name or "",
+                "support_team": p.support_team or "",
+                "contact_points": [
+                    {"label": c.label, "email": c.email or "", "phone": c.phone or "",
+                     "url": c.url or "", "address": c.address or ""}
+                    for c in sorted(p.contact_points, key=lambda c: (c.position or 0, c.id or 0))]}
 
     def _partner(self, partner: StatutoryPartner) -> dict[str, Any]:
         names = sorted(partner.names, key=lambda n: (n.valid_from, n.valid_to or dt.date.max,
                                                      n.name, n.id or 0))
         capacities = list(Capacity)
         representatives = sorted(partner.representatives, key=lambda r: (
-            r.valid_from, capacities.index(Capacity(r.capacity)), r.person.name,
-            r.valid_to or dt.date.max, r.title, r.id or 0))
+            r.valid_from, capacities.index(Capacity(r.capacity)),
+            r.person.name if r.person else "", r.valid_to or dt.date.max, r.title, r.id or 0))
         return {
             "kind": PartnerKind(partner.kind).value,
             "names": [{"name": n.name, "valid_from": _iso(n.valid_from),
@@ -225,9 +265,19 @@ class _Exporter:
                 for r in representatives],
         }
 
+    def _appointment(self, appointment: Appointment) -> dict[str, Any]:
+        return {"role": AppointmentRole(appointment.role).value, "post": appointment.post or "",
+                "person": self.key(appointment.person),
+                "agency": self.agency_ref(appointment.agency),
+                "partner": self.partner_ref(appointment.partner),
+                "independent": bool(appointment.independent),
+                "valid_from": _iso(appointment.valid_from),
+                "valid_to": _iso(appointment.valid_to), "notes": appointment.notes or ""}
+
     def _agency(self, agency: Agency) -> dict[str, Any]:
         return {
-            "name": agency.name, "sector": Sector(agency.sector).value,
+            "name": agency.name, "sector": _kind(agency.sector), "basis": _kind(agency.basis),
+            "duty_from": _iso(agency.duty_from),
             "group": agency.group.name if agency.group else None, "is_group": agency.is_group,
             "reason_included": agency.reason_included, "notes": agency.notes,
             "champion": self.key(agency.champion),
@@ -237,7 +287,7 @@ class _Exporter:
         }
 
     def _bodies(self) -> list[Body]:
-        """Own bodies, shared bodies, joint groups run by others, and whatever they report to."""
+        """Own bodies, joint groups, shared bodies, and whatever their lines point to."""
         p = self.partnership
         found: dict[Body, None] = dict.fromkeys(p.bodies)  # an ordered set, by object
         for collaboration in p.collaborations:
@@ -247,43 +297,61 @@ class _Exporter:
                 sa.select(Body).where(Body.joint_with_id == p.id))))
         waiting = list(found)
         while waiting:
-            target = waiting.pop().reports_to
-            if target is not None and target not in found:
-                found[target] = None
-                waiting.append(target)
+            for line in waiting.pop().lines:
+                target = line.to_body
+                if target is not None and target not in found:
+                    found[target] = None
+                    waiting.append(target)
 
         def order(body: Body) -> tuple[Any, ...]:
+            if body.collaboration is not None:
+                return (2, body.collaboration.name, *_body_order(body))
+            if self.neighbour(body):  # a joint group, whichever of the two runs it
+                return (1, "", body.name.casefold(), body.name, body.id or 0)
             if body.partnership is p:
                 return (0, "", *_body_order(body))
-            if body.collaboration is not None:
-                return (1, body.collaboration.name, *_body_order(body))
-            return (2, body.partnership.slug if body.partnership else "", *_body_order(body))
+            return (3, body.partnership.slug if body.partnership else "", *_body_order(body))
 
         return sorted(found, key=order)
 
+    def neighbour(self, body: Body) -> str:
+        """Name the other partnership of a joint group ("" for a body run alone)."""
+        if body.partnership is not None and body.partnership is not self.partnership:
+            return body.partnership.name if body.joint_with is self.partnership else ""
+        if body.joint_with is not None:
+            return body.joint_with.name
+        return body.joint_with_name or ""
+
     def _body(self, body: Body) -> dict[str, Any]:
-        own = body.partnership is self.partnership
         return {
             "name": body.name, "short_name": body.short_name, "kind": BodyKind(body.kind).value,
             "collaboration": body.collaboration.name if body.collaboration else None,
-            "owned_by": None if own or body.partnership is None else body.partnership.slug,
-            "joint_with": body.joint_with.slug if body.joint_with else None,
+            "joint_with_name": self.neighbour(body),
             "purpose": body.purpose, "objectives": list(body.objectives or []),
-            "chair": self.key(body.chair), "chair_agency": self.agency_ref(body.chair_agency),
+            "chair_post": body.chair_post or "",
+            "chair_partner": self.partner_ref(body.chair_partner),
+            "chair_agency": self.agency_ref(body.chair_agency),
+            "chair": self.key(body.chair),
             "chair_independent": body.chair_independent,
             "chair_appointment": body.chair_appointment,
-            "reports_to": body.reports_to.name if body.reports_to else None,
-            "frequency": Frequency(body.frequency).value,
-            "decision_rule": DecisionRule(body.decision_rule).value,
+            "lines": [{"kind": LineKind(line.kind).value,
+                       **({"to": line.to_body.name} if line.to_body is not None
+                          else {"to_name": line.to_name})}
+                      for line in sorted(body.lines, key=lambda x: (x.position or 0, x.id or 0))],
+            "frequency": _kind(body.frequency), "frequency_note": body.frequency_note or "",
+            "decision_rule": _kind(body.decision_rule),
             "starts_on": _iso(body.starts_on), "ends_on": _iso(body.ends_on),
-            "members": [{"agency": self.agency_ref(m.agency), "role": m.role,
-                         "person": self.key(m.person), "kind": MemberKind(m.kind).value}
+            "members": [{"role": m.role, "partner": self.partner_ref(m.partner),
+                         "agency": self.agency_ref(m.agency), "person": self.key(m.person),
+                         "kind": MemberKind(m.kind).value}
                         for m in sorted(body.members, key=lambda m: m.id or 0)],
         }
 
     def _scrutineer(self, scrutineer: Scrutineer) -> dict[str, Any]:
         return {
+            "kind": ScrutinyKind(scrutineer.kind or ScrutinyKind.PERSON).value,
             "person": self.key(scrutineer.person),
+            "organisation": scrutineer.organisation or "",
             "whole_partnership": scrutineer.whole_partnership, "scope": scrutineer.scope,
             "appointed_by": scrutineer.appointed_by,
             "valid_from": _iso(scrutineer.valid_from), "valid_to": _iso(scrutineer.valid_to),
@@ -296,13 +364,31 @@ class _Exporter:
         return sorted(found, key=lambda c: c.name)
 
     def _collaboration(self, collaboration: Collaboration) -> dict[str, Any]:
+        """Write the other members by name, so that the file imports into any database."""
+        others = {p.name for p in collaboration.partnerships if p is not self.partnership}
+        others.update(collaboration.external_members or [])
         return {"name": collaboration.name, "short_name": collaboration.short_name,
                 "description": collaboration.description,
                 "independently_chaired": collaboration.independently_chaired,
-                "members": sorted(p.slug for p in collaboration.partnerships)}
+                "members": [self.partnership.slug]
+                if self.partnership in collaboration.partnerships else [],
+                "external_members": sorted(others, key=lambda n: (n.casefold(), n))}
 
-    def _narrative(self) -> dict[str, str]:
-        return {} if self.partnership.id is None else _narrative_store().read(self.partnership)
+    def _establishments(self) -> list[Establishment]:
+        if self.partnership.id is None:
+            return []
+        return list(db.session.scalars(
+            sa.select(Establishment).where(Establishment.partnership_id == self.partnership.id)
+            .order_by(Establishment.urn, Establishment.id)))
+
+    def _establishment(self, establishment: Establishment) -> dict[str, Any]:
+        return {"urn": establishment.urn, "name": establishment.name,
+                "phase": establishment.phase or "", "kind": establishment.kind or "",
+                "local_authority": establishment.local_authority or "",
+                "agency": establishment.agency.name if establishment.agency else None}
+
+    def _narrative(self) -> list[dict[str, Any]]:
+        return [] if self.partnership.id is None else _narrative_store().read(self.partnership)
 
     def _person(self, person: Person) -> dict[str, Any]:
         return {"key": self.keys[person], "name": person.name, "job_title": person.job_title,
@@ -451,6 +537,7 @@ class _Field:
     default: Any = None
     length: int | None = None
     choices: type[StrEnum] | None = None
+    versions: tuple[int, ...] = (1, 2)  # the format versions that have this field
 
 
 def _text(name: str, column: Any = None, *, required: bool = False, kind: str = "text",
@@ -459,8 +546,15 @@ def _text(name: str, column: Any = None, *, required: bool = False, kind: str = 
     return _Field(name, kind, required, None if required else default, length)
 
 
-def _enum(name: str, choices: type[StrEnum], default: StrEnum | None = None) -> _Field:
-    return _Field(name, "enum", default is None, default, choices=choices)
+def _enum(name: str, choices: type[StrEnum], default: StrEnum | None = None, *,
+          optional: bool = False) -> _Field:
+    """A choice; required unless it has a default or is ``optional`` (None: not stated)."""
+    return _Field(name, "enum", default is None and not optional, default, choices=choices)
+
+
+def _only(versions: tuple[int, ...], spec: _Field) -> _Field:
+    """A field that only these format versions have."""
+    return dataclasses.replace(spec, versions=versions)
 
 
 def _date(name: str, *, required: bool = False) -> _Field:
@@ -475,8 +569,12 @@ def _list(name: str, kind: str = "list") -> _Field:
     return _Field(name, kind, False, [])
 
 
-TOP_FIELDS = ("format", "format_version", "partnership", "partners", "agencies", "bodies",
-              "scrutineers", "collaborations", "narrative", "people")
+V1, V2 = (1,), (2,)
+TOP_FIELDS = {1: ("format", "format_version", "partnership", "partners", "agencies", "bodies",
+                  "scrutineers", "collaborations", "narrative", "people"),
+              2: ("format", "format_version", "partnership", "partners", "appointments",
+                  "agencies", "bodies", "scrutineers", "collaborations", "establishments",
+                  "narrative", "people")}
 PARTNERSHIP_FIELDS = (
     _text("slug", Partnership.slug, required=True), _text("name", Partnership.name, required=True),
     _text("short_name", Partnership.short_name, required=True), _text("area"),
@@ -484,13 +582,27 @@ PARTNERSHIP_FIELDS = (
     _Field("year_start_month", "int", default=4),
     _text("contact_email", Partnership.contact_email),
     _text("contact_phone", Partnership.contact_phone), _text("website", Partnership.website),
+    _only(V2, _text("address")), _only(V2, _text("support_team_name",
+                                                   Partnership.support_team_name)),
+    _only(V2, _text("support_team")), _only(V2, _list("contact_points")),
+)
+CONTACT_POINT_FIELDS = (
+    _text("label", ContactPoint.label, required=True), _text("email", ContactPoint.email),
+    _text("phone", ContactPoint.phone), _text("url", ContactPoint.url), _text("address"),
 )
 PARTNER_FIELDS = (_enum("kind", PartnerKind), _list("names"), _list("representatives"))
 NAME_FIELDS = (_text("name", PartnerName.name, required=True), _date("valid_from", required=True),
                _date("valid_to"))
 REPRESENTATIVE_FIELDS = (
-    _text("person", required=True, kind="ref"), _enum("capacity", Capacity),
+    _only(V1, _text("person", required=True, kind="ref")),
+    _only(V2, _text("person", kind="ref", default=None)), _enum("capacity", Capacity),
     _text("title", Representative.title), _date("valid_from", required=True), _date("valid_to"),
+)
+APPOINTMENT_FIELDS = (
+    _enum("role", AppointmentRole), _text("post", Appointment.post),
+    _text("person", kind="ref", default=None), _Field("agency", "agency"),
+    _enum("partner", PartnerKind, optional=True), _flag("independent"), _date("valid_from"),
+    _date("valid_to"), _text("notes"),
 )
 PERSON_FIELDS = (
     _text("key", required=True, kind="ref"), _text("name", Person.name, required=True),
@@ -499,7 +611,8 @@ PERSON_FIELDS = (
     _text("phone", Person.phone),
 )
 AGENCY_FIELDS = (
-    _text("name", Agency.name, required=True), _enum("sector", Sector),
+    _text("name", Agency.name, required=True), _enum("sector", Sector, optional=True),
+    _only(V2, _enum("basis", AgencyBasis, optional=True)), _only(V2, _date("duty_from")),
     _text("group", kind="ref", default=None), _flag("is_group"), _text("reason_included"),
     _text("notes"), _text("champion", kind="ref", default=None), _date("active_from"),
     _date("active_to"), _list("contributions"),
@@ -509,27 +622,47 @@ CONTRIBUTION_FIELDS = (_Field("year", "int", required=True),
 BODY_FIELDS = (
     _text("name", Body.name, required=True), _text("short_name", Body.short_name),
     _enum("kind", BodyKind), _text("collaboration", kind="ref", default=None),
-    _text("owned_by", kind="ref", default=None), _text("joint_with", kind="ref", default=None),
-    _text("purpose"), _list("objectives", "texts"), _text("chair", kind="ref", default=None),
-    _Field("chair_agency", "agency"), _flag("chair_independent"),
-    _text("chair_appointment", Body.chair_appointment),
-    _text("reports_to", kind="ref", default=None), _enum("frequency", Frequency),
-    _enum("decision_rule", DecisionRule, DecisionRule.CONSENSUS), _date("starts_on"),
+    _only(V1, _text("owned_by", kind="ref", default=None)),
+    _only(V1, _text("joint_with", kind="ref", default=None)),
+    _only(V2, _text("joint_with_name", Body.joint_with_name)),
+    _text("purpose"), _list("objectives", "texts"),
+    _only(V2, _text("chair_post", Body.chair_post)),
+    _only(V2, _enum("chair_partner", PartnerKind, optional=True)),
+    _Field("chair_agency", "agency"), _text("chair", kind="ref", default=None),
+    _flag("chair_independent"), _text("chair_appointment", Body.chair_appointment),
+    _only(V1, _text("reports_to", kind="ref", default=None)), _only(V2, _list("lines")),
+    _enum("frequency", Frequency, optional=True),
+    _only(V2, _text("frequency_note", Body.frequency_note)),
+    _enum("decision_rule", DecisionRule, optional=True), _date("starts_on"),
     _date("ends_on"), _list("members"),
 )
+LINE_FIELDS = (_enum("kind", LineKind), _text("to", kind="ref", default=None),
+               _text("to_name", AccountabilityLine.to_name))
 MEMBER_FIELDS = (
-    _Field("agency", "agency"), _text("role", BodyMember.role, required=True),
+    _text("role", BodyMember.role, required=True),
+    _only(V2, _enum("partner", PartnerKind, optional=True)), _Field("agency", "agency"),
     _text("person", kind="ref", default=None), _enum("kind", MemberKind, MemberKind.CORE),
 )
 SCRUTINEER_FIELDS = (
-    _text("person", required=True, kind="ref"), _flag("whole_partnership", True), _text("scope"),
-    _text("appointed_by", Scrutineer.appointed_by), _flag("is_chair"), _date("valid_from"),
-    _date("valid_to"), _list("bodies", "texts"),
+    _only(V2, _enum("kind", ScrutinyKind)),
+    _only(V1, _text("person", required=True, kind="ref")),
+    _only(V2, _text("person", kind="ref", default=None)),
+    _only(V2, _text("organisation", Scrutineer.organisation)),
+    _flag("whole_partnership", True), _text("scope"),
+    _text("appointed_by", Scrutineer.appointed_by), _only(V1, _flag("is_chair")),
+    _date("valid_from"), _date("valid_to"), _list("bodies", "texts"),
 )
 COLLABORATION_FIELDS = (
     _text("name", Collaboration.name, required=True),
     _text("short_name", Collaboration.short_name), _text("description"),
     _flag("independently_chaired"), _list("members", "texts"),
+    _only(V2, _list("external_members", "texts")),
+)
+ESTABLISHMENT_FIELDS = (
+    _text("urn", Establishment.urn, required=True),
+    _text("name", Establishment.name, required=True), _text("phase", Establishment.phase),
+    _text("kind", Establishment.kind), _text("local_authority", Establishment.local_authority),
+    _text("agency", kind="ref", default=None),
 )
 AGENCY_REF_FIELDS = (_text("partnership", required=True, kind="ref"),
                      _text("name", Agency.name, required=True))
@@ -569,8 +702,13 @@ class _Check:
         self.bodies: dict[str, dict[str, Any]] = {}
         self.scrutineers: list[dict[str, Any]] = []
         self.collaborations: dict[str, dict[str, Any]] = {}
-        self.narrative: dict[str, str] = {}
+        self.narrative: list[dict[str, Any]] = []
+        self.contact_points: list[dict[str, Any]] = []
+        self.appointments: list[dict[str, Any]] = []
+        self.establishments: list[dict[str, Any]] = []
+        self.version = FORMAT_VERSION
         self._partnerships: dict[str, Partnership | None] = {}
+        self._by_name: dict[str, Partnership | None] = {}
 
     def problem(self, location: str, message: str) -> None:
         """Note a problem; the import goes no further than checking."""
@@ -599,7 +737,9 @@ class _Check:
         self._collaborations(self.items(data, "collaborations"))
         self._bodies(self.items(data, "bodies"))
         self._partners(self.items(data, "partners", "kind"))
+        self._appointments(self.items(data, "appointments", None))
         self._scrutineers(self.items(data, "scrutineers", None))
+        self._establishments(self.items(data, "establishments", "urn"))
         self._narrative(data.get("narrative"))
         self._resolve_people()
         self._resolve_agencies()
@@ -617,13 +757,14 @@ class _Check:
             self.problem("format", f"must be {FORMAT!r} (found {_describe(data.get('format'))})")
             return False
         version = data.get("format_version")
-        if version != FORMAT_VERSION or isinstance(version, bool):
+        if version not in READABLE_VERSIONS or isinstance(version, bool):
             self.problem("format_version",
-                         f"this installation reads format version {FORMAT_VERSION}, "
-                         f"not {_describe(version)}")
+                         "this installation reads format versions "
+                         f"{' and '.join(map(str, READABLE_VERSIONS))}, not {_describe(version)}")
             return False
+        self.version = version
         for key in data:
-            if key not in TOP_FIELDS:
+            if key not in TOP_FIELDS[version]:
                 self.problem(str(key), "is not a section of a register file")
         return True
 
@@ -658,12 +799,16 @@ class _Check:
         if not isinstance(raw, dict):
             self.problem(where, "is required" if raw is None else "must be a mapping of fields")
             return None
-        known = {f.name for f in fields}
+        mine = [f for f in fields if self.version in f.versions]
+        known = {f.name for f in mine}
         for key in raw:
             if key not in known:
                 self.problem(f"{where}.{key}", "is not a field here")
-        return {f.name: self.value(raw.get(f.name, _MISSING), f, f"{where}.{f.name}")
-                for f in fields}
+        values = {f.name: list(f.default) if isinstance(f.default, list) else f.default
+                  for f in fields if self.version not in f.versions}
+        values.update({f.name: self.value(raw.get(f.name, _MISSING), f, f"{where}.{f.name}")
+                       for f in mine})
+        return values
 
     def value(self, raw: Any, spec: _Field, where: str) -> Any:
         """Convert one field's value, or note why it cannot be (and return the default)."""
@@ -787,6 +932,14 @@ class _Check:
                 sa.select(Partnership).where(Partnership.slug == slug)).first()
         return self._partnerships[slug]
 
+    def partnership_named(self, name: str) -> Partnership | None:
+        """Find another partnership in the database by its name (once per name)."""
+        if name not in self._by_name:
+            self._by_name[name] = db.session.scalars(
+                sa.select(Partnership).where(Partnership.name == name)
+                .order_by(Partnership.id)).first()
+        return self._by_name[name]
+
     def period(self, values: dict[str, Any], where: str, starts: str, ends: str) -> None:
         """Refuse a period that ends before it starts."""
         if values.get(starts) and values.get(ends) and values[ends] < values[starts]:
@@ -813,6 +966,11 @@ class _Check:
         month = values.get("year_start_month")
         if isinstance(month, int) and not 1 <= month <= 12:
             self.problem("partnership.year_start_month", "must be a month number from 1 to 12")
+        for index, item in enumerate(values.pop("contact_points", None) or []):
+            point = self.record(item, CONTACT_POINT_FIELDS,
+                                f"partnership.contact_points[{index}]")
+            if point is not None and point["label"]:
+                self.contact_points.append(point)
 
     def _people(self, items: list[tuple[str, dict[str, Any]]]) -> None:
         for where, raw in items:
@@ -872,6 +1030,15 @@ class _Check:
                 elif slug != self.slug and self.other_partnership(slug) is None:
                     self.missing(at, slug)
                 members.append(slug)
+            names: list[str] = []
+            for index, name in enumerate(values["external_members"]):
+                if name in names:
+                    self.problem(f"{where}.external_members[{index}]",
+                                 f"{_describe(name)} is listed twice")
+                elif len(name) > 200:
+                    self.problem(f"{where}.external_members[{index}]",
+                                 "must be 200 characters or fewer")
+                names.append(name)
             values["where"] = where
             values["existing"] = db.session.scalars(
                 sa.select(Collaboration).where(Collaboration.name == values["name"])).first()
@@ -895,21 +1062,91 @@ class _Check:
                     member["where"] = at
                     members.append(member)
             values["members"] = members
+            values["lines"] = self._lines(values, where)
             values["where"] = where
-            self._body_owner(values, where)
+            if self.version == 1:
+                self._body_owner_v1(values, where)
+            else:
+                self._body_owner(values, where)
             if self.unique(self.bodies, values["name"], f"{where}.name", "a body"):
                 self.bodies[values["name"]] = values
 
+    def _lines(self, values: dict[str, Any], where: str) -> list[dict[str, Any]]:
+        """Read a body's lines of accountability (version 1: its one reporting line)."""
+        if self.version == 1:
+            target = values.pop("reports_to", None)
+            return [] if target is None else [{"kind": LineKind.REPORTS_TO, "to": target,
+                                               "to_name": "", "at": f"{where}.reports_to"}]
+        lines = []
+        for index, item in enumerate(values["lines"]):
+            at = f"{where}.lines[{index}]"
+            line = self.record(item, LINE_FIELDS, at)
+            if line is None:
+                continue
+            if line["to"] is not None and line["to_name"].strip():
+                self.problem(f"{at}.to_name", "give to (a body in this file) or to_name (a "
+                                              "group outside the register), not both")
+                continue
+            if line["to"] is None and not line["to_name"].strip():
+                self.problem(f"{at}.to", "say what the line goes to: to (a body in this file) "
+                                         "or to_name (a group outside the register)")
+                continue
+            if line["kind"] is None:
+                continue
+            line["at"] = f"{at}.to"
+            lines.append(line)
+        return lines
+
     def _body_owner(self, values: dict[str, Any], where: str) -> None:
-        """Check who owns a body: this partnership, a collaboration, or another partnership."""
+        """Check a body's owner: this partnership, a collaboration, or a joint group.
+
+        A joint group names its neighbour by name: a partnership in this database is linked
+        (its copy of the group is reused), any other is kept by name.
+        """
         values["existing"] = None
         values["skip"] = False
-        collaboration, owner = values["collaboration"], values["owned_by"]
+        collaboration, neighbour = values["collaboration"], values["joint_with_name"]
+        if neighbour.strip():
+            if collaboration is not None:
+                self.problem(f"{where}.joint_with_name",
+                             "a body shared by a collaboration cannot also be joint with one "
+                             "partnership")
+            elif values["kind"] is not None and values["kind"] not in JOINT_KINDS:
+                self.problem(f"{where}.joint_with_name", "only a task and finish group can be "
+                                                         "run jointly with another partnership")
+            elif neighbour == self.partnership.get("name"):
+                self.problem(f"{where}.joint_with_name", "a body cannot be run jointly with its "
+                                                         "own partnership")
+            else:
+                other = self.partnership_named(neighbour)
+                if other is not None:
+                    values["existing"] = next(
+                        (b for b in other.bodies if b.name == values["name"]), None)
+        self._shared_body(values, where)
+
+    def _shared_body(self, values: dict[str, Any], where: str) -> None:
+        """Find a shared body the collaboration already has (reused, not duplicated)."""
+        collaboration = values["collaboration"]
+        if collaboration is None:
+            return
+        found = self.collaborations.get(collaboration)
+        if found is None:
+            self.problem(f"{where}.collaboration",
+                         f"no collaboration called {_describe(collaboration)} in collaborations")
+        elif found["existing"] is not None:
+            values["existing"] = next((b for b in found["existing"].bodies
+                                       if b.name == values["name"]), None)
+
+    def _body_owner_v1(self, values: dict[str, Any], where: str) -> None:
+        """Version 1: a body run by another partnership (owned_by) or joint with one, by slug."""
+        values["existing"] = None
+        values["skip"] = False
+        collaboration, owner = values["collaboration"], values.pop("owned_by", None)
+        joint = values.pop("joint_with", None)
         if collaboration is not None and owner is not None:
             self.problem(f"{where}.owned_by",
                          "a body belongs to a collaboration or to a partnership, not both")
             return
-        joint = values["joint_with"]
         if joint is not None and values["kind"] is not None and values["kind"] not in JOINT_KINDS:
             self.problem(f"{where}.joint_with", "only a task and finish group can be run "
                                                 "jointly with another partnership")
@@ -919,20 +1156,13 @@ class _Check:
         elif joint is not None and joint == self.slug and owner is None:
             self.problem(f"{where}.joint_with", "a body cannot be run jointly with its own "
                                                 "partnership")
-        elif (joint is not None and joint != self.slug
-              and self.other_partnership(joint) is None
-              and not self.missing(f"{where}.joint_with", joint)):
-            values["joint_with"] = None  # left out: that partnership is not here yet
-        if collaboration is not None:
-            found = self.collaborations.get(collaboration)
-            if found is None:
-                self.problem(f"{where}.collaboration",
-                             f"no collaboration called {_describe(collaboration)} in "
-                             "collaborations")
-            elif found["existing"] is not None:
-                values["existing"] = next((b for b in found["existing"].bodies
-                                           if b.name == values["name"]), None)
-        elif owner is not None:
+        elif joint is not None and joint != self.slug:
+            other = self.other_partnership(joint)
+            if other is not None:
+                values["joint_with_name"] = other.name
+            else:
+                self.missing(f"{where}.joint_with", joint)
+        if owner is not None:
             if owner == self.slug:
                 self.problem(f"{where}.owned_by", "leave owned_by empty for this partnership's "
                                                   "own bodies")
@@ -942,11 +1172,14 @@ class _Check:
                 self.missing(f"{where}.owned_by", owner)
                 values["skip"] = True
                 return
+            values["joint_with_name"] = other.name
             values["existing"] = next((b for b in other.bodies if b.name == values["name"]),
                                       None)
             if values["existing"] is None:
                 self.problem(f"{where}.name", f"{other.name} has no body called "
                                               f"{_describe(values['name'])}")
+            return
+        self._shared_body(values, where)
 
     def _partners(self, items: list[tuple[str, dict[str, Any]]]) -> None:
         kinds: list[PartnerKind] = []
@@ -961,6 +1194,9 @@ class _Check:
             self._one_at_a_time(values["names"], "name")
             for representative in values["representatives"]:
                 self.person(representative["person"], f"{representative['where']}.person")
+                if representative["person"] is None and not representative["title"].strip():
+                    self.problem(f"{representative['where']}.title",
+                                 "give the post (title) when no person is named")
             self._one_at_a_time([r for r in values["representatives"]
                                  if r["capacity"] is Capacity.LEAD], "lead")
             self.partners.append(values)
@@ -1000,6 +1236,12 @@ class _Check:
                 continue
             self.person(values["person"], f"{where}.person")
             self.period(values, where, "valid_from", "valid_to")
+            if self.version == 1:
+                values["kind"] = ScrutinyKind.PERSON
+            elif values["kind"] is ScrutinyKind.PERSON and values["person"] is None:
+                self.problem(f"{where}.person", "is required when kind is person")
+            elif values["kind"] is ScrutinyKind.ORGANISATION and not values["organisation"].strip():
+                self.problem(f"{where}.organisation", "is required when kind is organisation")
             if values["whole_partnership"] and (values["scope"].strip() or values["bodies"]):
                 self.problem(f"{where}.whole_partnership", "leave scope and bodies empty for a "
                                                            "scrutineer of the whole partnership")
@@ -1020,24 +1262,56 @@ class _Check:
                             (other["valid_from"], other["valid_to"])):
                         self.problem(f"{where}.is_chair", f"{other['where']} is the chair on "
                                                           "the same dates: one chair at a time")
+                # Version 2 records the partnership chair as an appointment.
+                self.appointments.append({
+                    "role": AppointmentRole.PARTNERSHIP_CHAIR, "post": "",
+                    "person": values["person"], "agency": None, "partner": None,
+                    "independent": True, "valid_from": values["valid_from"],
+                    "valid_to": values["valid_to"], "notes": "", "where": where})
             values["where"] = where
             self.scrutineers.append(values)
+
+    def _appointments(self, items: list[tuple[str, dict[str, Any]]]) -> None:
+        for where, raw in items:
+            values = self.record(raw, APPOINTMENT_FIELDS, where)
+            if values is None:
+                continue
+            self.person(values["person"], f"{where}.person")
+            self.period(values, where, "valid_from", "valid_to")
+            if values["person"] is None and not values["post"].strip():
+                self.problem(f"{where}.post", "give the post, the person, or both")
+            if values["agency"] is not None and values["partner"] is not None:
+                self.problem(f"{where}.partner", "give an agency or a partner, not both")
+            values["where"] = where
+            if values["role"] is AppointmentRole.PARTNERSHIP_CHAIR:
+                for other in self.appointments:
+                    if other["role"] is AppointmentRole.PARTNERSHIP_CHAIR and periods_overlap(
+                            (values["valid_from"], values["valid_to"]),
+                            (other["valid_from"], other["valid_to"])):
+                        self.problem(f"{where}.valid_from", f"overlaps {other['where']}: a "
+                                                            "partnership has one chair at a time")
+            self.appointments.append(values)
+
+    def _establishments(self, items: list[tuple[str, dict[str, Any]]]) -> None:
+        urns: set[str] = set()
+        for where, raw in items:
+            values = self.record(raw, ESTABLISHMENT_FIELDS, where)
+            if values is None or not values["urn"]:
+                continue
+            if values["urn"] in urns:
+                self.problem(f"{where}.urn", f"another establishment has the URN "
+                                             f"{_describe(values['urn'])}")
+                continue
+            urns.add(values["urn"])
+            values["where"] = where
+            self.establishments.append(values)
 
     def _narrative(self, raw: Any) -> None:
         if raw is None:
             return
-        if not isinstance(raw, dict):
-            self.problem("narrative", "must be a mapping of section to Markdown text")
-            return
-        names = list(_narrative_store().titles)
-        for key, text in raw.items():
-            where = f"narrative.{key}"
-            if key not in names:
-                self.problem(where, f"is not a section; sections are {', '.join(names)}")
-            elif not isinstance(text, str):
-                self.problem(where, f"must be Markdown text (found {_describe(text)})")
-            else:
-                self.narrative[key] = text
+        self.narrative, problems = _narrative_store().check(raw)
+        for location, message in problems:
+            self.problem(location, message)
 
     # -- references between sections --
 
@@ -1071,20 +1345,31 @@ class _Check:
                                                "group")
 
     def _resolve_bodies(self) -> None:
+        for values in self.appointments:
+            self.agency(values, "agency", values["where"])
+        for values in self.establishments:
+            self.agency(values, "agency", values["where"])
         for name, values in self.bodies.items():
             where = values["where"]
             self.agency(values, "chair_agency", where)
             for member in values["members"]:
                 self.agency(member, "agency", member["where"])
-            target = values["reports_to"]
-            if target is None:
-                continue
-            if target == name:
-                self.problem(f"{where}.reports_to", "a body cannot report to itself")
-            elif target not in self.bodies:
-                self.problem(f"{where}.reports_to", f"no body called {_describe(target)} in "
-                                                    "bodies")
+            for line in values["lines"]:
+                target = line["to"]
+                if target is None:
+                    continue
+                if target == name:
+                    self.problem(line["at"], "a body cannot report to itself")
+                elif target not in self.bodies:
+                    self.problem(line["at"], f"no body called {_describe(target)} in bodies")
         self._refuse_circles()
+
+    def parent(self, name: str) -> str | None:
+        """The body a body sits under: its first reports_to or accountable_to line to a body."""
+        for line in self.bodies[name]["lines"]:
+            if line["kind"].places_in_structure and line["to"] in self.bodies:
+                return str(line["to"])
+        return None
 
     def _refuse_circles(self) -> None:
         """Refuse reporting lines that lead back to where they started."""
@@ -1092,13 +1377,15 @@ class _Check:
         for name in self.bodies:
             if name in in_circle:
                 continue
-            chain, following = [name], self.bodies[name]["reports_to"]
-            while following in self.bodies and following not in chain:
+            chain, following = [name], self.parent(name)
+            while following is not None and following not in chain:
                 chain.append(following)
-                following = self.bodies[following]["reports_to"]
+                following = self.parent(following)
             if following == name and len(chain) > 1:
                 in_circle.update(chain)
-                self.problem(f"{self.bodies[name]['where']}.reports_to",
+                first = next(line for line in self.bodies[name]["lines"]
+                             if line["to"] == chain[1])
+                self.problem(first["at"].removesuffix(".to"),
                              "reporting lines go round in a circle: "
                              + f" {ARROW} ".join([*chain, name]))
 
@@ -1112,6 +1399,9 @@ class _Build:
     def __init__(self, check: _Check) -> None:
         self.check = check
         self.partnership = Partnership(**check.partnership)
+        self.partnership.contact_points = [
+            ContactPoint(position=position, **{k: v for k, v in point.items() if k != "where"})
+            for position, point in enumerate(check.contact_points)]
         self.people: dict[str, Person] = {}
         self.agencies: dict[str, Agency] = {}
         self.bodies: dict[str, Body] = {}
@@ -1128,14 +1418,22 @@ class _Build:
         self._agencies()
         partnership.partners = [self._partner(values) for values in check.partners]
         self._bodies()
+        for values in check.appointments:
+            partnership.appointments.append(Appointment(
+                role=values["role"], post=values["post"], person=self.person(values["person"]),
+                agency=self.agency(values["agency"]), partner=self.partner(values["partner"]),
+                **{k: values[k] for k in ("independent", "valid_from", "valid_to", "notes")}))
         for values in check.scrutineers:
             bodies = [self.bodies[name] for name in values["bodies"] if name in self.bodies]
             partnership.scrutineers.append(Scrutineer(
                 person=self.person(values["person"]), bodies=bodies,
-                **{k: values[k] for k in ("whole_partnership", "scope", "appointed_by",
-                                          "is_chair", "valid_from", "valid_to")}))
-        for section, markdown in check.narrative.items():
-            _narrative_store().add(partnership, section, markdown)
+                **{k: values[k] for k in ("kind", "organisation", "whole_partnership", "scope",
+                                          "appointed_by", "valid_from", "valid_to")}))
+        for values in check.establishments:
+            db.session.add(Establishment(
+                partnership=partnership, agency=self.agency(values["agency"]),
+                **{k: values[k] for k in ("urn", "name", "phase", "kind", "local_authority")}))
+        _narrative_store().add(partnership, check.narrative)
         champions = {name: self.person(values["champion"])
                      for name, values in check.agencies.items() if values["champion"]}
         self._link_people_to_agencies()
@@ -1147,11 +1445,11 @@ class _Build:
                                      list(collaboration.partnerships))
         return partnership
 
-    def partnership_for(self, slug: str | None) -> Partnership | None:
-        """Return the partnership a checked slug names: this one, or one in the database."""
-        if slug is None:
+    def partner(self, kind: PartnerKind | None) -> StatutoryPartner | None:
+        """Return this partnership's statutory partner of a kind."""
+        if kind is None:
             return None
-        return self.partnership if slug == self.check.slug else self.check.other_partnership(slug)
+        return next((p for p in self.partnership.partners if p.kind is kind), None)
 
     def agency(self, ref: str | _OtherAgency | None) -> Agency | None:
         """Return the agency a checked reference names (None if it was left out)."""
@@ -1167,16 +1465,31 @@ class _Build:
             if collaboration is None:
                 others = [check.other_partnership(slug) for slug in values["members"]
                           if slug != check.slug]
+                named = {n: check.partnership_named(n) for n in values["external_members"]}
+                others += [p for p in named.values() if p is not None]
                 collaboration = Collaboration(
                     name=name, short_name=values["short_name"], description=values["description"],
                     independently_chaired=values["independently_chaired"],
-                    partnerships=[p for p in others if p is not None])
+                    partnerships=list(dict.fromkeys(p for p in others if p is not None)),
+                    external_members=[n for n, p in named.items() if p is None])
                 db.session.add(collaboration)
-            elif check.slug in values["members"]:
-                self.joined.append((collaboration, list(collaboration.partnerships)))
+            else:
+                if check.slug in values["members"]:
+                    self.joined.append((collaboration, list(collaboration.partnerships)))
+                self._fill_neighbours(collaboration, values["external_members"])
             if check.slug in values["members"]:
                 collaboration.partnerships.append(self.partnership)
             self.collaborations[name] = collaboration
+
+    def _fill_neighbours(self, collaboration: Collaboration, names: list[str]) -> None:
+        """A reused collaboration: this partnership is no longer a neighbour kept by name,
+        and neighbours it lacks are added by name."""
+        own = self.partnership.name
+        members = {p.name for p in collaboration.partnerships}
+        kept = [n for n in collaboration.external_members or [] if n != own]
+        kept += [n for n in names if n != own and n not in members and n not in kept]
+        if kept != list(collaboration.external_members or []):
+            collaboration.external_members = kept
 
     def person(self, key: str | None) -> Person | None:
         """Return the person a key names: one already in the database, or a new one.
@@ -1241,6 +1554,8 @@ class _Build:
                 active_to=values["active_to"],
                 contributions=[Contribution(year=c["year"], amount=c["amount"])
                                for c in values["contributions"]])
+            self.agencies[name].basis = values["basis"]
+            self.agencies[name].duty_from = values["duty_from"]
             self.partnership.agencies.append(self.agencies[name])
         for name, values in self.check.agencies.items():
             if values["group"] is not None:
@@ -1280,40 +1595,71 @@ class _Build:
             placed[owner or ""] += 1
         for name, body in self.bodies.items():
             values = check.bodies[name]
-            target = self.bodies.get(values["reports_to"] or "")
             if values["existing"] is None:
-                body.reports_to = target
+                body.lines = self._lines(values)
             else:
-                self._fill_gaps(body, values, target)
+                self._fill_gaps(body, values)
+
+    def _lines(self, values: dict[str, Any]) -> list[AccountabilityLine]:
+        """Build a body's lines (a line to a body that was left out is left out too)."""
+        lines = []
+        for line in values["lines"]:
+            target = self.bodies.get(line["to"]) if line["to"] is not None else None
+            if line["to"] is not None and target is None:
+                continue
+            lines.append(AccountabilityLine(kind=line["kind"], to_body=target,
+                                            to_name="" if target else line["to_name"],
+                                            position=len(lines)))
+        return lines
+
+    def _neighbour(self, name: str) -> tuple[Partnership | None, str]:
+        """A joint group's neighbour: the partnership in the database, or its name alone."""
+        other = self.check.partnership_named(name) if name.strip() else None
+        return other, "" if other is not None else name
 
     def _new_body(self, name: str, values: dict[str, Any]) -> Body:
+        joint_with, joint_with_name = self._neighbour(values["joint_with_name"])
         return Body(
             name=name, kind=values["kind"], frequency=values["frequency"],
-            joint_with=self.partnership_for(values["joint_with"]),
+            joint_with=joint_with, joint_with_name=joint_with_name,
             chair=self.person(values["chair"]),
             chair_agency=self.agency(values["chair_agency"]),
+            chair_partner=self.partner(values["chair_partner"]),
             members=[BodyMember(agency=self.agency(m["agency"]), role=m["role"],
+                                partner=self.partner(m["partner"]),
                                 person=self.person(m["person"]), kind=m["kind"])
                      for m in values["members"]],
-            **{k: values[k] for k in ("short_name", "purpose", "objectives", "chair_independent",
-                                      "chair_appointment", "decision_rule", "starts_on",
+            **{k: values[k] for k in ("short_name", "purpose", "objectives", "chair_post",
+                                      "chair_independent", "chair_appointment",
+                                      "frequency_note", "decision_rule", "starts_on",
                                       "ends_on")})
 
-    def _fill_gaps(self, body: Body, values: dict[str, Any], target: Body | None) -> None:
+    def _fill_gaps(self, body: Body, values: dict[str, Any]) -> None:
         """Fill links an existing body lacks (left out by an earlier import) from the file."""
         fills: dict[str, Callable[[], Any]] = {
             "chair": lambda: self.person(values["chair"]),
             "chair_agency": lambda: self.agency(values["chair_agency"]),
-            "reports_to": lambda: target,
-            "joint_with": lambda: self.partnership_for(values["joint_with"])}
+            "chair_partner": lambda: self.partner(values["chair_partner"])}
         for attribute, value in fills.items():
             if getattr(body, attribute) is None:
                 setattr(body, attribute, value())
+        neighbour = values["joint_with_name"]
+        if (neighbour and body.partnership is not None and body.joint_with is None
+                and body.partnership.name == neighbour):
+            body.joint_with, body.joint_with_name = self.partnership, ""  # a joint group
+        present = {(line.kind, line.to_body, line.to_name) for line in body.lines}
+        for line in self._lines(values):
+            if (line.kind, line.to_body, line.to_name) not in present:
+                body.lines.append(line)
+        for position, line in enumerate(body.lines):
+            line.position = position
         for member, row in _paired_members(values["members"], body.members):
             if row is None:
                 continue
             if row.agency is None:
                 row.agency = self.agency(member["agency"])
+            if row.partner is None:
+                row.partner = self.partner(member["partner"])
             if row.person is None:
                 row.person = self.person(member["person"])
 
@@ -1332,7 +1678,7 @@ def _paired_members(members: list[dict[str, Any]], rows: Iterable[BodyMember],
 
 # --- comparing two registers ----------------------------------------------------------------
 
-# Long text is said to have changed, not quoted in full.
+# Long text is said sentence by sentence: what was added, removed or reworded.
 LONG_TEXT = {"area", "purpose", "reason_included", "notes", "description", "scope", "text"}
 SINGULAR = {"objectives": "objective", "members": "member", "contributions": "contribution",
             "names": "name", "bodies": "body"}
@@ -1398,8 +1744,10 @@ def _differences(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
             found = [f"{one} added: {item}" for item in new if item not in old]
             found += [f"{one} removed: {item}" for item in old if item not in new]
             details += found or [f"{label}: order changed"]
-        elif key in LONG_TEXT:
-            details.append(f"{label} changed")
+        elif key in LONG_TEXT:  # the sentences added, removed or reworded, quoted
+            said = sentence_changes(str(old or ""), str(new or ""))
+            prefix = "" if key == "text" else f"{label}: "
+            details += [prefix + line for line in said] or [f"{label} changed (spacing only)"]
         else:
             details.append(f"{label}: {_shown(old)} {ARROW} {_shown(new)}")
     return details
@@ -1453,7 +1801,12 @@ class _Comparable:
         if not isinstance(values, dict):
             return {}
         # Keyed by a fixed name so that renaming the partnership is a change, not add + remove.
-        return {"Partnership details": dict(values)}
+        found = dict(values)
+        if "contact_points" in found:
+            found["contact_points"] = [
+                " ".join(str(p.get(k)) for k in ("label", "email", "phone", "url", "address")
+                         if p.get(k)) for p in self.rows("contact_points", values)]
+        return {"Partnership details": found}
 
     def _partners(self) -> dict[str, dict[str, Any]]:
         def period(row: dict[str, Any]) -> str:
@@ -1468,10 +1821,25 @@ class _Comparable:
         for partner in self.rows("partners"):
             kind = _kind_label(partner.get("kind"))
             for row in self.rows("representatives", partner):
-                name = f"{self.person(row.get('person'))} ({kind}, {row.get('capacity')})"
+                who = self.person(row.get("person")) or row.get("title") or "Not named"
+                name = f"{who} ({kind}, {row.get('capacity')})"
                 found[_numbered(found, name)] = {
                     k: row.get(k) for k in ("title", "valid_from", "valid_to")}
         return found
+
+    def _appointments(self) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for row in self.rows("appointments"):
+            who = self.person(row.get("person")) or row.get("post") or "Not named"
+            values = {k: v for k, v in row.items() if k not in ("role", "person")}
+            values["agency"] = self.agency(row.get("agency"))
+            found[_numbered(found, f"{who} ({str(row.get('role')).replace('_', ' ')})")] = values
+        return found
+
+    def _establishments(self) -> dict[str, dict[str, Any]]:
+        return {f"{row.get('name')} ({row.get('urn')})": {
+            k: v for k, v in row.items() if k not in ("name", "urn")}
+            for row in self.rows("establishments")}
 
     def _agencies(self) -> dict[str, dict[str, Any]]:
         found = {}
@@ -1490,20 +1858,33 @@ class _Comparable:
             values["chair"] = self.person(body.get("chair"))
             values["chair_agency"] = self.agency(body.get("chair_agency"))
             values["members"] = [self._member(m) for m in self.rows("members", body)]
+            lines = self.rows("lines", body)
+            if "reports_to" in values:  # a version 1 register: its one reporting line
+                target = values.pop("reports_to")
+                lines = [{"kind": "reports_to", "to": target}] if target else []
+            values["lines"] = [
+                f"{str(line.get('kind')).replace('_', ' ')} "
+                f"{line.get('to') or line.get('to_name')}" for line in lines]
             found[str(body.get("name"))] = values
         return found
 
     def _member(self, member: dict[str, Any]) -> str:
         who = [part for part in (self.agency(member.get("agency")),
                                  self.person(member.get("person"))) if part]
+        if member.get("partner"):
+            who.insert(0, _kind_label(member.get("partner")))
         co_opted = ", co-opted" if member.get("kind") == MemberKind.CO_OPTED.value else ""
         return f"{member.get('role')} ({', '.join(who) or 'no agency'}{co_opted})"
 
     def _scrutineers(self) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
         for scrutineer in self.rows("scrutineers"):
-            values = {k: v for k, v in scrutineer.items() if k != "person"}
-            found[_numbered(found, str(self.person(scrutineer.get("person"))))] = values
+            values = {k: v for k, v in scrutineer.items()
+                      if k not in ("person", "organisation", "is_chair")}
+            values.setdefault("kind", ScrutinyKind.PERSON.value)  # version 1 had only people
+            who = (self.person(scrutineer.get("person")) or scrutineer.get("organisation")
+                   or "Commissioned scrutiny")
+            found[_numbered(found, str(who))] = values
         return found
 
     def _collaborations(self) -> dict[str, dict[str, Any]]:
@@ -1511,8 +1892,4 @@ class _Comparable:
                 for c in self.rows("collaborations")}
 
     def _narrative(self) -> dict[str, dict[str, Any]]:
-        sections = self.data.get("narrative")
-        if not isinstance(sections, dict):
-            return {}
-        titles = _narrative_store().titles
-        return {titles.get(key, str(key)): {"text": text} for key, text in sections.items()}
+        return _narrative_store().compare(self.data.get("narrative"))
