@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -19,6 +20,19 @@ def _env_list(name: str) -> list[str] | None:
 
 def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
+
+
+def setting_date(value: Any, name: str) -> dt.date | None:
+    """Read a date setting (an ISO date such as 2027-09-01, a date, or blank for none)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{name} must be a date written as YYYY-MM-DD, not {text!r}") from None
 
 
 class Config:
@@ -69,6 +83,12 @@ class Config:
     # they were last asked for, and within this many bytes in all.
     RENDER_KEEP_DAYS = _env_int("RENDER_KEEP_DAYS", 14)
     RENDER_BUDGET_BYTES = _env_int("RENDER_BUDGET_BYTES", 512 * 1024 * 1024)
+    # Designated education and childcare agencies (Children's Wellbeing and Schools Act 2026
+    # s.2) take part from a date set by regulations: None until they set it. An agency's own
+    # "duty from" date wins over this one. ISO date (YYYY-MM-DD), checked when the app starts.
+    EDUCATION_DUTY_FROM: str | dt.date | None = os.environ.get("EDUCATION_DUTY_FROM") or None
+    # A spreadsheet of schools and settings bigger than this is refused before it is read.
+    ESTABLISHMENT_FILE_MAX_BYTES = _env_int("ESTABLISHMENT_FILE_MAX_BYTES", 5 * 1024 * 1024)
     # Refuse to start unless the settings are safe for a live service.
     STRICT_START = False
 

@@ -9,7 +9,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import BASE_DIR, WEAK_SECRET_KEYS, Config, DevelopmentConfig
+from config import BASE_DIR, WEAK_SECRET_KEYS, Config, DevelopmentConfig, setting_date
 
 MIN_SECRET_KEY_LENGTH = 32
 
@@ -46,6 +46,11 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
     if issubclass(config_class, DevelopmentConfig) and not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_class.init_secret_key()
     app.config.update(overrides)
+    try:
+        app.config["EDUCATION_DUTY_FROM"] = setting_date(
+            app.config.get("EDUCATION_DUTY_FROM"), "EDUCATION_DUTY_FROM")
+    except ValueError as problem:
+        raise ConfigurationError(str(problem)) from None
     if app.config["STRICT_START"]:
         check_production_config(app.config)
 

@@ -28,7 +28,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from partnership.register.forms import DayMonthYearField
-from partnership.register.models import Agency, Person, Sector
+from partnership.register.models import Agency, AgencyBasis, Person, Sector
 
 LARGEST_AMOUNT = decimal.Decimal("9999999999.99")  # the column holds 12 digits, 2 after the point
 TEXT_LIMIT = 10_000
@@ -110,6 +110,11 @@ class PoundsField(StringField):
         self.data = amount.quantize(decimal.Decimal("0.01"))
 
 
+def stated(value: object) -> str:
+    """Coerce a stored choice to a radio's value; None (not stated) is the blank choice."""
+    return "" if value is None else str(value)
+
+
 def person_label(person: Person) -> str:
     """Describe a person in a list of choices: name, job title and organisation."""
     return ", ".join(part for part in (person.name, person.job_title,
@@ -125,8 +130,19 @@ class AgencyForm(FlaskForm):
         validators=[InputRequired("Enter the agency's name"),
                     Length(max=200, message="Name must be 200 characters or fewer")])
     sector = RadioField(
-        "Sector", widget=GovRadioInput(), choices=[(s.value, s.label) for s in Sector],
-        validators=[InputRequired("Select the agency's sector")])
+        "Sector", widget=GovRadioInput(), default="", coerce=stated,
+        choices=[("", "Not stated"), *((s.value, s.label) for s in Sector)],
+        validators=[Optional()])
+    basis = RadioField(
+        "Why it takes part, in law", widget=GovRadioInput(), default="", coerce=stated,
+        choices=[("", "Not stated"), *((b.value, b.label) for b in AgencyBasis)],
+        description="A designated education or childcare agency takes part under the "
+                    "Children's Wellbeing and Schools Act 2026, section 2",
+        validators=[Optional()])
+    duty_from = DayMonthYearField(
+        "Its duty starts on (optional)",
+        description="Leave blank for a designated education or childcare agency to follow the "
+                    "date set by regulations")
     is_group = BooleanField("This is a group of agencies, such as “Health providers”",
                             widget=GovCheckboxInput())
     group = RecordSelectField(
@@ -156,7 +172,9 @@ class AgencyForm(FlaskForm):
         """Return the agency's fields as the model stores them."""
         return {
             "name": (self.name.data or "").strip(),
-            "sector": Sector(self.sector.data),
+            "sector": Sector(self.sector.data) if self.sector.data else None,
+            "basis": AgencyBasis(self.basis.data) if self.basis.data else None,
+            "duty_from": self.duty_from.data,
             "is_group": bool(self.is_group.data),
             "group": self.group.record,
             "reason_included": (self.reason_included.data or "").strip(),

@@ -9,14 +9,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, current_app, has_app_context
 from sqlalchemy.exc import IntegrityError
 
 from partnership.audit.models import AuditEvent
 from partnership.clock import today
 from partnership.editing import apply_edit
 from partnership.extensions import db
-from partnership.register.models import Agency, Contribution, Partnership, Person, Sector
+from partnership.kernel.dates import long_date
+from partnership.register.models import (
+    Agency,
+    AgencyBasis,
+    Contribution,
+    Establishment,
+    Partnership,
+    Person,
+    Sector,
+)
 from partnership.register.services import RegisterError, check_period
 from partnership.register.services.bodies import history_with_parts
 
@@ -36,10 +45,15 @@ class GroupSection:
 
 @dataclass
 class SectorSection:
-    """The agencies of one sector that are not in a group."""
+    """The agencies of one sector (None: not stated) that are not in a group."""
 
-    sector: Sector
+    sector: Sector | None
     agencies: list[Agency]
+
+    @property
+    def label(self) -> str:
+        """Name the section: the sector, or that the sector is not stated."""
+        return self.sector.label if self.sector is not None else "Sector not stated"
 
 
 @dataclass
@@ -91,11 +105,56 @@ def agency_roster(partnership: Partnership, *, sector: Sector | None = None,
         if shown(group) or members:
             roster.groups.append(GroupSection(group, members))
     loose = [a for a in partnership.agencies if not a.is_group and a.group is None and shown(a)]
-    for each in Sector:
+    for each in [*Sector, None]:
         in_sector = [a for a in loose if a.sector == each]
         if in_sector:
             roster.sectors.append(SectorSection(each, in_sector))
     return roster
+
+
+@dataclass(frozen=True)
+class DutyStart:
+    """When an agency's duty under the arrangements starts, and where that date comes from."""
+
+    day: dt.date | None
+    source: str  # "agency" (its own date), "setting" (the regulations' date), "" (none)
+
+    def describe(self, basis: AgencyBasis | None) -> str:
+        """Say it for a page: the date, or that regulations will set it; "" when not stated."""
+        if self.day is not None:
+            said = long_date(self.day)
+            return f"{said} (the date set by regulations)" if self.source == "setting" else said
+        if basis is AgencyBasis.DESIGNATED_EDUCATION_CHILDCARE:
+            return "From a date set by regulations"
+        return ""
+
+
+def education_duty_from() -> dt.date | None:
+    """The day designated education and childcare agencies' duty starts (app setting)."""
+    if not has_app_context():
+        return None
+    value = current_app.config.get("EDUCATION_DUTY_FROM")
+    return value if isinstance(value, dt.date) else None
+
+
+def duty_starts(agency: Agency) -> DutyStart:
+    """Say the day an agency's duty starts: its own date; for a designated education or
+    childcare agency without one, the date regulations set (``EDUCATION_DUTY_FROM``); an
+    agency that takes part voluntarily has no duty."""
+    if agency.basis is AgencyBasis.VOLUNTARY:
+        return DutyStart(None, "")
+    if agency.duty_from is not None:
+        return DutyStart(agency.duty_from, "agency")
+    if agency.basis is AgencyBasis.DESIGNATED_EDUCATION_CHILDCARE:
+        setting = education_duty_from()
+        return DutyStart(setting, "setting" if setting else "")
+    return DutyStart(None, "")
+
+
+def establishment_count(agency: Agency) -> int:
+    """Count the schools and settings listed under an agency (one query)."""
+    return db.session.scalar(sa.select(sa.func.count(Establishment.id)).where(
+        Establishment.agency_id == agency.id)) or 0
 
 
 def groups_of(partnership: Partnership, agency: Agency | None = None) -> list[Agency]:
@@ -135,6 +194,10 @@ def agency_problems(partnership: Partnership, agency: Agency | None,
         check_period(values.get("active_from"), values.get("active_to"), "active_to")
     except RegisterError as problem:
         problems.append(problem)
+    if values.get("basis") is AgencyBasis.VOLUNTARY and values.get("duty_from") is not None:
+        problems.append(RegisterError(
+            "An agency that takes part voluntarily has no duty to start: leave the date blank "
+            "or choose its legal basis", "duty_from"))
     return problems
 
 

@@ -34,6 +34,7 @@ def words() -> dict[str, Any]:
     """Give the agency pages the register's ways of writing periods, money and seats."""
     return {"describe_period": describe_period, "pounds": services.pounds,
             "agency_status": services.agency_status, "today": clock.today(),
+            "duty_starts": services.duty_starts,
             "member_kinds": MEMBER_KIND_LABELS}
 
 
@@ -97,6 +98,7 @@ def detail(slug: str, agency_id: int) -> str:
         "agencies/detail.html", partnership=partnership, agency=agency,
         year_label=lambda year: services.reporting_year_label(partnership, year),
         seats=seats_of(agency), body_slug=lambda body: slug_for(partnership, body),
+        establishments=services.establishment_count(agency),
         history=services.agency_history(agency))
 
 
