@@ -536,11 +536,13 @@ RULES: dict[tuple[str, str], Rule] = {
     ("edit", "arrangements"): _roles(Role.TEAM),
     ("publish", "arrangements"): _roles(Role.TEAM),
     ("sign_off", "arrangements"): _roles(Role.PARTNER),
+    ("record_paper", "arrangements"): _roles(Role.TEAM),  # a version signed on paper
     # The threshold document (levels of need): as the arrangements.
     ("view", "thresholds"): _roles(*EVERYONE),
     ("edit", "thresholds"): _roles(Role.TEAM),
     ("publish", "thresholds"): _roles(Role.TEAM),
     ("sign_off", "thresholds"): _roles(Role.PARTNER),
+    ("record_paper", "thresholds"): _roles(Role.TEAM),
     # The business plan: the team keeps it; everyone reads it.
     ("view", "plans"): _roles(*EVERYONE),
     ("edit", "plans"): _roles(Role.TEAM),
@@ -575,9 +577,13 @@ RULES: dict[tuple[str, str], Rule] = {
     ("publish", "reports"): _roles(Role.TEAM),
     ("sign_off", "reports"): _partner_of_partnership,
     ("assess", "reports"): _scrutineer_of_partnership,
+    ("record_paper", "reports"): _roles(Role.TEAM),
     # Signed documents (partnership.publishing): signatures are read with their document;
     # a representative names their own deputy, or the team records it for them.
     ("view", "publishing"): _roles(*EVERYONE),
+    # The team enters a version published with the signatures it carried on paper (each
+    # document's own record_paper rule decides for its versions).
+    ("record_paper", "publishing"): _roles(Role.TEAM),
     ("view", "deputies"): _roles(Role.ADMIN, Role.TEAM, Role.PARTNER),
     ("edit", "deputies"): _delegating_for_self,
     # The reading room: every published document in one place.

@@ -156,6 +156,10 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "publishing.index": frozenset({Role.ADMIN, Role.TEAM, Role.PARTNER}),
     "publishing.new": frozenset({Role.TEAM, Role.PARTNER}),
     "publishing.end": frozenset({Role.TEAM, Role.PARTNER}),
+    # Any signed document's published version read in the browser; a version entered with
+    # the signatures it carried on paper (the team).
+    "signed.page": ALL,
+    "signed.paper": TEAM,
     # The threshold document: as the arrangements.
     "thresholds.overview": ALL,
     "thresholds.preview": ALL,
@@ -467,7 +471,7 @@ def _placeholders(app: Flask, user_id: int, viewer_id: int | None = None) -> dic
                 "published_id": str(published_report.id), "report_id": str(draft_report.id),
                 "threshold_section_id": str(threshold_section.id),
                 "threshold_version_id": str(threshold_version.id),
-                "delegation_id": str(delegation.id)}
+                "delegation_id": str(delegation.id), "document": "arrangements"}
 
 
 def _is_sign_in_redirect(response: Any) -> bool:

@@ -9,40 +9,47 @@ from typing import Any
 from flask import url_for
 
 from partnership.arrangements.document import pdf_request
-from partnership.arrangements.models import ArrangementsVersion, Section
+from partnership.arrangements.models import ArrangementsVersion
+from partnership.arrangements.narrative import sections_in
 from partnership.arrangements.services import group_changes, register_of, review_due_after
 from partnership.publishing.documents import (
     Change,
     PrintedSignature,
     SignedDocument,
+    excerpt,
     text_changes,
 )
 from partnership.publishing.models import DocumentKind
 from partnership.register.exchange import compare_registers, export_register
 
 
-def _section_title(key: str) -> str:
-    try:
-        return Section(key).title
-    except ValueError:
-        return key.replace("_", " ").capitalize()
+def _texts(narrative: Any) -> dict[str, str]:
+    """The narrative's sections by title, in order: either format a register holds (the
+    partnership's own list of sections, or the ten fixed sections of older versions)."""
+    found: dict[str, str] = {}
+    for section in sections_in(narrative):
+        title = str(section.get("title") or "Untitled section")
+        found[title] = str(section.get("markdown") or "").strip()
+    return found
 
 
-def narrative_changes(signed: dict[str, str], now: dict[str, str]) -> list[Change]:
-    """Say which narrative sections were written, emptied or rewritten, quoting the words."""
+def narrative_changes(signed: Any, now: Any, *, since: str = "since you signed"
+                      ) -> list[Change]:
+    """Say which narrative sections were written, emptied or rewritten, quoting the
+    sentences added, removed and reworded."""
+    before, after = _texts(signed), _texts(now)
     found = []
-    for key in Section:
-        before, after = (signed.get(key.value) or "").strip(), (now.get(key.value) or "").strip()
-        if before == after:
+    for title in [*after, *(t for t in before if t not in after)]:
+        old, new = before.get(title, ""), after.get(title, "")
+        if old == new:
             continue
-        if not before:
-            found.append(Change(_section_title(key), "Written since you signed."))
-        elif not after:
-            found.append(Change(_section_title(key), "Emptied since you signed: it no longer "
-                                                      "appears."))
+        if not old:
+            found.append(Change(title, f"Written {since}: “{excerpt(new)}”"))
+        elif not new:
+            found.append(Change(title, f"Emptied {since}: it no longer appears."))
         else:
-            detail = text_changes(before, after)
-            found.append(Change(_section_title(key), f"Rewritten: {detail}." if detail
+            detail = text_changes(old, new)
+            found.append(Change(title, f"Rewritten. {detail}" if detail
                                 else "Rewritten (spacing only)."))
     return found
 
@@ -71,8 +78,7 @@ class ArrangementsDocument(SignedDocument):
                     continue  # said below, quoting the words that changed
                 detail = f": {'; '.join(change.details)}" if change.details else ""
                 found.append(Change(group.heading, f"{change.name}{detail}."))
-        found.extend(narrative_changes(before.get("narrative") or {},
-                                       after.get("narrative") or {}))
+        found.extend(narrative_changes(before.get("narrative"), after.get("narrative")))
         return found
 
     def pdf_request(self, version: Any, content: dict[str, Any],
@@ -80,6 +86,11 @@ class ArrangementsDocument(SignedDocument):
                     day: dt.date) -> dict[str, Any]:
         """Print the arrangements from the register as it is now (equal to ``content``)."""
         return pdf_request(version.partnership, as_of=day, status=status, sign_offs=signatures)
+
+    def pdf_url(self, version: Any) -> str:
+        """The published version's PDF."""
+        return url_for("arrangements.version_pdf", slug=version.partnership.slug,
+                       version_id=version.id)
 
     def url(self, version: Any) -> str:
         """The version's page, where partners sign it off."""

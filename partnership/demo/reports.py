@@ -52,7 +52,7 @@ from partnership.plans.models import Objective, Plan
 from partnership.plans.services import little_or_no_progress, objectives_in_order
 from partnership.publishing.documents import PrintedSignature
 from partnership.publishing.models import DocumentKind, PublicationStatus, Signature
-from partnership.publishing.workflow import digest_of, keep_content
+from partnership.publishing.workflow import digest_of, keep_content, keep_page
 from partnership.register.exchange import RegisterChange, compare_registers, export_register
 from partnership.register.models import (
     BodyKind,
@@ -192,14 +192,16 @@ def _earlier_edits(register: dict[str, Any]) -> dict[str, Any]:
 
 def _render(partnership: Partnership,
             versions: Sequence[tuple[dt.date, ArrangementsVersion, list[PrintedSignature]]]
-            ) -> list[RenderedPdf]:
+            ) -> list[tuple[dict[str, Any], RenderedPdf]]:
     """Render the arrangements as published on each day, side by side (each renderer is a
-    child process; a document rendered before in this process is not rendered again)."""
+    child process; a document rendered before in this process is not rendered again); each
+    with its request, whose HTML the published page keeps."""
     requests = [pdf_request(partnership, as_of=day, status=f"Published {long_date(day)}",
                             sign_offs=signatures)
                 for day, _version, signatures in versions]
     with ThreadPoolExecutor(max_workers=len(requests)) as pool:
-        return list(pool.map(lambda request: render_pdf(**request), requests))
+        return list(zip(requests, pool.map(lambda request: render_pdf(**request), requests),
+                        strict=True))
 
 
 def _signed_draft(partnership: Partnership, day: dt.date, content: dict[str, Any]
@@ -266,10 +268,12 @@ def load_arrangements_history(partnership: Partnership,
                                      for day, (version, printed) in zip(days, signed,
                                                                         strict=True)])
     later = [*days[1:], None]
-    for number, (day, (version, _printed), content, pdf, superseded_on) in enumerate(
+    for number, (day, (version, _printed), content, (_request, pdf), superseded_on) in enumerate(
             zip(days, signed, contents, rendered, later, strict=True), start=1):
         _publish(version, number, day, content, pdf, superseded_on)
     db.session.flush()
+    for (version, _printed), (request, _pdf) in zip(signed, rendered, strict=True):
+        keep_page(version, request)  # read in the browser as published
     return [version for version, _printed in signed]
 
 

@@ -17,18 +17,25 @@ Nothing in the workflow changes.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
+from flask import url_for
 
 from partnership import clock
 from partnership.extensions import db
 from partnership.kernel.dates import long_date
+from partnership.kernel.textdiff import (  # noqa: F401 - the adapters' words for changes
+    EXCERPT,
+    excerpt,
+    reworded,
+    sentence_changes,
+    text_changes,
+)
 from partnership.publishing.models import DocumentKind, PublicationStatus, Publishable
 from partnership.register.models import Partnership
 
@@ -42,56 +49,8 @@ class Change:
 
 
 # --- saying what changed, in words (adapters use these in ``changes``) ----------------------
-
-EXCERPT = 240  # characters of a paragraph quoted in a change
-
-
-def excerpt(text: str) -> str:
-    """Quote a paragraph, shortened to about ``EXCERPT`` characters at a word."""
-    words = " ".join(text.split())
-    return words if len(words) <= EXCERPT else words[:EXCERPT].rsplit(" ", 1)[0] + "…"
-
-
-def _paragraphs(markdown: str) -> list[str]:
-    return [" ".join(part.split()) for part in re.split(r"\n\s*\n", markdown or "")
-            if part.strip()]
-
-
-def reworded(before: str, after: str) -> str:
-    """Say how one paragraph was reworded, quoting only the words that changed."""
-    old, new = before.split(), after.split()
-    said = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False
-                                                        ).get_opcodes():
-        if tag == "replace":
-            said.append(f"“{excerpt(' '.join(old[i1:i2]))}” became "
-                        f"“{excerpt(' '.join(new[j1:j2]))}”")
-        elif tag == "insert":
-            after_words = " ".join(old[max(0, i1 - 4):i1])
-            place = f" after “…{after_words}”" if after_words else " at the start"
-            said.append(f"“{excerpt(' '.join(new[j1:j2]))}” added{place}")
-        elif tag == "delete":
-            said.append(f"“{excerpt(' '.join(old[i1:i2]))}” taken out")
-    return ", ".join(said) or "reworded"
-
-
-def text_changes(before: str, after: str) -> str:
-    """Say, paragraph by paragraph, how a section's text changed, quoting what changed."""
-    old, new = _paragraphs(before), _paragraphs(after)
-    said = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False
-                                                        ).get_opcodes():
-        if tag == "equal":
-            continue
-        removed, added = old[i1:i2], new[j1:j2]
-        for index in range(max(len(removed), len(added))):
-            if index < len(removed) and index < len(added):
-                said.append(reworded(removed[index], added[index]))
-            elif index < len(added):
-                said.append(f"added: “{excerpt(added[index])}”")
-            else:
-                said.append(f"removed: “{excerpt(removed[index])}”")
-    return "; ".join(said)
+# The one mechanism lives in the kernel (the register's comparison uses it too): sentences
+# added, removed and reworded, quoted.
 
 
 @dataclass(frozen=True)
@@ -104,6 +63,9 @@ class PrintedSignature:
     signed: str = ""  # ISO date
     deputy_for: str = ""
     delegated_on: str = ""  # ISO date
+    on_paper: bool = False  # signed on paper; ``signed`` is the date on the paper
+    entered_by: str = ""  # who entered a paper signature in the app
+    entered_on: str = ""  # ISO date it was entered
 
     @property
     def awaited(self) -> bool:
@@ -120,6 +82,7 @@ class PrintedRow:
     role: str = ""
     date: str = ""  # "3 March 2026"
     deputy: str = ""  # "for Sam Smith, Director…, under a delegation dated 1 March 2026"
+    paper: str = ""  # "Signed on paper on 3 May 2019; entered by Tess Team on 7 December 2026"
 
     @property
     def awaited(self) -> bool:
@@ -130,7 +93,7 @@ class PrintedRow:
 def printed_rows(signatures: Sequence[PrintedSignature]) -> list[PrintedRow]:
     """Write each signature as the documents print it (templates/publishing/
     _printed_sign_offs.html): who signed, in what role, when, and whom a deputy signed for
-    under a delegation of which date."""
+    under a delegation of which date, and which signatures were entered from paper."""
     rows = []
     for signed in signatures:
         if signed.awaited:
@@ -143,8 +106,27 @@ def printed_rows(signatures: Sequence[PrintedSignature]) -> list[PrintedRow]:
                 deputy += (", under a delegation dated "
                            f"{long_date(dt.date.fromisoformat(signed.delegated_on))}")
         rows.append(PrintedRow(signed.partner, signed.signed_by, signed.role,
-                               long_date(dt.date.fromisoformat(signed.signed)), deputy))
+                               long_date(dt.date.fromisoformat(signed.signed)), deputy,
+                               paper_words(signed)))
     return rows
+
+
+def paper_words(signed: PrintedSignature | Mapping[str, Any]) -> str:
+    """Say that a signature was made on paper, and who entered it when ("" if signed here).
+
+    Takes a signature as printed, or as a published snapshot keeps it (a mapping).
+    """
+    if isinstance(signed, Mapping):
+        names = PrintedSignature.__dataclass_fields__
+        signed = PrintedSignature(**{k: v for k, v in signed.items() if k in names})
+    if not signed.on_paper or not signed.signed:
+        return ""
+    said = f"Signed on paper on {long_date(dt.date.fromisoformat(signed.signed))}"
+    if signed.entered_by:
+        said += f"; entered by {signed.entered_by}"
+    if signed.entered_on:
+        said += f" on {long_date(dt.date.fromisoformat(signed.entered_on))}"
+    return said
 
 
 class SignedDocument(ABC):
@@ -187,6 +169,10 @@ class SignedDocument(ABC):
     def url(self, version: Any) -> str:
         """Return the path of the version's page (where a partner signs it)."""
 
+    def pdf_url(self, version: Any) -> str | None:
+        """Return the path of a published version's PDF (None if the document has none)."""
+        return None
+
     def series(self, version: Any) -> sa.ColumnElement[bool]:
         """Select the versions a publication of this one replaces (same partnership)."""
         return self.model.partnership_id == version.partnership_id
@@ -225,6 +211,21 @@ class SignedDocument(ABC):
             .where(self.model.partnership_id == partnership.id,
                    self.model.status != PublicationStatus.DRAFT)
             .order_by(self.model.published_at.desc(), self.model.id.desc())))
+
+
+def page_url(version: Any) -> str:
+    """Return the path of a published version's page: the document as published, in the
+    browser (the same for every kind of document)."""
+    document = document_of(version)
+    return url_for("signed.page", slug=document.partnership(version).slug,
+                   document=document.kind.value, version_id=version.id)
+
+
+def paper_url(version: Any) -> str:
+    """Return the path where the team enters a draft as published with paper signatures."""
+    document = document_of(version)
+    return url_for("signed.paper", slug=document.partnership(version).slug,
+                   document=document.kind.value, version_id=version.id)
 
 
 _REGISTRY: dict[DocumentKind, SignedDocument] = {}

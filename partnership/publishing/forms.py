@@ -1,10 +1,16 @@
-"""Forms of the publishing workflow: a sign-off with its comment, and naming a deputy."""
+"""Forms of the publishing workflow: a sign-off with its comment, naming a deputy, and a
+version entered with the signatures it carried on paper."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea
-from wtforms import SelectField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from partnership.register.forms import DayMonthYearField, optional_id
@@ -41,3 +47,31 @@ class DelegationForm(FlaskForm):
     ends_on = DayMonthYearField("End date (optional)",
                                 description="Leave empty if it lasts until it is ended")
     submit = SubmitField("Name this deputy", widget=GovSubmitInput())
+
+
+class PaperVersionForm(FlaskForm):
+    """A draft entered as published on an earlier date with the signatures it carried on
+    paper: the date published, and who signed for each statutory partner, in what post and on
+    what date. The view names each partner in the labels; the rules are the workflow's
+    (``workflow.paper_problems``)."""
+
+    published_on = DayMonthYearField("Date published",
+                                     description="The date on the published document. For "
+                                                 "example, 3 5 2019")
+    signed_by_1 = StringField("Name", widget=GovTextInput())
+    role_1 = StringField("Post", widget=GovTextInput())
+    signed_on_1 = DayMonthYearField("Date signed")
+    signed_by_2 = StringField("Name", widget=GovTextInput())
+    role_2 = StringField("Post", widget=GovTextInput())
+    signed_on_2 = DayMonthYearField("Date signed")
+    signed_by_3 = StringField("Name", widget=GovTextInput())
+    role_3 = StringField("Post", widget=GovTextInput())
+    signed_on_3 = DayMonthYearField("Date signed")
+    submit = SubmitField("Publish with these signatures", widget=GovSubmitInput())
+
+    def name_partners(self, partners: list[str]) -> None:
+        """Say in each label which partner the signature is for."""
+        for n, partner in enumerate(partners, start=1):
+            self[f"signed_by_{n}"].label.text = f"Name of who signed for {partner}"
+            self[f"role_{n}"].label.text = f"Post of who signed for {partner}"
+            self[f"signed_on_{n}"].label.text = f"Date {partner} signed"

@@ -2,7 +2,8 @@
 
 The database refuses the same changes (:mod:`partnership.publishing.triggers`), so a script
 or a console session cannot get round these checks either. After publication a version may
-only be superseded (by the next published version) and have its file stored, once.
+only be superseded (by the next published version), have its file stored, once, and have
+its number moved up when a version of an earlier date is published after it.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ def _refuse_changes_to_published(_mapper: Mapper[Any], _connection: Any, target:
     if (_committed(target, "status") == PublicationStatus.PUBLISHED
             and target.status == PublicationStatus.SUPERSEDED):
         allowed |= SUPERSEDING_COLUMNS
+    number = _committed(target, "number")
+    if number is not None and target.number is not None and target.number > number:
+        allowed.add("number")  # an earlier-dated version was put in before this one
     if changed - allowed:
         raise AlreadyPublished(f"“{getattr(target, 'title', 'This version')}” is published and "
                                "cannot be changed.")

@@ -14,6 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, deferred, mapped_column, relationship
 
+from partnership.accounts.models import User
+from partnership.clock import UK_TIME
 from partnership.database import UTCDateTime, utcnow
 from partnership.extensions import db
 from partnership.kernel.enums import LabelledEnum, enum_column
@@ -125,8 +127,24 @@ class Signature(db.Model):
     delegated_on: Mapped[dt.date | None] = mapped_column(
         sa.Date, doc="The day the delegation a deputy signed under began")
     sealed: Mapped[bool] = mapped_column(default=False, doc="Relied on by a publication")
+    on_paper: Mapped[bool] = mapped_column(
+        default=False,
+        doc="Signed on paper and entered by the team (a version of an earlier date, say)")
+    signed_on: Mapped[dt.date | None] = mapped_column(
+        sa.Date, doc="The date on the paper (a signature made in the app: None)")
+    entered_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"),
+        doc="Who entered a paper signature")
 
     partner: Mapped[StatutoryPartner] = relationship()
+    entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
+
+    @property
+    def signed_day(self) -> dt.date:
+        """The day it was signed: the date on the paper, or the day it was signed here."""
+        if self.on_paper and self.signed_on is not None:
+            return self.signed_on
+        return self.signed_at.astimezone(UK_TIME).date()
 
 
 class SignedContent(db.Model):
@@ -143,6 +161,27 @@ class SignedContent(db.Model):
     digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     document: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind))
     content: Mapped[dict[str, Any]] = deferred(mapped_column(sa.JSON, nullable=False))
+    stored_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PublishedPage(db.Model):
+    """A published version as it reads in the browser: the very HTML (and the files it
+    shows, such as the structure chart) its PDF is made from, fixed at publication.
+
+    Append-only: the database refuses UPDATE and DELETE, as for a published version.
+    """
+
+    __tablename__ = "published_page"
+    __realm__ = "publishing"
+    __audit_redacted__ = frozenset({"html", "resources"})
+
+    document: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind), primary_key=True)
+    version_id: Mapped[int] = mapped_column(primary_key=True,
+                                            doc="The id in the document's own version table")
+    title: Mapped[str] = mapped_column(sa.String(300))
+    html: Mapped[str] = deferred(mapped_column(sa.Text))
+    resources: Mapped[dict[str, str]] = deferred(mapped_column(
+        sa.JSON, doc="The files the page shows, by name: base64 of their bytes"))
     stored_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 # May change after publication: the file (once), the status (published → superseded), the
-# day it was superseded, and the optimistic-locking counter.
+# day it was superseded, and the optimistic-locking counter (and the number, up only).
 MUTABLE_AFTER_PUBLICATION = ("status", "superseded_at", "pdf", "sha256", "pages", "version")
 
 
@@ -37,10 +37,11 @@ def _postgres(op: Any) -> bool:
     return op.get_bind().dialect.name == "postgresql"
 
 
-def _fixed_columns(op: Any, table: str) -> list[str]:
+def _fixed_columns(op: Any, table: str, renumbering: bool) -> list[str]:
     columns = [column["name"] for column in sa.inspect(op.get_bind()).get_columns(table)]
     _names(*columns)
-    return [name for name in columns if name not in MUTABLE_AFTER_PUBLICATION]
+    mutable = (*MUTABLE_AFTER_PUBLICATION, *(("number",) if renumbering else ()))
+    return [name for name in columns if name not in mutable]
 
 
 def _same(name: str, postgres: bool) -> str:
@@ -49,22 +50,31 @@ def _same(name: str, postgres: bool) -> str:
     return f"NEW.{name} IS OLD.{name}"
 
 
-def _allowed_update(op: Any, table: str) -> str:
+def _allowed_update(op: Any, table: str, renumbering: bool) -> str:
     postgres = _postgres(op)
-    same = " AND ".join(_same(name, postgres) for name in _fixed_columns(op, table))
+    same = " AND ".join(_same(name, postgres)
+                        for name in _fixed_columns(op, table, renumbering))
     file_same = " AND ".join(_same(name, postgres) for name in ("pdf", "sha256", "pages"))
     superseding = "(OLD.status = 'published' AND NEW.status = 'superseded')"
+    # An earlier-dated version put in before this one moves its number up, never down.
+    moved_up = (f" AND ({_same('number', postgres)} OR NEW.number > OLD.number)"
+                if renumbering else "")
     return (f"({same}) "
             f"AND (NEW.status = OLD.status OR {superseding}) "
             f"AND ({_same('superseded_at', postgres)} OR {superseding}) "
-            f"AND (({file_same}) OR (OLD.pdf IS NULL AND OLD.sha256 IS NULL))")
+            f"AND (({file_same}) OR (OLD.pdf IS NULL AND OLD.sha256 IS NULL)){moved_up}")
 
 
-def create_publication_guard(op: Any, table: str) -> None:
-    """Make the database refuse changes to a published version and its deletion."""
+def create_publication_guard(op: Any, table: str, *, renumbering: bool = True) -> None:
+    """Make the database refuse changes to a published version and its deletion.
+
+    ``renumbering`` lets a published version's number move up (and only up): the numbers
+    follow the order of the versions' dates, so a version of an earlier date published
+    later takes its place among them (from migration 0012; False gives the guard before).
+    """
     _names(table)
     message = f"{table}: a published version never changes"
-    allowed = _allowed_update(op, table)
+    allowed = _allowed_update(op, table, renumbering)
     if _postgres(op):
         op.execute(f"""
             CREATE OR REPLACE FUNCTION {table}_published_guard() RETURNS trigger AS $$

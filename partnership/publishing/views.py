@@ -15,16 +15,19 @@ from partnership.access import authorize, requires
 from partnership.accounts.forms import ConfirmForm
 from partnership.audit.services import record_event
 from partnership.extensions import db
+from partnership.kernel.dates import long_date
 from partnership.policy import can
-from partnership.publishing import deputies, workflow
-from partnership.publishing.documents import document_of
-from partnership.publishing.forms import DelegationForm, SignOffForm
+from partnership.publishing import deputies, published, workflow
+from partnership.publishing.documents import SignedDocument, document_for, document_of
+from partnership.publishing.forms import DelegationForm, PaperVersionForm, SignOffForm
 from partnership.publishing.models import Delegation
 from partnership.register.models import Person, Representative
-from partnership.register.services.partnerships import partnership_or_404
+from partnership.register.services.partnerships import partners_in_order, partnership_or_404
 from partnership.web import run_service
 
 bp = Blueprint("publishing", __name__, url_prefix="/partnerships/<slug>/deputies")
+# Every signed document's versions, whatever their kind: as published, and entered from paper.
+signed = Blueprint("signed", __name__, url_prefix="/partnerships/<slug>/signed")
 PREPARING_SECONDS = 3
 
 
@@ -159,3 +162,71 @@ def end(slug: str, delegation_id: int) -> Response:
             flash(f"{delegation.deputy.name} may no longer sign off for "
                   f"{delegation.lead.name} after today", "success")
     return redirect(url_for("publishing.index", slug=slug))
+
+
+# --- a version as published, in the browser; a version entered from paper ------------------
+
+
+def _signed_version(slug: str, document: str, version_id: int) -> tuple[SignedDocument, Any]:
+    """Find a version of a kind of signed document in the partnership (404 otherwise)."""
+    partnership = partnership_or_404(slug)
+    try:
+        adapter = document_for(document)
+    except (KeyError, ValueError):
+        abort(404)
+    version = db.get_or_404(adapter.model, version_id)
+    if adapter.partnership(version).id != partnership.id:
+        abort(404)
+    return adapter, version
+
+
+@signed.route("/<document>/<int:version_id>")
+@requires("view", "publishing")
+def page(slug: str, document: str, version_id: int) -> Response:
+    """Read a published version in the browser exactly as it was published (the HTML its PDF
+    is made from); ``?file=`` serves a file the page shows, such as the structure chart."""
+    adapter, version = _signed_version(slug, document, version_id)
+    authorize("view", version)
+    if not version.published:
+        abort(404)
+    kept = workflow.published_page(version)
+    name = request.args.get("file")
+    if name is not None:
+        body = published.page_file(kept, name)
+        if body is None:
+            abort(404)
+        return Response(body, mimetype=published.media_type(name))
+    record_event("view", record_type=version.__tablename__, record_id=version.id,
+                 changes={"document": "published page"})
+    return Response(published.page_html(adapter, version, kept), mimetype="text/html")
+
+
+@signed.route("/<document>/<int:version_id>/paper", methods=["GET", "POST"])
+@requires("record_paper", "publishing")
+def paper(slug: str, document: str, version_id: int) -> str | Response:
+    """Publish a draft as of an earlier date with the signatures it carried on paper."""
+    adapter, version = _signed_version(slug, document, version_id)
+    authorize("record_paper", version)
+    partnership = adapter.partnership(version)
+    partners = partners_in_order(partnership)
+    form = PaperVersionForm()
+    names = [partner.name_on(clock.today()) for partner in partners]
+    form.name_partners(names)
+    if version.published:
+        if request.method == "POST":
+            flash(f"“{adapter.title(version)}” is published already.", "error")
+            return redirect(adapter.url(version))
+    elif form.validate_on_submit():
+        papers = [workflow.PaperSignature(partner, form[f"signed_by_{n}"].data or "",
+                                          form[f"role_{n}"].data or "",
+                                          form[f"signed_on_{n}"].data)
+                  for n, partner in enumerate(partners[:workflow.PARTNERS_WHO_SIGN], start=1)]
+        with run_service(form, default="published_on") as step:
+            workflow.publish_on_paper(version, form.published_on.data, papers, current_user)
+        if step.done:
+            flash(f"“{adapter.title(version)}” is published, dated "
+                  f"{long_date(version.published_on)}, with its paper signatures", "success")
+            return redirect(adapter.url(version))
+    return render_template("publishing/paper.html", partnership=partnership, form=form,
+                           version=version, adapter=adapter,
+                           partner_names=names[:workflow.PARTNERS_WHO_SIGN])

@@ -16,6 +16,7 @@ document says who signed for whom under which delegation.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import json
@@ -48,6 +49,7 @@ from partnership.publishing.documents import (
 from partnership.publishing.models import (
     Delegation,
     PublicationStatus,
+    PublishedPage,
     Signature,
     SignedContent,
 )
@@ -81,6 +83,13 @@ class AlreadySigned(PublishingRefused):
 
 class SignaturesIncomplete(PublishingRefused):
     """Not every partner has signed the draft as it reads now."""
+
+
+class WrongDate(PublishingRefused):
+    """A publication date in the future, a signature dated after its publication, or a
+    paper signature with a detail missing."""
+
+    problems: list[PublishingRefused]
 
 
 # --- content and its digest -----------------------------------------------------------------
@@ -236,7 +245,7 @@ class SignOffLine:
 
 
 def _signed_on(signature: Signature) -> dt.date:
-    return signature.signed_at.astimezone(clock.UK_TIME).date()
+    return signature.signed_day
 
 
 def sign_off_lines(version: Any, digest: str | None = None,
@@ -267,10 +276,15 @@ def printed(lines: Sequence[SignOffLine]) -> list[PrintedSignature]:
         if signature is None or not line.current:
             rows.append(PrintedSignature(partner=line.partner_name))
             continue
+        entered_by = signature.entered_by
         rows.append(PrintedSignature(
             partner=line.partner_name, signed_by=signature.signed_by, role=signature.role,
             signed=_signed_on(signature).isoformat(), deputy_for=signature.deputy_for,
-            delegated_on=signature.delegated_on.isoformat() if signature.delegated_on else ""))
+            delegated_on=signature.delegated_on.isoformat() if signature.delegated_on else "",
+            on_paper=signature.on_paper,
+            entered_by=entered_by.name if signature.on_paper and entered_by else "",
+            entered_on=(signature.signed_at.astimezone(clock.UK_TIME).date().isoformat()
+                        if signature.on_paper else "")))
     return rows
 
 
@@ -438,17 +452,59 @@ def withdraw(version: Any) -> None:
     db.session.flush()
 
 
-def _next_number(document: SignedDocument, version: Any) -> int:
+def _in_date_order(document: SignedDocument, version: Any, day: dt.date) -> list[Any]:
+    """The published versions of the series dated after ``day`` (a version of the same day
+    published earlier comes before the one published now)."""
     model = document.model
-    highest = db.session.scalar(sa.select(sa.func.max(model.number))
-                                .where(document.series(version), model.id != version.id))
+    return list(db.session.scalars(
+        sa.select(model).where(document.series(version), model.id != version.id,
+                               model.status != PublicationStatus.DRAFT,
+                               model.published_on > day)
+        .order_by(model.published_on, model.published_at, model.id)))
+
+
+def _number_by_date(document: SignedDocument, version: Any, day: dt.date,
+                    later: Sequence[Any]) -> int:
+    """Number the version in the order of dates; those dated after it move up by one."""
+    model = document.model
+    highest = db.session.scalar(
+        sa.select(sa.func.max(model.number))
+        .where(document.series(version), model.id != version.id,
+               model.status != PublicationStatus.DRAFT, model.published_on <= day))
+    for newer in sorted(later, key=lambda v: v.number or 0, reverse=True):
+        if newer.number is not None:
+            newer.number += 1
     return (highest or 0) + 1
+
+
+def published_moment(day: dt.date) -> dt.datetime:
+    """When a version dated ``day`` counts as published: now if today; for an earlier date
+    (entered from paper), midday of that day in the UK, so every list orders it by its date."""
+    if day >= clock.today():
+        return utcnow()
+    return dt.datetime.combine(day, dt.time(12), tzinfo=clock.UK_TIME).astimezone(dt.UTC)
+
+
+def refuse_wrong_dates(version: Any, day: dt.date, lines: Sequence[SignOffLine]) -> None:
+    """Refuse a publication date in the future, and a signature dated after it."""
+    if day > clock.today():
+        raise WrongDate(f"The date published must be today or in the past: {long_date(day)} "
+                        "is in the future.", field="published_on")
+    for line in lines:
+        if line.signature is not None and line.current and _signed_on(line.signature) > day:
+            raise WrongDate(
+                f"{line.partner_name} signed on {long_date(_signed_on(line.signature))}, after "
+                f"the date published ({long_date(day)}): a version is signed before it is "
+                "published.", field="published_on")
 
 
 def publish(version: Any, day: dt.date | None = None, *, file_now: bool = False) -> Any:
     """Publish a draft every partner signed as it reads now; fix it and have its file made.
 
-    The file is made by the background worker; ``file_now`` makes it here instead (the demo
+    ``day`` is the document's date (today unless an earlier version is being put in: never in
+    the future, never before a signature). Numbers follow the order of dates; a version dated
+    before the current one is published superseded, and the current one stays current. The
+    file is made by the background worker; ``file_now`` makes it here instead (the demo
     load and the command line, where nobody waits on a page).
     """
     document = document_of(version)
@@ -464,10 +520,13 @@ def publish(version: Any, day: dt.date | None = None, *, file_now: bool = False)
         raise SignaturesIncomplete(
             f"All three statutory partners must sign off “{title}” as it reads now before it "
             f"is published: {detail}.")
+    refuse_wrong_dates(version, day, lines)
     status = f"Published {long_date(day)}"
     signatures = printed(lines)
     request = document.pdf_request(version, draft.content, signatures, status, day)
-    if document.supersedes:
+    later = _in_date_order(document, version, day)
+    replaced_by = next((v for v in later if v.status is not PublicationStatus.DRAFT), None)
+    if document.supersedes and replaced_by is None:
         model = document.model
         for earlier in db.session.scalars(
                 sa.select(model).where(document.series(version),
@@ -475,19 +534,145 @@ def publish(version: Any, day: dt.date | None = None, *, file_now: bool = False)
                                        model.id != version.id)):
             earlier.status = PublicationStatus.SUPERSEDED
             earlier.superseded_at = utcnow()
-    version.number = _next_number(document, version)
+    version.number = _number_by_date(document, version, day, later)
     version.snapshot = document.snapshot(version, draft.content, signatures, status, day)
     version.digest = draft.digest
     version.published_on = day
-    version.published_at = utcnow()
+    version.published_at = published_moment(day)
     version.status = PublicationStatus.PUBLISHED
+    if document.supersedes and replaced_by is not None:
+        # Put in after a version of a later date: it was replaced when that one was published.
+        version.status = PublicationStatus.SUPERSEDED
+        version.superseded_at = replaced_by.published_at
     document.on_publish(version, day)
     for line in lines:
         if line.signature is not None:
             line.signature.sealed = True
     db.session.flush()
+    keep_page(version, request)
     file_publication(version, request, now=file_now)
     return version
+
+
+# --- versions signed on paper ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaperSignature:
+    """A partner's signature as the paper shows it: who signed, in what post, on what date."""
+
+    partner: StatutoryPartner
+    signed_by: str
+    role: str
+    signed_on: dt.date | None
+
+
+def paper_problems(day: dt.date | None, papers: Sequence[PaperSignature],
+                   today: dt.date | None = None) -> list[tuple[str, str]]:
+    """Say what is wrong with a paper version's dates and signatures, each with its field:
+    ``published_on``, and ``signed_by_<n>``, ``role_<n>``, ``signed_on_<n>`` for the n-th
+    partner in the guidance's order (1, 2, 3)."""
+    today = today or clock.today()
+    problems: list[tuple[str, str]] = []
+    if day is None:
+        problems.append(("published_on", "Enter the date the version was published"))
+    elif day > today:
+        problems.append(("published_on", "The date published must be today or in the past"))
+    for n, paper in enumerate(papers, start=1):
+        partner = paper.partner.name_on(paper.signed_on or day or today)
+        if not paper.signed_by.strip():
+            problems.append((f"signed_by_{n}", f"Enter the name of who signed for {partner}"))
+        if not paper.role.strip():
+            problems.append((f"role_{n}", f"Enter the post of who signed for {partner}"))
+        if paper.signed_on is None:
+            problems.append((f"signed_on_{n}", f"Enter the date {partner} signed"))
+        elif day is not None and paper.signed_on > day:
+            problems.append((f"signed_on_{n}",
+                             f"The date {partner} signed must be on or before the date "
+                             f"published ({long_date(day)})"))
+        elif paper.signed_on > today:
+            problems.append((f"signed_on_{n}",
+                             f"The date {partner} signed must be today or in the past"))
+    return problems
+
+
+def publish_on_paper(version: Any, day: dt.date | None, papers: Sequence[PaperSignature],
+                     user: User, *, file_now: bool = False) -> Any:
+    """Publish a draft with the signatures it carried on paper, dated ``day``: the team
+    enters, for each statutory partner, who signed, in what post and on what date.
+
+    Each becomes a signature of the draft as it reads now, marked as signed on paper and
+    entered by ``user``; then the version is published as of ``day``. Refused, with nothing
+    saved, if a date is wrong, a partner is missing, or a partner signed the draft here.
+    """
+    document = document_of(version)
+    refuse_if_published(version, "published again")
+    partnership = document.partnership(version)
+    partners = partners_in_order(partnership)
+    if len(partners) != PARTNERS_WHO_SIGN:
+        raise SignaturesIncomplete("The register must list the partnership's three statutory "
+                                   "partners before a version signed on paper is entered.")
+    by_partner = {paper.partner.id: paper for paper in papers}
+    ordered = [by_partner.get(partner.id) or PaperSignature(partner, "", "", None)
+               for partner in partners]
+    problems = [WrongDate(message, field=field)
+                for field, message in paper_problems(day, ordered)]
+    if problems:
+        refusal = problems[0]
+        refusal.problems = problems  # every one shown next to its field
+        raise refusal
+    assert day is not None  # a missing date is a problem above
+    in_app = [s for s in version.sign_offs if not s.on_paper]
+    if in_app:
+        names = in_words([s.partner.name_on(day) for s in in_app])
+        raise PublishingRefused(
+            f"{names} signed this draft in the app, so it cannot be entered as signed on "
+            "paper. Publish it from its page, or withdraw it and start a new draft for the "
+            "version signed on paper.", field="published_on")
+    draft = draft_of(version, day)
+    keep_content(document, draft.content, draft.digest)
+    earlier = {s.partner_id: s for s in version.sign_offs}
+    for paper in ordered:
+        values = {"user_id": None, "signed_by": paper.signed_by.strip()[:120],
+                  "role": paper.role.strip()[:200], "signed_at": utcnow(),
+                  "digest": draft.digest, "comment": "", "deputy_for": "",
+                  "delegated_on": None, "on_paper": True, "signed_on": paper.signed_on,
+                  "entered_by_id": user.id}
+        signature = earlier.get(paper.partner.id)
+        if signature is None:
+            db.session.add(Signature(document=document.kind, version_id=version.id,
+                                     partnership_id=version.partnership_id,
+                                     partner=paper.partner, **values))
+        else:
+            for name, value in values.items():
+                setattr(signature, name, value)
+    db.session.flush()
+    db.session.expire(version, ["sign_offs"])
+    return publish(version, day, file_now=file_now)
+
+
+# --- the published page -----------------------------------------------------------------------
+
+
+def keep_page(version: Any, request: dict[str, Any]) -> PublishedPage:
+    """Keep the HTML (and its files) the published file is made from, to read in the browser."""
+    resources = {name: base64.b64encode(body).decode("ascii")
+                 for name, body in (request.get("resources") or {}).items()}
+    page = PublishedPage(document=document_of(version).kind, version_id=version.id,
+                         title=str(request.get("title") or "")[:300], html=request["html"],
+                         resources=resources)
+    db.session.add(page)
+    db.session.flush()
+    return page
+
+
+def published_page(version: Any) -> PublishedPage | None:
+    """Return a published version's page, if it was kept (versions published before pages
+    were kept have only their file)."""
+    if not version.published:
+        raise PublishingRefused(f"“{document_of(version).title(version)}” has not been "
+                                "published.")
+    return db.session.get(PublishedPage, (document_of(version).kind, version.id))
 
 
 FILE_JOB = "file-publication"

@@ -64,7 +64,8 @@ class YearlyReportDocument(SignedDocument):
             if entry.changed:
                 what = NARRATIVE_WORDS[entry.change]
                 if entry.change == "changed":
-                    what += f" ({entry.older_words} words then, {entry.newer_words} now)."
+                    what += (f": {' '.join(entry.said)}" if entry.said
+                             else " (spacing only).")
                 found.append(Change(entry.title, what))
         return found
 
@@ -91,9 +92,15 @@ class YearlyReportDocument(SignedDocument):
         label = re.sub(r"[^a-z0-9]+", "-", report_label(version).lower()).strip("-")
         return f"yearly-report-{label or version.period_end.year}"
 
+    def pdf_url(self, version: Any) -> str:
+        """The published version's PDF."""
+        return url_for("reports.pdf", slug=version.partnership.slug,
+                       report_id=version.id)
+
     def url(self, version: Any) -> str:
         """The report's page, where partners sign it off."""
-        return url_for("reports.detail", slug=version.partnership.slug, report_id=version.id)
+        return url_for("reports.detail", slug=version.partnership.slug,
+                       report_id=version.id)
 
 
 def _part(content: Mapping[str, Any], key: str) -> Any:

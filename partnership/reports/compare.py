@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from partnership.kernel.textdiff import sentence_changes
 from partnership.reports.models import ReportSection
 
 Snapshot = Mapping[str, Any]
@@ -67,6 +68,8 @@ class NarrativeChange:
     change: str  # "added", "removed", "changed" or "unchanged"
     older_words: int
     newer_words: int
+    #: What changed, sentence by sentence: "Added: “…”", "Removed: “…”", "Reworded: …".
+    said: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -302,7 +305,8 @@ def compare_narrative(older: Snapshot, newer: Snapshot) -> list[NarrativeChange]
         else:
             change = "changed"
         changes.append(NarrativeChange(section.value, section.title, change,
-                                       _words(before), _words(after)))
+                                       _words(before), _words(after),
+                                       tuple(sentence_changes(before, after))))
     return changes
 
 

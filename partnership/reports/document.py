@@ -35,6 +35,7 @@ from partnership.documents.styles import stylesheet_urls
 from partnership.extensions import db
 from partnership.kernel.numbers import percent_words
 from partnership.kernel.words import capital, in_words, plural, times
+from partnership.publishing.documents import paper_words
 from partnership.reports import services
 from partnership.reports.charts import ChartTable, chart_svgs, chart_table
 from partnership.reports.content import ReportDocument
@@ -486,6 +487,7 @@ def report_context(document: ReportDocument | Mapping[str, Any], *, for_pdf: boo
         "href": href,
         "web_link": web_link,
         "long_date": long_date,
+        "paper_words": paper_words,
         "plural": plural,
         "rapid_limit": RAPID_REVIEW_LIMIT,
     }

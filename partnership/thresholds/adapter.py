@@ -54,7 +54,7 @@ def section_changes(signed: Mapping[str, Any], now: Mapping[str, Any]) -> list[C
             what.append(f"Retitled: it was called “{old['heading']}”.")
         if old["markdown"] != section["markdown"]:
             detail = text_changes(old["markdown"], section["markdown"])
-            what.append(f"Rewritten: {detail}." if detail else "Rewritten (spacing only).")
+            what.append(f"Rewritten. {detail}" if detail else "Rewritten (spacing only).")
         if key in moved:
             earlier = after[order_after[position - 1]]["heading"] if position else ""
             what.append(f"Moved: it now comes after “{earlier}”." if earlier
@@ -90,6 +90,11 @@ class ThresholdDocument(SignedDocument):
         """Print exactly this content, with its sign-off table."""
         return pdf_request(version.partnership, content, status=status, day=day,
                            signatures=signatures)
+
+    def pdf_url(self, version: Any) -> str:
+        """The published version's PDF."""
+        return url_for("thresholds.version_pdf", slug=version.partnership.slug,
+                       threshold_version_id=version.id)
 
     def url(self, version: Any) -> str:
         """The version's page, where partners sign it off."""
