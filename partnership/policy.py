@@ -436,6 +436,10 @@ def partnership_routes(model: Any) -> tuple[Route, ...]:
     if shared is not None and not shared.uselist:
         routes.extend(Route(("collaboration", *r.links), r.end)
                       for r in partnership_routes(shared.mapper.class_))
+    joint = mapper.relationships.get("joint_with")  # a group run jointly with a neighbour
+    if routes and joint is not None and not joint.uselist and (
+            joint.mapper.local_table.name == PARTNERSHIP_TABLE):
+        routes.append(Route(("joint_with",), "self"))
     if routes:
         return tuple(routes)
     for name in PARTNERSHIP_PARENTS:
@@ -449,7 +453,13 @@ def partnership_routes(model: Any) -> tuple[Route, ...]:
 
 
 def partnerships_of(target: Any) -> frozenset[int] | None:
-    """The partnerships a record belongs to (None: it belongs to none, so to everyone)."""
+    """The partnerships a record belongs to (None: it belongs to none, so to everyone).
+
+    A row that is not a mapped record (a tracked action in a list) names its own
+    ``partnership_id``, if it has one."""
+    if sa.inspect(type(target), raiseerr=False) is None:
+        own = getattr(target, "partnership_id", None)
+        return frozenset({int(own)}) if own is not None else None
     found: set[int] = set()
     for route in partnership_routes(type(target)):
         value = target
@@ -488,6 +498,12 @@ def serves(user: Any, target: Any) -> bool:
         return True
     owners = partnerships_of(target)
     return owners is None or bool(owners & served(user))
+
+
+def served_to_reader(target: Any) -> bool:
+    """Say whether the reader serves the record's partnership (anyone, outside a session)."""
+    user = reader()
+    return user is None or serves(user, target)
 
 
 def _route_where(model: Any, route: Route, ids: list[int] | None) -> sa.ColumnElement[bool]:

@@ -97,6 +97,7 @@ class UserForm(FlaskForm):
     person = SelectField(
         "Who this account is in the register",
         widget=GovSelect(),
+        default="",
         description="Their place in the register (chair of a group, lead of an agency, a "
                     "partner's representative) decides what they may change",
     )
@@ -110,6 +111,7 @@ class UserForm(FlaskForm):
     agency = SelectField(
         "Their agency",
         widget=GovSelect(),
+        default="",
         description="Leave blank to keep what the register says",
     )
     submit = SubmitField("Save", widget=GovSubmitInput())

@@ -28,7 +28,7 @@ from partnership.kernel.dates import long_date, reporting_year, year_label
 from partnership.kernel.errors import DomainError
 from partnership.meetings.models import Meeting
 from partnership.plans.models import Objective, Phase, Plan
-from partnership.policy import Role, can, readable, reader, scope
+from partnership.policy import Role, can, readable, reader, scope, served_to_reader
 from partnership.register.models import Agency, Body, Partnership, Person
 from partnership.register.services.bodies import bodies_of, takes_part_in
 from partnership.register.services.people import home_of
@@ -56,7 +56,7 @@ def action_or_404(action_id: int) -> Action:
             joinedload(Action.carried_from), joinedload(Action.carried_into),
             selectinload(Action.updates).joinedload(ProgressUpdate.corrects),
         )).unique().one_or_none()
-    if action is None:
+    if action is None or not served_to_reader(action):
         abort(404)
     return action
 
@@ -102,7 +102,7 @@ def _get_or_404(model: type, raw: str | None) -> Any:
     if raw is None or raw == "":
         return None
     record = db.session.get(model, int(raw)) if raw.isdigit() and len(raw) < 10 else None
-    if record is None:
+    if record is None or not served_to_reader(record):
         abort(404)
     return record
 
@@ -174,7 +174,8 @@ def _recommendation_origin(recommendation: Recommendation, args: Mapping[str, st
 
 def partnership_options(user: Any) -> list[Partnership]:
     """Return the partnerships the user may add actions to (a chair: those of their bodies)."""
-    everyone = list(db.session.scalars(sa.select(Partnership).order_by(Partnership.name)))
+    everyone = list(db.session.scalars(sa.select(Partnership).where(readable(Partnership))
+                                       .order_by(Partnership.name)))
     limit = body_limit(user)
     if limit is None:
         return everyone
@@ -234,7 +235,7 @@ def filter_options(flt: ActionFilter) -> dict[str, tuple[str, list[tuple[int, st
     officers and years that actions name (within the chosen partnership), in one query each."""
     partnerships = db.session.execute(
         sa.select(Partnership.id, Partnership.name, Partnership.year_start_month)
-        .order_by(Partnership.name)).all()
+        .where(readable(Partnership)).order_by(Partnership.name)).all()
     chosen = next((p for p in partnerships if p.id == flt.partnership_id), None)
     # Only what the reader may view: an officer who leads nothing but a case's actions is
     # not named to someone outside the case.
@@ -242,7 +243,7 @@ def filter_options(flt: ActionFilter) -> dict[str, tuple[str, list[tuple[int, st
               *([Action.partnership_id == chosen.id] if chosen is not None else [])]
     plans = db.session.execute(
         sa.select(Plan.id, Plan.title).where(
-            *([Plan.partnership_id == chosen.id] if chosen is not None else []))
+            readable(Plan), *([Plan.partnership_id == chosen.id] if chosen is not None else []))
         .order_by(Plan.first_year.desc(), Plan.title)).all()
 
     def named(model: Any, column: Any) -> list[tuple[int, str]]:

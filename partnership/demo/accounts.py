@@ -56,7 +56,8 @@ DEMO_ACCOUNTS = [
 def serve_demo_partnerships(users: Iterable[User]) -> None:
     """Link each demo account to the partnerships it serves (once the register is loaded);
     an account that was already there keeps the partnerships it has and gains these."""
-    ids = dict(db.session.execute(sa.select(Partnership.slug, Partnership.id)).tuples())
+    ids = {slug: pid for slug, pid in db.session.execute(
+        sa.select(Partnership.slug, Partnership.id))}
     serves = {account.email: account.partnerships for account in DEMO_ACCOUNTS}
     for user in users:
         wanted = {ids[slug] for slug in serves.get(user.email, ()) if slug in ids}

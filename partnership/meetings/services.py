@@ -39,7 +39,7 @@ from partnership.meetings.models import (
     Vote,
     VoteChoice,
 )
-from partnership.policy import readable, scope
+from partnership.policy import readable, scope, served_to_reader
 from partnership.register.models import (
     Agency,
     Body,
@@ -264,7 +264,7 @@ def generate_meetings(body: Body, planned: Iterable[PlannedDate], *,
 def body_or_404(body_id: int) -> Body:
     """Return a body, or answer 404."""
     body = db.session.get(Body, body_id)
-    if body is None:
+    if body is None or not served_to_reader(body):
         abort(404)
     return body
 
@@ -284,7 +284,7 @@ def meeting_or_404(meeting_id: int) -> Meeting:
             selectinload(Meeting.decisions).selectinload(Decision.votes)
             .selectinload(Vote.confirmed_by),
         )).first()
-    if meeting is None:
+    if meeting is None or not served_to_reader(meeting):
         abort(404)
     return meeting
 
@@ -292,7 +292,7 @@ def meeting_or_404(meeting_id: int) -> Meeting:
 def agenda_item_or_404(item_id: int) -> AgendaItem:
     """Return an agenda item, or answer 404."""
     item = db.session.get(AgendaItem, item_id)
-    if item is None:
+    if item is None or not served_to_reader(item):
         abort(404)
     return item
 
@@ -300,7 +300,7 @@ def agenda_item_or_404(item_id: int) -> AgendaItem:
 def decision_or_404(decision_id: int) -> Decision:
     """Return a decision, or answer 404."""
     decision = db.session.get(Decision, decision_id)
-    if decision is None:
+    if decision is None or not served_to_reader(decision):
         abort(404)
     return decision
 
@@ -308,7 +308,7 @@ def decision_or_404(decision_id: int) -> Decision:
 def vote_or_404(vote_id: int) -> Vote:
     """Return a vote, or answer 404."""
     vote = db.session.get(Vote, vote_id)
-    if vote is None:
+    if vote is None or not served_to_reader(vote):
         abort(404)
     return vote
 
@@ -368,7 +368,7 @@ def upcoming(today: dt.date, partnership: Partnership | None = None
     Both are grouped by date (upcoming soonest first, drafts most recent first); with a
     partnership, only the bodies it takes part in (its own, joint and shared ones).
     """
-    conditions: list[sa.ColumnElement[bool]] = []
+    conditions: list[sa.ColumnElement[bool]] = [readable(Meeting)]
     if partnership is not None:
         conditions.append(Meeting.body_id.in_([b.id for b in bodies_of(partnership)]))
     options = (selectinload(Meeting.body),)

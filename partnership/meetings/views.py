@@ -36,6 +36,7 @@ from partnership.meetings.forms import (
     decision_form,
 )
 from partnership.meetings.models import AgendaItem, Decision, Meeting, MeetingStatus
+from partnership.policy import readable
 from partnership.register.models import Body, Partnership
 from partnership.web import refused, run_service
 
@@ -104,7 +105,8 @@ def _conflict(form: FlaskForm, record: Any, mine: dict[str, Any], theirs: dict[s
 @requires("view", "meetings")
 def upcoming() -> str:
     """The next weeks' meetings across all bodies, and recent ones with minutes in draft."""
-    partnerships = list(db.session.scalars(sa.select(Partnership).order_by(Partnership.name)))
+    partnerships = list(db.session.scalars(sa.select(Partnership).where(
+        readable(Partnership)).order_by(Partnership.name)))
     chosen = next((p for p in partnerships if p.slug == request.args.get("partnership")), None)
     soon, drafts = services.upcoming(today(), chosen)
     return render_template("meetings/upcoming.html", soon=soon, drafts=drafts,

@@ -150,7 +150,7 @@ def plan_rows(partnership: Partnership | None = None) -> list[PlanRow]:
 
 def plan_or_404(plan_id: int) -> Plan:
     """Return a plan (with its partnership), or answer 404."""
-    plan = db.session.scalars(sa.select(Plan).where(Plan.id == plan_id)
+    plan = db.session.scalars(sa.select(Plan).where(Plan.id == plan_id, readable(Plan))
                               .options(joinedload(Plan.partnership))).first()
     if plan is None:
         abort(404)
@@ -160,7 +160,7 @@ def plan_or_404(plan_id: int) -> Plan:
 def objective_or_404(objective_id: int) -> Objective:
     """Return an objective (with its plan, partnership and phases), or answer 404."""
     objective = db.session.scalars(
-        sa.select(Objective).where(Objective.id == objective_id)
+        sa.select(Objective).where(Objective.id == objective_id, readable(Objective))
         .options(joinedload(Objective.plan).joinedload(Plan.partnership),
                  joinedload(Objective.lead_body), joinedload(Objective.joint_with),
                  selectinload(Objective.phases))).first()
@@ -172,7 +172,7 @@ def objective_or_404(objective_id: int) -> Objective:
 def phase_or_404(phase_id: int) -> Phase:
     """Return a phase (with its objective and plan), or answer 404."""
     phase = db.session.scalars(
-        sa.select(Phase).where(Phase.id == phase_id)
+        sa.select(Phase).where(Phase.id == phase_id, readable(Phase))
         .options(joinedload(Phase.objective).joinedload(Objective.plan)
                  .joinedload(Plan.partnership))).first()
     if phase is None:

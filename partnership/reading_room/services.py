@@ -19,7 +19,7 @@ from sqlalchemy.orm import undefer
 from partnership.arrangements.models import ArrangementsVersion
 from partnership.extensions import db
 from partnership.kernel.errors import Refused
-from partnership.policy import Role, scope, visible
+from partnership.policy import Role, readable, scope, visible
 from partnership.publishing.documents import document_of
 from partnership.publishing.models import PublicationStatus
 from partnership.register.models import Partnership
@@ -110,7 +110,7 @@ def action_plans(user: Any) -> list[ActionPlanEntry]:
 def shelves(user: Any) -> list[Shelf]:
     """Every partnership's shelf: the scrutineer's own partnerships first, then by name."""
     mine = scrutinised_ids(user)
-    partnerships = sorted(db.session.scalars(sa.select(Partnership)),
+    partnerships = sorted(db.session.scalars(sa.select(Partnership).where(readable(Partnership))),
                           key=lambda p: (p.id not in mine, p.name.lower(), p.id))
     by_id = {p.id: Shelf(p, scrutinised=p.id in mine, may_assess=p.id in mine)
              for p in partnerships}

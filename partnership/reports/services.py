@@ -30,7 +30,7 @@ from partnership.editing import EditConflict, commit_edit
 from partnership.extensions import db
 from partnership.kernel.dates import add_months, long_date, reporting_year, year_label, year_span
 from partnership.kernel.words import plural
-from partnership.policy import Role, can
+from partnership.policy import Role, can, readable
 from partnership.publishing import workflow
 from partnership.publishing.documents import PrintedSignature, document_for
 from partnership.publishing.guards import was_published
@@ -620,7 +620,7 @@ class ReportDeadline:
 def partnerships_for(user: Any, day: dt.date) -> list[Partnership]:
     """Return the partnerships whose reports the user works on: the team all of them, a
     partner's representative those they represent, the scrutineer those they scrutinise."""
-    query = sa.select(Partnership).order_by(Partnership.name)
+    query = sa.select(Partnership).where(readable(Partnership)).order_by(Partnership.name)
     role = getattr(user, "role", None)
     if role is Role.TEAM:
         return list(db.session.scalars(query))

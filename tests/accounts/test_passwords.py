@@ -19,6 +19,7 @@ from partnership.extensions import db
 from partnership.policy import Role
 from tests.conftest import PASSWORD
 from tests.support.client import page
+from tests.support.partnerships import add_partnership
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 TOO_SHORT = "Password must be 12 characters or more"
@@ -97,6 +98,7 @@ def test_a_password_made_of_a_non_latin_name_is_still_refused(app):
 def test_admin_create_refuses_short_common_and_guessable_passwords(make_app, make_user):
     app = make_app(PASSWORD_CONTEXT_WORDS=["Borsetshire"])
     admin = make_user(Role.ADMIN)
+    served = add_partnership(app, "borsetshire")
     client = app.test_client()
     assert client.sign_in(admin.email, PASSWORD).status_code == 302
 
@@ -104,6 +106,7 @@ def test_admin_create_refuses_short_common_and_guessable_passwords(make_app, mak
     for password, message in [*WEAK, ("Borsetshire2024!", GUESSABLE)]:
         response = client.submit("/users/new", {
             "name": NAME, "email": EMAIL, "role": "team", "password": password,
+            "partnerships": served,
         })
         if response.status_code != 200 or message not in _text(response):
             accepted.append(password)
@@ -113,6 +116,7 @@ def test_admin_create_refuses_short_common_and_guessable_passwords(make_app, mak
 
     response = client.submit("/users/new", {
         "name": NAME, "email": EMAIL, "role": "team", "password": "tqv8 rnzp 3k",
+        "partnerships": served,
     })
     assert response.status_code == 302
     assert _signs_in(app, EMAIL, "tqv8 rnzp 3k")

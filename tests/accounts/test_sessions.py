@@ -21,6 +21,7 @@ from partnership.extensions import db
 from partnership.policy import Role
 from tests.conftest import PASSWORD
 from tests.support.client import csrf_token_from, page
+from tests.support.partnerships import add_partnership
 
 # These tests are about flows, not the hash: see test_passwords.py for that.
 
@@ -271,7 +272,7 @@ def test_a_first_password_set_by_an_admin_must_be_changed_before_anything_else(a
     first = "tqv8 rnzp 3k first"
     created = admin.submit("/users/new", {
         "name": "Priya Shah", "email": "priya.shah@example.org", "role": "partner",
-        "password": first,
+        "password": first, "partnerships": add_partnership(app, "shah"),
     })
     assert created.status_code == 302
     person = app.test_client()

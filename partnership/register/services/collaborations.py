@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from partnership.editing import apply_edit
 from partnership.extensions import db
+from partnership.policy import readable
 from partnership.register.models import Collaboration, Partnership
 from partnership.register.services import RegisterError, record_membership_change, same_members
 
@@ -18,12 +19,14 @@ NAME_TAKEN = "A collaboration with this name already exists"
 
 def all_collaborations() -> list[Collaboration]:
     """Return every collaboration, by name."""
-    return list(db.session.scalars(sa.select(Collaboration).order_by(Collaboration.name)))
+    return list(db.session.scalars(sa.select(Collaboration).where(readable(Collaboration))
+                                   .order_by(Collaboration.name)))
 
 
 def collaboration_or_404(collaboration_id: int) -> Collaboration:
     """Return the collaboration with this id, or answer 404."""
-    return db.get_or_404(Collaboration, collaboration_id)
+    return db.first_or_404(sa.select(Collaboration).where(
+        Collaboration.id == collaboration_id, readable(Collaboration)))
 
 
 def partnership_choices() -> list[tuple[int, str]]:

@@ -15,6 +15,7 @@ from partnership import clock
 from partnership.accounts.models import User
 from partnership.editing import apply_edit
 from partnership.extensions import db
+from partnership.policy import readable
 from partnership.register.models import (
     Agency,
     Body,
@@ -37,7 +38,8 @@ def _escape_like(text: str) -> str:
 def people_named(search: str = "") -> list[Person]:
     """Return everyone whose name contains the search text (everyone if it is blank), by name."""
     # The list shows each person's organisation: load their agencies in one query, not one each.
-    stmt = sa.select(Person).options(selectinload(Person.agency)).order_by(Person.name, Person.id)
+    stmt = (sa.select(Person).where(readable(Person)).options(selectinload(Person.agency))
+            .order_by(Person.name, Person.id))
     if search.strip():
         pattern = f"%{_escape_like(search.strip().lower())}%"
         stmt = stmt.where(sa.func.lower(Person.name).like(pattern, escape="\\"))
@@ -46,7 +48,7 @@ def people_named(search: str = "") -> list[Person]:
 
 def person_or_404(person_id: int) -> Person:
     """Return the person with this id, or answer 404."""
-    return db.get_or_404(Person, person_id)
+    return db.first_or_404(sa.select(Person).where(Person.id == person_id, readable(Person)))
 
 
 def person_choices() -> list[tuple[int, str]]:

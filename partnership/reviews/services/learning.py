@@ -38,7 +38,7 @@ from partnership.clock import today
 from partnership.editing import apply_edit
 from partnership.extensions import db
 from partnership.kernel.dates import long_date, parse_year_label, reporting_year, year_label
-from partnership.policy import visible
+from partnership.policy import readable, visible
 from partnership.register.models import Agency, Partnership
 from partnership.register.services import record_membership_change, same_members
 from partnership.reviews.models import (
@@ -218,8 +218,9 @@ def case_or_404(case_id: int) -> Case:
 
 
 def partnership_options() -> list[Partnership]:
-    """Return the partnerships learning may be recorded for, by name."""
-    return list(db.session.scalars(sa.select(Partnership).order_by(Partnership.name)))
+    """Return the partnerships learning may be recorded for (those the reader serves), by name."""
+    return list(db.session.scalars(sa.select(Partnership).where(readable(Partnership))
+                                   .order_by(Partnership.name)))
 
 
 def agency_options(partnership: Partnership, current: Iterable[Agency] = ()) -> list[Agency]:

@@ -23,7 +23,7 @@ from partnership.editing import EditConflict, commit_edit
 from partnership.extensions import db
 from partnership.kernel.dates import long_date
 from partnership.kernel.errors import DomainError
-from partnership.policy import Role, can, scope
+from partnership.policy import Role, can, readable, scope
 from partnership.register.models import Partnership
 from partnership.register.services.partnerships import partnership_or_404
 from partnership.reviews.forms.cases import (
@@ -84,7 +84,8 @@ def _detail(case: Case, anchor: str | None = None, message: str | None = None) -
 
 
 def _partnerships() -> list[Partnership]:
-    return list(db.session.scalars(sa.select(Partnership).order_by(Partnership.name)))
+    return list(db.session.scalars(sa.select(Partnership).where(readable(Partnership))
+                                   .order_by(Partnership.name)))
 
 
 def _chosen(partnerships: list[Partnership], slug: str | None) -> Partnership | None:
