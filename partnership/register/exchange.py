@@ -510,10 +510,12 @@ def import_register(data: Any, *, allow_missing_partnerships: bool = False) -> P
 def read_register(data: Any, *, allow_missing_partnerships: bool = False) -> RegisterImport:
     """Check the whole file, then build it; say what was left out.
 
-    Other partnerships the file names (collaboration members, joint groups, their agencies)
-    must be in the database, unless ``allow_missing_partnerships``: then what refers to a
-    missing one is left out and listed in ``left_out`` (import that partnership afterwards
-    and the links are filled in).
+    A version 2 file names neighbours by name (kept by name when not in the database), and
+    what refers to a missing partnership by slug (another partnership's agency) is left out
+    and listed in ``left_out``: one partnership's file always imports. A version 1 file
+    names neighbours by slug only, so they must be in the database, unless
+    ``allow_missing_partnerships`` (then the same: left out and listed). Import that
+    partnership afterwards and the links are filled in.
     """
     check = _Check(data, allow_missing_partnerships)
     check.run()
@@ -717,7 +719,7 @@ class _Check:
     def missing(self, location: str, slug: str) -> bool:
         """Report a partnership not in the database: a problem, or left out if allowed."""
         message = f"names the partnership {_describe(slug)}, which is not in this database"
-        if self.allow_missing:
+        if self.allow_missing or self.version >= 2:  # one partnership's file always imports
             self.left_out.append(ImportProblem(location, message + ": left out"))
             return False
         self.problem(location, message + " (import it first)")
