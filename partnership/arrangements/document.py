@@ -12,22 +12,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app, has_request_context, render_template, url_for
 from markupsafe import Markup
 
-from partnership.arrangements.models import Section
-from partnership.arrangements.services import (
-    DRAFT_STATUS,
-    current_signatures,
-    narrative,
-    review_due_after,
-)
+from partnership.arrangements.models import Figure, NarrativeSection, Topic
+from partnership.arrangements.sections import not_covered, sections_of
+from partnership.arrangements.services import DRAFT_STATUS, current_signatures
 from partnership.clock import today
 from partnership.documents import pdf
+from partnership.documents.markdown import render_markdown
 from partnership.documents.renders import document_builder
 from partnership.extensions import db
 from partnership.kernel.dates import long_date
@@ -42,6 +40,9 @@ from partnership.register.chart import (
     structure_outline,
 )
 from partnership.register.models import (
+    Agency,
+    Appointment,
+    AppointmentRole,
     Body,
     BodyKind,
     BodyMember,
@@ -51,7 +52,10 @@ from partnership.register.models import (
     MemberKind,
     Partnership,
     Person,
+    Representative,
+    StatutoryPartner,
 )
+from partnership.register.models import Establishment as EstablishmentRow
 from partnership.register.services.agencies import ACTIVE, AgencyRoster, agency_roster
 from partnership.register.services.bodies import other_partnership
 from partnership.register.services.partnerships import (
@@ -59,28 +63,16 @@ from partnership.register.services.partnerships import (
     partners_on,
     representative_term,
 )
-from partnership.register.services.scrutiny import scope_text, scrutineers_on
+from partnership.register.services.scrutiny import scrutineers_on
 
 STYLESHEET = "css/document.css"
 CHART_RESOURCE = "structure.svg"
 DRAFT = "DRAFT"
-NOT_RECORDED = "Not recorded"
-# Narrative sections placed by the document itself rather than in the run of narrative.
-PLACED_SECTIONS = frozenset({Section.FOREWORD, Section.REVIEW})
-
-
-@dataclass(frozen=True)
-class Signatory:
-    """A lead partner named under the foreword."""
-
-    name: str
-    title: str
-    organisation: str
 
 
 @dataclass(frozen=True)
 class Acting:
-    """Someone acting for a statutory partner: name and title."""
+    """Someone acting for a statutory partner: a named person and their post, or a post."""
 
     name: str
     title: str
@@ -96,8 +88,19 @@ class PartnerRow:
 
 
 @dataclass(frozen=True)
+class RoleRow:
+    """A dated role in post on the document's date: the partnership chair, education's lead,
+    a participating observer."""
+
+    role: str
+    who: str
+    independent: bool
+    notes: list[str]
+
+
+@dataclass(frozen=True)
 class Seat:
-    """A seat on a body: organisation, role and (if named) the person."""
+    """A seat on a body: organisation, post and (if named) the person."""
 
     organisation: str
     role: str
@@ -105,8 +108,16 @@ class Seat:
 
 
 @dataclass(frozen=True)
+class Line:
+    """A line of accountability, in words: its kind and what it points to."""
+
+    kind: str
+    to: str
+
+
+@dataclass(frozen=True)
 class BodySummary:
-    """Everything the document says about one body."""
+    """Everything the document says about one body (nothing the register does not state)."""
 
     anchor: str
     name: str
@@ -116,11 +127,12 @@ class BodySummary:
     purpose: list[str]
     objectives: list[str]
     chair: str
-    chair_independent: str
+    chair_independent: bool
     chair_appointment: str
     frequency: str
+    frequency_note: str
     decision_rule: str
-    reports_to: str
+    lines: list[Line]
     period: str
     core: list[Seat]
     co_opted: list[Seat]
@@ -134,6 +146,11 @@ class BodySummary:
     def note_sentence(self) -> str:
         """Return the note as it starts a line ("Shared across ...")."""
         return self.note[:1].upper() + self.note[1:]
+
+    @property
+    def seats(self) -> bool:
+        """Say whether any seat is recorded (the appendix lists it)."""
+        return bool(self.core or self.co_opted)
 
 
 @dataclass(frozen=True)
@@ -149,21 +166,90 @@ class CollaborationSummary:
 
 @dataclass(frozen=True)
 class ScrutinyRow:
-    """An independent scrutineer in post on the document's date."""
+    """Independent scrutiny in place on the document's date: a person, an organisation or
+    experts commissioned for each priority."""
 
-    name: str
+    who: str
+    kind: str
     scope: str
     appointed_by: str
     is_chair: bool
 
 
 @dataclass(frozen=True)
-class NarrativePart:
-    """A narrative section the team wrote, ready to print."""
+class AgencyEntry:
+    """A relevant agency as the document lists it: name, legal basis, why, from when."""
 
+    name: str
+    basis: str
+    reason: str
+    notes: str
+    duty_from: str
+
+
+@dataclass(frozen=True)
+class AgencyGroup:
+    """A heading of the agencies list (a group, or a sector; empty: not stated) and its
+    agencies."""
+
+    heading: str
+    notes: str
+    agencies: list[AgencyEntry]
+
+
+@dataclass(frozen=True)
+class Establishment:
+    """A school or setting in the appendix."""
+
+    name: str
+    urn: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Phase:
+    """The schools and settings of one phase (empty: not stated), counted."""
+
+    phase: str
+    establishments: list[Establishment]
+
+    @property
+    def count(self) -> int:
+        """Count the schools and settings of the phase."""
+        return len(self.establishments)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A contact point the register holds."""
+
+    label: str
+    lines: list[str]
+
+
+@dataclass(frozen=True)
+class FigureView:
+    """A picture in a narrative section, with the address the page or the PDF reads it at."""
+
+    src: str
+    alt: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of the document, in order: a narrative section or what the register holds.
+
+    ``kind`` is ``narrative`` or a register block (``partners``, ``area``, ``agencies``,
+    ``collaboration``, ``structure``, ``bodies``, ``scrutiny``, ``team``).
+    """
+
+    kind: str
     anchor: str
     title: str
-    html: Markup
+    html: Markup | None = None
+    figures: tuple[FigureView, ...] = ()
+    children: tuple[ContentsEntry, ...] = ()
 
 
 @dataclass
@@ -193,6 +279,21 @@ class RoleTerms:
         return self.delegated[:1].upper() + self.delegated[1:]
 
 
+# What the register holds, in the order published arrangements give it, and the statutory
+# topic whose section it follows: (kind, topic, title).
+REGISTER_BLOCKS: tuple[tuple[str, Topic, str], ...] = (
+    ("partners", Topic.PARTNERS, "The safeguarding partners"),
+    ("area", Topic.GEOGRAPHY, "Geographical area"),
+    ("agencies", Topic.RELEVANT_AGENCIES, "Relevant agencies"),
+    ("collaboration", Topic.RELEVANT_AGENCIES, "Working with neighbouring partnerships"),
+    ("structure", Topic.RELEVANT_AGENCIES, "Structure"),
+    ("bodies", Topic.RELEVANT_AGENCIES, "Boards and groups"),
+    ("scrutiny", Topic.SCRUTINY, "Independent scrutiny"),
+    ("team", Topic.FUNDING, "The partnership's support team"),
+)
+TOPIC_ORDER = {topic: index for index, topic in enumerate(Topic)}
+
+
 def role_terms(edition: GuidanceEdition) -> RoleTerms:
     """Return the lead and delegated terms of a guidance edition."""
     return RoleTerms(representative_term(edition, Capacity.LEAD),
@@ -209,27 +310,36 @@ def paragraphs(text: str) -> list[str]:
     return [" ".join(part.split()) for part in re.split(r"\n\s*\n", text or "") if part.strip()]
 
 
+def _joined(*parts: str) -> str:
+    return ", ".join(p.strip() for p in parts if p and p.strip())
+
+
 def _person_line(person: Person | None, organisation: str = "") -> str:
     if person is None:
         return organisation
-    parts = [person.name, person.job_title, organisation or person.organisation_name]
-    return ", ".join(p for p in parts if p)
+    return _joined(person.name, person.job_title, organisation or person.organisation_name)
 
 
-def _chair(body: Body) -> str:
-    organisation = body.chair_agency.name if body.chair_agency else ""
-    if body.chair is not None:
+def _partner_name(partner: StatutoryPartner | None, day: dt.date) -> str:
+    return partner.name_on(day) if partner is not None else ""
+
+
+def _chair(body: Body, day: dt.date) -> str:
+    """The chair as the register states it: the post, where it sits, and who holds it."""
+    organisation = _partner_name(body.chair_partner, day) or (
+        body.chair_agency.name if body.chair_agency else "")
+    holder = body.chair.name if body.chair is not None else ""
+    post = body.chair_post.strip()
+    if holder and not post:
         return _person_line(body.chair, organisation)
-    if organisation:
-        return f"A representative of {organisation}"
-    return NOT_RECORDED
+    return _joined(holder, post, organisation)
 
 
-def _seat(member: BodyMember) -> Seat:
-    organisation = member.agency.name if member.agency else (
-        member.person.organisation_name if member.person else "")
-    return Seat(organisation, member.role,
-                member.person.name if member.person else "")
+def _seat(member: BodyMember, day: dt.date) -> Seat:
+    organisation = (member.agency.name if member.agency else
+                    _partner_name(member.partner, day) or (
+                        member.person.organisation_name if member.person else ""))
+    return Seat(organisation, member.role, member.person.name if member.person else "")
 
 
 def _period(body: Body) -> str:
@@ -242,35 +352,56 @@ def _period(body: Body) -> str:
     return ""
 
 
-def body_summary(body: Body, partnership: Partnership, in_structure: set[int]) -> BodySummary:
-    """Describe one body as the document prints it."""
+def _body_note(body: Body, partnership: Partnership) -> str:
     note = body_note(body, partnership)
-    if body.reports_to is not None and body.reports_to.id in in_structure:
-        reports_to = body.reports_to.name
-    elif body.reports_to is not None:
-        reports_to = body.reports_to.name + (
-            f" ({body.reports_to.partnership.name})" if body.reports_to.partnership else "")
-    else:
-        reports_to = "The safeguarding partners"
+    if not note and body.joint_with_name.strip():
+        note = f"joint with {body.joint_with_name.strip()}"
+    return note
+
+
+def _lines(body: Body, in_structure: set[int]) -> list[Line]:
+    found = []
+    for line in body.lines:
+        target = line.to_body
+        if target is None:
+            to = line.to_name
+        elif target.id in in_structure or target.partnership is None:
+            to = target.name
+        else:
+            to = f"{target.name} ({target.partnership.name})"
+        found.append(Line(line.kind.label, to))
+    return found
+
+
+def body_summary(body: Body, partnership: Partnership, in_structure: set[int],
+                 day: dt.date) -> BodySummary:
+    """Describe one body as the document prints it: what the register states, nothing else."""
     members = sorted(body.members, key=lambda m: (m.kind != MemberKind.CORE, m.id))
     return BodySummary(
         anchor=f"body-{body.id}",
         name=body.name,
         short_name=body.short_name if body.short_name != body.name else "",
         kind=body.kind.label,
-        note=note,
+        note=_body_note(body, partnership),
         purpose=paragraphs(body.purpose),
         objectives=[o for o in (body.objectives or []) if str(o).strip()],
-        chair=_chair(body),
-        chair_independent="Yes" if body.chair_independent else "No",
-        chair_appointment=body.chair_appointment or NOT_RECORDED,
-        frequency=body.frequency.label,
-        decision_rule=body.decision_rule.label,
-        reports_to=reports_to,
+        chair=_chair(body, day),
+        chair_independent=body.chair_independent,
+        chair_appointment=body.chair_appointment.strip(),
+        frequency=body.frequency.label if body.frequency is not None else "",
+        frequency_note=body.frequency_note.strip(),
+        decision_rule=body.decision_rule.label if body.decision_rule is not None else "",
+        lines=_lines(body, in_structure),
         period=_period(body),
-        core=[_seat(m) for m in members if m.kind == MemberKind.CORE],
-        co_opted=[_seat(m) for m in members if m.kind == MemberKind.CO_OPTED],
+        core=[_seat(m, day) for m in members if m.kind == MemberKind.CORE],
+        co_opted=[_seat(m, day) for m in members if m.kind == MemberKind.CO_OPTED],
     )
+
+
+def _acting(rep: Representative) -> Acting:
+    if rep.person is None:
+        return Acting("", rep.title)
+    return Acting(rep.person.name, rep.title or rep.person.job_title)
 
 
 def _partner_rows(partners: list[PartnerOnDate]) -> list[PartnerRow]:
@@ -278,23 +409,78 @@ def _partner_rows(partners: list[PartnerOnDate]) -> list[PartnerRow]:
     for partner in partners:
         acting: dict[Capacity, list[Acting]] = {Capacity.LEAD: [], Capacity.DELEGATED: []}
         for entry in partner.representatives:
-            rep = entry.representative
-            acting[rep.capacity].append(Acting(rep.person.name, rep.title or rep.person.job_title))
+            acting[entry.representative.capacity].append(_acting(entry.representative))
         rows.append(PartnerRow(partner.name, acting[Capacity.LEAD], acting[Capacity.DELEGATED]))
     return rows
 
 
-def _signatories(partners: list[PartnerOnDate]) -> list[Signatory]:
-    return [Signatory(e.representative.person.name,
-                      e.representative.title or e.representative.person.job_title, p.name)
-            for p in partners for e in p.representatives
-            if e.representative.capacity == Capacity.LEAD]
+def appointments_on(partnership: Partnership, day: dt.date) -> list[Appointment]:
+    """The partnership chair, education's lead and observers in post on a day, in that order."""
+    order = {role: index for index, role in enumerate(AppointmentRole)}
+    return sorted((a for a in partnership.appointments if a.in_post_on(day)),
+                  key=lambda a: (order[a.role], a.id or 0))
 
 
-def _sign_off_rows(partners: list[PartnerOnDate], sign_offs: Sequence[PrintedSignature]
-                   ) -> list[PrintedRow]:
-    """The open round's signatures (in the partners' order); with none, each partner awaited."""
-    return printed_rows(sign_offs or [PrintedSignature(partner.name) for partner in partners])
+def _role_rows(appointments: list[Appointment], day: dt.date) -> list[RoleRow]:
+    rows = []
+    for appointment in appointments:
+        organisation = (appointment.agency.name if appointment.agency else
+                        _partner_name(appointment.partner, day))
+        who = _joined(appointment.person.name if appointment.person else "",
+                      appointment.post, organisation)
+        rows.append(RoleRow(appointment.role.label, who, appointment.independent,
+                            paragraphs(appointment.notes)))
+    return rows
+
+
+def _scrutiny(partnership: Partnership, day: dt.date,
+              appointments: list[Appointment]) -> list[ScrutinyRow]:
+    chairs = {a.person_id for a in appointments
+              if a.role == AppointmentRole.PARTNERSHIP_CHAIR and a.person_id is not None}
+    rows = []
+    for scrutineer in scrutineers_on(partnership, day):
+        who = _joined(_person_line(scrutineer.person), scrutineer.organisation
+                      if scrutineer.person is None or scrutineer.organisation
+                      != scrutineer.person.organisation_name else "")
+        parts = [scrutineer.scope.strip()] if scrutineer.scope.strip() else []
+        if not scrutineer.whole_partnership and scrutineer.bodies:
+            parts.append("Bodies: " + ", ".join(body.name for body in scrutineer.bodies))
+        rows.append(ScrutinyRow(
+            who=who, kind=scrutineer.kind.label, scope=". ".join(parts),
+            appointed_by=scrutineer.appointed_by.strip(),
+            is_chair=scrutineer.person_id is not None and scrutineer.person_id in chairs))
+    return rows
+
+
+def _agency_entry(agency: Agency) -> AgencyEntry:
+    return AgencyEntry(
+        name=agency.name,
+        basis=agency.basis.label if agency.basis is not None else "",
+        reason=agency.reason_included.strip(),
+        notes=agency.notes.strip(),
+        duty_from=long_date(agency.duty_from) if agency.duty_from else "")
+
+
+def _agency_groups(roster: AgencyRoster) -> list[AgencyGroup]:
+    groups = [AgencyGroup(section.group.name, section.group.notes.strip(),
+                          [_agency_entry(a) for a in section.members])
+              for section in roster.groups]
+    groups += [AgencyGroup(section.sector.label if section.sector is not None else "", "",
+                           [_agency_entry(a) for a in section.agencies])
+               for section in roster.sectors]
+    return groups
+
+
+def _phases(partnership: Partnership) -> list[Phase]:
+    rows = db.session.scalars(
+        sa.select(EstablishmentRow).where(EstablishmentRow.partnership_id == partnership.id)
+        .order_by(EstablishmentRow.phase, EstablishmentRow.name, EstablishmentRow.urn))
+    phases: dict[str, list[Establishment]] = {}
+    for row in rows:
+        phases.setdefault(row.phase.strip(), []).append(
+            Establishment(row.name, row.urn, row.kind))
+    # Phases by name, any with no phase stated last.
+    return [Phase(name, phases[name]) for name in sorted(phases, key=lambda n: (not n, n))]
 
 
 def _collaborations(partnership: Partnership, summaries: dict[int, BodySummary],
@@ -302,10 +488,12 @@ def _collaborations(partnership: Partnership, summaries: dict[int, BodySummary],
     result = []
     for collaboration in partnership.collaborations:
         shared = [summaries[b.id] for b in bodies if b.collaboration_id == collaboration.id]
+        members = [p.name for p in collaboration.partnerships] + [
+            name for name in (collaboration.external_members or []) if str(name).strip()]
         result.append(CollaborationSummary(
             name=_collaboration_name(collaboration),
             description=paragraphs(collaboration.description),
-            partnerships=[p.name for p in collaboration.partnerships],
+            partnerships=members,
             independently_chaired=collaboration.independently_chaired,
             bodies=shared,
         ))
@@ -318,17 +506,10 @@ def _collaboration_name(collaboration: Collaboration) -> str:
         collaboration.name)
 
 
-def learning_body(bodies: Sequence[Body]) -> Body | None:
-    """Return the body that runs case reviews: the first whose name mentions learning."""
-    return next((b for b in bodies if "learning" in b.name.lower()), None)
-
-
-def case_reviewers(bodies: Sequence[Body]) -> str:
-    """Name who runs rapid reviews and local reviews, as the middle of a sentence."""
-    body = learning_body(bodies)
-    if body is None:
-        return "the safeguarding partners"
-    return body.name if body.name.lower().startswith("the ") else f"the {body.name}"
+def _contacts(partnership: Partnership) -> list[Contact]:
+    return [Contact(point.label, [line for line in (point.email, point.phone, point.url,
+                                                    " ".join(point.address.split())) if line])
+            for point in sorted(partnership.contact_points, key=lambda c: (c.position, c.id))]
 
 
 def _stylesheet_url(for_pdf: bool) -> str:
@@ -347,10 +528,65 @@ def _chart_url(partnership: Partnership, for_pdf: bool) -> str | None:
     return None
 
 
+def figure_resource(sha256: str) -> str:
+    """Name a figure's picture among a PDF render's resources."""
+    return f"figure-{sha256}.png"
+
+
+def _figure_src(partnership: Partnership, figure: Figure, for_pdf: bool) -> str:
+    if for_pdf or not has_request_context():
+        return pdf.resource_url(figure_resource(figure.image_sha256))
+    return url_for("arrangements.figure_image", slug=partnership.slug, sha256=figure.image_sha256)
+
+
+def figure_resources(partnership: Partnership) -> dict[str, bytes]:
+    """Every picture the partnership's sections show, by resource name, for the PDF."""
+    return {figure_resource(figure.image_sha256): figure.image.data
+            for section in sections_of(partnership) for figure in section.figures}
+
+
+def arrange(sections: Sequence[NarrativeSection], blocks: Sequence[str]) -> list[str | int]:
+    """Put the narrative sections (by id) and the register's blocks (by kind) in order.
+
+    The sections keep the partnership's order. A block follows the section that covers its
+    topic; with no such section, it comes before the first section on a later statutory
+    topic, or after the narrative when there is none.
+    """
+    anchors = {kind: topic for kind, topic, _title in REGISTER_BLOCKS}
+    mapped = {s.topic for s in sections if s.topic is not None}
+    pending = [kind for kind, _topic, _title in REGISTER_BLOCKS if kind in blocks]
+    order: list[str | int] = []
+
+    def flush(due: Callable[[str], bool]) -> None:
+        order.extend(kind for kind in pending if due(kind))
+        pending[:] = [kind for kind in pending if not due(kind)]
+
+    for section in sections:
+        topic = section.topic
+        if topic is not None:
+            flush(lambda k, t=topic: anchors[k] not in mapped
+                  and TOPIC_ORDER[anchors[k]] < TOPIC_ORDER[t])
+        order.append(section.id)
+        if topic is not None and section is _last_on(sections, topic):
+            flush(lambda k, t=topic: anchors[k] == t)
+    order.extend(pending)
+    return order
+
+
+def _last_on(sections: Sequence[NarrativeSection], topic: Topic) -> NarrativeSection:
+    return [s for s in sections if s.topic == topic][-1]
+
+
 def document_title(partnership: Partnership, as_of: dt.date, status: str) -> str:
     """Title the document (the page title and the PDF's title metadata)."""
     title = f"{partnership.name}: local safeguarding arrangements {as_of.year}"
     return f"{title} (draft)" if is_draft(status) else title
+
+
+def _sign_off_rows(partners: list[PartnerOnDate], sign_offs: Sequence[PrintedSignature]
+                   ) -> list[PrintedRow]:
+    """The open round's signatures (in the partners' order); with none, each partner awaited."""
+    return printed_rows(sign_offs or [PrintedSignature(partner.name) for partner in partners])
 
 
 def arrangements_html(partnership: Partnership, *, as_of: dt.date, status: str,
@@ -365,36 +601,64 @@ def arrangements_html(partnership: Partnership, *, as_of: dt.date, status: str,
     partners = partners_on(partnership, as_of)
     bodies = bodies_in_structure_order(partnership, as_of)
     in_structure = {b.id for b in bodies}
-    summaries = {b.id: body_summary(b, partnership, in_structure) for b in bodies}
+    summaries = {b.id: body_summary(b, partnership, in_structure, as_of) for b in bodies}
     outline = structure_outline(partnership, as_of)
-    roster: AgencyRoster = agency_roster(partnership, status=ACTIVE, on=as_of)
+    agency_groups = _agency_groups(agency_roster(partnership, status=ACTIVE, on=as_of))
+    phases = _phases(partnership)
     collaborations = _collaborations(partnership, summaries, bodies)
-    joint = [summaries[b.id] for b in bodies
-             if b.collaboration_id is None and other_partnership(partnership, b) is not None]
-    written = {entry.section: entry for entry in narrative(partnership) if entry.written}
-    parts = [NarrativePart(f"section-{s.value}", s.title, written[s].html)
-             for s in Section if s in written and s not in PLACED_SECTIONS]
-    foreword = written[Section.FOREWORD].html if Section.FOREWORD in written else None
-    review_text = written[Section.REVIEW].html if Section.REVIEW in written else None
-    scrutiny = [ScrutinyRow(_person_line(s.person), scope_text(s), s.appointed_by or NOT_RECORDED,
-                            False)
-                for s in scrutineers_on(partnership, as_of)]
+    joint = [summaries[b.id] for b in bodies if b.collaboration_id is None
+             and (other_partnership(partnership, b) is not None or b.joint_with_name.strip())]
+    appointments = appointments_on(partnership, as_of)
+    partner_rows = _partner_rows(partners)
+    role_rows = _role_rows(appointments, as_of)
+    scrutiny = _scrutiny(partnership, as_of, appointments)
+    area = paragraphs(partnership.area)
+    team = paragraphs(partnership.support_team)
 
-    contents = [ContentsEntry("foreword", "Foreword"),
-                ContentsEntry("partners", "The safeguarding partners"),
-                ContentsEntry("area", "Geographical area"),
-                ContentsEntry("agencies", "Relevant agencies")]
-    if collaborations or joint:
-        contents.append(ContentsEntry("collaboration", "Working with neighbouring partnerships"))
-    contents.append(ContentsEntry("structure", "Structure"))
-    if bodies:
-        contents.append(ContentsEntry("bodies", "Boards and groups", [
-            ContentsEntry(summaries[b.id].anchor, summaries[b.id].heading) for b in bodies]))
-    contents += [ContentsEntry("scrutiny", "Independent scrutiny"),
-                 ContentsEntry("case-reviews", "Child safeguarding practice reviews")]
-    contents += [ContentsEntry(part.anchor, part.title) for part in parts]
-    contents += [ContentsEntry("review", Section.REVIEW.title),
-                 ContentsEntry("sign-off", "Agreement by the safeguarding partners")]
+    present = {
+        "partners": any(r.leads or r.delegates for r in partner_rows) or bool(role_rows),
+        "area": bool(area),
+        "agencies": bool(agency_groups or phases),
+        "collaboration": bool(collaborations or joint),
+        "structure": bool(outline),
+        "bodies": bool(bodies),
+        "scrutiny": bool(scrutiny),
+        "team": bool(team or partnership.support_team_name.strip()),
+    }
+    titles = {kind: title for kind, _topic, title in REGISTER_BLOCKS}
+    if partnership.support_team_name.strip():
+        titles["team"] = partnership.support_team_name.strip()
+    rows = sections_of(partnership)
+    by_id = {row.id: row for row in rows}
+    parts: list[Part] = []
+    for item in arrange(rows, [kind for kind, shown in present.items() if shown]):
+        if isinstance(item, int):
+            row = by_id[item]
+            parts.append(Part("narrative", f"section-{row.id}", row.title,
+                              render_markdown(row.markdown),
+                              tuple(FigureView(_figure_src(partnership, f, for_pdf), f.alt,
+                                               f.caption) for f in row.figures)))
+        elif item == "bodies":
+            parts.append(Part(item, item, titles[item], children=tuple(
+                ContentsEntry(summaries[b.id].anchor, summaries[b.id].heading)
+                for b in bodies)))
+        else:
+            parts.append(Part(item, item, titles[item]))
+
+    body_list = [summaries[b.id] for b in bodies]
+    appendices = []
+    if any(b.seats for b in body_list):
+        appendices.append(ContentsEntry("appendix-membership", "Appendix: membership of the "
+                                                               "boards and groups"))
+    if phases:
+        appendices.append(ContentsEntry("appendix-schools", "Appendix: schools and settings"))
+    contacts = _contacts(partnership)
+    contents = [ContentsEntry(part.anchor, part.title, list(part.children)) for part in parts]
+    if contacts or partnership.address.strip():
+        contents.append(ContentsEntry("contact", "Contact"))
+    contents += appendices
+    contents.append(ContentsEntry("sign-off", "Agreement by the safeguarding partners"))
+    draft = is_draft(status)
 
     return render_template(
         "arrangements/document.html",
@@ -403,31 +667,33 @@ def arrangements_html(partnership: Partnership, *, as_of: dt.date, status: str,
         year=as_of.year,
         as_of=long_date(as_of),
         status=status,
-        draft=is_draft(status),
+        draft=draft,
+        not_covered=[topic.label for topic in not_covered(partnership, as_of)] if draft else [],
         for_pdf=for_pdf,
         stylesheet_url=_stylesheet_url(for_pdf),
         chart_url=None if chart_note else _chart_url(partnership, for_pdf),
         chart_alt=chart_title(partnership),
         chart_note=chart_note,
         contents=contents,
-        foreword=foreword,
-        signatories=_signatories(partners),
+        parts=parts,
         terms=role_terms(partnership.guidance),
         guidance=partnership.guidance.label,
         contact=[c for c in (partnership.contact_email, partnership.contact_phone,
                              partnership.website) if c],
-        partner_rows=_partner_rows(partners),
-        area=paragraphs(partnership.area),
-        roster=roster,
+        address=[line.strip() for line in partnership.address.splitlines() if line.strip()],
+        contacts=contacts,
+        partner_rows=partner_rows,
+        role_rows=role_rows,
+        area=area,
+        agency_groups=agency_groups,
+        phases=phases,
         collaborations=collaborations,
         joint=joint,
         outline=outline,
-        bodies=[summaries[b.id] for b in bodies],
+        bodies=body_list,
         scrutiny=scrutiny,
-        reviewers=case_reviewers(bodies),
-        narrative=parts,
-        review_text=review_text,
-        review_due=long_date(review_due_after(as_of)),
+        team=team,
+        appendices=appendices,
         sign_offs=_sign_off_rows(partners, sign_offs),
     )
 
@@ -439,6 +705,7 @@ def pdf_request(partnership: Partnership, *, as_of: dt.date, status: str,
     html = arrangements_html(partnership, as_of=as_of, status=status, sign_offs=sign_offs,
                              for_pdf=True, chart=chart)
     resources = {CHART_RESOURCE: chart.svg.encode("utf-8")} if chart.svg is not None else {}
+    resources.update(figure_resources(partnership))
     return {"html": html, "title": document_title(partnership, as_of, status),
             "author": partnership.name, "resources": resources}
 

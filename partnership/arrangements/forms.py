@@ -1,26 +1,88 @@
-"""Forms for the arrangements: narrative sections, sign-off rounds and comparing versions."""
+"""Forms for the arrangements: narrative sections and figures, sign-off rounds, comparing."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovFileInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-NARRATIVE_MAX_LENGTH = 20_000
+from partnership.arrangements.figures import MAX_BYTES, MAX_SIDE
+from partnership.arrangements.models import (
+    ALT_MAX_LENGTH,
+    CAPTION_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Topic,
+)
+
+TOPIC_CHOICES = [("", "None: a section of the partnership's own")] + [
+    (topic.value, topic.label) for topic in Topic]
 
 
 class NarrativeSectionForm(FlaskForm):
-    """One narrative section's Markdown."""
+    """A narrative section: its title, the statutory topic it covers (if any) and its text."""
 
     version = HiddenField()
+    title = StringField(
+        "Title", widget=GovTextInput(),
+        description="For example, Practice model. Each section's title is used once.",
+        validators=[InputRequired("Enter a title for the section"),
+                    Length(max=TITLE_MAX_LENGTH,
+                           message=f"Title must be {TITLE_MAX_LENGTH} characters or fewer")])
+    topic = SelectField(
+        "Statutory topic it covers", widget=GovSelect(), choices=TOPIC_CHOICES,
+        description="The draft shows which statutory topics no section covers yet.")
     markdown = TextAreaField(
         "Text",
         widget=GovTextArea(),
-        validators=[Length(max=NARRATIVE_MAX_LENGTH,
-                           message=f"Text must be {NARRATIVE_MAX_LENGTH:,} characters or fewer")],
+        validators=[Length(max=TEXT_MAX_LENGTH,
+                           message=f"Text must be {TEXT_MAX_LENGTH:,} characters or fewer")],
     )
     submit = SubmitField("Save section", widget=GovSubmitInput())
+
+
+class FigureForm(FlaskForm):
+    """A picture to add to a section, with its alternative text and an optional caption."""
+
+    image = FileField(
+        "Picture", widget=GovFileInput(),
+        description=f"A PNG, JPEG, GIF or WebP file, up to {MAX_BYTES // (1024 * 1024)} MB "
+                    f"and {MAX_SIDE} by {MAX_SIDE} pixels. It is saved again as PNG without "
+                    "anything else the file carries (such as where a photo was taken).")
+    alt = TextAreaField(
+        "Alternative text", widget=GovTextArea(),
+        description="What the picture shows, for someone who cannot see it: read out by "
+                    "screen readers and kept in the PDF.",
+        validators=[InputRequired("Enter the alternative text: what the picture shows, for "
+                                  "someone who cannot see it"),
+                    Length(max=ALT_MAX_LENGTH, message=f"Alternative text must be "
+                                                       f"{ALT_MAX_LENGTH} characters or fewer")])
+    caption = StringField(
+        "Caption (optional)", widget=GovTextInput(),
+        description="Printed under the picture.",
+        validators=[Length(max=CAPTION_MAX_LENGTH,
+                           message=f"Caption must be {CAPTION_MAX_LENGTH} characters or fewer")])
+    submit = SubmitField("Add the figure", widget=GovSubmitInput())
+
+    def validate_image(self, field: FileField) -> None:
+        """A file must be chosen (its content is checked by the service)."""
+        upload = field.data
+        if upload is None or not getattr(upload, "filename", ""):
+            raise ValidationError("Choose a picture to upload")
+
+
+class MoveForm(FlaskForm):
+    """Move a section one place up or down (the button pressed says which)."""
+
+    direction = HiddenField()
 
 
 class SignOffRoundForm(FlaskForm):

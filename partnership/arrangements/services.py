@@ -14,14 +14,10 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import current_app
-from markupsafe import Markup
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 
-from partnership.arrangements.models import ArrangementsVersion, NarrativeSection, Section
+from partnership.arrangements.models import ArrangementsVersion
 from partnership.clock import today
-from partnership.documents.markdown import render_markdown
-from partnership.editing import EditConflict, commit_edit
 from partnership.extensions import db
 from partnership.kernel.dates import add_months
 from partnership.publishing import workflow
@@ -38,66 +34,6 @@ WorkflowRefused = PublishingRefused
 def review_due_after(published_on: dt.date) -> dt.date:
     """Return when arrangements published on a date are due for review."""
     return add_months(published_on, current_app.config["ARRANGEMENTS_REVIEW_MONTHS"])
-
-
-# --- narrative sections -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NarrativeEntry:
-    """One narrative section as the arrangements page shows it."""
-
-    section: Section
-    saved: NarrativeSection | None
-
-    @property
-    def written(self) -> bool:
-        """Say whether the team has written anything in this section yet."""
-        return bool(self.saved and self.saved.markdown.strip())
-
-    @property
-    def html(self) -> Markup:
-        """Return the section's Markdown rendered and sanitised."""
-        return render_markdown(self.saved.markdown if self.saved else "")
-
-
-def narrative(partnership: Partnership) -> list[NarrativeEntry]:
-    """Return every narrative section in document order, written or not."""
-    saved = {
-        row.section: row
-        for row in db.session.scalars(
-            sa.select(NarrativeSection).where(NarrativeSection.partnership_id == partnership.id))
-    }
-    return [NarrativeEntry(section, saved.get(section)) for section in Section]
-
-
-def narrative_section(partnership: Partnership, section: Section) -> NarrativeSection:
-    """Return the saved section, or a new unsaved one at version 0 (created on first save)."""
-    row = db.session.scalars(
-        sa.select(NarrativeSection).where(NarrativeSection.partnership_id == partnership.id,
-                                          NarrativeSection.section == section)
-    ).one_or_none()
-    if row is None:
-        # Kept out of the session until the first save; version 0 means "never saved".
-        row = NarrativeSection(partnership_id=partnership.id, section=section, markdown="",
-                               version=0)
-    return row
-
-
-def commit_section(row: NarrativeSection, values: dict[str, Any]) -> None:
-    """Save a section; a first save that lost the race to another becomes an EditConflict."""
-    if sa.inspect(row).transient:
-        db.session.add(row)
-    try:
-        commit_edit(row, values)
-    except IntegrityError:
-        db.session.rollback()
-        fresh = db.session.scalars(
-            sa.select(NarrativeSection).where(
-                NarrativeSection.partnership_id == row.partnership_id,
-                NarrativeSection.section == row.section)
-        ).one()
-        raise EditConflict(fresh, values) from None
 
 
 # --- versions and the sign-off round (the workflow itself is partnership.publishing) -------

@@ -4,21 +4,30 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from partnership import clock
 from partnership.access import requires
 from partnership.accounts.forms import ConfirmForm
-from partnership.arrangements import services
+from partnership.arrangements import sections, services
 from partnership.arrangements.document import draft_html, draft_pdf_request_of
-from partnership.arrangements.forms import CompareForm, NarrativeSectionForm, SignOffRoundForm
-from partnership.arrangements.models import ArrangementsVersion, Section
+from partnership.arrangements.figures import MAX_BYTES
+from partnership.arrangements.forms import (
+    CompareForm,
+    FigureForm,
+    MoveForm,
+    NarrativeSectionForm,
+    SignOffRoundForm,
+)
+from partnership.arrangements.models import ArrangementsVersion, NarrativeSection
 from partnership.audit.services import record_event
 from partnership.documents.delivery import pdf_response
 from partnership.documents.renders import DocumentBuild
-from partnership.editing import EditConflict, apply_edit, render_conflict
+from partnership.editing import EditConflict, render_conflict
 from partnership.extensions import db
 from partnership.kernel.dates import long_date
+from partnership.kernel.errors import DomainError, NotFound
 from partnership.publishing import workflow
 from partnership.publishing.views import (
     publish_from_form,
@@ -27,7 +36,7 @@ from partnership.publishing.views import (
 )
 from partnership.register.models import Partnership
 from partnership.register.services.partnerships import partnership_or_404
-from partnership.web import run_service
+from partnership.web import refused, render_error, run_service
 
 bp = Blueprint("arrangements", __name__, url_prefix="/partnerships/<slug>/arrangements")
 
@@ -60,7 +69,8 @@ def overview(slug: str) -> str:
     return render_template(
         "arrangements/overview.html",
         partnership=partnership,
-        narrative=services.narrative(partnership),
+        sections=sections.entries(partnership),
+        coverage=sections.coverage(partnership, clock.today()),
         current_round=current_round,
         round_lines=lines,
         round_waiting=workflow.waiting_words(lines),
@@ -95,32 +105,169 @@ def draft_pdf(slug: str) -> Response:
     return response
 
 
-@bp.route("/sections/<section>", methods=["GET", "POST"])
-@requires("edit", "arrangements")
-def section_edit(slug: str, section: str) -> str | Response | tuple[str, int]:
-    """Write one narrative section in Markdown, without overwriting someone else's edit."""
-    partnership = partnership_or_404(slug)
+def _section(partnership: Partnership, section_id: int) -> NarrativeSection:
     try:
-        chosen = Section(section)
-    except ValueError:
+        return sections.section_of(partnership, section_id)
+    except NotFound:
         abort(404)
-    row = services.narrative_section(partnership, chosen)
+
+
+def _overview(slug: str, anchor: str | None = None) -> str:
+    return url_for("arrangements.overview", slug=slug, _anchor=anchor)
+
+
+@bp.route("/sections/new", methods=["GET", "POST"])
+@requires("edit", "arrangements")
+def section_new(slug: str) -> str | Response:
+    """Add a narrative section at the end, free or covering one statutory topic."""
+    partnership = partnership_or_404(slug)
+    form = NarrativeSectionForm()
+    if form.validate_on_submit():
+        with run_service(form, default="title") as step:
+            row = sections.add_section(partnership, form.title.data or "", form.topic.data,
+                                       form.markdown.data or "")
+            title = row.title
+        if step.done:
+            flash(f"{title} added", "success")
+            return redirect(_overview(slug, "sections"))
+    return render_template("arrangements/section_edit.html", form=form, section_form=form,
+                           partnership=partnership, section=None, figure_form=None)
+
+
+@bp.route("/sections/<int:section_id>", methods=["GET", "POST"])
+@requires("edit", "arrangements")
+def section_edit(slug: str, section_id: int) -> str | Response | tuple[str, int]:
+    """Edit a section's title, topic and text, without overwriting someone else's edit."""
+    partnership = partnership_or_404(slug)
+    row = _section(partnership, section_id)
     form = NarrativeSectionForm(obj=row)
     if request.method == "GET":
         form.version.data = str(row.version)
+        form.topic.data = row.topic.value if row.topic else ""
+    back = _overview(slug, f"section-{row.id}")
     if form.validate_on_submit():
-        values = {"markdown": (form.markdown.data or "").replace("\r\n", "\n")}
-        back = url_for("arrangements.overview", slug=slug, _anchor=f"section-{section}")
         try:
-            if apply_edit(row, form.version.data, values):
-                services.commit_section(row, values)
-                flash(f"{row.section.title} saved", "success")
-            return redirect(back)
+            changed = sections.edit_section(row, form.version.data, form.title.data or "",
+                                            form.topic.data, form.markdown.data or "")
         except EditConflict as conflict:
             return render_conflict(conflict, form, cancel_url=back,
-                                   title=f"{chosen.title} was changed while you were editing")
-    return render_template("arrangements/section_edit.html", form=form,
-                           partnership=partnership, section=chosen)
+                                   title=f"{conflict.obj.title} was changed while you "
+                                         "were editing")
+        except DomainError as refusal:
+            refused(form, refusal, default="title")
+        else:
+            if changed:
+                flash(f"{row.title} saved", "success")
+            return redirect(back)
+    return render_template("arrangements/section_edit.html", form=form, section_form=form,
+                           partnership=partnership, section=row, figure_form=FigureForm())
+
+
+@bp.route("/sections/<int:section_id>/remove", methods=["GET", "POST"])
+@requires("edit", "arrangements")
+def section_remove(slug: str, section_id: int) -> str | Response:
+    """Ask, then remove a section (and its figures) from the narrative."""
+    partnership = partnership_or_404(slug)
+    row = _section(partnership, section_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        title = row.title
+        sections.remove_section(row)
+        db.session.commit()
+        flash(f"{title} removed", "success")
+        return redirect(_overview(slug, "sections"))
+    return render_template("arrangements/section_remove.html", form=form,
+                           partnership=partnership, section=row)
+
+
+@bp.route("/sections/<int:section_id>/move", methods=["POST"])
+@requires("edit", "arrangements")
+def section_move(slug: str, section_id: int) -> Response:
+    """Move a section one place up or down."""
+    partnership = partnership_or_404(slug)
+    row = _section(partnership, section_id)
+    form = MoveForm()
+    if form.validate_on_submit():
+        with run_service() as step:
+            moved = sections.move_section(row, form.direction.data or "")
+        if step.done and moved:
+            flash(f"{row.title} moved {form.direction.data}", "success")
+    return redirect(_overview(slug, f"section-{row.id}"))
+
+
+@bp.route("/sections/<int:section_id>/figures", methods=["POST"])
+@requires("edit", "arrangements")
+def figure_new(slug: str, section_id: int) -> str | Response | tuple[str, int]:
+    """Add a picture to a section: refused next to its field, with nothing saved, if the
+    file or its text will not do."""
+    partnership = partnership_or_404(slug)
+    row = _section(partnership, section_id)
+    figure_form = FigureForm()
+    if figure_form.validate_on_submit():
+        upload = figure_form.image.data
+        with run_service(figure_form, default="image") as step:
+            sections.add_figure(row, upload.read(MAX_BYTES + 1), figure_form.alt.data or "",
+                                figure_form.caption.data or "")
+        if step.done:
+            flash(f"Figure added to {row.title}", "success")
+            return redirect(url_for("arrangements.section_edit", slug=slug,
+                                    section_id=row.id, _anchor="figures"))
+    form = NarrativeSectionForm(obj=row, formdata=None)
+    form.version.data = str(row.version)
+    form.topic.data = row.topic.value if row.topic else ""
+    return render_template("arrangements/section_edit.html", form=figure_form,
+                           section_form=form, partnership=partnership, section=row,
+                           figure_form=figure_form), 400
+
+
+@bp.route("/sections/<int:section_id>/figures/<int:figure_id>/remove", methods=["POST"])
+@requires("edit", "arrangements")
+def figure_remove(slug: str, section_id: int, figure_id: int) -> Response:
+    """Take a figure out of its section."""
+    partnership = partnership_or_404(slug)
+    row = _section(partnership, section_id)
+    if ConfirmForm().validate_on_submit():
+        with run_service() as step:
+            figure = sections.figure_of(row, figure_id)
+            sections.remove_figure(figure)
+        if step.done:
+            flash(f"Figure removed from {row.title}", "success")
+    return redirect(url_for("arrangements.section_edit", slug=slug, section_id=row.id,
+                            _anchor="figures"))
+
+
+@bp.route("/figures/<sha256>.png")
+@requires("view", "arrangements")
+def figure_image(slug: str, sha256: str) -> Response:
+    """Send a picture one of the partnership's figures shows, as PNG and nothing else."""
+    partnership = partnership_or_404(slug)
+    data = sections.image_in(partnership, sha256) if len(sha256) == 64 else None
+    if data is None:
+        abort(404)
+    response = Response(data, mimetype="image/png")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = f'inline; filename="figure-{sha256[:12]}.png"'
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+    """Say next to the file field that the picture is too big (other pages: the error page)."""
+    if request.endpoint != "arrangements.figure_new" or not current_user.is_authenticated:
+        return render_error(413), 413
+    slug = (request.view_args or {}).get("slug", "")
+    partnership = partnership_or_404(slug)
+    row = _section(partnership, int((request.view_args or {}).get("section_id", 0)))
+    figure_form = FigureForm(formdata=None)  # the body is never read
+    figure_form.image.errors = [f"The picture must be {MAX_BYTES // (1024 * 1024)} MB or "
+                                "smaller"]
+    form = NarrativeSectionForm(obj=row, formdata=None)
+    form.version.data = str(row.version)
+    return render_template("arrangements/section_edit.html", form=figure_form,
+                           section_form=form, partnership=partnership, section=row,
+                           figure_form=figure_form), 413
 
 
 @bp.route("/versions/new", methods=["GET", "POST"])

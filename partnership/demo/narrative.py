@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from partnership.arrangements.models import Section
+from partnership.arrangements.models import Topic
 
-WESSEXSHIRE_NARRATIVE: dict[Section, str] = {
-    Section.FOREWORD: """\
+# (title, statutory topic or None for a section of the partnership's own, Markdown), in order.
+WESSEXSHIRE_NARRATIVE: list[tuple[str, Topic | None, str]] = [
+    ("Foreword", None, """\
 These are the safeguarding arrangements for Wessexshire. They explain how the County Council,
 the integrated care board and the Constabulary work together, and with schools, health
 providers, the voluntary sector, faith groups and many others, to keep the county's children
@@ -20,8 +21,8 @@ This edition uses the language of *Working Together to Safeguard Children 2023*.
 delegated safeguarding partners, describes the joint work we do with the Isle of Merrow, and
 sets out more fully how we share procedures, data and exploitation work across the four WIST
 areas.
-""",
-    Section.CONTEXT: """\
+"""),
+    ("Introduction and context", None, """\
 Protecting children is everyone's job, but no single agency can do it alone. The partnership
 exists so that everyone who works with children and families in Wessexshire can recognise
 harm, respond to it and do their part in a coordinated way.
@@ -39,8 +40,8 @@ The partnership will:
   say shape services;
 - support parents and carers so that, wherever it is safe, children can grow up in their own
   families.
-""",
-    Section.THRESHOLDS: """\
+"""),
+    ("Thresholds", Topic.THRESHOLDS, """\
 The partners publish the **Wessexshire Continuum of Need**, which describes the four levels at
 which children and families may need help and how to ask for it:
 
@@ -54,8 +55,8 @@ which children and families may need help and how to ask for it:
 The document is reviewed every two years, or sooner if the Scrutiny Group finds that it is
 being applied inconsistently. Practitioners who disagree with a decision about the level of
 need should use the escalation process below.
-""",
-    Section.TRAINING: """\
+"""),
+    ("Multi-agency training", Topic.TRAINING, """\
 The Workforce Development Group plans a yearly programme of multi-agency training from a
 needs analysis carried out with every member agency. Findings from local reviews, audits and
 inspections are built into courses within six months of being agreed.
@@ -66,8 +67,8 @@ inspections are built into courses within six months of being agreed.
   the participant's practice), and through the audit programme.
 - Agencies remain responsible for their own single-agency training and report completion
   rates to the group each year.
-""",
-    Section.VOICE: """\
+"""),
+    ("Voice of children and families", Topic.VOICE, """\
 What children and families tell us is central to how we judge whether the arrangements
 work.
 
@@ -78,8 +79,8 @@ work.
 - The Wessexshire Youth Parliament and the Children in Care Council are consulted on the
   priorities each year and review the partnership's material for young people.
 - Each yearly report includes a "you said, we did" section showing what changed as a result.
-""",
-    Section.DATA: """\
+"""),
+    ("Data and intelligence", Topic.DATA, """\
 The Scrutiny Group keeps a multi-agency dataset of agreed indicators covering the main
 safeguarding processes and groups of children who are particularly vulnerable. Agencies
 supply figures each quarter; the partnership team analyses them and explains trends, and a
@@ -89,8 +90,8 @@ Counts are shown alongside rates per 10,000 children so that areas and years can
 Data on child sexual exploitation is kept separate from other abuse data and broken down by
 the sex, ethnicity and disability of both victims and perpetrators, in line with the shared
 WIST dataset. The Executive Group reviews the indicators each year.
-""",
-    Section.PROCEDURES: """\
+"""),
+    ("Multi-agency procedures", None, """\
 The WIST multi-agency safeguarding procedures apply in Wessexshire, the Isle of Merrow,
 Saltmouth and Thornbridge. The shared Procedures Subgroup keeps them up to date with changes
 in law and guidance and with learning from reviews. They include guidance on, among other
@@ -105,8 +106,8 @@ things:
 
 Every member agency must have its own safeguarding policy that fits these procedures and
 says how concerns are escalated inside the organisation.
-""",
-    Section.ESCALATION: """\
+"""),
+    ("Escalation and professional disagreement", Topic.ESCALATION, """\
 Disagreements between professionals are normal and often healthy, but they must never leave
 a child unsafe. Practitioners should follow these steps, moving on if the matter is not
 resolved:
@@ -121,8 +122,8 @@ resolved:
 If a child is at immediate risk, act at once and escalate at the same time. The partnership
 team keeps a log of escalations that reach step 3 or 4; the Scrutiny Group reviews the log
 each quarter for patterns.
-""",
-    Section.FUNDING: """\
+"""),
+    ("Funding", Topic.FUNDING, """\
 The partnership is funded by contributions agreed each year by the three safeguarding
 partners, who also decide which other agencies are asked to contribute and how much. The
 County Council hosts the partnership team and provides accommodation, legal and
@@ -131,8 +132,8 @@ communications support on top of its cash contribution.
 The budget pays for the partnership team, the independent chair and scrutineer, local child
 safeguarding practice reviews, the training programme and the partnership's share of WIST
 work. The yearly report sets out income and spending.
-""",
-    Section.REVIEW: """\
+"""),
+    ("Review of these arrangements", Topic.REVIEW_OF_ARRANGEMENTS, """\
 The safeguarding partners review these arrangements every year and publish a new version
 after all three have signed it off. Changes are explained in the next yearly report. If new
 statutory guidance is issued, the arrangements are updated when it takes effect rather than
@@ -140,5 +141,5 @@ waiting for the yearly review.
 
 Comments on the arrangements are welcome at any time: write to the partnership team at
 wscp@wessexshire.example.
-""",
-}
+"""),
+]

@@ -693,8 +693,9 @@ def load_demo_register(users: Iterable[User]) -> dict[str, int]:
     iom_bodies = _add_merrow_bodies(build, iom)
     wist_bodies = _add_collaboration_bodies(build, wist)
     _add_scrutineers(build, wscp, iom, iom_bodies)
-    for section, markdown in WESSEXSHIRE_NARRATIVE.items():
-        db.session.add(NarrativeSection(partnership=wscp, section=section, markdown=markdown))
+    for position, (title, topic, markdown) in enumerate(WESSEXSHIRE_NARRATIVE, start=1):
+        db.session.add(NarrativeSection(partnership=wscp, position=position, title=title,
+                                        topic=topic, markdown=markdown))
     db.session.flush()
     return {
         "partnerships": 4,

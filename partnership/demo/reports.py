@@ -41,7 +41,7 @@ from sqlalchemy.orm import selectinload
 from partnership import clock
 from partnership.actions.models import Action, ProgressUpdate, Status
 from partnership.arrangements.document import pdf_request
-from partnership.arrangements.models import ArrangementsVersion, Section
+from partnership.arrangements.models import ArrangementsVersion
 from partnership.arrangements.services import default_title, register_of, review_due_after
 from partnership.demo.actions import DAY, Beat, Directory, Scenario, add_action, timeline, voice
 from partnership.documents.pdf import RenderedPdf, render_pdf
@@ -185,8 +185,9 @@ def _earlier_edits(register: dict[str, Any]) -> dict[str, Any]:
             chair, agency = EARLIER_CHAIRS[body["name"]]
             if chair in keys:
                 body["chair"], body["chair_agency"] = keys[chair], agency
-    if Section.FOREWORD.value in data.get("narrative", {}):
-        data["narrative"][Section.FOREWORD.value] = EARLIER_FOREWORD
+    for section in data.get("narrative") or []:
+        if section.get("title") == "Foreword":
+            section["markdown"] = EARLIER_FOREWORD
     return data
 
 
