@@ -76,6 +76,7 @@ from partnership.thresholds.models import ThresholdSection, ThresholdVersion
 from tests.conftest import PASSWORD
 from tests.reports.test_compare import snapshot as report_snapshot
 from tests.support.client import BrowserLikeClient, csrf_token_from, page
+from tests.support.partnerships import add_partnership
 
 ALL = frozenset(Role)
 ADMIN = frozenset({Role.ADMIN})
@@ -735,9 +736,11 @@ def test_extra_fields_on_the_new_user_form_change_nothing(
     app: Flask, signed_in: Callable[[Role], BrowserLikeClient],
 ) -> None:
     admin = signed_in(Role.ADMIN)
+    served = add_partnership(app, "newperson")
     response = admin.submit(
         "/users/new",
         {
+            "partnerships": served,
             "name": "New Person",
             "email": "new.person@example.org",
             "role": "partner",
@@ -801,3 +804,75 @@ def test_get_never_changes_state(app: Flask, make_user: Callable[..., User],
         assert anonymous.get(url).status_code == 405, url
     assert _state(app) == before
     assert admin.get("/").status_code == 200, "GET /sign-out must not sign anyone out"
+
+
+# --- two partnerships, different users ------------------------------------------------------
+
+
+def _area_records(app: Flask, slug: str) -> dict[str, int]:
+    """A partnership with a body, a meeting, a plan and an action of its own."""
+    partnership_id = add_partnership(app, slug)
+    with app.app_context():
+        body = Body(partnership_id=partnership_id, kind=BodyKind.SUBGROUP, name=f"{slug} group")
+        meeting = Meeting(body=body, held_on=clock.today())
+        plan = Plan(partnership_id=partnership_id, title=f"{slug} plan", first_year=2025,
+                    last_year=2027)
+        action = Action(partnership_id=partnership_id, year=2025, title=f"{slug} action",
+                        body=body)
+        db.session.add_all([body, meeting, plan, action])
+        db.session.commit()
+        return {"partnership": partnership_id, "body": body.id, "meeting": meeting.id,
+                "plan": plan.id, "action": action.id}
+
+
+@pytest.mark.parametrize("role", [Role.TEAM, Role.CHAIR, Role.AGENCY, Role.PARTNER,
+                                  Role.SCRUTINEER], ids=lambda r: r.value)
+def test_a_user_of_one_partnership_gets_404_for_another_s_records_and_never_lists_them(
+        app: Flask, make_user: Callable[..., User], role: Role) -> None:
+    ours, theirs = _area_records(app, "ours"), _area_records(app, "theirs")
+    user = make_user(role, partnerships=[ours["partnership"]])
+    client: BrowserLikeClient = app.test_client()  # type: ignore[assignment]
+    assert client.sign_in(user.email, PASSWORD).status_code == 302
+    for slug, records, status in (("ours", ours, 200), ("theirs", theirs, 404)):
+        for url in (f"/partnerships/{slug}", f"/partnerships/{slug}/bodies/{records['body']}",
+                    f"/meetings/{records['meeting']}", f"/plans/{records['plan']}",
+                    f"/actions/{records['action']}", f"/partnerships/{slug}/plans"):
+            assert client.get(url).status_code == status, (role, url)
+    lists = {url: client.get(url).get_data(as_text=True)
+             for url in ("/partnerships", "/actions", "/actions/export.csv", "/meetings",
+                         "/plans", "/reading-room")}
+    for url, text in lists.items():
+        assert "theirs" not in text.lower(), (role, url)
+    assert "ours action" in lists["/actions/export.csv"]
+    assert f'href="/actions/{ours["action"]}"' in lists["/actions"]
+    assert 'href="/partnerships/ours"' in lists["/partnerships"]
+    with app.test_request_context():
+        fresh = db.session.get(User, user.id)
+        for model, key in ((Action, "action"), (Meeting, "meeting"), (Plan, "plan"),
+                           (Body, "body"), (Partnership, "partnership")):
+            assert can(fresh, "view", db.session.get(model, ours[key]))
+            assert not can(fresh, "view", db.session.get(model, theirs[key])), model
+            assert not can(fresh, "edit", db.session.get(model, theirs[key])), model
+
+
+def test_a_body_shared_by_a_collaboration_is_seen_from_every_member_partnership(
+        app: Flask, make_user: Callable[..., User]) -> None:
+    ours, theirs = _area_records(app, "ours"), _area_records(app, "theirs")
+    with app.app_context():
+        shared = Collaboration(name="Both areas", short_name="Both")
+        shared.partnerships = [db.session.get(Partnership, ours["partnership"]),
+                               db.session.get(Partnership, theirs["partnership"])]
+        body = Body(collaboration=shared, kind=BodyKind.SUBGROUP, name="Shared group")
+        meeting = Meeting(body=body, held_on=clock.today())
+        db.session.add_all([shared, body, meeting])
+        db.session.commit()
+        meeting_id = meeting.id
+    for served in (ours, theirs):
+        user = make_user(Role.TEAM, partnerships=[served["partnership"]])
+        client: BrowserLikeClient = app.test_client()  # type: ignore[assignment]
+        assert client.sign_in(user.email, PASSWORD).status_code == 302
+        assert client.get(f"/meetings/{meeting_id}").status_code == 200
+    outsider = make_user(Role.TEAM, partnerships=[add_partnership(app, "elsewhere")])
+    client = app.test_client()  # type: ignore[assignment]
+    assert client.sign_in(outsider.email, PASSWORD).status_code == 302
+    assert client.get(f"/meetings/{meeting_id}").status_code == 404

@@ -140,7 +140,7 @@ def plan_rows(partnership: Partnership | None = None) -> list[PlanRow]:
               .group_by(Objective.plan_id).subquery())
     stmt = (sa.select(Plan, sa.func.coalesce(counts.c.n, 0))
             .join(Plan.partnership).outerjoin(counts, counts.c.plan_id == Plan.id)
-            .options(contains_eager(Plan.partnership))
+            .options(contains_eager(Plan.partnership)).where(readable(Plan))
             .order_by(Partnership.name, Plan.first_year.desc(), Plan.id))
     if partnership is not None:
         stmt = stmt.where(Plan.partnership_id == partnership.id)
