@@ -1240,8 +1240,6 @@ class _Check:
             self.period(values, where, "valid_from", "valid_to")
             if self.version == 1:
                 values["kind"] = ScrutinyKind.PERSON
-            elif values["kind"] is ScrutinyKind.PERSON and values["person"] is None:
-                self.problem(f"{where}.person", "is required when kind is person")
             elif values["kind"] is ScrutinyKind.ORGANISATION and not values["organisation"].strip():
                 self.problem(f"{where}.organisation", "is required when kind is organisation")
             if values["whole_partnership"] and (values["scope"].strip() or values["bodies"]):
