@@ -11,11 +11,12 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from partnership import clock
+from partnership import ConfigurationError, clock
 from partnership.audit.models import AuditEvent
 from partnership.extensions import db
 from partnership.policy import Role
-from partnership.register.models import Agency, Contribution, Sector
+from partnership.register.models import Agency, AgencyBasis, Contribution, Sector
+from partnership.register.services.agencies import DutyStart, duty_starts
 from tests.register.builders import date_parts, field_error
 from tests.register.records import add_agency, add_area, add_person, get
 from tests.support.client import BrowserLikeClient, page
@@ -40,7 +41,8 @@ def agency_form(**changes: Any) -> dict[str, Any]:
     values: dict[str, Any] = {"name": "Northshire Youth Offending Team", "sector":
                               Sector.POLICE_AND_JUSTICE.value, "group": "", "champion": "",
                               "reason_included": "Works with children in the justice system",
-                              "notes": "", **date_parts("active_from", None),
+                              "notes": "", "basis": "", **date_parts("duty_from", None),
+                              **date_parts("active_from", None),
                               **date_parts("active_to", None)}
     values.update(changes)
     return {key: value for key, value in values.items() if value is not None}
@@ -72,13 +74,14 @@ def test_the_list_shows_groups_with_their_members_then_sectors(
     tables = html.select("main table")
     captions = [t.caption.get_text(" ", strip=True) for t in tables]
     assert captions[0].startswith("Health providers (Health")
-    assert table_rows(tables[0]) == [["Ambulance Service", "Health", "Active", ""],
-                                     ["Solent NHS Trust", "Health", "Active", ""]]
+    assert table_rows(tables[0]) == [["Ambulance Service", "Health", "Not stated", "Active", ""],
+                                     ["Solent NHS Trust", "Health", "Not stated", "Active", ""]]
     # Then by sector, in the sectors' order; group members are not repeated there.
     assert captions[1:4] == ["Police and justice", "Voluntary and faith", "Other"]
     assert table_rows(tables[3]) == [["Children and Family Court Advisory Service", "Other",
-                                      "Active", "Adopted a national position of not attending"]]
-    assert table_rows(tables[2])[0][2] == "No longer active"
+                                      "Not stated", "Active",
+                                      "Adopted a national position of not attending"]]
+    assert table_rows(tables[2])[0][3] == "No longer active"
     assert "Add an agency" not in html.get_text()
 
     team = signed_in(Role.TEAM)
@@ -87,7 +90,7 @@ def test_the_list_shows_groups_with_their_members_then_sectors(
             for t in health.select("main table")] == ["Health providers"]
     inactive = page(team.get(f"{BASE}?status=inactive")).select("main table")
     assert [table_rows(t) for t in inactive] == [[["Old Diocese", "Voluntary and faith",
-                                                  "No longer active", ""]]]
+                                                  "Not stated", "No longer active", ""]]]
     active = page(team.get(f"{BASE}?status=active")).get_text()
     assert "Old Diocese" not in active and "Northshire Constabulary" in active
     assert "Add an agency" in page(team.get(BASE)).get_text()
@@ -125,8 +128,12 @@ BAD_AGENCIES: list[tuple[dict[str, Any], str, str]] = [
     ({"name": "x" * 201}, "name", "Name must be 200 characters or fewer"),
     ({"name": "NORTHSHIRE CONSTABULARY"}, "name",
      "There is already an agency called NORTHSHIRE CONSTABULARY in this partnership"),
-    ({"sector": None}, "sector", "Select the agency's sector"),
     ({"sector": "space"}, "sector", "Not a valid choice."),
+    ({"basis": "obliged"}, "basis", "Not a valid choice."),
+    ({"basis": "voluntary", **date_parts("duty_from", dt.date(2027, 9, 1))}, "duty_from",
+     "An agency that takes part voluntarily has no duty to start"),
+    ({"duty_from": ["1", "13", "2027"]}, "duty_from", "Its duty starts on (optional) must be a "
+                                                       "real date"),
     ({"group": "GROUP", "is_group": "y"}, "group",
      "A group of agencies cannot be inside another group"),
     ({**date_parts("active_from", dt.date(2024, 4, 1)),
@@ -314,3 +321,53 @@ def test_an_agency_of_another_partnership_is_not_found(
     assert team.get(f"{BASE}/{theirs}").status_code == 404
     assert team.get(f"/partnerships/southshire/agencies/{theirs}").status_code == 200
     assert team.get("/partnerships/nowhere/agencies").status_code == 404
+
+
+def test_legal_basis_and_duty_start_with_the_regulations_date_as_a_setting(
+    app: Flask, team: BrowserLikeClient, make_app: Callable[..., Flask],
+) -> None:
+    response = team.submit(f"{BASE}/new", agency_form(
+        name="Northshire Nursery Providers", sector=None, basis="designated_education_childcare"))
+    assert response.status_code == 302
+    nursery = int(response.headers["Location"].rsplit("/", 1)[1])
+    saved = get(app, Agency, nursery)
+    assert (saved.sector, saved.basis, saved.duty_from) == (
+        None, AgencyBasis.DESIGNATED_EDUCATION_CHILDCARE, None)
+    detail = page(team.get(f"{BASE}/{nursery}")).get_text(" ", strip=True)
+    assert "Sector Not stated" in detail
+    assert "Designated education or childcare agency" in detail
+    assert "Its duty starts From a date set by regulations" in detail
+    listed = page(team.get(BASE))
+    assert "Sector not stated" in [c.get_text(strip=True) for c in listed.select("caption")]
+
+    # Once regulations set the date, the setting gives it; an agency's own date wins.
+    dated = make_app(EDUCATION_DUTY_FROM="2027-09-01")
+    with dated.app_context():
+        agency = db.session.get_one(Agency, nursery)
+        assert duty_starts(agency) == DutyStart(dt.date(2027, 9, 1), "setting")
+        assert duty_starts(agency).describe(agency.basis) == (
+            "1 September 2027 (the date set by regulations)")
+        agency.duty_from = dt.date(2027, 1, 1)
+        assert duty_starts(agency) == DutyStart(dt.date(2027, 1, 1), "agency")
+        agency.basis, agency.duty_from = AgencyBasis.VOLUNTARY, None
+        assert duty_starts(agency) == DutyStart(None, "")
+        agency.basis = AgencyBasis.NAMED_RELEVANT_AGENCY
+        assert duty_starts(agency).describe(agency.basis) == ""  # not stated: nothing said
+        db.session.rollback()
+
+    # The agency's own date is kept and shown.
+    changed = team.submit(f"{BASE}/{nursery}/edit", agency_form(
+        name="Northshire Nursery Providers", sector="education", version="1",
+        basis="designated_education_childcare", **date_parts("duty_from", dt.date(2027, 4, 1))))
+    assert changed.status_code == 302
+    assert "Its duty starts 1 April 2027" in page(team.get(f"{BASE}/{nursery}")).get_text(
+        " ", strip=True)
+
+
+@pytest.mark.parametrize("value", ["1 September 2027", "2027-13-01", "soon"])
+def test_a_bad_education_duty_date_setting_stops_the_app_starting(
+    make_app: Callable[..., Flask], value: str,
+) -> None:
+    with pytest.raises(ConfigurationError, match="EDUCATION_DUTY_FROM must be a date"):
+        make_app(EDUCATION_DUTY_FROM=value)
+    assert make_app(EDUCATION_DUTY_FROM="").config["EDUCATION_DUTY_FROM"] is None

@@ -34,7 +34,7 @@ def team(signed_in: Callable[[Role], BrowserLikeClient], area: int) -> BrowserLi
 def appointment_form(**changes: Any) -> dict[str, Any]:
     """A valid appointment form, as a browser posts it."""
     values: dict[str, Any] = {
-        "role": "partnership_chair", "post": "Independent chair", "organisation": "",
+        "role": "partnership_chair", "post": "Independent chair", "partner": "", "agency": "",
         "person": "", "independent": "True", "notes": "",
         **date_parts("valid_from", dt.date(2024, 4, 1)), **date_parts("valid_to", None)}
     values.update(changes)
@@ -63,7 +63,7 @@ def test_the_team_records_a_chair_and_an_education_lead_and_the_overview_shows_t
     assert made.status_code == 302, page(made).select(".govuk-error-message")
     made = team.submit(f"{BASE}/new", appointment_form(
         role="education_lead", post="Director of Education", independent="False",
-        organisation=f"agency-{education}", person=str(lead)))
+        agency=str(education), person=str(lead)))
     assert made.status_code == 302
     detail = page(team.get(made.headers["Location"])).get_text(" ", strip=True)
     assert "Northshire Schools Forum" in detail and "Priya Educator" in detail
@@ -84,9 +84,11 @@ BAD: list[tuple[dict[str, Any], str, str]] = [
     ({"role": "king"}, "role", "Not a valid choice"),
     ({"post": "", "person": ""}, "post", "Enter the post, or select the person who holds it"),
     ({"post": "x" * 201}, "post", "Post must be 200 characters or fewer"),
-    ({"organisation": "PARTNER", "independent": "True"}, "independent",
+    ({"partner": "PARTNER", "independent": "True"}, "independent",
      "An independent post is not in a statutory partner's organisation"),
-    ({"organisation": "agency-999999"}, "organisation", "Not a valid choice"),
+    ({"partner": "PARTNER", "agency": "AGENCY", "independent": "False"}, "agency",
+     "Select a statutory partner or an agency, not both"),
+    ({"agency": "999999"}, "agency", "Not a valid choice"),
     ({**date_parts("valid_to", dt.date(2024, 3, 1))}, "valid_to",
      "The end date must be the same as or after the start date"),
     ({"valid_from": ["30", "2", "2024"]}, "valid_from", "From (optional) must be a real date"),
@@ -100,6 +102,7 @@ def test_bad_input_is_refused_next_to_the_field_and_nothing_is_saved(
     app: Flask, team: BrowserLikeClient,
 ) -> None:
     chair = add_person(app, "Alex Chair")
+    agency = add_agency(app, SLUG, "Northshire Schools Forum", Sector.EDUCATION)
     first = team.submit(f"{BASE}/new", appointment_form(
         post="", person=str(chair), **date_parts("valid_from", dt.date(2023, 4, 1)),
         **date_parts("valid_to", dt.date(2025, 3, 31))))
@@ -107,8 +110,10 @@ def test_bad_input_is_refused_next_to_the_field_and_nothing_is_saved(
     before = appointments(app)
     police = partner_id(app, "police")
     for changes, field, message in BAD:
-        if changes.get("organisation") == "PARTNER":
-            changes = {**changes, "organisation": f"partner-{police}"}
+        if changes.get("partner") == "PARTNER":
+            changes = {**changes, "partner": str(police)}
+        if changes.get("agency") == "AGENCY":
+            changes = {**changes, "agency": str(agency)}
         response = team.submit(f"{BASE}/new", appointment_form(**changes))
         assert response.status_code == 200, changes
         html = page(response)
@@ -119,7 +124,7 @@ def test_bad_input_is_refused_next_to_the_field_and_nothing_is_saved(
     assert appointments(app) == before
     # A chair from the day after the first one ends is fine, as are other roles meanwhile.
     later = appointment_form(post="Delegated safeguarding partner, police", independent="False",
-                             organisation=f"partner-{police}",
+                             partner=str(police),
                              **date_parts("valid_from", dt.date(2025, 4, 1)))
     assert team.submit(f"{BASE}/new", later).status_code == 302
     observer = appointment_form(role="participating_observer", independent="False",

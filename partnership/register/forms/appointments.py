@@ -9,56 +9,16 @@ from typing import Any
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
-    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from partnership.register.forms import YES_NO, DayMonthYearField, yes_no
 from partnership.register.forms.agencies import RecordSelectField, person_label
 from partnership.register.models import Agency, AppointmentRole, Person, StatutoryPartner
-
-
-def organisation_key(appointment: Any) -> str:
-    """The organisation field's value for an appointment's partner or agency."""
-    if getattr(appointment, "partner_id", None):
-        return f"partner-{appointment.partner_id}"
-    if getattr(appointment, "agency_id", None):
-        return f"agency-{appointment.agency_id}"
-    return ""
-
-
-class OrganisationField(SelectField):
-    """The organisation a post is in: one of the statutory partners or one of the agencies."""
-
-    widget = GovSelect()
-
-    def __init__(self, label: str | None = None, validators: Any = None, **kwargs: Any) -> None:
-        super().__init__(label, validators, **kwargs)
-        self._records: dict[str, Any] = {}
-        self.choices = [("", "Not recorded")]
-
-    def offer(self, partners: Iterable[StatutoryPartner], agencies: Iterable[Agency],
-              day: dt.date) -> None:
-        """Offer the partners (by their name on ``day``) and then the agencies."""
-        self._records = {f"partner-{p.id}": p for p in partners}
-        self._records.update({f"agency-{a.id}": a for a in agencies})
-        self.choices = [("", "Not recorded")] + [
-            (key, f"{record.name_on(day)} (statutory partner)"
-             if isinstance(record, StatutoryPartner) else record.name)
-            for key, record in self._records.items()]
-
-    def process_data(self, value: Any) -> None:
-        """Take the appointment's partner or agency (from ``obj=``) as its key."""
-        self.data = value or ""
-
-    @property
-    def record(self) -> Any:
-        """Return the chosen partner or agency, or None."""
-        return self._records.get(self.data or "")
 
 
 class AppointmentForm(FlaskForm):
@@ -77,9 +37,12 @@ class AppointmentForm(FlaskForm):
         "Post (optional if you name the person)", widget=GovTextInput(),
         description="For example, Director of Education, or Independent chair",
         validators=[Length(max=200, message="Post must be 200 characters or fewer")])
-    organisation = OrganisationField(
-        "Organisation the post is in (optional)", validators=[Optional()],
-        description="A statutory partner or a relevant agency of this partnership")
+    partner = RecordSelectField(
+        "Statutory partner whose organisation the post is in (optional)",
+        blank="Not a statutory partner's post", validators=[Optional()])
+    agency = RecordSelectField(
+        "Or the agency the post is in (optional)", blank="Not recorded",
+        validators=[Optional()])
     person = RecordSelectField("Person who holds it (optional)", blank="Not named",
                                validators=[Optional()])
     independent = RadioField(
@@ -98,17 +61,18 @@ class AppointmentForm(FlaskForm):
                  agencies: Iterable[Agency] = (), people: Iterable[Person] = (),
                  day: dt.date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.organisation.offer(partners, agencies, day or dt.date.today())
+        on = day or dt.date.today()
+        self.partner.offer(partners, lambda partner: partner.name_on(on))
+        self.agency.offer(agencies)
         self.person.offer(people, person_label)
 
     def values(self) -> dict[str, Any]:
         """Return the appointment's fields as the model stores them."""
-        chosen = self.organisation.record
         return {
             "role": AppointmentRole(self.role.data),
             "post": (self.post.data or "").strip(),
-            "agency": chosen if isinstance(chosen, Agency) else None,
-            "partner": chosen if isinstance(chosen, StatutoryPartner) else None,
+            "partner": self.partner.record,
+            "agency": self.agency.record,
             "person": self.person.record,
             "independent": bool(self.independent.data),
             "valid_from": self.valid_from.data,

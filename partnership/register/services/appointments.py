@@ -100,11 +100,11 @@ def appointment_problems(partnership: Partnership, appointment: Appointment | No
                                       "post"))
     if agency is not None and partner is not None:
         problems.append(RegisterError(
-            "Select one organisation: an agency or a statutory partner", "organisation"))
+            "Select a statutory partner or an agency, not both", "agency"))
     if (agency is not None and agency.partnership_id != partnership.id) or (
             partner is not None and partner.partnership_id != partnership.id):
         problems.append(RegisterError("Select an organisation in this partnership",
-                                      "organisation"))
+                                      "agency" if agency is not None else "partner"))
     if values.get("independent") and partner is not None:
         problems.append(RegisterError(
             "An independent post is not in a statutory partner's organisation: choose no "

@@ -12,7 +12,7 @@ from partnership.accounts.forms import ConfirmForm
 from partnership.audit.services import history_of
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.kernel.errors import DomainError
-from partnership.register.forms.appointments import AppointmentForm, organisation_key
+from partnership.register.forms.appointments import AppointmentForm
 from partnership.register.models import Appointment, Partnership
 from partnership.register.services import appointments as service
 from partnership.register.services import describe_period
@@ -95,7 +95,6 @@ def edit(slug: str, appointment_id: int) -> str | Response | tuple[str, int]:
     back = url_for(".detail", slug=slug, appointment_id=appointment.id)
     if request.method == "GET":
         form.version.data = str(appointment.version)
-        form.organisation.data = organisation_key(appointment)
     if form.validate_on_submit():
         values = form.values()
         try:
