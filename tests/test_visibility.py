@@ -24,7 +24,8 @@ from partnership.actions.models import Action
 from partnership.demo.accounts import DEMO_ACCOUNTS, DemoAccount
 from partnership.extensions import db
 from partnership.meetings.models import Meeting
-from partnership.policy import RULES, Role, can, case_path, scope, visible
+from partnership.policy import RULES, Role, can, case_path, partnerships_of, scope, visible
+from partnership.register.models import Partnership
 from partnership.reviews.models import Case, Recommendation, Review, Stage
 from tests.support.client import BrowserLikeClient
 
@@ -84,6 +85,38 @@ def test_need_to_know_narrows_the_demo_for_someone_outside_a_case(app: Flask) ->
     assert seen["officer@demo.example"] == {c.id for c in cases}
     assert seen["scrutineer@demo.example"] == set() == seen["admin@demo.example"]
     assert 0 < len(seen["agency@demo.example"]) < len(cases)
+
+
+@pytest.mark.demo
+def test_two_partnerships_with_different_users_never_see_each_other_s_records(
+        app: Flask) -> None:
+    """The island's officer sees none of the county's own records, and the county's accounts
+    none of the island's; a body the four areas share is seen from both."""
+    with app.test_request_context():
+        ids = dict(db.session.execute(sa.select(Partnership.slug, Partnership.id)).tuples().all())
+        island = demo_user(next(a for a in DEMO_ACCOUNTS if a.email.startswith("merrow.")))
+        county = [demo_user(a) for a in DEMO_ACCOUNTS
+                  if a.partnerships == ("wscp",) and a.role is not Role.ADMIN]
+        assert island.partnership_ids == {ids["imscp"]} and county
+        seen_shared = False
+        for model in realm_models():
+            for record in db.session.scalars(sa.select(model)):
+                owners = partnerships_of(record)
+                if owners is None:
+                    continue
+                if ids["imscp"] not in owners:
+                    assert not can(island, "view", record), (model.__name__, identity(record))
+                if ids["wscp"] not in owners:
+                    for user in county:
+                        assert not can(user, "view", record), (user.email, model.__name__)
+                if {ids["wscp"], ids["imscp"]} <= owners and model.__name__ == "Body":
+                    seen_shared = True
+                    assert can(island, "view", record) and can(county[0], "view", record)
+        assert seen_shared
+    client = signed_in_as(app, next(a for a in DEMO_ACCOUNTS if a.email.startswith("merrow.")))
+    assert client.get("/partnerships/wscp").status_code == 404
+    assert client.get("/partnerships/imscp").status_code == 200
+    assert "/partnerships/wscp" not in client.get("/partnerships").get_data(as_text=True)
 
 
 def test_every_realm_with_records_has_a_visibility_rule(
