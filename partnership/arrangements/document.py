@@ -628,7 +628,10 @@ def arrangements_html(partnership: Partnership, *, as_of: dt.date, status: str,
     titles = {kind: title for kind, _topic, title in REGISTER_BLOCKS}
     if partnership.support_team_name.strip():
         titles["team"] = partnership.support_team_name.strip()
-    rows = sections_of(partnership)
+    draft = is_draft(status)
+    # A section with neither text nor figures prints in a draft (marked), never once agreed.
+    rows = [row for row in sections_of(partnership)
+            if draft or row.markdown.strip() or row.figures]
     by_id = {row.id: row for row in rows}
     parts: list[Part] = []
     for item in arrange(rows, [kind for kind, shown in present.items() if shown]):
@@ -658,7 +661,6 @@ def arrangements_html(partnership: Partnership, *, as_of: dt.date, status: str,
         contents.append(ContentsEntry("contact", "Contact"))
     contents += appendices
     contents.append(ContentsEntry("sign-off", "Agreement by the safeguarding partners"))
-    draft = is_draft(status)
 
     return render_template(
         "arrangements/document.html",

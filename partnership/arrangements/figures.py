@@ -13,7 +13,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from partnership.arrangements.models import FigureImage
 from partnership.extensions import db
@@ -54,7 +54,11 @@ def reencode(data: bytes) -> CleanImage:
         raise _refuse("Choose a picture to upload")
     if len(data) > MAX_BYTES:
         raise _refuse(f"The picture must be {MAX_BYTES // (1024 * 1024)} MB or smaller")
+    # WeasyPrint, once imported, lets Pillow accept truncated files: not here.
+    truncated_allowed, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
+        with Image.open(io.BytesIO(data), formats=list(FORMATS)) as checked:
+            checked.verify()  # PNG: every chunk's checksum, up to the end
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=list(FORMATS)) as picture:
@@ -76,6 +80,8 @@ def reencode(data: bytes) -> CleanImage:
     except (OSError, SyntaxError, ValueError, EOFError):
         raise _refuse("The picture could not be read: the file may be damaged. Save it "
                       "again as PNG or JPEG and upload it again") from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated_allowed
     out = io.BytesIO()
     pixels.save(out, "PNG", optimize=True)
     return CleanImage(out.getvalue(), pixels.width, pixels.height)

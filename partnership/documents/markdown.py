@@ -1,7 +1,8 @@
 """Narrative text written in Markdown, turned into safe HTML for pages and documents.
 
-Two layers: markdown-it never passes raw HTML through and refuses images, and nh3 then
-keeps only an allow-list of tags, attributes and link schemes (SECURITY.md 1e). Nothing
+Two layers: markdown-it never passes raw HTML through and drops images (``![alt](src)``
+renders nothing, not a stray "!" and a link: pictures are uploaded as figures), and nh3
+then keeps only an allow-list of tags, attributes and link schemes (SECURITY.md 1e). Nothing
 written by a user is ever treated as a template, so ``{{ ... }}`` stays text.
 """
 
@@ -23,7 +24,7 @@ LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 # Narrative sits under a section's <h2>, so its own headings start at <h3>.
 HEADING_TAGS = ("h3", "h4")
 
-_parser = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
+_parser = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
 def render_markdown(text: str) -> Markup:
@@ -31,6 +32,8 @@ def render_markdown(text: str) -> Markup:
     tokens = _parser.parse(text or "")
     _shift_headings(tokens)
     for token in tokens:
+        if token.children:
+            token.children = [child for child in token.children if child.type != "image"]
         if token.type == "th_open":
             token.attrs = {"scope": "col"}  # drops markdown-it's style="text-align:..."
         elif token.type == "td_open":

@@ -8,6 +8,7 @@ four-area collaboration with shared bodies, a joint group with a neighbour and n
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import re
 from pathlib import Path
@@ -16,8 +17,10 @@ import pytest
 import sqlalchemy as sa
 from bs4 import BeautifulSoup
 from flask import Flask
+from PIL import Image
 
 from partnership.arrangements.document import arrangements_html, arrangements_pdf
+from partnership.arrangements.sections import add_figure, sections_of
 from partnership.audit.models import AuditEvent
 from partnership.clock import today
 from partnership.extensions import db
@@ -33,9 +36,14 @@ from tests.documents.builders import (
 from tests.documents.pdftools import pdf_info, pdf_objects, pdf_text
 
 DRAFT_LINE = "Draft \N{EN DASH} not yet signed off by all three safeguarding partners"
+# The partnership's sections in its order; what the register holds after the section that
+# covers its topic, or (as here, with no such section) before the first section on a later
+# statutory topic; membership in an appendix; the sign-off last.
 SECTIONS_IN_ORDER = [
     "Contents",
+    "Draft: statutory topics not covered yet",
     "Foreword",
+    "Introduction and context",
     "The safeguarding partners",
     "Geographical area",
     "Relevant agencies",
@@ -43,11 +51,11 @@ SECTIONS_IN_ORDER = [
     "Structure",
     "Boards and groups",
     "Independent scrutiny",
-    "Child safeguarding practice reviews",
-    "Introduction and context",
     "Thresholds",
     "Multi-agency training",
+    "Voice of children and families",
     "Review of these arrangements",
+    "Appendix: membership of the boards and groups",
     "Agreement by the safeguarding partners",
 ]
 
@@ -70,7 +78,9 @@ def test_the_preview_has_every_section_in_the_order_a_reader_expects(app: Flask)
         html = preview(app, built)
     soup = BeautifulSoup(html, "html.parser")
 
-    assert h2s(soup) == SECTIONS_IN_ORDER  # the blank "voice" section is left out
+    assert h2s(soup) == SECTIONS_IN_ORDER  # the blank "voice" section is marked in a draft
+    contents = [a.get_text(strip=True) for a in soup.select(".contents > ol > li > a")]
+    assert contents == SECTIONS_IN_ORDER[2:]
     assert soup.html["lang"] == "en"
     assert soup.title.string == (
         "Hampton Safeguarding Children Partnership: local safeguarding arrangements 2025 (draft)"
@@ -120,32 +130,31 @@ def test_the_preview_says_what_the_register_says_on_the_date(app: Flask) -> None
     assert "Priya Shah" in text and "Dana Old" not in text
     assert "NHS Hampton Clinical Commissioning Group" in earlier
     assert "Dana Old" in earlier and "Priya Shah" not in earlier
-    # Foreword with the lead partners' names and titles.
-    foreword = text[text.index("Foreword Welcome"):text.index("The safeguarding partners The")]
-    for name in ("Carys Wendell", "Margit Isaksen", "Ravi Kohler", "Chief Constable"):
-        assert name in foreword
+    # The partnership chair is a dated role.
+    assert "Partnership chair (independent) Derek Ainsworth" in text
     # Agencies: the group with its members first, then by sector; ended agencies left out.
     assert re.search(r"Health providers Hampton Hospitals NHS Foundation Trust "
                      r"South Central Ambulance Service Education Schools and colleges", text)
     assert "Cafcass National position of not attending" in text
     assert "Closed Agency Ltd" not in text
     # Collaboration and joint groups, and every body with its details.
-    assert "The partnerships taking part are: Hampton Safeguarding Children Partnership, " \
+    assert "Partnerships taking part: Hampton Safeguarding Children Partnership, " \
            "Portsea Safeguarding Children Partnership." in text
     assert "Neglect Strategy Group (task and finish group, joint with Portsea" in text
     assert "Old Review Group" not in text
     assert ("How it decides By consensus; failing that, by majority vote of the three "
             "safeguarding partners") in text
-    assert "Chair Derek Ainsworth, Independent Chair and Scrutineer Independent chair Yes" in text
-    assert "Chair A representative of Hampton Hospitals NHS Foundation Trust" in text
+    assert "Chair Derek Ainsworth, Independent Chair and Scrutineer (independent)" in text
+    assert "Chair Hampton Hospitals NHS Foundation Trust Meets Monthly" in text
     assert "Core members: Executive Group" in text and "Co-opted members: Executive Group" in text
     assert "Runs 1 September 2024 to 31 August 2025" in text
-    # Scrutiny, case reviews naming the learning body, review date and sign-off.
-    assert ("Derek Ainsworth, Independent Chair and Scrutineer The whole partnership "
-            "The three lead safeguarding partners Yes") in text
-    assert "carried out by the Learning and Inquiry Group" in text
+    # Scrutiny (the scrutineer also chairs the partnership), the review and the sign-off.
+    assert ("Derek Ainsworth, Independent Chair and Scrutineer A named person Also the "
+            "partnership chair The three lead safeguarding partners") in text
     assert "The partners review these arrangements each spring." in text
-    assert "next review will be due by 1 April 2026" in text
+    for invented in ("15 working days", "within about six months", "next review",
+                     "Not recorded", "None named"):
+        assert invented not in text, invented
     assert text.count("Awaiting sign-off") == 3
 
 
@@ -185,7 +194,7 @@ def test_a_published_version_shows_its_status_and_sign_offs(app: Flask) -> None:
         ["NHS Hampton and Wight Integrated Care Board", "Awaiting sign-off"],
         ["Hampton Constabulary", "Priya Shah", "Chief Superintendent", "1 April 2025"],
     ]
-    assert "The next review is due by 1 April 2026." in text
+    assert "next review" not in text and "not covered yet" not in text
 
 
 def test_hostile_names_and_markdown_are_text_in_the_preview(app: Flask) -> None:
@@ -282,11 +291,19 @@ def test_without_graphviz_the_document_lists_the_structure_and_says_why(
     assert "Shared across Hampton, Isle, Southport and Portsea" not in text  # only the chart
 
 
-def test_hostile_names_and_markdown_are_text_in_the_pdf(app: Flask) -> None:
+def test_hostile_names_and_markdown_are_text_in_the_pdf_and_figures_print(app: Flask) -> None:
     with app.app_context():
         built = build_hampton(hostile=True)
-        rendered = arrangements_pdf(db.session.get(Partnership, built.partnership_id),
-                                    as_of=AS_OF, status="DRAFT")
+        partnership = db.session.get(Partnership, built.partnership_id)
+        # A figure uploaded into the thresholds section prints through the restricted
+        # fetcher, from the render's own resources.
+        thresholds = next(s for s in sections_of(partnership) if s.title == "Thresholds")
+        picture = io.BytesIO()
+        Image.new("RGB", (300, 120), (0, 48, 120)).save(picture, "PNG")
+        add_figure(thresholds, picture.getvalue(), "Four levels of need, from universal to "
+                   "specialist", "Figure 1: the continuum of need")
+        db.session.commit()
+        rendered = arrangements_pdf(partnership, as_of=AS_OF, status="DRAFT")
 
     text = pdf_text(rendered.data)
     assert "<script>alert(1)</script>" in text  # printed as text, as typed
@@ -296,6 +313,9 @@ def test_hostile_names_and_markdown_are_text_in_the_pdf(app: Flask) -> None:
     assert not re.search(rb"/URI\s*\((javascript|file|data):", inside, re.IGNORECASE)
     assert b"/URI (https://example.org)" in inside  # the one safe narrative link
     assert b"/EmbeddedFile" not in inside
+    assert b"/Subtype /Image" in inside
+    assert "Figure 1: the continuum of need" in text
+    assert b"Four levels of need" in inside  # the figure's alternative text
 
 
 def test_the_cli_refuses_an_unknown_partnership(app: Flask, runner, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from flask import Flask
 
 from partnership.accounts.models import User
 from partnership.arrangements import services
-from partnership.arrangements.models import ArrangementsVersion, NarrativeSection, Section
+from partnership.arrangements.models import ArrangementsVersion, NarrativeSection
 from partnership.audit.models import AuditEvent
 from partnership.clock import UK_TIME
 from partnership.database import utcnow
@@ -135,7 +135,8 @@ def test_the_whole_round_from_draft_to_published(
 
     # Later edits to the register and the narrative never reach the published version.
     edit_the_register(app, signing)
-    team.submit(signing.url("/sections/foreword"), {"version": "0", "markdown": "New words."})
+    team.submit(signing.url("/sections/new"), {"title": "Foreword", "topic": "",
+                                               "markdown": "New words."})
     assert stored(app, version_id)[:3] == (pdf, sha256, snapshot)
     read = team.get(signing.url(f"/versions/{version_id}.pdf"))
     assert read.status_code == 200 and read.data == pdf
@@ -220,7 +221,7 @@ def test_nobody_else_may_take_a_step(
     assert [f for f in shown.find_all("form") if f.get("method") == "post"
             and "sign-out" not in str(f.get("action"))] == []
     for url in (f"{detail}/sign-off", f"{detail}/publish", f"{detail}/withdraw",
-                signing.url("/versions/new"), signing.url("/sections/foreword")):
+                signing.url("/versions/new"), signing.url("/sections/new")):
         response = scrutineer.post_with_token(url, {"title": "x", "markdown": "x"},
                                               token_from="/account")
         assert response.status_code == 403, url
@@ -246,46 +247,6 @@ def test_the_team_can_withdraw_an_open_round(
         assert db.session.get(ArrangementsVersion, version_id) is None
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Signature)) == 0
     assert team.get(detail).status_code == 404
-
-
-def test_a_narrative_section_is_created_on_first_save_and_versioned(
-    app: Flask, signing: SigningPartnership, signed_in: Callable[[Role], BrowserLikeClient],
-) -> None:
-    team = signed_in(Role.TEAM)
-    url = signing.url("/sections/foreword")
-    form = page(team.get(url))
-    assert form.find("input", attrs={"name": "version"})["value"] == "0"
-    assert "Markdown" in form.select_one(".govuk-hint").get_text()
-
-    text = "## Our promise\n\nWe **keep children safe**.\n\n<script>alert(1)</script>"
-    response = team.submit(url, {"version": "0", "markdown": text})
-    assert response.status_code == 302
-    shown = team.get(signing.url())
-    section = page(shown).find(id="section-foreword")
-    assert section.find("strong").get_text() == "keep children safe"
-    assert "<script>alert" not in shown.get_data(as_text=True)
-    with app.app_context():
-        row = db.session.scalars(sa.select(NarrativeSection)).one()
-        assert (row.section, row.version) == (Section.FOREWORD, 1)
-        creation = db.session.scalars(sa.select(AuditEvent).where(
-            AuditEvent.record_type == "narrative_section", AuditEvent.action == "create")).one()
-        assert creation.user_id == team.user.id  # type: ignore[attr-defined]
-
-    # Someone who opened the form before that first save gets the conflict page.
-    stale = team.submit(url, {"version": "0", "markdown": "Something else"})
-    assert stale.status_code == 409
-    assert "Something else" in stale.get_data(as_text=True)
-
-    # Too long: a message by the field, and nothing saved.
-    too_long = team.submit(url, {"version": "1", "markdown": "x" * 20_001})
-    assert too_long.status_code == 200
-    assert page(too_long).select_one(".govuk-error-message").get_text(strip=True) == \
-        "Error:Text must be 20,000 characters or fewer"
-    with app.app_context():
-        assert db.session.scalars(sa.select(NarrativeSection)).one().markdown == text
-
-    assert team.get(signing.url("/sections/not-a-section")).status_code == 404
-    assert team.get("/partnerships/nowhere/arrangements").status_code == 404
 
 
 def test_the_preview_and_draft_pdf_are_for_everyone_and_marked_draft(

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from partnership.arrangements.models import NarrativeSection, Section
+from partnership.arrangements.models import NarrativeSection, Topic
 from partnership.extensions import db
 from partnership.register.models import (
     Agency,
+    Appointment,
+    AppointmentRole,
     Body,
     BodyKind,
     BodyMember,
@@ -185,19 +187,26 @@ def build_hampton(*, hostile: bool = False, guidance: GuidanceEdition = Guidance
          position=11, reports_to=hisp_executive, collaboration=hisp)
 
     db.session.add(Scrutineer(partnership=hampton, person=chair, whole_partnership=True,
-                              appointed_by="The three lead safeguarding partners",
-                              is_chair=True))
-    narrative = {
-        Section.FOREWORD: "Welcome to our arrangements. *Safeguarding is everyone's business.*",
-        Section.CONTEXT: "## Aims\n\n- Work together\n- Learn from reviews" + odd,
-        Section.THRESHOLDS: "The **continuum of need** is on [our website](https://example.org).",
-        Section.TRAINING: ("# Training\n\n<script>alert(1)</script> [bad](javascript:alert(1)) "
-                           "![img](file:///etc/passwd) {{7*7}}"),
-        Section.VOICE: "   \n",  # blank: left out of the document
-        Section.REVIEW: "The partners review these arrangements each spring.",
-    }
-    db.session.add_all(NarrativeSection(partnership=hampton, section=section, markdown=text)
-                       for section, text in narrative.items())
+                              appointed_by="The three lead safeguarding partners"))
+    db.session.add(Appointment(partnership=hampton, role=AppointmentRole.PARTNERSHIP_CHAIR,
+                               person=chair, independent=True))
+    narrative = [
+        ("Foreword", None,
+         "Welcome to our arrangements. *Safeguarding is everyone's business.*"),
+        ("Introduction and context", None,
+         "## Aims\n\n- Work together\n- Learn from reviews" + odd),
+        ("Thresholds", Topic.THRESHOLDS,
+         "The **continuum of need** is on [our website](https://example.org)."),
+        ("Multi-agency training", Topic.TRAINING,
+         "# Training\n\n<script>alert(1)</script> [bad](javascript:alert(1)) "
+         "![img](file:///etc/passwd) {{7*7}}"),
+        ("Voice of children and families", Topic.VOICE, "   \n"),  # blank: still a section
+        ("Review of these arrangements", Topic.REVIEW_OF_ARRANGEMENTS,
+         "The partners review these arrangements each spring."),
+    ]
+    db.session.add_all(NarrativeSection(partnership=hampton, position=position, title=title,
+                                        topic=topic, markdown=text)
+                       for position, (title, topic, text) in enumerate(narrative, start=1))
     db.session.commit()
     return Built(hampton.id, portsea.id,
                  {"executive": executive.name, "schools": agencies["schools"].name,
