@@ -20,6 +20,7 @@ from partnership.accounts.passwords import hash_password
 from partnership.audit.models import AuditEvent
 from partnership.database import utcnow
 from partnership.demo.accounts import DEMO_ACCOUNTS, DemoAccount, serve_demo_partnerships
+from partnership.demo.establishments import load_demo_establishments
 from partnership.demo.register import load_demo_register, load_synthetic_register
 from partnership.demo.reports import load_demo_reports
 from partnership.demo.reviews import load_demo_reviews, load_synthetic_reviews
@@ -104,6 +105,7 @@ def load_demo(today: dt.date | None = None, progress: Progress | None = None
         users, created = _demo_users()
         stage("register")
         counts = {"accounts": created, **load_demo_register(users)}
+        counts.update(load_demo_establishments())
         serve_demo_partnerships(users)
         stage("plans and actions")
         counts.update(load_demo_tracker(today, starting_meetings=lambda: _next_stage(stage)))
