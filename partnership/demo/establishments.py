@@ -1,9 +1,10 @@
-"""Demo schools and settings on the Isle of Merrow, and the roles around its table.
+"""Demo schools and settings in Wessexshire, and the roles around the county's table.
 
 Every name and URN here is invented (URNs in the 97xxxx range, six digits like the national
-list's). The island's partnership is chaired by the local authority's delegated safeguarding
-partner; a headteacher sits at the executive as education's lead; the lead member for
-children attends as a participating observer.
+list's). The county already has its independent chair (demo/register.py); here the
+headteacher who chairs the Education Group, and sits on the Executive Group, is education's
+lead, and the lead member for children's services attends as a participating observer. The Isle of
+Merrow is left without such roles: its executive is chaired in rotation by the three delegates.
 """
 
 from __future__ import annotations
@@ -26,16 +27,16 @@ from partnership.register.models import (
 )
 
 D = dt.date
-LA = "Isle of Merrow"
+LA = "Wessexshire"
 GROUP_NAME = "Education establishments"
 
 # (name, phase, type), in the order of their URNs (970101 onwards).
-MERROW_ESTABLISHMENTS: list[tuple[str, str, str]] = [
-    ("Merrow Bay Academy", "Secondary", "Academy converter"),
+COUNTY_ESTABLISHMENTS: list[tuple[str, str, str]] = [
+    ("Downmere Academy", "Secondary", "Academy converter"),
     ("Westcliff Academy", "Secondary", "Academy sponsor led"),
     ("St Aldhelm's Church of England School", "Secondary", "Voluntary aided school"),
     ("Harbourside Community College", "Secondary", "Community school"),
-    ("Merrow Studio School", "Secondary", "Free schools"),
+    ("Saltway Studio School", "Secondary", "Free schools"),
     ("Ashcombe Primary School", "Primary", "Community school"),
     ("Brackenhill Primary School", "Primary", "Academy converter"),
     ("Chalkpit Lane Primary School", "Primary", "Community school"),
@@ -55,13 +56,13 @@ MERROW_ESTABLISHMENTS: list[tuple[str, str, str]] = [
     ("Saltings Primary School", "Primary", "Academy converter"),
     ("Tidewater Primary School", "Primary", "Community school"),
     ("Wrenfield Primary School", "Primary", "Academy converter"),
-    ("Merrow Hall School", "All-through", "Other independent school"),
+    ("Hollins Hall School", "All-through", "Other independent school"),
     ("Seacroft Independent School", "All-through", "Other independent school"),
     ("The Beacon Special School", "Not applicable", "Community special school"),
     ("Harbour Lights School", "Not applicable", "Academy special converter"),
-    ("Merrow Learning Centre", "Not applicable", "Pupil referral unit"),
-    ("Merrow College", "16 plus", "Further education"),
-    ("Island Sixth Form College", "16 plus", "Sixth form centres"),
+    ("Wessexshire Learning Centre", "Not applicable", "Pupil referral unit"),
+    ("Downmere College", "16 plus", "Further education"),
+    ("Kingsmead Sixth Form College", "16 plus", "Sixth form centres"),
     ("Little Gulls Nursery School", "Nursery", "Local authority nursery school"),
     ("Rockpool Maintained Nursery School", "Nursery", "Local authority nursery school"),
     ("Fernleigh Children's Centre Nursery", "Nursery", "Local authority nursery school"),
@@ -69,45 +70,31 @@ MERROW_ESTABLISHMENTS: list[tuple[str, str, str]] = [
 
 
 def load_demo_establishments() -> dict[str, int]:
-    """Add the island's schools and settings and its chair, education lead and observer."""
-    merrow = db.session.scalars(sa.select(Partnership).where(Partnership.slug == "imscp")).one()
+    """Add the county's schools and settings, its education lead and an observer."""
+    county = db.session.scalars(sa.select(Partnership).where(Partnership.slug == "wscp")).one()
     group = Agency(
-        partnership=merrow, name=GROUP_NAME, sector=Sector.EDUCATION, is_group=True,
+        partnership=county, name=GROUP_NAME, sector=Sector.EDUCATION, is_group=True,
         basis=AgencyBasis.DESIGNATED_EDUCATION_CHILDCARE, active_from=D(2026, 9, 1),
-        reason_included="Schools, colleges and childcare settings on the island, from the "
+        reason_included="Schools, colleges and childcare settings in the county, from the "
                         "national list of establishments. Designated education and childcare "
                         "agencies take part from the date set by regulations.")
     db.session.add(group)
-    for position, (name, phase, kind) in enumerate(MERROW_ESTABLISHMENTS, start=1):
+    for position, (name, phase, kind) in enumerate(COUNTY_ESTABLISHMENTS, start=1):
         db.session.add(Establishment(
-            partnership=merrow, urn=str(970100 + position), name=name, phase=phase, kind=kind,
+            partnership=county, urn=str(970100 + position), name=name, phase=phase, kind=kind,
             local_authority=LA, agency=group))
-    for agency in merrow.agencies:
-        if agency.name in ("Schools and colleges on the Isle of Merrow",
-                           "Early years and childcare providers"):
-            agency.basis = AgencyBasis.DESIGNATED_EDUCATION_CHILDCARE
-
-    council = next(p for p in merrow.partners if p.kind is PartnerKind.LOCAL_AUTHORITY)
-    schools = next(a for a in merrow.agencies
-                   if a.name == "Schools and colleges on the Isle of Merrow")
-    people = {p.name: p for p in db.session.scalars(sa.select(Person).where(Person.name.in_(
-        ["Kwame Asante", "Adam Kerswell"])))}
+    council = next(p for p in county.partners if p.kind is PartnerKind.LOCAL_AUTHORITY)
+    schools = next(a for a in county.agencies if a.name == "Secondary schools and academies")
+    lead = db.session.scalars(sa.select(Person).where(Person.name == "Tomasz Nowak")).first()
     db.session.add_all([
-        Appointment(partnership=merrow, role=AppointmentRole.PARTNERSHIP_CHAIR,
-                    post="Director of Children's Services (delegated safeguarding partner)",
-                    partner=council, person=people.get("Kwame Asante"), independent=False,
-                    valid_from=D(2024, 12, 1),
-                    notes="Chairs the Executive Board, chosen by the three lead safeguarding "
-                          "partners when the arrangements were republished."),
-        Appointment(partnership=merrow, role=AppointmentRole.EDUCATION_LEAD,
-                    post="Headteacher representative for schools and colleges",
-                    agency=schools, person=people.get("Adam Kerswell"), independent=False,
-                    valid_from=D(2025, 9, 1),
-                    notes="Sits on the Executive Board for education; sign-off stays with the "
-                          "three statutory partners."),
-        Appointment(partnership=merrow, role=AppointmentRole.PARTICIPATING_OBSERVER,
+        Appointment(partnership=county, role=AppointmentRole.EDUCATION_LEAD,
+                    post="Headteacher, chair of the Education Group", agency=schools,
+                    person=lead, independent=False, valid_from=D(2024, 12, 1),
+                    notes="Speaks for schools and settings on the Executive Group; sign-off "
+                          "stays with the three statutory partners."),
+        Appointment(partnership=county, role=AppointmentRole.PARTICIPATING_OBSERVER,
                     post="Lead member for children's services", partner=council,
                     valid_from=D(2024, 5, 1)),
     ])
     db.session.flush()
-    return {"establishments": len(MERROW_ESTABLISHMENTS), "appointments": 3}
+    return {"establishments": len(COUNTY_ESTABLISHMENTS), "appointments": 2}
