@@ -348,7 +348,8 @@ class StatutoryPartner(Versioned, db.Model):
     def representatives_on(self, day: dt.date) -> list[Representative]:
         """Return who represented the partner on a date, lead first."""
         current = [r for r in self.representatives if r.in_post_on(day)]
-        return sorted(current, key=lambda r: (r.capacity != Capacity.LEAD, r.person.name))
+        return sorted(current, key=lambda r: (r.capacity != Capacity.LEAD,
+                                              r.person.name if r.person else r.title))
 
 
 class PartnerName(Versioned, db.Model):

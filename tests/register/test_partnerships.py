@@ -228,6 +228,39 @@ def test_the_overview_uses_the_2023_words(
     assert "representative" not in police.lower()
 
 
+def test_a_representative_may_be_recorded_by_post_alone_in_the_editions_words(
+    app: Flask, signed_in: Callable[[Role], BrowserLikeClient],
+) -> None:
+    add_partnership(app, "hillshire", guidance=GuidanceEdition.WT2023)
+    team = signed_in(Role.TEAM)
+    url = "/partnerships/hillshire/partners/police/representatives/new"
+    form = page(team.get(url))
+    legend = form.find("legend", string=lambda text: text and "or" in text)
+    assert legend.get_text(strip=True) == (
+        "Lead safeguarding partner or delegated safeguarding partner?")
+    labels = [label.get_text(strip=True) for label in form.select("label[for^=capacity]")]
+    assert labels == ["Lead safeguarding partner", "Delegated safeguarding partner"]
+    no_post = page(team.submit(url, {"person": "", "capacity": "lead", "title": " ",
+                                     **date_parts("valid_from", dt.date(2024, 1, 1))}))
+    assert no_post.title.get_text().startswith("Error:")
+    assert field_error(no_post, "title") == "Enter the post, or select the person who holds it"
+    assert _count(app, Representative) == 0
+    response = team.submit(url, {"person": "", "capacity": "lead", "title": "Chief Constable",
+                                 **date_parts("valid_from", dt.date(2024, 1, 1))})
+    assert response.status_code == 302, field_error(page(response), "title")
+    with app.app_context():
+        [row] = db.session.scalars(sa.select(Representative)).all()
+        assert (row.person_id, row.title) == (None, "Chief Constable")
+    police = _partner_block(page(team.get("/partnerships/hillshire")), "police")
+    assert "Lead safeguarding partner Chief Constable" in police
+    detail = page(team.get("/partnerships/hillshire/partners/police")).get_text(" ", strip=True)
+    assert "Chief Constable Post only: no one named" in detail
+    second = page(team.submit(url, {"person": "", "capacity": "lead", "title": "Deputy",
+                                    **date_parts("valid_from", dt.date(2024, 6, 1))}))
+    assert field_error(second, "valid_from").startswith(
+        "Chief Constable is the lead safeguarding partner from 1 January 2024")
+
+
 @pytest.mark.parametrize("bad", ["2022-13-45", "yesterday", "01/07/2022"])
 def test_a_date_that_is_not_real_is_shown_next_to_the_date_field(
     app: Flask, signed_in: Callable[[Role], BrowserLikeClient], bad: str,
@@ -288,7 +321,7 @@ def test_a_partner_has_one_lead_at_a_time_and_terms_can_be_ended(
         "A partner has one lead representative at a time: end their term first")
     no_person = page(team.submit(f"{base}/new", {"person": "", "capacity": "delegated",
                                                  **date_parts("valid_from", dt.date(2024, 1, 1))}))
-    assert field_error(no_person, "person") == "Select the person"
+    assert field_error(no_person, "title") == "Enter the post, or select the person who holds it"
 
     too_early = page(team.submit(f"{base}/{rep_id}/end",
                                  date_parts("valid_to", dt.date(2019, 12, 31))))

@@ -15,6 +15,8 @@ from partnership.extensions import db
 from partnership.policy import Role
 from partnership.register.models import (
     Agency,
+    Appointment,
+    AppointmentRole,
     Body,
     BodyKind,
     Capacity,
@@ -151,8 +153,11 @@ def test_a_person_page_lists_everything_they_are_in_the_register(
                     name="Learning and Inquiry Group", frequency=Frequency.MONTHLY,
                     chair_id=person_id)
         scrutineer = Scrutineer(partnership_id=partnership_id, person_id=person_id,
-                                whole_partnership=True, is_chair=True)
-        db.session.add_all([agency, body, scrutineer])
+                                whole_partnership=True)
+        chair = Appointment(partnership_id=partnership_id, role=AppointmentRole.PARTNERSHIP_CHAIR,
+                            post="Independent chair", person_id=person_id, independent=True,
+                            valid_from=dt.date(2024, 4, 1))
+        db.session.add_all([agency, body, scrutineer, chair])
         db.session.commit()
     text = page(signed_in(Role.CHAIR).get(f"/people/{person_id}")).select_one("main").get_text(
         " ", strip=True)
@@ -160,7 +165,9 @@ def test_a_person_page_lists_everything_they_are_in_the_register(
     assert "Delegated representative for Police" in text
     assert "Chairs Learning and Inquiry Group (HILSCP)" in text
     assert "Independent scrutineer Hillshire Safeguarding Children Partnership : " \
-           "The whole partnership; also the independent chair" in text
+           "The whole partnership" in text
+    assert "Partnership chair of Hillshire Safeguarding Children Partnership: Independent " \
+           "chair (independent), from 1 April 2024 Current" in text
     assert "Safeguarding champion Hillshire Youth Service (HILSCP)" in text
 
 

@@ -1,4 +1,4 @@
-"""Independent scrutiny: an independent chair who also scrutinises, or scrutineers per priority."""
+"""Independent scrutiny: a named person, an organisation, or experts commissioned per priority."""
 
 from __future__ import annotations
 
@@ -18,13 +18,14 @@ from tests.support.client import BrowserLikeClient, page
 
 # Every role is refused every change in tests/test_authorization.py; these read the pages too.
 NOT_TEAM = [Role.ADMIN, Role.PARTNER, Role.SCRUTINEER]
-WHOLE = {"whole_partnership": "True", "scope": "", "appointed_by": "The three partners"}
+WHOLE = {"kind": "person", "whole_partnership": "True", "scope": "",
+         "appointed_by": "The three partners"}
 
 
-def _scrutineers(app: Flask) -> list[tuple[str, bool, str, list[str], bool, int]]:
+def _scrutineers(app: Flask) -> list[tuple[str, bool, str, list[str], str, int]]:
     with app.app_context():
-        return [(s.person.name, s.whole_partnership, s.scope, [b.name for b in s.bodies],
-                 s.is_chair, s.version)
+        return [(s.person.name if s.person else s.organisation, s.whole_partnership, s.scope,
+                 [b.name for b in s.bodies], s.kind.value, s.version)
                 for s in db.session.scalars(sa.select(Scrutineer).order_by(Scrutineer.id))]
 
 
@@ -46,30 +47,63 @@ def _overview_scrutiny(client: BrowserLikeClient, query: str = "") -> list[list[
             for tr in table.find_parent("table").select("tbody tr")]
 
 
-def test_a_hampshire_like_independent_chair_who_is_also_the_scrutineer(
+def test_a_named_independent_scrutineer_of_the_whole_partnership(
     app: Flask, signed_in: Callable[[Role], BrowserLikeClient],
 ) -> None:
     add_partnership(app, "hillshire")
     chair = add_person(app, "Indira Independent", organisation="Independent consultant")
     team = signed_in(Role.TEAM)
+    form = page(team.get("/partnerships/hillshire/scrutineers/new"))
+    assert form.find("input", attrs={"name": "is_chair"}) is None
     response = team.submit("/partnerships/hillshire/scrutineers/new", {
-        **WHOLE, "person": str(chair), "is_chair": "True",
-        **date_parts("valid_from", dt.date(2019, 9, 29))})
+        **WHOLE, "person": str(chair), **date_parts("valid_from", dt.date(2019, 9, 29))})
     assert response.status_code == 302
-    assert _scrutineers(app) == [("Indira Independent", True, "", [], True, 1)]
+    assert _scrutineers(app) == [("Indira Independent", True, "", [], "person", 1)]
 
     reader = signed_in(Role.SCRUTINEER)
     assert _overview_scrutiny(reader) == [
-        ["Indira Independent", "The whole partnership", "The three partners", "Yes"]]
+        ["Indira Independent", "The whole partnership", "The three partners", "A named person"]]
     assert _overview_scrutiny(reader, "?on=2019-09-28") == []
     detail = page(reader.get(response.headers["Location"]))
     summary = detail.select_one(".govuk-summary-list").get_text(" ", strip=True)
-    assert "Also the independent chair Yes" in summary
+    assert "chair" not in summary.lower()
     assert "Commissioned From 29 September 2019" in summary
     assert "create" in detail.select_one("table caption:-soup-contains('History')").find_parent(
         "table").get_text()
     person = " ".join(page(reader.get(f"/people/{chair}")).get_text(" ", strip=True).split())
-    assert "The whole partnership; also the independent chair" in person
+    assert "The whole partnership" in person
+    assert "independent chair" not in person
+
+
+def test_an_organisation_or_experts_commissioned_per_priority_need_no_named_person(
+    app: Flask, signed_in: Callable[[Role], BrowserLikeClient],
+) -> None:
+    add_partnership(app, "hillshire")
+    team = signed_in(Role.TEAM)
+    url = "/partnerships/hillshire/scrutineers/new"
+    organisation = team.submit(url, {
+        **WHOLE, "kind": "organisation", "person": "", "organisation": "Peer Review Ltd"})
+    assert organisation.status_code == 302
+    commissioned = team.submit(url, {
+        "kind": "commissioned", "person": "", "organisation": "", "whole_partnership": "False",
+        "scope": "Experts commissioned for each priority: neglect, exploitation",
+        "appointed_by": ""})
+    assert commissioned.status_code == 302, field_error(page(commissioned), "person")
+    assert _scrutineers(app) == [
+        ("Peer Review Ltd", True, "", [], "organisation", 1),
+        ("", False, "Experts commissioned for each priority: neglect, exploitation", [],
+         "commissioned", 1)]
+    reader = signed_in(Role.CHAIR)
+    rows = _overview_scrutiny(reader)
+    assert ["Experts commissioned for each priority",
+            "Experts commissioned for each priority: neglect, exploitation", "",
+            "Experts commissioned for each priority"] in rows
+    detail = page(reader.get(commissioned.headers["Location"]))
+    summary = detail.select_one(".govuk-summary-list").get_text(" ", strip=True)
+    assert "Appointed by" not in summary and "Commissioned" not in summary.replace(
+        "Experts commissioned", "")
+    listing = page(reader.get("/partnerships/hillshire/scrutineers")).get_text(" ", strip=True)
+    assert "Peer Review Ltd" in listing
 
 
 def test_different_scrutineers_per_priority_with_no_independent_chair(
@@ -90,18 +124,18 @@ def test_different_scrutineers_per_priority_with_no_independent_chair(
         response = team.submit(url, {
             "person": str(person), "whole_partnership": "False", "scope": scope,
             "bodies": [str(b) for b in bodies], "appointed_by": "The executive",
-            "is_chair": "False"})
+            "kind": "person"})
         assert response.status_code == 302, field_error(page(response), "scope")
     assert _scrutineers(app) == [
         ("Priya Peer", False, "Priority 1: neglect", ["Neglect Subgroup", "Learning Hub"],
-         False, 1),
+         "person", 1),
         ("Quinn Quality", False, "Priority 2: child exploitation", ["Exploitation Subgroup"],
-         False, 1)]
+         "person", 1)]
     assert _overview_scrutiny(signed_in(Role.CHAIR)) == [
         ["Priya Peer", "Priority 1: neglect. Bodies: Neglect Subgroup, Learning Hub",
-         "The executive", "No"],
+         "The executive", "A named person"],
         ["Quinn Quality", "Priority 2: child exploitation. Bodies: Exploitation Subgroup",
-         "The executive", "No"]]
+         "The executive", "A named person"]]
 
 
 def test_bad_scrutineer_details_are_shown_next_to_their_fields_and_nothing_is_saved(
@@ -111,35 +145,43 @@ def test_bad_scrutineer_details_are_shown_next_to_their_fields_and_nothing_is_sa
     other_id = add_partnership(app, "dale")
     [foreign] = _bodies(app, other_id, "Dale Board")
     _bodies(app, partnership_id, "Hillshire Board")
-    chair = add_person(app, "Current Chair")
-    rival = add_person(app, "Rival Chair")
+    first = add_person(app, "First Scrutineer")
+    rival = add_person(app, "Second Scrutineer")
     team = signed_in(Role.TEAM)
     url = "/partnerships/hillshire/scrutineers/new"
-    assert team.submit(url, {**WHOLE, "person": str(chair), "is_chair": "True"}).status_code == 302
+    assert team.submit(url, {**WHOLE, "person": str(first)}).status_code == 302
 
     empty = page(team.submit(url, {}))
     assert empty.title.get_text().startswith("Error:")
-    assert field_error(empty, "person") == "Select the scrutineer"
+    assert field_error(empty, "kind") == "Select who carries out the scrutiny"
     assert field_error(empty, "whole_partnership") == "Select what the scrutineer covers"
-    assert field_error(empty, "is_chair") == "Select yes if they are also the independent chair"
-    no_scope = page(team.submit(url, {"person": str(rival), "whole_partnership": "False",
-                                      "is_chair": "False"}))
+    no_person = page(team.submit(url, {**WHOLE, "person": ""}))
+    assert no_person.title.get_text().startswith("Error:")
+    assert field_error(no_person, "person") == "Select the scrutineer"
+    no_organisation = page(team.submit(url, {**WHOLE, "kind": "organisation", "person": "",
+                                             "organisation": "  "}))
+    assert field_error(no_organisation, "organisation") == (
+        "Enter the organisation that carries out the scrutiny")
+    long_name = page(team.submit(url, {**WHOLE, "kind": "organisation", "person": "",
+                                       "organisation": "x" * 201}))
+    assert field_error(long_name, "organisation") == (
+        "Organisation must be 200 characters or fewer")
+    bad_kind = page(team.submit(url, {**WHOLE, "kind": "chair", "person": str(rival)}))
+    assert field_error(bad_kind, "kind") is not None
+    no_scope = page(team.submit(url, {"kind": "person", "person": str(rival),
+                                      "whole_partnership": "False"}))
     assert field_error(no_scope, "scope") == (
         "Enter the priorities this scrutineer covers, or select the bodies they scrutinise")
-    second_chair = page(team.submit(url, {**WHOLE, "person": str(rival), "is_chair": "True",
-                                          **date_parts("valid_from", dt.date(2024, 1, 1))}))
-    assert field_error(second_chair, "is_chair") == (
-        "Current Chair is recorded as the independent chair with no dates. "
-        "A partnership has one chair at a time")
-    backwards = page(team.submit(url, {**WHOLE, "person": str(rival), "is_chair": "False",
+    backwards = page(team.submit(url, {**WHOLE, "person": str(rival),
                                        **date_parts("valid_from", dt.date(2024, 1, 1)),
                                        **date_parts("valid_to", dt.date(2023, 1, 1))}))
     assert field_error(backwards, "valid_to") == (
         "The end date must be the same as or after the start date")
-    other_areas_body = page(team.submit(url, {"person": str(rival), "whole_partnership": "False",
-                                              "bodies": [str(foreign)], "is_chair": "False"}))
+    other_areas_body = page(team.submit(url, {"kind": "person", "person": str(rival),
+                                              "whole_partnership": "False",
+                                              "bodies": [str(foreign)]}))
     assert field_error(other_areas_body, "bodies") is not None
-    assert [row[0] for row in _scrutineers(app)] == ["Current Chair"]
+    assert [row[0] for row in _scrutineers(app)] == ["First Scrutineer"]
 
 
 def test_a_stale_edit_gets_the_conflict_page_and_whole_scope_clears_named_scope(
@@ -151,23 +193,23 @@ def test_a_stale_edit_gets_the_conflict_page_and_whole_scope_clears_named_scope(
     alice, bob = signed_in(Role.TEAM), signed_in(Role.TEAM)
     created = alice.submit("/partnerships/hillshire/scrutineers/new", {
         "person": str(person), "whole_partnership": "False", "scope": "Priority 3",
-        "bodies": [str(board)], "is_chair": "False"})
+        "bodies": [str(board)], "kind": "person"})
     url = created.headers["Location"] + "/edit"
     form = page(bob.get(url))
     assert form.find("input", attrs={"name": "bodies", "value": str(board)}).has_attr("checked")
     assert form.find("input", attrs={"name": "version"})["value"] == "1"
 
     widened = alice.submit(url, {**WHOLE, "person": str(person), "scope": "Priority 3",
-                                 "bodies": [str(board)], "is_chair": "False", "version": "1"})
+                                 "bodies": [str(board)], "version": "1"})
     assert widened.status_code == 302
-    assert _scrutineers(app) == [("Sasha Scrutineer", True, "", [], False, 2)]
+    assert _scrutineers(app) == [("Sasha Scrutineer", True, "", [], "person", 2)]
     history = page(alice.get(created.headers["Location"])).select_one(
         "table caption:-soup-contains('History')").find_parent("table").get_text(" ", strip=True)
     assert "Bodies : Hillshire Board → (empty)" in history
 
-    conflict = bob.submit(url, {"person": str(person), "whole_partnership": "False",
-                                "scope": "Priority 4", "bodies": [str(board)],
-                                "is_chair": "False", "version": "1"})
+    conflict = bob.submit(url, {"kind": "person", "person": str(person),
+                                "whole_partnership": "False", "scope": "Priority 4",
+                                "bodies": [str(board)], "version": "1"})
     assert conflict.status_code == 409
     table = {tr.th.get_text(" ", strip=True).replace(" Different", ""):
              [td.get_text(strip=True) for td in tr.find_all("td")]
@@ -175,7 +217,7 @@ def test_a_stale_edit_gets_the_conflict_page_and_whole_scope_clears_named_scope(
     assert table["Bodies they scrutinise"] == ["Hillshire Board", ""]
     assert table["Named priorities"] == ["Priority 4", ""]
     assert table["Scrutineer"] == ["Sasha Scrutineer", "Sasha Scrutineer"]
-    assert _scrutineers(app) == [("Sasha Scrutineer", True, "", [], False, 2)]
+    assert _scrutineers(app) == [("Sasha Scrutineer", True, "", [], "person", 2)]
 
 
 @pytest.mark.parametrize("role", NOT_TEAM, ids=lambda role: role.value)
@@ -197,7 +239,7 @@ def test_other_roles_read_but_cannot_change_anything(
         assert not [h for h in hrefs if h.endswith(("/new", "/edit"))], (url, hrefs)
     for url in (f"{base}/new", f"{base}/{scrutineer_id}/edit"):
         assert client.get(url).status_code == 403
-        response = client.post_with_token(url, {**WHOLE, "person": str(person), "is_chair": "True",
-                                                "version": "1"}, token_from="/account")
+        response = client.post_with_token(url, {**WHOLE, "person": str(person), "version": "1"},
+                                          token_from="/account")
         assert response.status_code == 403
-    assert _scrutineers(app) == [("Read Only", True, "", [], False, 1)]
+    assert _scrutineers(app) == [("Read Only", True, "", [], "person", 1)]

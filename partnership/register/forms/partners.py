@@ -10,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, Optional
 
 from partnership.register.forms import DayMonthYearField, optional_id
 
@@ -32,19 +32,20 @@ class PartnerNameForm(FlaskForm):
 
 
 class RepresentativeForm(FlaskForm):
-    """Someone who acts for the partner, and when."""
+    """Someone who acts for the partner, and when: a named person, or a post alone."""
 
     version = HiddenField()
     person = SelectField(
-        "Person", widget=GovSelect(), coerce=optional_id,
-        description="Add them to the people list first if they are not there",
-        validators=[InputRequired("Select the person")])
+        "Person (optional if you enter the post)", widget=GovSelect(), coerce=optional_id,
+        description="Leave as not named when the arrangements name the post alone. "
+                    "Add them to the people list first if they are not there",
+        validators=[Optional()])
     capacity = RadioField(
         "Role", widget=GovRadioInput(), validators=[InputRequired("Select the role")])
     title = StringField(
-        "Job title while in this role", widget=GovTextInput(),
-        description="For example, Chief Constable",
-        validators=[Length(max=200, message="Job title must be 200 characters or fewer")])
+        "Post", widget=GovTextInput(),
+        description="For example, Chief Constable. Required when no person is named",
+        validators=[Length(max=200, message="Post must be 200 characters or fewer")])
     valid_from = DayMonthYearField("In this role from", required=True,
                                    description="For example, 1 4 2023")
     valid_to = DayMonthYearField("In this role until (optional)",

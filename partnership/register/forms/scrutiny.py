@@ -20,21 +20,35 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, Optional
 
-from partnership.register.forms import YES_NO, DayMonthYearField, optional_id, yes_no
+from partnership.register.forms import DayMonthYearField, optional_id, yes_no
+from partnership.register.models import ScrutinyKind
 
 SCOPES = [(True, "The whole partnership"), (False, "Named priorities or bodies")]
 
 
 class ScrutineerForm(FlaskForm):
-    """An independent scrutineer, their scope, and whether they also chair the partnership."""
+    """Independent scrutiny: a named person, an organisation, or experts commissioned per priority.
+
+    The partnership chair is an appointment (appointments pages), not a scrutineer's flag.
+    """
 
     version = HiddenField()
+    kind = RadioField(
+        "Who carries out the scrutiny?", widget=GovRadioInput(),
+        choices=[(k.value, k.label) for k in ScrutinyKind], default=ScrutinyKind.PERSON.value,
+        validators=[InputRequired("Select who carries out the scrutiny")])
     person = SelectField(
         "Scrutineer", widget=GovSelect(), coerce=optional_id,
-        description="Add them to the people list first if they are not there",
-        validators=[InputRequired("Select the scrutineer")])
+        description="Required for a named person; optional otherwise (the organisation's "
+                    "lead, say). Add them to the people list first if they are not there",
+        validators=[Optional()])
+    organisation = StringField(
+        "Organisation", widget=GovTextInput(),
+        description="Required for an organisation; optional otherwise. For example, "
+                    "the Local Government Association",
+        validators=[Length(max=200, message="Organisation must be 200 characters or fewer")])
     whole_partnership = RadioField(
         "What do they scrutinise?", widget=GovRadioInput(), choices=SCOPES, coerce=yes_no,
         validators=[InputRequired("Select what the scrutineer covers")])
@@ -49,10 +63,6 @@ class ScrutineerForm(FlaskForm):
         "Appointed by (optional)", widget=GovTextInput(),
         description="For example, the three safeguarding partners",
         validators=[Length(max=200, message="Appointed by must be 200 characters or fewer")])
-    is_chair = RadioField(
-        "Are they also the partnership's independent chair?", widget=GovRadioInput(),
-        choices=YES_NO, coerce=yes_no,
-        validators=[InputRequired("Select yes if they are also the independent chair")])
     valid_from = DayMonthYearField("Commissioned from (optional)",
                                    description="For example, 1 4 2023")
     valid_to = DayMonthYearField("Commissioned until (optional)",

@@ -37,6 +37,19 @@ def partner_or_404(partnership: Partnership, kind: str) -> StatutoryPartner:
     abort(404)
 
 
+def holder_name(representative: Representative) -> str:
+    """Name who acts for the partner: the person, else the post."""
+    if representative.person is not None:
+        return representative.person.name
+    return representative.title
+
+
+def capacity_question(partnership: Partnership) -> str:
+    """Ask lead or delegated in the words of the partnership's guidance."""
+    lead, delegated = (representative_term(partnership.guidance, c) for c in Capacity)
+    return f"{lead.capitalize()} or {delegated}?"
+
+
 def capacity_choices(partnership: Partnership) -> list[tuple[str, str]]:
     """Offer lead and delegated, named as the partnership's guidance names them."""
     return [(capacity.value, representative_term(partnership.guidance, capacity).capitalize())
@@ -97,6 +110,8 @@ def name_or_404(partner: StatutoryPartner, name_id: int) -> PartnerName:
 
 def _check_representative(partner: StatutoryPartner, values: Mapping[str, Any],
                           editing: Representative | None = None) -> None:
+    if values.get("person") is None and not values.get("title", "").strip():
+        raise RegisterError("Enter the post, or select the person who holds it", "title")
     check_period(values["valid_from"], values["valid_to"])
     if Capacity(values["capacity"]) is not Capacity.LEAD:
         return
@@ -108,7 +123,7 @@ def _check_representative(partner: StatutoryPartner, values: Mapping[str, Any],
             term = representative_term(partner.partnership.guidance, Capacity.LEAD)
             period = describe_period(other.valid_from, other.valid_to)
             raise RegisterError(
-                f"{other.person.name} is the {term} {period}. "
+                f"{holder_name(other)} is the {term} {period}. "
                 f"A partner has one {term} at a time: end their term first", "valid_from")
 
 

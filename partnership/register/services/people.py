@@ -18,6 +18,7 @@ from partnership.extensions import db
 from partnership.policy import readable
 from partnership.register.models import (
     Agency,
+    Appointment,
     Body,
     BodyMember,
     Partnership,
@@ -140,12 +141,13 @@ class Roles:
     member_of: list[BodyMember] = field(default_factory=list)
     scrutineer_for: list[Scrutineer] = field(default_factory=list)
     champion_for: list[Agency] = field(default_factory=list)
+    appointed_as: list[Appointment] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         """Say whether the person holds no role at all."""
         return not (self.representative_of or self.chair_of or self.member_of
-                    or self.scrutineer_for or self.champion_for)
+                    or self.scrutineer_for or self.champion_for or self.appointed_as)
 
 
 def roles_of(person: Person) -> Roles:
@@ -160,6 +162,8 @@ def roles_of(person: Person) -> Roles:
         member_of=rows(BodyMember, BodyMember.person_id == person.id, order=(BodyMember.id,)),
         scrutineer_for=rows(Scrutineer, Scrutineer.person_id == person.id, order=(Scrutineer.id,)),
         champion_for=rows(Agency, Agency.champion_id == person.id, order=(Agency.name, Agency.id)),
+        appointed_as=rows(Appointment, Appointment.person_id == person.id,
+                          order=(Appointment.valid_from.desc(), Appointment.id)),
     )
 
 

@@ -1,4 +1,5 @@
-"""Independent scrutiny: who scrutinises a partnership, over what, and who is also its chair."""
+"""Independent scrutiny: who scrutinises a partnership (a person, an organisation, or experts
+commissioned per priority) and over what. The partnership chair is an appointment."""
 
 from __future__ import annotations
 
@@ -10,12 +11,10 @@ from flask import abort
 
 from partnership.editing import apply_edit
 from partnership.extensions import db
-from partnership.register.models import Body, Partnership, Scrutineer
+from partnership.register.models import Body, Partnership, Scrutineer, ScrutinyKind
 from partnership.register.services import (
     RegisterError,
     check_period,
-    describe_period,
-    periods_overlap,
     record_membership_change,
     same_members,
 )
@@ -28,9 +27,19 @@ def scrutineer_in_post(scrutineer: Scrutineer, day: dt.date) -> bool:
 
 
 def scrutineers_on(partnership: Partnership, day: dt.date) -> list[Scrutineer]:
-    """Return the partnership's scrutineers in post on a date, the chair first."""
+    """Return the partnership's scrutineers in post on a date, by name."""
     current = [s for s in partnership.scrutineers if scrutineer_in_post(s, day)]
-    return sorted(current, key=lambda s: (s.person.name if s.person else s.organisation, s.id))
+    return sorted(current, key=lambda s: (scrutineer_name(s), s.id))
+
+
+def scrutineer_name(scrutineer: Scrutineer) -> str:
+    """Name who scrutinises: the person and their organisation, or what the kind says."""
+    parts = [scrutineer.person.name] if scrutineer.person is not None else []
+    if scrutineer.organisation:
+        parts.append(scrutineer.organisation)
+    if parts:
+        return ", ".join(parts)
+    return scrutineer.kind.label
 
 
 def all_scrutineers(partnership: Partnership) -> list[Scrutineer]:
@@ -65,6 +74,12 @@ def scope_text(scrutineer: Scrutineer) -> str:
 def _normalised(partnership: Partnership, values: Mapping[str, Any],
                 scrutineer: Scrutineer | None = None) -> dict[str, Any]:
     values = dict(values)
+    kind = ScrutinyKind(values["kind"])
+    if kind is ScrutinyKind.PERSON and values.get("person") is None:
+        raise RegisterError("Select the scrutineer", "person")
+    if kind is ScrutinyKind.ORGANISATION and not values.get("organisation", "").strip():
+        raise RegisterError("Enter the organisation that carries out the scrutiny",
+                            "organisation")
     check_period(values["valid_from"], values["valid_to"])
     if values["whole_partnership"]:
         values["scope"], values["bodies"] = "", []
@@ -74,16 +89,6 @@ def _normalised(partnership: Partnership, values: Mapping[str, Any],
             "scope")
     if any(body.partnership_id != partnership.id for body in values["bodies"]):
         raise RegisterError("Select bodies of this partnership only", "bodies")
-    if values["is_chair"]:
-        for other in partnership.scrutineers:
-            if other is scrutineer or not other.is_chair:
-                continue
-            if periods_overlap((values["valid_from"], values["valid_to"]),
-                               (other.valid_from, other.valid_to)):
-                raise RegisterError(
-                    f"{other.person.name} is recorded as the independent chair "
-                    f"{describe_period(other.valid_from, other.valid_to)}. "
-                    "A partnership has one chair at a time", "is_chair")
     if scrutineer is not None:
         values["bodies"] = same_members(scrutineer.bodies, values["bodies"])
     return values

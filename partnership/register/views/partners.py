@@ -49,6 +49,7 @@ def detail(slug: str, kind: str) -> str:
         "partners/detail.html", partner=partner, partnership=partner.partnership, today=today,
         title=_title(partner), kind_label=kind_label(partner.kind),
         term=lambda capacity: representative_term(partner.partnership.guidance, capacity),
+        holder_name=service.holder_name,
         history=service.partner_history(partner))
 
 
@@ -100,13 +101,15 @@ def name_edit(slug: str, kind: str, name_id: int) -> str | Response | tuple[str,
 
 def _representative_form(partner: StatutoryPartner, **kwargs: object) -> RepresentativeForm:
     form = RepresentativeForm(**kwargs)  # type: ignore[arg-type]
-    form.person.choices = [("", "Select a person"), *person_choices()]
+    form.person.choices = [("", "Not named"), *person_choices()]
     form.capacity.choices = service.capacity_choices(partner.partnership)
+    form.capacity.label.text = service.capacity_question(partner.partnership)
     return form
 
 
 def _representative_values(form: RepresentativeForm) -> dict[str, object]:
-    return {"person": person_or_404(form.person.data), "capacity": Capacity(form.capacity.data),
+    person = person_or_404(form.person.data) if form.person.data else None
+    return {"person": person, "capacity": Capacity(form.capacity.data),
             "title": (form.title.data or "").strip(), "valid_from": form.valid_from.data,
             "valid_to": form.valid_to.data}
 
@@ -121,7 +124,7 @@ def representative_new(slug: str, kind: str) -> str | Response:
         with run_service(form, default="person") as step:
             representative = service.add_representative(partner, _representative_values(form))
         if step.done:
-            flash(f"{representative.person.name} added", "success")
+            flash(f"{service.holder_name(representative)} added", "success")
             return redirect(_back(partner))
     return render_template("partners/representative_new.html", form=form, partner=partner,
                            title=_title(partner))
@@ -144,16 +147,17 @@ def representative_edit(slug: str, kind: str,
         try:
             if service.update_representative(representative, form.version.data, values):
                 commit_edit(representative, values)
-                flash(f"{representative.person.name}'s role updated", "success")
+                flash(f"{service.holder_name(representative)}'s role updated", "success")
             return redirect(_back(partner))
         except DomainError as error:
             refused(form, error, default="person")
         except EditConflict as conflict:
             return render_conflict(
-                conflict, form, title=f"{conflict.obj.person.name}'s role was changed while you "
-                "were editing it", cancel_url=_back(partner))
+                conflict, form, title=f"{service.holder_name(conflict.obj)}'s role was changed "
+                "while you were editing it", cancel_url=_back(partner))
     return render_template("partners/representative_edit.html", form=form, partner=partner,
-                           representative=representative, title=_title(partner))
+                           representative=representative, title=_title(partner),
+                           holder=service.holder_name(representative))
 
 
 @bp.route("/representatives/<int:representative_id>/end", methods=["GET", "POST"])
@@ -172,14 +176,15 @@ def representative_end(slug: str, kind: str,
         try:
             if service.end_representative(representative, form.version.data, form.valid_to.data):
                 commit_edit(representative, values)
-                flash(f"{representative.person.name}'s term ends on "
+                flash(f"{service.holder_name(representative)}'s term ends on "
                       f"{long_date(form.valid_to.data)}", "success")
             return redirect(_back(partner))
         except DomainError as error:
             refused(form, error, default="valid_to")
         except EditConflict as conflict:
             return render_conflict(
-                conflict, form, title=f"{conflict.obj.person.name}'s role was changed while you "
-                "were editing it", cancel_url=_back(partner))
+                conflict, form, title=f"{service.holder_name(conflict.obj)}'s role was changed "
+                "while you were editing it", cancel_url=_back(partner))
     return render_template("partners/representative_end.html", form=form, partner=partner,
-                           representative=representative, title=_title(partner))
+                           representative=representative, title=_title(partner),
+                           holder=service.holder_name(representative))

@@ -23,7 +23,7 @@ from partnership.register.chart import (
 from partnership.register.forms.partnerships import OnDateForm, PartnershipForm
 from partnership.register.models import GuidanceEdition
 from partnership.register.services import partnerships as service
-from partnership.register.services.scrutiny import scope_text, scrutineers_on
+from partnership.register.services.scrutiny import scope_text, scrutineer_name, scrutineers_on
 from partnership.web import refused, run_service
 
 bp = Blueprint("partnerships", __name__, url_prefix="/partnerships")
@@ -93,6 +93,7 @@ def overview(slug: str) -> str:
         partners=service.partners_on(partnership, day),
         scrutineers=scrutineers_on(partnership, day),
         scope_text=scope_text,
+        scrutineer_name=scrutineer_name,
         year_starts=calendar.month_name[partnership.year_start_month],
         outline=structure_outline(partnership, day),
         chart_note=graphviz_missing_note(),

@@ -1,4 +1,4 @@
-"""Independent scrutineers of a partnership: who, over what, and whether they also chair it."""
+"""Independent scrutiny of a partnership: a person, an organisation or commissioned experts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from partnership.audit.services import history_of
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.kernel.errors import DomainError
 from partnership.register.forms.scrutiny import ScrutineerForm
-from partnership.register.models import Partnership
+from partnership.register.models import Partnership, ScrutinyKind
 from partnership.register.services import describe_period
 from partnership.register.services import scrutiny as service
 from partnership.register.services.partnerships import partnership_or_404
@@ -29,12 +29,13 @@ def _form(partnership: Partnership, **kwargs: object) -> ScrutineerForm:
 def _values(form: ScrutineerForm, partnership: Partnership) -> dict[str, object]:
     chosen = set(form.bodies.data or [])
     return {
-        "person": person_or_404(form.person.data),
+        "kind": ScrutinyKind(form.kind.data),
+        "person": person_or_404(form.person.data) if form.person.data else None,
+        "organisation": (form.organisation.data or "").strip(),
         "whole_partnership": form.whole_partnership.data,
         "scope": (form.scope.data or "").strip(),
         "bodies": [body for body in partnership.bodies if body.id in chosen],
         "appointed_by": (form.appointed_by.data or "").strip(),
-        "is_chair": form.is_chair.data,
         "valid_from": form.valid_from.data,
         "valid_to": form.valid_to.data,
     }
@@ -47,7 +48,8 @@ def index(slug: str) -> str:
     partnership = partnership_or_404(slug)
     return render_template("scrutiny/index.html", partnership=partnership,
                            scrutineers=service.all_scrutineers(partnership),
-                           scope_text=service.scope_text, period=describe_period)
+                           scope_text=service.scope_text, period=describe_period,
+                           name_of=service.scrutineer_name)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -60,7 +62,7 @@ def new(slug: str) -> str | Response:
         with run_service(form, default="person") as step:
             scrutineer = service.add_scrutineer(partnership, _values(form, partnership))
         if step.done:
-            flash(f"{scrutineer.person.name} added as a scrutineer", "success")
+            flash(f"{service.scrutineer_name(scrutineer)} added as a scrutineer", "success")
             return redirect(url_for("scrutiny.detail", slug=slug, scrutineer_id=scrutineer.id))
     return render_template("scrutiny/new.html", form=form, partnership=partnership)
 
@@ -73,6 +75,7 @@ def detail(slug: str, scrutineer_id: int) -> str:
     scrutineer = service.scrutineer_or_404(partnership, scrutineer_id)
     return render_template("scrutiny/detail.html", partnership=partnership, scrutineer=scrutineer,
                            scope_text=service.scope_text, period=describe_period,
+                           name=service.scrutineer_name(scrutineer),
                            history=history_of(scrutineer))
 
 
@@ -87,19 +90,20 @@ def edit(slug: str, scrutineer_id: int) -> str | Response | tuple[str, int]:
     if request.method == "GET":
         form.version.data = str(scrutineer.version)
         form.person.data = scrutineer.person_id
+        form.kind.data = scrutineer.kind.value
         form.bodies.data = [body.id for body in scrutineer.bodies]
     if form.validate_on_submit():
         values = _values(form, partnership)
         try:
             if service.update_scrutineer(scrutineer, form.version.data, values):
                 commit_edit(scrutineer, values)
-                flash(f"{scrutineer.person.name}'s details updated", "success")
+                flash(f"{service.scrutineer_name(scrutineer)}: details updated", "success")
             return redirect(back)
         except DomainError as error:
             refused(form, error, default="person")
         except EditConflict as conflict:
             return render_conflict(
-                conflict, form, title=f"{conflict.obj.person.name}'s details were changed while "
-                "you were editing them", cancel_url=back)
+                conflict, form, title=f"{service.scrutineer_name(conflict.obj)}: the details were "
+                "changed while you were editing them", cancel_url=back)
     return render_template("scrutiny/edit.html", form=form, partnership=partnership,
-                           scrutineer=scrutineer)
+                           scrutineer=scrutineer, name=service.scrutineer_name(scrutineer))
