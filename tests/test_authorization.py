@@ -41,6 +41,8 @@ from partnership.policy import Role, can
 from partnership.publishing.models import Delegation, PublicationStatus
 from partnership.register.models import (
     Agency,
+    Appointment,
+    AppointmentRole,
     Body,
     BodyKind,
     BodyMember,
@@ -132,6 +134,15 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "agencies.contributions": TEAM,
     "agencies.contribution_edit": TEAM,
     "agencies.contribution_remove": TEAM,
+    # Roles in the partnership and schools and settings: everyone reads; the team keeps them.
+    "appointments.index": ALL,
+    "appointments.detail": ALL,
+    "appointments.new": TEAM,
+    "appointments.edit": TEAM,
+    "appointments.remove": TEAM,
+    "establishments.index": ALL,
+    "establishments.upload": TEAM,
+    "establishments.confirm": TEAM,
     "bodies.index": ALL,
     "bodies.detail": ALL,
     "bodies.new": TEAM,
@@ -391,6 +402,9 @@ def _placeholders(app: Flask, user_id: int, viewer_id: int | None = None) -> dic
                                         valid_from=dt.date(2020, 1, 1))
         collaboration = Collaboration(name="Matrix Collaboration", partnerships=[partnership])
         scrutineer = Scrutineer(partnership=partnership, person=person)
+        appointment = Appointment(partnership=partnership, post="Matrix chair",
+                                  role=AppointmentRole.PARTNERSHIP_CHAIR)
+        db.session.add(appointment)
         plan = Plan(partnership=partnership, title="Matrix plan", first_year=2024, last_year=2026)
         objective = Objective(plan=plan, part=Part.STRATEGIC, position=1, title="Matrix aim",
                               lead_body=body)
@@ -460,6 +474,7 @@ def _placeholders(app: Flask, user_id: int, viewer_id: int | None = None) -> dic
                 "kind": police.kind.value, "name_id": str(name.id),
                 "representative_id": str(representative.id), "person_id": str(person.id),
                 "collaboration_id": str(collaboration.id), "scrutineer_id": str(scrutineer.id),
+                "appointment_id": str(appointment.id),
                 "plan_id": str(plan.id), "objective_id": str(objective.id),
                 "phase_id": str(phase.id), "meeting_id": str(meeting.id),
                 "item_id": str(item.id), "decision_id": str(decision.id),
