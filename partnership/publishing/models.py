@@ -179,9 +179,9 @@ class PublishedPage(db.Model):
     version_id: Mapped[int] = mapped_column(primary_key=True,
                                             doc="The id in the document's own version table")
     title: Mapped[str] = mapped_column(sa.String(300))
-    html: Mapped[str] = deferred(mapped_column(sa.Text))
+    html: Mapped[str] = deferred(mapped_column(sa.Text, nullable=False))
     resources: Mapped[dict[str, str]] = deferred(mapped_column(
-        sa.JSON, doc="The files the page shows, by name: base64 of their bytes"))
+        sa.JSON, nullable=False, doc="The files the page shows, by name: base64 of their bytes"))
     stored_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -174,3 +174,27 @@ def test_comparing_with_fewer_than_two_versions_says_so(
 ) -> None:
     shown = page(signed_in(Role.AGENCY).get(signing.url("/compare"))).get_text(" ", strip=True)
     assert "You can compare versions once two have been published" in shown
+
+
+def test_the_versions_link_to_their_browser_page_and_the_team_to_paper_entry(
+    app: Flask, signing: SigningPartnership, signed_in: Callable[[Role], BrowserLikeClient],
+    client_for: Callable[[User], BrowserLikeClient],
+) -> None:
+    version_id = published_version(app, signing, "Arrangements 2019")
+    browser = f"/partnerships/{signing.slug}/signed/arrangements/{version_id}"
+    team = signed_in(Role.TEAM)
+    listed = page(team.get(signing.url("")))
+    assert listed.find("a", href=browser) is not None
+    detail = page(team.get(signing.url(f"/versions/{version_id}")))
+    assert detail.find("a", href=browser) is not None
+    # Published before pages were kept (as this stored one): the page says so, with its PDF.
+    shown = page(team.get(browser))
+    assert "read only as it was published: as its PDF" in shown.get_text(" ", strip=True)
+    assert shown.find("a", href=signing.url(f"/versions/{version_id}.pdf")) is not None
+
+    draft = team.submit(signing.url("/versions/new"), {"title": "Arrangements 2021"})
+    draft_url = draft.headers["Location"]
+    paper = f"/partnerships/{signing.slug}/signed/arrangements/{draft_url.rsplit('/', 1)[1]}/paper"
+    assert page(team.get(draft_url)).find("a", href=paper) is not None
+    partner = client_for(signing.partner_users[0])
+    assert page(partner.get(draft_url)).find("a", href=paper) is None

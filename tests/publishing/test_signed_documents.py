@@ -254,24 +254,28 @@ def test_the_partner_home_lists_every_kind_waiting_and_how_long(
     assert waiting[0].waited(clock.today() + dt.timedelta(days=12)) == "12 days"
 
 
-def test_what_changed_quotes_only_the_words_that_changed() -> None:
+def test_what_changed_quotes_the_sentences_that_changed() -> None:
     funding = ("The budget pays for the team and the reviews. The yearly report sets out "
                "income and spending.")
     cut = ("The budget pays for the team and the reviews. The police contribution falls by "
            "20% from April 2027.")
     assert text_changes(funding, cut) == (
-        "“yearly report sets out income and spending.” became “police contribution falls by "
-        "20% from April 2027.”")
-    assert text_changes("One.", "One.\n\nTwo.") == "added: “Two.”"
-    assert text_changes("One.\n\nTwo.", "Two.") == "removed: “One.”"
-    assert text_changes("Ring us today.", "Ring us.") == "“us today.” became “us.”"
-    assert text_changes("Ring us.", "Ring us today, please.") == "“us.” became “us today, please.”"
+        "Removed: “The yearly report sets out income and spending.” Added: “The police "
+        "contribution falls by 20% from April 2027.”")
+    assert text_changes("One.", "One.\n\nTwo.") == "Added: “Two.”"
+    assert text_changes("One.\n\nTwo.", "Two.") == "Removed: “One.”"
+    assert text_changes("Ring us today.", "Ring us.") == ("Removed: “Ring us today.” "
+                                                          "Added: “Ring us.”")
+    assert text_changes("Ring the front door team today, or email us.",
+                        "Ring the front door team today, or write to us.") == (
+        "Reworded: “Ring the front door team today, or email us.” now reads “Ring the front "
+        "door team today, or write to us.”")
     said = ArrangementsDocument().changes(
         {"title": "A", "register": {"narrative": {"funding": funding}}},
         {"title": "B", "register": {"narrative": {"funding": cut, "voice": "New words."}}})
     assert [(c.where, c.what) for c in said] == [
         ("Title", "“A” is now “B”."),
-        ("Voice of children and families", "Written since you signed."),
-        ("Funding", "Rewritten: “yearly report sets out income and spending.” became “police "
-                    "contribution falls by 20% from April 2027.”."),
+        ("Funding", "Rewritten. Removed: “The yearly report sets out income and spending.” "
+                    "Added: “The police contribution falls by 20% from April 2027.”"),
+        ("Voice of children and families", "Written since you signed: “New words.”"),
     ]

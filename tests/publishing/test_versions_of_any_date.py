@@ -286,8 +286,8 @@ def test_what_changed_is_said_sentence_by_sentence() -> None:
         "Reworded: “We ring the family within two days of the referral.” now reads "
         "“We ring the family within three days of the referral.”"]
     assert sentence_changes("One.  Two.", "One. Two.") == []
-    assert sentences("See e.g. the chart. ## Not a heading") == [
-        "See e.g. the chart.", "## Not a heading"]
+    assert sentences("See e.g. the chart. Then “more”.\n# Heading\nText") == [
+        "See e.g. the chart.", "Then “more”.", "Heading", "Text"]
 
 
 def test_comparing_registers_quotes_the_sentences_of_long_text() -> None:

@@ -345,6 +345,10 @@ def test_comparing_two_published_reports(app: Flask, world: World) -> None:
     narrative = {row.th.text.strip(): row.td.text.strip()
                  for row in html.find(id="narrative").tbody.find_all("tr")}
     assert narrative["Summary of activities"] == "Changed"
+    said = next(row for row in html.find(id="narrative").tbody.find_all("tr")
+                if "Summary of activities" in row.th.text).find_all("td")[1]
+    assert [li.get_text(strip=True) for li in said.find_all("li")] == [
+        "Removed: “We met twelve times.”", "Added: “We met fifteen times this year.”"]
     assert narrative["Evidence of impact"] == "Added"
     assert narrative["Foreword"] == "No change"
     pair = f"{world.old_report_id}-{world.new_report_id}"

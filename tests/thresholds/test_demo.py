@@ -48,7 +48,8 @@ def test_the_demo_has_a_published_threshold_document_and_a_round_to_sign_again(
     assert changed is not None
     said = changed.get_text(" ", strip=True)
     assert "You signed an earlier draft." in said
-    assert "Consent and information sharing: Rewritten: added:" in said
+    assert ("Consent and information sharing: Rewritten. Added: “A practitioner who is unsure "
+            "may always ask the Front Door") in said
     home = page(partner.get("/")).find(id="waiting-sign-offs").get_text(" ", strip=True)
     assert "threshold document" in home.lower()
 

@@ -191,8 +191,8 @@ def test_changes_name_sections_added_removed_retitled_rewritten_and_moved() -> N
     said = [(change.where, change.what) for change in ThresholdDocument().changes(signed, now)]
     assert said == [
         ("Consent", "Removed from the document."),
-        ("Levels of need", "Retitled: it was called “Levels”. Rewritten: “Two.” became "
-                           "“Two, rewritten.”."),
+        ("Levels of need", "Retitled: it was called “Levels”. Rewritten. Removed: “Two.” "
+                           "Added: “Two, rewritten.”"),
         ("Introduction", "Moved: it now comes after “Help”."),
         ("Escalation", "Added to the document."),
     ]

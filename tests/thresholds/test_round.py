@@ -75,7 +75,8 @@ def test_the_whole_round_from_draft_to_published_and_superseded(
     again = page(partners[0].get(url(f"/versions/{version_id}")))
     changed = again.find(id="what-changed").get_text(" ", strip=True)
     assert "You signed an earlier draft." in changed
-    assert "Levels of need: Rewritten: “child.” became “child, every day.”." in changed
+    assert ("Levels of need: Rewritten. Removed: “Every child.” Added: “Every child, every "
+            "day.”") in changed
     home = page(partners[0].get("/")).find(id="waiting-sign-offs").get_text(" ", strip=True)
     assert "HSCP threshold document 2026" in home
     assert "Sign off again" in [b.get_text(strip=True) for b in again.find_all("button")]
