@@ -24,7 +24,12 @@ from config import TestConfig
 from partnership import clock, create_app
 from partnership.accounts.models import User, UserSession
 from partnership.actions.models import Action, ImportUpload
-from partnership.arrangements.models import ArrangementsVersion, Section
+from partnership.arrangements.models import (
+    ArrangementsVersion,
+    Figure,
+    FigureImage,
+    NarrativeSection,
+)
 from partnership.audit.models import AuditEvent
 from partnership.database import utcnow
 from partnership.extensions import db
@@ -155,7 +160,13 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "arrangements.overview": ALL,
     "arrangements.preview": ALL,
     "arrangements.draft_pdf": ALL,
+    "arrangements.section_new": TEAM,
     "arrangements.section_edit": TEAM,
+    "arrangements.section_remove": TEAM,
+    "arrangements.section_move": TEAM,
+    "arrangements.figure_new": TEAM,
+    "arrangements.figure_remove": TEAM,
+    "arrangements.figure_image": ALL,
     "arrangements.version_new": TEAM,
     "arrangements.version_detail": ALL,
     "arrangements.version_pdf": ALL,
@@ -457,6 +468,13 @@ def _placeholders(app: Flask, user_id: int, viewer_id: int | None = None) -> dic
             published_on=dt.date(2025, 3, 3), published_at=utcnow(), number=1,
             status=PublicationStatus.PUBLISHED)
         db.session.add_all([threshold_section, threshold_version])
+        narrative_section = NarrativeSection(partnership=partnership, position=1,
+                                             title="Foreword", markdown="Welcome.")
+        figure_image = FigureImage(sha256="a" * 64, media_type="image/png", data=b"png",
+                                   width=1, height=1)
+        narrative_section.figures.append(Figure(partnership=partnership, image=figure_image,
+                                                alt="A diagram", position=1))
+        db.session.add(narrative_section)
         delegation = Delegation(partnership=partnership, partner=police, lead=person,
                                 deputy=Person(name="Matrix Deputy"),
                                 starts_on=dt.date(2025, 1, 1))
@@ -468,7 +486,9 @@ def _placeholders(app: Flask, user_id: int, viewer_id: int | None = None) -> dic
         db.session.commit()
         police_vote = next(v for v in votes if v.partner is police)
         return {"user_id": str(user_id), "slug": partnership.slug,
-                "version_id": str(version.id), "section": Section.FOREWORD.value,
+                "version_id": str(version.id), "section": "foreword",
+                "section_id": str(narrative_section.id),
+                "figure_id": str(narrative_section.figures[0].id), "sha256": "a" * 64,
                 "agency_id": str(agency.id), "contribution_id": str(contribution.id),
                 "body_id": str(body.id), "member_id": str(member.id),
                 "kind": police.kind.value, "name_id": str(name.id),

@@ -20,7 +20,7 @@ from partnership.arrangements.forms import (
     NarrativeSectionForm,
     SignOffRoundForm,
 )
-from partnership.arrangements.models import ArrangementsVersion, NarrativeSection
+from partnership.arrangements.models import ArrangementsVersion, Figure, NarrativeSection
 from partnership.audit.services import record_event
 from partnership.documents.delivery import pdf_response
 from partnership.documents.renders import DocumentBuild
@@ -197,7 +197,7 @@ def section_move(slug: str, section_id: int) -> Response:
 
 @bp.route("/sections/<int:section_id>/figures", methods=["POST"])
 @requires("edit", "arrangements")
-def figure_new(slug: str, section_id: int) -> str | Response | tuple[str, int]:
+def figure_new(slug: str, section_id: int) -> str | Response:
     """Add a picture to a section: refused next to its field, with nothing saved, if the
     file or its text will not do."""
     partnership = partnership_or_404(slug)
@@ -217,18 +217,20 @@ def figure_new(slug: str, section_id: int) -> str | Response | tuple[str, int]:
     form.topic.data = row.topic.value if row.topic else ""
     return render_template("arrangements/section_edit.html", form=figure_form,
                            section_form=form, partnership=partnership, section=row,
-                           figure_form=figure_form), 400
+                           figure_form=figure_form)
 
 
-@bp.route("/sections/<int:section_id>/figures/<int:figure_id>/remove", methods=["POST"])
+@bp.route("/figures/<int:figure_id>/remove", methods=["POST"])
 @requires("edit", "arrangements")
-def figure_remove(slug: str, section_id: int, figure_id: int) -> Response:
+def figure_remove(slug: str, figure_id: int) -> Response:
     """Take a figure out of its section."""
     partnership = partnership_or_404(slug)
-    row = _section(partnership, section_id)
+    figure = db.session.get(Figure, figure_id)
+    if figure is None or figure.partnership_id != partnership.id:
+        abort(404)
+    row = figure.section
     if ConfirmForm().validate_on_submit():
         with run_service() as step:
-            figure = sections.figure_of(row, figure_id)
             sections.remove_figure(figure)
         if step.done:
             flash(f"Figure removed from {row.title}", "success")
