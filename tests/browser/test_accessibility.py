@@ -165,6 +165,7 @@ def register_pages(server: LiveServer) -> list[tuple[str, str, str, str]]:
     from flask import url_for
 
     from partnership.actions.models import Action
+    from partnership.arrangements.models import NarrativeSection
     from partnership.extensions import db
     from partnership.meetings.models import Meeting, MinutesStatus
     from partnership.plans.models import Phase, Plan
@@ -188,6 +189,9 @@ def register_pages(server: LiveServer) -> list[tuple[str, str, str, str]]:
             "collaboration_id": county.collaborations[0].id,
             "scrutineer_id": county.scrutineers[0].id,
             "section": "foreword",
+            "section_id": db.session.scalar(
+                sa.select(NarrativeSection.id)
+                .where(NarrativeSection.partnership_id == county.id).limit(1)),
         }
         plan = db.session.scalar(sa.select(Plan).where(Plan.partnership_id == county.id))
         assert plan is not None, "the demo's county plan is missing"
