@@ -278,3 +278,28 @@ def test_register_facts_follow_the_sections_that_cover_their_topics(app: Flask) 
     assert order == [1, "partners", "area", "agencies", "structure", "bodies", 2, 3, "scrutiny"]
     # No sections on any topic: the facts follow the narrative.
     assert arrange([row(1, None)], ["area"]) == [1, "area"]
+
+
+def test_an_export_with_sections_and_figures_imports_again(
+        app: Flask, signing: SigningPartnership,
+        signed_in: Callable[[Role], BrowserLikeClient]) -> None:
+    from partnership.register.exchange import import_register
+    team = signed_in(Role.TEAM)
+    team.submit(signing.url("/sections/new"),
+                {"title": "Practice model", "topic": "", "markdown": "Relationships first."})
+    team.submit(signing.url("/sections/new"),
+                {"title": "Thresholds", "topic": "thresholds", "markdown": "Four levels."})
+    with app.app_context():
+        section_id = db.session.scalars(sa.select(NarrativeSection.id).where(
+            NarrativeSection.title == "Thresholds")).one()
+    assert upload(team, signing, section_id, picture()).status_code == 302
+    with app.app_context():
+        data = export_register(db.session.get(Partnership, signing.id))
+        data["partnership"]["slug"] = "copy"
+        data["partnership"]["name"] = "Copy Safeguarding Children Partnership"
+        copy = import_register(data)
+        db.session.commit()
+        again = export_register(copy)["narrative"]
+    assert again == data["narrative"]
+    assert [(s["title"], s["topic"], len(s["figures"])) for s in again] == [
+        ("Practice model", None, 0), ("Thresholds", "thresholds", 1)]
