@@ -178,10 +178,10 @@ def _earlier_edits(register: dict[str, Any]) -> dict[str, Any]:
                                "find to the Executive Group.")
             body["objectives"] = [o for o in body["objectives"]
                                   if not o.startswith("Bring in learning from other")]
-        if body["kind"] == BodyKind.EXECUTIVE.value and body["owned_by"] is None \
+        if body["kind"] == BodyKind.EXECUTIVE.value and not body.get("joint_with_name") \
                 and body["collaboration"] is None:
             body["decision_rule"] = DecisionRule.CONSENSUS.value
-        if body["name"] in EARLIER_CHAIRS and body["owned_by"] is None:
+        if body["name"] in EARLIER_CHAIRS and not body.get("joint_with_name"):
             chair, agency = EARLIER_CHAIRS[body["name"]]
             if chair in keys:
                 body["chair"], body["chair_agency"] = keys[chair], agency
