@@ -70,6 +70,9 @@ TERM_MONTHS = {10: "Autumn term", 2: "Spring term", 6: "Summer term"}
 AD_HOC_MESSAGE = ("This body meets as needed, so no dates can be generated from how often it "
                   "meets: add each meeting by hand, or change how often it meets on its page "
                   "in the register")
+NOT_STATED_MESSAGE = ("How often this body meets is not stated, so no dates can be generated: "
+                      "add each meeting by hand, or record how often it meets on its page in "
+                      "the register")
 
 
 class MeetingError(DomainError):
@@ -182,7 +185,7 @@ def _months(first_day: dt.date) -> list[tuple[int, int]]:
             for n in range(12)]
 
 
-def meeting_dates(frequency: Frequency, first_day: dt.date, last_day: dt.date, *,
+def meeting_dates(frequency: Frequency | None, first_day: dt.date, last_day: dt.date, *,
                   weekday: int, week: int, first_month: int | None = None) -> list[dt.date]:
     """Return the dates a body meeting at ``frequency`` meets in a reporting year.
 
@@ -193,6 +196,8 @@ def meeting_dates(frequency: Frequency, first_day: dt.date, last_day: dt.date, *
     days from its first meeting in ``first_month``, forwards and backwards across the year.
     A termly body meets once a term (October, February, June). An ad hoc body has no dates.
     """
+    if frequency is None:
+        raise CannotGenerate(NOT_STATED_MESSAGE)
     if frequency is Frequency.AD_HOC:
         raise CannotGenerate(AD_HOC_MESSAGE)
     months = _months(first_day)
@@ -216,7 +221,10 @@ def meeting_dates(frequency: Frequency, first_day: dt.date, last_day: dt.date, *
 
 
 def check_can_generate(body: Body) -> None:
-    """Refuse to generate meetings for a body that meets as needed."""
+    """Refuse to generate meetings for a body that meets as needed, or whose frequency is not
+    stated."""
+    if body.frequency is None:
+        raise CannotGenerate(NOT_STATED_MESSAGE)
     if body.frequency is Frequency.AD_HOC:
         raise CannotGenerate(AD_HOC_MESSAGE)
 

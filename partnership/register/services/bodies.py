@@ -1,4 +1,4 @@
-"""Bodies (boards, groups, panels, hubs, forums), their reporting lines and their members.
+"""Bodies (boards, groups, panels, hubs, forums), their lines of accountability and members.
 
 A body belongs to one partnership or to a collaboration (a shared body, listed by every
 partnership in it); a joint task-and-finish group belongs to one partnership and names the
@@ -26,8 +26,11 @@ from partnership.register.models import (
     BodyKind,
     BodyMember,
     Collaboration,
+    LineKind,
     MemberKind,
+    PartnerKind,
     Partnership,
+    StatutoryPartner,
 )
 from partnership.register.services import RegisterError, check_period
 
@@ -107,6 +110,15 @@ def owner_of(body: Body) -> Partnership | Collaboration:
     return owner
 
 
+def lines_to(body: Body) -> list[AccountabilityLine]:
+    """Return the other bodies' lines to this one that do not place them under it."""
+    lines = db.session.scalars(
+        sa.select(AccountabilityLine).join(Body, AccountabilityLine.body_id == Body.id)
+        .where(AccountabilityLine.to_body_id == body.id)
+        .order_by(Body.position, Body.name, AccountabilityLine.position))
+    return [line for line in lines if line.body.reports_to is not body]
+
+
 def reports_to_it(body: Body) -> list[Body]:
     """Return the bodies that report to this one, in position order."""
     children = db.session.scalars(
@@ -120,11 +132,8 @@ def reports_to_it(body: Body) -> list[Body]:
 
 
 def reporting_options(partnership: Partnership, body: Body | None = None) -> list[Body]:
-    """Return the bodies this one may report to: the partnership's and its collaborations'."""
-    options = [b for b in bodies_of(partnership) if b is not body]
-    if body is not None and body.reports_to is not None and body.reports_to not in options:
-        options.append(body.reports_to)
-    return options
+    """Return the bodies a line may point to: the partnership's and its collaborations'."""
+    return [b for b in bodies_of(partnership) if b is not body]
 
 
 def collaboration_options(partnership: Partnership, body: Body | None = None
@@ -160,6 +169,32 @@ def agency_options(partnership: Partnership, body: Body | None = None) -> list[A
     return options
 
 
+def partner_options(partnership: Partnership, body: Body | None = None
+                    ) -> list[StatutoryPartner]:
+    """Return the statutory partners whose organisations may chair or sit on a body: this
+    partnership's, then those of the partnerships it shares or runs the body with."""
+    partnerships = [partnership]
+    if body is not None:
+        partnerships += [p for p in (body.partnership, body.joint_with) if p is not None]
+        if body.collaboration is not None:
+            partnerships += body.collaboration.partnerships
+    options: list[StatutoryPartner] = []
+    for each in dict.fromkeys(partnerships):
+        options += sorted(each.partners, key=lambda partner: list(PartnerKind).index(partner.kind))
+    if body is not None and body.chair_partner is not None and body.chair_partner not in options:
+        options.append(body.chair_partner)
+    return options
+
+
+def partner_label(partnership: Partnership | None, partner: StatutoryPartner,
+                  day: dt.date) -> str:
+    """Name a statutory partner's organisation in a choice, saying whose it is if a neighbour's."""
+    name = partner.name_on(day)
+    if partnership is None or partner.partnership_id == partnership.id:
+        return name
+    return f"{name} ({partner.partnership.short_name or partner.partnership.name})"
+
+
 def agency_label(partnership: Partnership | None, agency: Agency) -> str:
     """Name an agency in a choice, saying whose it is when it is a neighbour's."""
     if partnership is None or agency.partnership_id == partnership.id:
@@ -170,20 +205,24 @@ def agency_label(partnership: Partnership | None, agency: Agency) -> str:
 # --- rules -----------------------------------------------------------------------------------
 
 
-def reporting_loop(body: Body | None, reports_to: Body | None) -> list[Body] | None:
-    """Return the loop (body, reports_to, ..., body) that a reporting line would make, if any."""
-    if body is None or reports_to is None:
-        return None
-    chain = [body]
-    seen: set[int] = set()
-    current: Body | None = reports_to
-    while current is not None and id(current) not in seen:
-        chain.append(current)
+def structure_loop(body: Body, target: Body) -> list[Body] | None:
+    """Return the loop (body, target, ..., body) a structural line from body to target would
+    make, following every reports-to and accountable-to line to a body; None if none."""
+    def path_back(current: Body, seen: set[int]) -> list[Body] | None:
         if current is body:
-            return chain
+            return [current]
+        if id(current) in seen:
+            return None
         seen.add(id(current))
-        current = current.reports_to
-    return None
+        for line in current.lines:
+            if line.kind.places_in_structure and line.to_body is not None:
+                rest = path_back(line.to_body, seen)
+                if rest is not None:
+                    return [current, *rest]
+        return None
+
+    found = path_back(target, set())
+    return [body, *found] if found is not None else None
 
 
 def body_problems(partnership: Partnership, body: Body | None,
@@ -208,16 +247,24 @@ def body_problems(partnership: Partnership, body: Body | None,
         elif joint_with is (body.partnership if body and body.partnership else partnership):
             problems.append(RegisterError(
                 "Select the neighbouring partnership it is run with, not its own", "joint_with"))
-    reports_to: Body | None = values.get("reports_to")
-    if reports_to is not None and body is not None:
-        if reports_to is body:
-            problems.append(RegisterError(f"{body.name} cannot report to itself", "reports_to"))
-        elif loop := reporting_loop(body, reports_to):
+    neighbour_name = values.get("joint_with_name") or ""
+    if neighbour_name:
+        if joint_with is not None:
             problems.append(RegisterError(
-                f"{body.name} cannot report to {reports_to.name}, because "
-                f"{reports_to.name} already reports to {body.name}, directly or through "
-                f"others. That would make a loop: {' → '.join(b.name for b in loop)}",
-                "reports_to"))
+                "Select a partnership in the database or enter a neighbour's name, not both",
+                "joint_with_name"))
+        elif BodyKind(values["kind"]) not in JOINT_KINDS:
+            problems.append(RegisterError(
+                "Only a task and finish group can be run jointly with another partnership",
+                "joint_with_name"))
+        elif collaboration is not None:
+            problems.append(RegisterError(
+                "A body shared by a collaboration cannot also be joint with one partnership",
+                "joint_with_name"))
+    if values.get("chair_partner") is not None and values.get("chair_agency") is not None:
+        problems.append(RegisterError(
+            "Select a statutory partner or an agency for the chair's post, not both",
+            "chair_agency"))
     try:
         check_period(values.get("starts_on"), values.get("ends_on"), "ends_on")
     except RegisterError as problem:
@@ -286,8 +333,11 @@ def history_with_parts(record: Any, parts: list[Any], part_type: str,
 
 
 def body_history(body: Body) -> list[AuditEvent]:
-    """Return the changes to a body and to its members, newest first."""
-    return history_with_parts(body, body.members, "body_member", "body_id")
+    """Return the changes to a body, its members and its lines, newest first."""
+    events = history_with_parts(body, body.members, "body_member", "body_id")
+    lines = history_with_parts(body, body.lines, "accountability_line", "body_id")
+    merged = {event.id: event for event in [*events, *lines]}
+    return sorted(merged.values(), key=lambda event: (event.at, event.id), reverse=True)
 
 
 # --- members ---------------------------------------------------------------------------------
@@ -306,8 +356,16 @@ def members_in_order(body: Body) -> list[BodyMember]:
     return sorted(body.members, key=lambda m: m.kind is not MemberKind.CORE)
 
 
+def check_member(values: Mapping[str, Any]) -> None:
+    """Refuse a seat placed in both a statutory partner's organisation and an agency."""
+    if values.get("partner") is not None and values.get("agency") is not None:
+        raise RegisterError("Select a statutory partner or an agency for the seat, not both",
+                            "agency")
+
+
 def add_member(body: Body, values: Mapping[str, Any]) -> BodyMember:
     """Give a body a seat for an agency and role, optionally a named person."""
+    check_member(values)
     member = BodyMember(body=body, **values)
     db.session.add(member)
     db.session.flush()
@@ -316,6 +374,7 @@ def add_member(body: Body, values: Mapping[str, Any]) -> BodyMember:
 
 def update_member(member: BodyMember, started_from: object, values: Mapping[str, Any]) -> bool:
     """Change a seat if the editor saw its current version."""
+    check_member(values)
     return apply_edit(member, started_from, values)
 
 
@@ -332,3 +391,64 @@ def seats_of(agency: Agency) -> list[BodyMember]:
     return list(db.session.scalars(
         sa.select(BodyMember).join(Body).where(BodyMember.agency_id == agency.id)
         .order_by(Body.position, Body.name, BodyMember.id)))
+
+
+# --- lines of accountability -----------------------------------------------------------------
+
+
+def line_or_404(body: Body, line_id: int) -> AccountabilityLine:
+    """Return one of the body's lines, or answer 404."""
+    for line in body.lines:
+        if line.id == line_id:
+            return line
+    abort(404)
+
+
+def line_problems(body: Body, values: Mapping[str, Any]) -> list[RegisterError]:
+    """Return every rule a new line from the body breaks."""
+    kind: LineKind = values["kind"]
+    target: Body | None = values.get("to_body")
+    name = (values.get("to_name") or "").strip()
+    if target is not None and name:
+        return [RegisterError("Select a body in the register or enter the name of a group "
+                              "outside it, not both", "to_body")]
+    if target is None and not name:
+        return [RegisterError("Select a body in the register, or enter the name of a group "
+                              "outside it", "to_body")]
+    if target is body:
+        return [RegisterError(f"{body.name} cannot have a line to itself", "to_body")]
+    if any(line.kind is kind and line.to_body is target and line.to_name == name
+           for line in body.lines):
+        return [RegisterError(f"{body.name} already has this line", "to_body" if target
+                              else "to_name")]
+    if target is not None and kind.places_in_structure:
+        loop = structure_loop(body, target)
+        if loop is not None:
+            return [RegisterError(
+                f"{body.name} cannot answer to {target.name}, because {target.name} already "
+                f"answers to {body.name}, directly or through others. That would make a loop: "
+                f"{' → '.join(b.name for b in loop)}", "to_body")]
+    return []
+
+
+def add_line(body: Body, values: Mapping[str, Any]) -> AccountabilityLine:
+    """Give a body a line of accountability, after its existing lines, or raise RegisterError."""
+    problems = line_problems(body, values)
+    if problems:
+        raise problems[0]
+    line = AccountabilityLine(kind=values["kind"], to_body=values.get("to_body"),
+                              to_name=(values.get("to_name") or "").strip(),
+                              position=max((x.position for x in body.lines), default=-1) + 1)
+    body.lines.append(line)
+    db.session.flush()
+    return line
+
+
+def remove_line(line: AccountabilityLine) -> None:
+    """Take a line off a body (an explicit delete, so the audit trail records it)."""
+    body = line.body
+    db.session.delete(line)
+    db.session.flush()
+    db.session.expire(body, ["lines"])
+    for position, rest in enumerate(body.lines):
+        rest.position = position

@@ -14,8 +14,8 @@ from partnership.clock import today
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
 from partnership.kernel.errors import DomainError
-from partnership.register.forms.bodies import BodyForm, MemberForm
-from partnership.register.models import Body, BodyMember, Partnership
+from partnership.register.forms.bodies import BodyForm, LineForm, MemberForm
+from partnership.register.models import AccountabilityLine, Body, BodyMember, Partnership
 from partnership.register.services import bodies as services
 from partnership.register.services import describe_period
 from partnership.register.services.agencies import people
@@ -58,13 +58,22 @@ def _body_form(partnership: Partnership, body: Body | None = None) -> BodyForm:
         collaborations=services.collaboration_options(partnership, body),
         neighbours=services.neighbour_options(partnership), people=people(),
         agencies=services.agency_options(partnership, body),
-        reporting=services.reporting_options(partnership, body))
+        partners=services.partner_options(partnership, body), day=today())
 
 
 def _member_form(partnership: Partnership, body: Body,
                  member: BodyMember | None = None) -> MemberForm:
     return MemberForm(obj=member, partnership=partnership, people=people(),
-                      agencies=services.agency_options(partnership, body))
+                      agencies=services.agency_options(partnership, body),
+                      partners=services.partner_options(partnership, body), day=today())
+
+
+def _line(slug: str, body_id: int, line_id: int
+          ) -> tuple[Partnership, Body, AccountabilityLine]:
+    partnership, body = _body(slug, body_id, "edit")
+    line = services.line_or_404(body, line_id)
+    authorize("edit", line)
+    return partnership, body, line
 
 
 @bp.route("")
@@ -101,7 +110,7 @@ def detail(slug: str, body_id: int) -> str:
         "bodies/detail.html", partnership=partnership, body=body,
         owner=services.owner_of(body), joint_with=services.other_partnership(partnership, body),
         ended=services.has_ended(body, today()), members=services.members_in_order(body),
-        reporting_bodies=services.reports_to_it(body),
+        reporting_bodies=services.reports_to_it(body), lines_to=services.lines_to(body),
         takes_part=lambda other: services.takes_part_in(partnership, other),
         body_slug=lambda other: services.slug_for(partnership, other),
         history=services.body_history(body))
@@ -141,10 +150,11 @@ def member_new(slug: str, body_id: int) -> str | Response:
     partnership, body = _body(slug, body_id, "edit")
     form = _member_form(partnership, body)
     if form.validate_on_submit():
-        member = services.add_member(body, form.values())
-        db.session.commit()
-        flash(f"{member.role} added to {body.name}", "success")
-        return redirect(url_for(".detail", slug=slug, body_id=body.id, _anchor="members"))
+        with run_service(form, default="role") as step:
+            member = services.add_member(body, form.values())
+        if step.done:
+            flash(f"{member.role} added to {body.name}", "success")
+            return redirect(url_for(".detail", slug=slug, body_id=body.id, _anchor="members"))
     return render_template("bodies/member_new.html", form=form, partnership=partnership,
                            body=body)
 
@@ -165,6 +175,8 @@ def member_edit(slug: str, body_id: int, member_id: int) -> str | Response | tup
                 commit_edit(member, values)
                 flash(f"{member.role} updated", "success")
             return redirect(back)
+        except DomainError as problem:
+            refused(form, problem, default="role")
         except EditConflict as conflict:
             return render_conflict(conflict, form, cancel_url=back,
                                    title="This member was changed while you were editing")
@@ -186,3 +198,35 @@ def member_remove(slug: str, body_id: int, member_id: int) -> str | Response:
         return redirect(url_for(".detail", slug=slug, body_id=body.id, _anchor="members"))
     return render_template("bodies/member_remove.html", confirm=confirm,
                            partnership=partnership, body=body, member=member)
+
+
+@bp.route("/<int:body_id>/lines/new", methods=["GET", "POST"])
+@requires("edit", "register")
+def line_new(slug: str, body_id: int) -> str | Response:
+    """Add a line of accountability: to a body of the register or a group outside it."""
+    partnership, body = _body(slug, body_id, "edit")
+    form = LineForm(bodies=services.reporting_options(partnership, body))
+    if form.validate_on_submit():
+        with run_service(form, default="to_body") as step:
+            line = services.add_line(body, form.values())
+        if step.done:
+            flash(f"{body.name}: {line.kind.label.lower()} {line.target_name} added", "success")
+            return redirect(url_for(".detail", slug=slug, body_id=body.id, _anchor="lines"))
+    return render_template("bodies/line_new.html", form=form, partnership=partnership,
+                           body=body)
+
+
+@bp.route("/<int:body_id>/lines/<int:line_id>/remove", methods=["GET", "POST"])
+@requires("edit", "register")
+def line_remove(slug: str, body_id: int, line_id: int) -> str | Response:
+    """Ask for confirmation, then take a line of accountability off a body."""
+    partnership, body, line = _line(slug, body_id, line_id)
+    confirm = ConfirmForm()
+    if confirm.validate_on_submit():
+        words = f"{line.kind.label.lower()} {line.target_name}"
+        services.remove_line(line)
+        db.session.commit()
+        flash(f"{body.name}: {words} removed", "success")
+        return redirect(url_for(".detail", slug=slug, body_id=body.id, _anchor="lines"))
+    return render_template("bodies/line_remove.html", confirm=confirm, partnership=partnership,
+                           body=body, line=line)
