@@ -39,3 +39,6 @@ class AuditEvent(db.Model):
     request_id: Mapped[str | None] = mapped_column(sa.String(32))
     client_addr: Mapped[str | None] = mapped_column(sa.String(45))
     changes: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    partnerships: Mapped[str | None] = mapped_column(
+        sa.String(200),
+        doc="The partnerships the record belongs to, as ',1,3,' (None: none, or not known)")

@@ -23,6 +23,7 @@ from flask import g, has_request_context, request
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
+from partnership import policy
 from partnership.audit.models import AuditEvent
 from partnership.database import Base, utcnow
 from partnership.extensions import db
@@ -113,6 +114,24 @@ def _column_changes(obj: Base, kind: str) -> dict[str, Any]:
     return changes
 
 
+def partnerships_column(record: object) -> str | None:
+    """Say which partnerships a record belongs to, as the audit trail stores it (',1,3,')."""
+    if record is None or isinstance(record, str):
+        return None
+    owners = policy.partnerships_of(record)
+    if not owners:
+        return None
+    return ",".join(["", *(str(owner) for owner in sorted(owners)), ""])[:200]
+
+
+def partnerships_where(served: frozenset[int] | None) -> sa.ColumnElement[bool]:
+    """Events a user serving ``served`` may read (None: every event): theirs, or of none."""
+    if served is None:
+        return sa.true()
+    return sa.or_(AuditEvent.partnerships.is_(None),
+                  *(AuditEvent.partnerships.contains(f",{owner},") for owner in sorted(served)))
+
+
 def _audited(obj: object) -> bool:
     # Flask-SQLAlchemy rebuilds the declarative base, so test the flag, not the class.
     return bool(getattr(type(obj), "__audited__", False))
@@ -145,6 +164,7 @@ def _record_changes(session: Session, flush_context: Any) -> None:
                     "record_id": record_id_of(obj),
                     "outcome": "success",
                     "changes": changes,
+                    "partnerships": partnerships_column(obj),
                     **context,
                 }
             )
@@ -167,8 +187,12 @@ def record_event(
     actor: Actor | None = None,
     changes: dict[str, Any] | None = None,
     commit: bool = True,
+    about: object = None,
 ) -> None:
-    """Write one audit row for an event that is not a record change, and commit it."""
+    """Write one audit row for an event that is not a record change, and commit it.
+
+    ``about`` is the record the event concerns, if any: the row then names its partnerships,
+    so that a team officer reads only the events of the partnerships they serve."""
     actor = actor or current_actor()
     db.session.add(
         AuditEvent(
@@ -180,6 +204,7 @@ def record_event(
             record_id=None if record_id is None else str(record_id)[:60],
             outcome=outcome,
             changes=changes,
+            partnerships=partnerships_column(about),
             **_context(),
         )
     )
@@ -189,7 +214,7 @@ def record_event(
 
 def record_view(obj: Base) -> None:
     """Record that the current user looked at a restricted record."""
-    record_event("view", record_type=record_type_of(obj), record_id=record_id_of(obj))
+    record_event("view", record_type=record_type_of(obj), record_id=record_id_of(obj), about=obj)
 
 
 def record_id_of(obj: Base) -> str:
@@ -224,9 +249,10 @@ class AuditFilter:
     date_to: dt.date | None = None
 
 
-def search_statement(criteria: AuditFilter) -> sa.Select[tuple[AuditEvent]]:
-    """Build the query for the audit log search, newest first."""
-    stmt = sa.select(AuditEvent)
+def search_statement(criteria: AuditFilter,
+                     served: frozenset[int] | None = None) -> sa.Select[tuple[AuditEvent]]:
+    """Build the query for the audit log search, newest first, within ``served`` partnerships."""
+    stmt = sa.select(AuditEvent).where(partnerships_where(served))
     if criteria.actor:
         stmt = stmt.where(AuditEvent.actor.ilike(f"%{_escape_like(criteria.actor)}%", escape="\\"))
     if criteria.action:

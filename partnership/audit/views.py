@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
 
+from partnership import policy
 from partnership.access import requires
 from partnership.audit.forms import AuditSearchForm
 from partnership.audit.services import AuditFilter, search_statement
@@ -29,7 +31,8 @@ def search() -> tuple[str, int]:
             date_from=form.date_from.data,
             date_to=form.date_to.data,
         )
-    page = db.paginate(search_statement(criteria), per_page=current_app.config["PAGE_SIZE"],
+    served = None if policy.serves_all(current_user) else policy.served(current_user)
+    page = db.paginate(search_statement(criteria, served), per_page=current_app.config["PAGE_SIZE"],
                        page=request.args.get("page", 1, type=query_id), count=True)
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("audit/search.html", form=form, page=page, args=args), 200

@@ -17,8 +17,10 @@ from partnership.audit.models import AuditEvent
 from partnership.audit.services import REDACTED
 from partnership.extensions import db
 from partnership.policy import Role
+from partnership.register.models import Agency
 from tests.conftest import PASSWORD
 from tests.support.client import BrowserLikeClient, page
+from tests.support.partnerships import add_partnership
 
 NEW_PASSWORD = "a fresh and rather long passphrase"
 
@@ -46,6 +48,12 @@ def get_user(app: Flask, user_id: int) -> User:
     return user
 
 
+@pytest.fixture
+def north(app: Flask) -> int:
+    """A partnership for the accounts the administrator edits to serve."""
+    return add_partnership(app, "north")
+
+
 # --- changes to records -----------------------------------------------------------------
 
 
@@ -53,11 +61,12 @@ def test_creating_a_user_writes_one_create_row(
     app: Flask, signed_in: Callable[[Role], BrowserLikeClient],
 ) -> None:
     admin = signed_in(Role.ADMIN)
+    serves = add_partnership(app, "north")
     started = dt.datetime.now(dt.UTC)
     response = admin.submit(
         "/users/new",
         {"name": "Nadia Newcomer", "email": "Nadia@Example.org", "role": "chair",
-         "password": NEW_PASSWORD},
+         "password": NEW_PASSWORD, "partnerships": serves},
     )
     assert response.status_code == 302
     new_id = int(response.headers["Location"].rsplit("/", 1)[1])
@@ -76,12 +85,14 @@ def test_creating_a_user_writes_one_create_row(
     assert row.changes["email"] == [None, "nadia@example.org"]
     assert row.changes["role"] == [None, "chair"]
     assert row.changes["password_hash"] == REDACTED
-    # Nothing else was recorded as a change by this request.
-    assert [r.id for r in rows(app, AuditEvent.request_id == row.request_id)] == [row.id]
+    # Nothing else was recorded as a change by this request but the partnership it serves.
+    others = [r for r in rows(app, AuditEvent.request_id == row.request_id) if r.id != row.id]
+    assert [(r.action, r.record_type) for r in others] == [("create", "user_partnership")]
+    assert others[0].partnerships == f",{serves},"
 
 
 def test_an_edit_writes_one_row_with_only_the_changed_fields(
-    app: Flask, make_user: Callable[..., User],
+    app: Flask, north: int, make_user: Callable[..., User],
     signed_in: Callable[[Role], BrowserLikeClient],
 ) -> None:
     target = make_user(Role.PARTNER, name="Pat Partner")
@@ -90,7 +101,7 @@ def test_an_edit_writes_one_row_with_only_the_changed_fields(
     response = admin.submit(
         f"/users/{target.id}/edit",
         {"name": "Pat Partner-Jones", "email": target.email, "role": "agency",
-         "version": str(target.version)},
+         "version": str(target.version), "partnerships": north},
     )
     assert response.status_code == 302
     assert count(app) == before + 1
@@ -103,7 +114,7 @@ def test_an_edit_writes_one_row_with_only_the_changed_fields(
 
 
 def test_a_save_that_changes_nothing_writes_no_row(
-    app: Flask, make_user: Callable[..., User],
+    app: Flask, north: int, make_user: Callable[..., User],
     signed_in: Callable[[Role], BrowserLikeClient],
 ) -> None:
     target = make_user(Role.PARTNER, name="Pat Partner")
@@ -113,7 +124,7 @@ def test_a_save_that_changes_nothing_writes_no_row(
         f"/users/{target.id}/edit",
         # the same values, typed a little differently (the email is normalised)
         {"name": " Pat Partner ", "email": target.email.upper(), "role": "partner",
-         "version": str(target.version)},
+         "version": str(target.version), "partnerships": north},
     )
     assert response.status_code == 302
     assert count(app) == before
@@ -339,7 +350,7 @@ def test_search_paginates_newest_first_and_keeps_the_filters(
 
 
 def test_the_user_page_shows_that_record_s_history(
-    app: Flask, make_user: Callable[..., User],
+    app: Flask, north: int, make_user: Callable[..., User],
     signed_in: Callable[[Role], BrowserLikeClient],
 ) -> None:
     target = make_user(Role.TEAM, name="Historic Person")
@@ -347,10 +358,10 @@ def test_the_user_page_shows_that_record_s_history(
     admin = signed_in(Role.ADMIN)
     admin.submit(f"/users/{target.id}/edit",
                  {"name": "Renamed Person", "email": target.email, "role": "team",
-                  "version": str(target.version)})
+                  "version": str(target.version), "partnerships": north})
     admin.submit(f"/users/{other.id}/edit",
                  {"name": "Other Renamed", "email": other.email, "role": "team",
-                  "version": str(other.version)})
+                  "version": str(other.version), "partnerships": north})
     html = page(admin.get(f"/users/{target.id}"))
     history = html.find("caption", string=lambda s: s and "History" in s).find_parent("table")
     text = " ".join(history.get_text(" ").split())
@@ -369,3 +380,28 @@ def test_team_and_admin_can_search_and_others_cannot(
     """Spot checks; tests/test_authorization.py walks every role."""
     expected = 200 if role in (Role.ADMIN, Role.TEAM) else 403
     assert signed_in(role).get("/audit").status_code == expected
+
+
+def test_a_team_officer_reads_only_the_events_of_the_partnerships_they_serve(
+    app: Flask, make_user: Callable[..., User],
+) -> None:
+    north, south = add_partnership(app, "north"), add_partnership(app, "south")
+    with app.app_context():
+        db.session.add_all([Agency(partnership_id=north, name="Northern Police"),
+                            Agency(partnership_id=south, name="Southern Police")])
+        db.session.commit()
+        stored = {name: partnerships for name, partnerships in db.session.execute(
+            sa.select(AuditEvent.changes["name"].as_string(), AuditEvent.partnerships)
+            .where(AuditEvent.record_type == "agency"))}
+    assert sorted(stored.values()) == [f",{north},", f",{south},"]
+
+    officer = make_user(Role.TEAM, partnerships=[north])
+    admin = make_user(Role.ADMIN)
+    shown = {}
+    for who in (officer, admin):
+        client: BrowserLikeClient = app.test_client()  # type: ignore[assignment]
+        assert client.sign_in(who.email, PASSWORD).status_code == 302
+        html = page(client.get("/audit?record_type=agency"))
+        shown[who.role] = html.get_text(" ")
+    assert "Northern Police" in shown[Role.TEAM] and "Southern Police" not in shown[Role.TEAM]
+    assert "Northern Police" in shown[Role.ADMIN] and "Southern Police" in shown[Role.ADMIN]
