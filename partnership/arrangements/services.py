@@ -44,7 +44,8 @@ def versions(partnership: Partnership) -> list[ArrangementsVersion]:
     return list(db.session.scalars(
         sa.select(ArrangementsVersion)
         .where(ArrangementsVersion.partnership_id == partnership.id)
-        .order_by(ArrangementsVersion.created_at.desc(), ArrangementsVersion.id.desc())
+        .order_by(ArrangementsVersion.published_on.desc().nulls_first(),  # drafts, then by date
+                  ArrangementsVersion.created_at.desc(), ArrangementsVersion.id.desc())
     ))
 
 

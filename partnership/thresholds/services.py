@@ -240,7 +240,8 @@ def versions(partnership: Partnership) -> list[ThresholdVersion]:
     return list(db.session.scalars(
         sa.select(ThresholdVersion)
         .where(ThresholdVersion.partnership_id == partnership.id)
-        .order_by(ThresholdVersion.created_at.desc(), ThresholdVersion.id.desc())))
+        .order_by(ThresholdVersion.published_on.desc().nulls_first(),  # drafts, then by date
+                  ThresholdVersion.created_at.desc(), ThresholdVersion.id.desc())))
 
 
 def latest_published(partnership: Partnership) -> ThresholdVersion | None:
