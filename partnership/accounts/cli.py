@@ -30,8 +30,19 @@ def _find(email: str) -> User:
 @click.option("--role", type=ROLE_NAMES, required=True)
 @click.option("--name", default=None, help="Full name (defaults to the email's first part).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create(email: str, role: str, name: str | None, password_stdin: bool) -> None:
+@click.option("--partnership", "partnerships", multiple=True, metavar="NAME",
+              help="A partnership the account serves, by name (repeat for several; "
+                   "required unless the role is admin).")
+def create(email: str, role: str, name: str | None, password_stdin: bool,
+           partnerships: tuple[str, ...]) -> None:
     """Create an account; the password is read from stdin or prompted for."""
+    by_name = {label: pid for pid, label in services.directory().partnership_choices()}
+    if Role(role) is not Role.ADMIN and not partnerships:
+        raise click.ClickException("Name the partnerships the account serves: --partnership NAME")
+    unknown = [name for name in partnerships if name not in by_name]
+    if unknown:
+        raise click.ClickException(
+            f"No partnership called {', '.join(unknown)}. Known: {', '.join(sorted(by_name))}")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -39,6 +50,7 @@ def create(email: str, role: str, name: str | None, password_stdin: bool) -> Non
     with acting_as("cli"):
         try:
             user = services.create_user(email, name or email.split("@")[0], Role(role), password)
+            services.set_partnerships(user, {by_name[name] for name in partnerships})
         except services.AccountError as error:
             db.session.rollback()
             raise click.ClickException(str(error)) from None

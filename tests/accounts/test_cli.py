@@ -13,6 +13,7 @@ from partnership.audit.models import AuditEvent
 from partnership.extensions import db
 from partnership.policy import Role
 from tests.conftest import PASSWORD
+from tests.support.partnerships import add_partnership
 
 # These tests are about flows, not the hash: see test_passwords.py for that.
 
@@ -157,3 +158,22 @@ def test_command_line_changes_are_audited_as_cli(app, runner):
     assert role_change == {"role": ["admin", "team"]}
     assert disabling == {"disabled": [False, True]}
     assert all(user_id is None for _, user_id, _, _ in rows)
+
+
+def test_create_gives_an_account_the_partnerships_it_serves(app, runner):
+    north = add_partnership(app, "north", "North Safeguarding Children Partnership")
+    add_partnership(app, "south", "South Safeguarding Children Partnership")
+    args = ["users", "create", "team@example.org", "--role", "team", "--password-stdin"]
+
+    refused = runner.invoke(args=args, input=f"{PASSWORD}\n")
+    assert refused.exit_code != 0 and "--partnership" in refused.output
+    unknown = runner.invoke(args=[*args, "--partnership", "West"], input=f"{PASSWORD}\n")
+    assert unknown.exit_code != 0 and "No partnership called West" in unknown.output
+    assert _users(app) == []
+
+    made = runner.invoke(args=[*args, "--partnership", "North Safeguarding Children Partnership"],
+                         input=f"{PASSWORD}\n")
+    assert made.exit_code == 0, made.output
+    with app.app_context():
+        [user] = db.session.scalars(sa.select(User)).all()
+        assert set(user.partnership_ids) == {north}
