@@ -45,6 +45,7 @@ from partnership.plans.models import Objective, Part, Phase, Plan
 from partnership.policy import Role, can
 from partnership.publishing.models import Delegation, PublicationStatus
 from partnership.register.models import (
+    AccountabilityLine,
     Agency,
     Appointment,
     AppointmentRole,
@@ -53,8 +54,10 @@ from partnership.register.models import (
     BodyMember,
     Capacity,
     Collaboration,
+    ContactPoint,
     Contribution,
     Frequency,
+    LineKind,
     PartnerKind,
     PartnerName,
     Partnership,
@@ -113,6 +116,9 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "partnerships.structure_chart": ALL,
     "partnerships.new": TEAM,
     "partnerships.edit": TEAM,
+    "partnerships.contact_point_new": TEAM,
+    "partnerships.contact_point_edit": TEAM,
+    "partnerships.contact_point_remove": TEAM,
     "partners.detail": ALL,
     "partners.name_new": TEAM,
     "partners.name_edit": TEAM,
@@ -155,6 +161,8 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "bodies.member_new": TEAM,
     "bodies.member_edit": TEAM,
     "bodies.member_remove": TEAM,
+    "bodies.line_new": TEAM,
+    "bodies.line_remove": TEAM,
     # The arrangements: everyone reads and downloads; the team drafts and publishes;
     # partners sign off (services then check they represent one of the partners).
     "arrangements.overview": ALL,
@@ -402,6 +410,9 @@ def _placeholders(app: Flask, user_id: int, viewer_id: int | None = None) -> dic
         body = Body(partnership=partnership, kind=BodyKind.BOARD, name="Matrix Board",
                     frequency=Frequency.QUARTERLY)
         member = BodyMember(body=body, agency=agency, role="Chief Constable")
+        line = AccountabilityLine(body=body, kind=LineKind.UPDATES_TO, to_name="Matrix group")
+        contact_point = ContactPoint(partnership=partnership, label="Matrix enquiries",
+                                     email="matrix@example.org")
         member_for_cases = BodyMember(body=body, agency=agency, role="Reviewing group member")
         police = next(p for p in partnership.partners if p.kind is PartnerKind.POLICE)
         person = Person(name="Matrix Person", agency=agency, user_id=viewer_id)
@@ -494,7 +505,8 @@ def _placeholders(app: Flask, user_id: int, viewer_id: int | None = None) -> dic
                 "kind": police.kind.value, "name_id": str(name.id),
                 "representative_id": str(representative.id), "person_id": str(person.id),
                 "collaboration_id": str(collaboration.id), "scrutineer_id": str(scrutineer.id),
-                "appointment_id": str(appointment.id),
+                "appointment_id": str(appointment.id), "line_id": str(line.id),
+                "contact_point_id": str(contact_point.id),
                 "plan_id": str(plan.id), "objective_id": str(objective.id),
                 "phase_id": str(phase.id), "meeting_id": str(meeting.id),
                 "item_id": str(item.id), "decision_id": str(decision.id),

@@ -14,6 +14,7 @@ from partnership.extensions import db
 from partnership.policy import Role
 from partnership.register.models import (
     Capacity,
+    ContactPoint,
     GuidanceEdition,
     PartnerKind,
     PartnerName,
@@ -131,6 +132,123 @@ def test_a_slug_already_in_use_is_refused_with_a_field_error(
     assert field_error(page(reserved), "slug") == "This slug is reserved. Choose a different one"
     assert _count(app, Partnership) == 1
     assert _count(app, StatutoryPartner) == 3
+
+
+def test_address_and_support_team_are_saved_and_shown_only_when_stated(
+    app: Flask, signed_in: Callable[[Role], BrowserLikeClient],
+) -> None:
+    add_partnership(app, "hillshire")
+    team = signed_in(Role.TEAM)
+    def summaries() -> str:
+        html = page(team.get("/partnerships/hillshire"))
+        return " ".join(" ".join(dl.get_text(" ", strip=True).split())
+                        for dl in html.select(".govuk-summary-list"))
+
+    overview = summaries()
+    assert "Postal address" not in overview and "Support team" not in overview
+    details = {**NEW_PARTNERSHIP, "version": "1", "address": "County Hall\nHillchester HC1 1AA",
+               "support_team_name": "Hillshire Safeguarding Children Partnership Team",
+               "support_team": "The team supports the boards and runs training."}
+    assert team.submit("/partnerships/hillshire/edit", details).status_code == 302
+    with app.app_context():
+        saved = db.session.scalars(sa.select(Partnership)).one()
+        assert (saved.address, saved.support_team_name, saved.support_team) == (
+            "County Hall\nHillchester HC1 1AA",
+            "Hillshire Safeguarding Children Partnership Team",
+            "The team supports the boards and runs training.")
+    overview = summaries()
+    assert "Postal address County Hall Hillchester HC1 1AA" in overview
+    assert "Support team Hillshire Safeguarding Children Partnership Team" in overview
+    too_long = page(team.submit("/partnerships/hillshire/edit", {
+        **details, "version": "2", "support_team_name": "x" * 201, "address": "y" * 2001}))
+    assert too_long.title.get_text().startswith("Error:")
+    assert field_error(too_long, "support_team_name") == (
+        "Support team's name must be 200 characters or fewer")
+    assert field_error(too_long, "address") == "Postal address must be 2000 characters or fewer"
+    with app.app_context():
+        assert db.session.scalars(sa.select(Partnership.version)).one() == 2
+
+
+def _contact_points(app: Flask) -> list[tuple[str, str, int]]:
+    with app.app_context():
+        return [(p.label, p.email or p.phone or p.url or p.address, p.position)
+                for p in db.session.scalars(sa.select(ContactPoint).order_by(
+                    ContactPoint.position))]
+
+
+def test_contact_points_are_added_ordered_changed_and_removed(
+    app: Flask, signed_in: Callable[[Role], BrowserLikeClient],
+) -> None:
+    add_partnership(app, "hillshire")
+    team = signed_in(Role.TEAM)
+    new = "/partnerships/hillshire/contact-points/new"
+    blank = {"label": "", "email": "", "phone": "", "url": "", "address": "", "position": ""}
+    for data in ({**blank, "label": "General enquiries", "email": "hscp@example.org"},
+                 {**blank, "label": "Training enquiries", "url": "https://hscp.example.org/t"},
+                 {**blank, "label": "Escalation", "phone": "01632 960 002", "position": "1"}):
+        response = team.submit(new, data)
+        assert response.status_code == 302, field_error(page(response), "label")
+    assert _contact_points(app) == [("Escalation", "01632 960 002", 0),
+                                    ("General enquiries", "hscp@example.org", 1),
+                                    ("Training enquiries", "https://hscp.example.org/t", 2)]
+    rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")[:2]]
+            for tr in page(team.get("/partnerships/hillshire")).select(
+                "#contact-points + table tbody tr")]
+    assert rows == [["Escalation", "01632 960 002"], ["General enquiries", "hscp@example.org"],
+                    ["Training enquiries", "https://hscp.example.org/t"]]
+
+    # Bad input: refused next to the field, nothing saved.
+    before = _contact_points(app)
+    for data, field, message in (
+        (blank, "label", "Enter what the contact point is for"),
+        ({**blank, "label": "Nothing"}, "email",
+         "Enter at least one way to reach it: an email address, a telephone number, a web "
+         "address or a postal address"),
+        ({**blank, "label": "Bad", "email": "not an email"}, "email",
+         "Enter an email address in the correct format, like name@example.org"),
+        ({**blank, "label": "Bad", "phone": "call us"}, "phone",
+         "Enter a telephone number, like 01632 960 001"),
+        ({**blank, "label": "Bad", "url": "www.example.org"}, "url",
+         "Web address must start with https://"),
+        ({**blank, "label": "x" * 201, "email": "a@example.org"}, "label",
+         "What it is for must be 200 characters or fewer"),
+        ({**blank, "label": "Bad", "email": "a@example.org", "position": "first"}, "position",
+         "Position must be a whole number, like 2"),
+    ):
+        html = page(team.submit(new, data))
+        assert html.title.get_text().startswith("Error:"), data
+        assert field_error(html, field) == message, data
+    assert _contact_points(app) == before
+
+    with app.app_context():
+        escalation, general, training = db.session.scalars(sa.select(ContactPoint.id).order_by(
+            ContactPoint.position)).all()
+    edit = f"/partnerships/hillshire/contact-points/{training}/edit"
+    form = page(team.get(edit))
+    assert form.find("input", attrs={"name": "position"})["value"] == "3"
+    version = form.find("input", attrs={"name": "version"})["value"]
+    moved = team.submit(edit, {**blank, "label": "Training", "url": "https://hscp.example.org/t",
+                               "position": "1", "version": version})
+    assert moved.status_code == 302
+    assert _contact_points(app) == [("Training", "https://hscp.example.org/t", 0),
+                                    ("Escalation", "01632 960 002", 1),
+                                    ("General enquiries", "hscp@example.org", 2)]
+    stale = team.submit(edit, {**blank, "label": "Old", "url": "https://hscp.example.org/t",
+                               "version": version})
+    assert stale.status_code == 409
+    remove = f"/partnerships/hillshire/contact-points/{escalation}/remove"
+    assert "Are you sure" in page(team.get(remove)).h1.get_text()
+    assert team.submit(remove, {}).status_code == 302
+    assert _contact_points(app) == [("Training", "https://hscp.example.org/t", 0),
+                                    ("General enquiries", "hscp@example.org", 1)]
+    assert team.get(remove).status_code == 404
+    for role in NOT_TEAM:
+        reader = signed_in(role)
+        assert reader.get(new).status_code == 403
+        assert reader.post_with_token(f"/partnerships/hillshire/contact-points/{general}/remove",
+                                      {}, token_from="/account").status_code == 403
+        assert "Add a contact point" not in page(reader.get("/partnerships/hillshire")).get_text()
+    assert len(_contact_points(app)) == 2
 
 
 def test_the_guidance_names_the_representatives_in_one_place() -> None:

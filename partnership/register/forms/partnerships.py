@@ -13,17 +13,26 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import (
     URL,
     Email,
     InputRequired,
     Length,
+    NumberRange,
     Optional,
     Regexp,
     ValidationError,
 )
 
+from partnership.register.forms.agencies import WholeNumberField
 from partnership.register.models import GuidanceEdition
 from partnership.register.services.partnerships import SLUG_PATTERN
 
@@ -84,7 +93,68 @@ class PartnershipForm(FlaskForm):
                     Length(max=254, message="Website must be 254 characters or fewer"),
                     Regexp(r"^https?://", message="Website must start with https://"),
                     URL(message="Enter a website address, like https://www.example.org")])
+    address = TextAreaField(
+        "Postal address (optional)", widget=GovTextArea(),
+        description="As the arrangements print it",
+        validators=[Length(max=2000, message="Postal address must be 2000 characters or fewer")])
+    support_team_name = StringField(
+        "Support team's name (optional)", widget=GovTextInput(),
+        description="For example, Safeguarding Children Partnership Team",
+        validators=[Length(max=200, message="Support team's name must be 200 characters or "
+                                            "fewer")])
+    support_team = TextAreaField(
+        "What the support team is and does (optional)", widget=GovTextArea(),
+        description="In the partnership's words",
+        validators=[Length(max=10_000, message="What the support team is and does must be "
+                                               "10,000 characters or fewer")])
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class ContactPointForm(FlaskForm):
+    """A way to reach the partnership for one purpose: training, escalation, general enquiries."""
+
+    version = HiddenField()
+    label = StringField(
+        "What it is for", widget=GovTextInput(),
+        description="For example, Training enquiries",
+        validators=[InputRequired("Enter what the contact point is for"),
+                    Length(max=200, message="What it is for must be 200 characters or fewer")])
+    email = StringField(
+        "Email address (optional)", widget=GovTextInput(),
+        validators=[Optional(),
+                    Length(max=254, message="Email address must be 254 characters or fewer"),
+                    Email("Enter an email address in the correct format, like name@example.org",
+                          check_deliverability=False)])
+    phone = StringField(
+        "Telephone number (optional)", widget=GovTextInput(),
+        validators=[Optional(),
+                    Length(max=40, message="Telephone number must be 40 characters or fewer"),
+                    Regexp(r"^[0-9 +()\-]+$",
+                           message="Enter a telephone number, like 01632 960 001")])
+    url = StringField(
+        "Web address (optional)", widget=GovTextInput(),
+        validators=[Optional(),
+                    Length(max=254, message="Web address must be 254 characters or fewer"),
+                    Regexp(r"^https?://", message="Web address must start with https://"),
+                    URL(message="Enter a web address, like https://www.example.org/training")])
+    address = TextAreaField(
+        "Postal address (optional)", widget=GovTextArea(),
+        validators=[Length(max=2000, message="Postal address must be 2000 characters or fewer")])
+    position = WholeNumberField(
+        "Position in the list (optional)", not_a_number="Position must be a whole number, like 2",
+        description="Contact points are listed lowest number first, starting at 1. Leave blank "
+                    "to keep its place, or to put a new one at the end",
+        validators=[Optional(), NumberRange(1, 1000, message="Position must be between 1 and "
+                                                             "1000")])
+    submit = SubmitField("Save contact point", widget=GovSubmitInput())
+
+    def values(self) -> dict[str, object]:
+        """Return the contact point's fields as the model stores them (position apart)."""
+        return {"label": (self.label.data or "").strip(),
+                "email": (self.email.data or "").strip(),
+                "phone": (self.phone.data or "").strip(),
+                "url": (self.url.data or "").strip(),
+                "address": (self.address.data or "").strip()}
 
 
 def _iso_date(_form: FlaskForm, field: StringField) -> None:

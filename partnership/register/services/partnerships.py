@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask import abort
 from sqlalchemy.exc import IntegrityError
 
 from partnership.editing import apply_edit
@@ -16,6 +17,7 @@ from partnership.extensions import db
 from partnership.policy import readable
 from partnership.register.models import (
     Capacity,
+    ContactPoint,
     GuidanceEdition,
     PartnerKind,
     Partnership,
@@ -138,3 +140,66 @@ def partners_in_order(partnership: Partnership) -> list[StatutoryPartner]:
     """Return the three partners as the guidance lists them: council, health, police."""
     order = list(PartnerKind)
     return sorted(partnership.partners, key=lambda partner: order.index(partner.kind))
+
+
+# --- contact points ---------------------------------------------------------------------------
+
+
+def contact_point_or_404(partnership: Partnership, contact_point_id: int) -> ContactPoint:
+    """Return one of the partnership's contact points, or answer 404."""
+    for point in partnership.contact_points:
+        if point.id == contact_point_id:
+            return point
+    abort(404)
+
+
+def _check_contact_point(values: Mapping[str, Any]) -> None:
+    if not any(values.get(way) for way in ("email", "phone", "url", "address")):
+        raise RegisterError("Enter at least one way to reach it: an email address, a telephone "
+                            "number, a web address or a postal address", "email")
+
+
+def _place(partnership: Partnership, point: ContactPoint, position: int | None) -> None:
+    """Put a contact point at a place in the list (1 is first; None keeps it where it is)."""
+    points = [p for p in partnership.contact_points if p is not point]
+    if position is None:
+        index = next((i for i, p in enumerate(partnership.contact_points) if p is point),
+                     len(points))
+    else:
+        index = min(max(position - 1, 0), len(points))
+    points.insert(index, point)
+    for number, each in enumerate(points):
+        if each.position != number:
+            each.position = number
+
+
+def add_contact_point(partnership: Partnership, values: Mapping[str, Any],
+                      position: int | None = None) -> ContactPoint:
+    """Add a way to reach the partnership, at the end of the list or at a position."""
+    _check_contact_point(values)
+    point = ContactPoint(**values, position=len(partnership.contact_points))
+    partnership.contact_points.append(point)
+    _place(partnership, point, position)
+    db.session.flush()
+    return point
+
+
+def update_contact_point(point: ContactPoint, started_from: object, values: Mapping[str, Any],
+                         position: int | None = None) -> bool:
+    """Change a contact point, or move it, if the editor saw its current version."""
+    _check_contact_point(values)
+    changed = apply_edit(point, started_from, values)
+    before = point.position
+    _place(point.partnership, point, position)
+    return changed or point.position != before
+
+
+def remove_contact_point(point: ContactPoint) -> None:
+    """Take a contact point off the list (an explicit delete, so the audit trail records it)."""
+    partnership = point.partnership
+    db.session.delete(point)
+    db.session.flush()
+    db.session.expire(partnership, ["contact_points"])
+    for number, each in enumerate(partnership.contact_points):
+        if each.position != number:
+            each.position = number

@@ -8,9 +8,11 @@ import datetime as dt
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from partnership import clock
-from partnership.access import requires
+from partnership.access import authorize, requires
+from partnership.accounts.forms import ConfirmForm
 from partnership.audit.services import history_of
 from partnership.editing import EditConflict, commit_edit, render_conflict
+from partnership.extensions import db
 from partnership.kernel.dates import long_date
 from partnership.kernel.errors import DomainError
 from partnership.register.chart import (
@@ -20,7 +22,7 @@ from partnership.register.chart import (
     note_svg,
     structure_outline,
 )
-from partnership.register.forms.partnerships import OnDateForm, PartnershipForm
+from partnership.register.forms.partnerships import ContactPointForm, OnDateForm, PartnershipForm
 from partnership.register.models import GuidanceEdition
 from partnership.register.services import partnerships as service
 from partnership.register.services.scrutiny import scope_text, scrutineer_name, scrutineers_on
@@ -46,6 +48,9 @@ def _details(form: PartnershipForm) -> dict[str, object]:
         "contact_email": (form.contact_email.data or "").strip(),
         "contact_phone": (form.contact_phone.data or "").strip(),
         "website": (form.website.data or "").strip(),
+        "address": (form.address.data or "").strip(),
+        "support_team_name": (form.support_team_name.data or "").strip(),
+        "support_team": (form.support_team.data or "").strip(),
     }
 
 
@@ -136,3 +141,71 @@ def edit(slug: str) -> str | Response | tuple[str, int]:
                 conflict, form, title=f"{conflict.obj.name} was changed while you were editing",
                 cancel_url=url_for("partnerships.overview", slug=slug))
     return render_template("partnerships/edit.html", form=form, partnership=partnership)
+
+
+def _contact_points_url(slug: str) -> str:
+    return url_for("partnerships.overview", slug=slug, _anchor="contact-points")
+
+
+@bp.route("/<slug>/contact-points/new", methods=["GET", "POST"])
+@requires("edit", "register")
+def contact_point_new(slug: str) -> str | Response:
+    """Add a way to reach the partnership for one purpose."""
+    partnership = service.partnership_or_404(slug)
+    authorize("edit", partnership)
+    form = ContactPointForm()
+    if form.validate_on_submit():
+        with run_service(form, default="label") as step:
+            point = service.add_contact_point(partnership, form.values(), form.position.data)
+        if step.done:
+            flash(f"Contact point added: {point.label}", "success")
+            return redirect(_contact_points_url(slug))
+    return render_template("partnerships/contact_point_new.html", form=form,
+                           partnership=partnership)
+
+
+@bp.route("/<slug>/contact-points/<int:contact_point_id>/edit", methods=["GET", "POST"])
+@requires("edit", "register")
+def contact_point_edit(slug: str, contact_point_id: int) -> str | Response | tuple[str, int]:
+    """Change a contact point or its place in the list, without overwriting another edit."""
+    partnership = service.partnership_or_404(slug)
+    point = service.contact_point_or_404(partnership, contact_point_id)
+    authorize("edit", point)
+    form = ContactPointForm(obj=point)
+    if request.method == "GET":
+        form.version.data = str(point.version)
+        form.position.data = point.position + 1
+    if form.validate_on_submit():
+        values = form.values()
+        try:
+            if service.update_contact_point(point, form.version.data, values,
+                                            form.position.data):
+                commit_edit(point, values)
+                flash(f"Contact point updated: {point.label}", "success")
+            return redirect(_contact_points_url(slug))
+        except DomainError as error:
+            refused(form, error, default="label")
+        except EditConflict as conflict:
+            return render_conflict(
+                conflict, form, title=f"{conflict.obj.label} was changed while you were "
+                "editing it", cancel_url=_contact_points_url(slug))
+    return render_template("partnerships/contact_point_edit.html", form=form,
+                           partnership=partnership, point=point, history=history_of(point))
+
+
+@bp.route("/<slug>/contact-points/<int:contact_point_id>/remove", methods=["GET", "POST"])
+@requires("edit", "register")
+def contact_point_remove(slug: str, contact_point_id: int) -> str | Response:
+    """Ask for confirmation, then take a contact point off the list."""
+    partnership = service.partnership_or_404(slug)
+    point = service.contact_point_or_404(partnership, contact_point_id)
+    authorize("edit", point)
+    confirm = ConfirmForm()
+    if confirm.validate_on_submit():
+        label = point.label
+        service.remove_contact_point(point)
+        db.session.commit()
+        flash(f"Contact point removed: {label}", "success")
+        return redirect(_contact_points_url(slug))
+    return render_template("partnerships/contact_point_remove.html", confirm=confirm,
+                           partnership=partnership, point=point)
