@@ -35,7 +35,7 @@ def test_a_published_version_never_changes(
 
     edit_the_register(app, signing)
     team = signed_in(Role.TEAM)
-    team.submit(signing.url("/sections/foreword"), {"version": "0", "markdown": "New words."})
+    team.submit(signing.url("/sections/new"), {"title": "Foreword", "markdown": "New words."})
     assert stored(app, version_id) == (pdf, sha256, snapshot, row_version)
     read = team.get(signing.url(f"/versions/{version_id}.pdf"))
     assert read.data == pdf and hashlib.sha256(read.data).hexdigest() == sha256

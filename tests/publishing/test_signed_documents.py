@@ -55,11 +55,19 @@ def _press(client: BrowserLikeClient, signing: SigningPartnership, version_id: i
 
 
 def _write_funding(team: BrowserLikeClient, signing: SigningPartnership, text: str) -> None:
-    form = page(team.get(signing.url("/sections/funding")))
-    version = form.find("input", attrs={"name": "version"})["value"]
-    response = team.submit(signing.url("/sections/funding"),
-                           {"version": version, "markdown": text})
-    assert response.status_code == 302
+    """Write the Funding section (added the first time) through its page."""
+    overview = page(team.get(signing.url("")))
+    link = next((a["href"] for a in overview.find_all("a", href=re.compile(r"/sections/\d+$"))
+                 if "Funding" in a.get_text()), None)
+    if link is None:
+        response = team.submit(signing.url("/sections/new"),
+                               {"title": "Funding", "topic": "funding", "markdown": text})
+    else:
+        form = page(team.get(link))
+        version = form.find("input", attrs={"name": "version"})["value"]
+        response = team.submit(link, {"version": version, "title": "Funding",
+                                      "topic": "funding", "markdown": text})
+    assert response.status_code == 302, page(response).get_text(" ", strip=True)[:300]
 
 
 def _signed_round(team: BrowserLikeClient, signing: SigningPartnership,
