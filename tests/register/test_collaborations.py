@@ -124,6 +124,59 @@ def test_changing_members_is_versioned_audited_and_conflicts_are_caught(
     assert _collaborations(app)[0][3] == 2
 
 
+def test_neighbours_not_in_this_database_are_named_added_and_removed(
+    app: Flask, signed_in: Callable[[Role], BrowserLikeClient],
+) -> None:
+    ids = _four_areas(app)
+    team = signed_in(Role.TEAM)
+    created = team.submit("/collaborations/new", {
+        "name": "Child Death Review Footprint", "independently_chaired": "False",
+        "partnerships": [str(ids["hillshire"])],
+        "external_members": "Isle of Wight Safeguarding Children Partnership\n\n"
+                            "  Portsmouth   Safeguarding Children Partnership \n"})
+    assert created.status_code == 302, field_error(page(created), "external_members")
+    with app.app_context():
+        saved = db.session.scalars(sa.select(Collaboration)).one()
+        assert saved.external_members == ["Isle of Wight Safeguarding Children Partnership",
+                                          "Portsmouth Safeguarding Children Partnership"]
+    detail = page(team.get(created.headers["Location"]))
+    outside = detail.select_one("h3:-soup-contains('not in this database') + ul")
+    assert [li.get_text(strip=True) for li in outside.find_all("li")] == [
+        "Isle of Wight Safeguarding Children Partnership",
+        "Portsmouth Safeguarding Children Partnership"]
+    listing = page(team.get("/collaborations")).select_one("tbody tr").get_text(" ", strip=True)
+    assert "HILSCP, Isle of Wight Safeguarding Children Partnership, Portsmouth" in listing
+
+    url = f"{created.headers['Location']}/edit"
+    form = page(team.get(url))
+    assert form.find("textarea", attrs={"name": "external_members"}).get_text() == (
+        "Isle of Wight Safeguarding Children Partnership\n"
+        "Portsmouth Safeguarding Children Partnership")
+    base = {"name": "Child Death Review Footprint", "independently_chaired": "False",
+            "partnerships": [str(ids["hillshire"])], "version": "1"}
+    for names, message in (
+        ("Isle of Wight SCP\nisle of wight scp", "isle of wight scp is listed twice"),
+        ("x" * 201, "Each name must be 200 characters or fewer"),
+        ("\n".join(f"Area {n}" for n in range(51)), "Enter 50 names or fewer"),
+        ("Dale Safeguarding Children Partnership",
+         "Dale Safeguarding Children Partnership is in this database: select it under member "
+         "partnerships instead"),
+    ):
+        html = page(team.submit(url, {**base, "external_members": names}))
+        assert html.title.get_text().startswith("Error:"), names
+        assert field_error(html, "external_members") == message, names
+    removed = team.submit(url, {**base, "external_members":
+                                "Isle of Wight Safeguarding Children Partnership"})
+    assert removed.status_code == 302
+    with app.app_context():
+        saved = db.session.scalars(sa.select(Collaboration)).one()
+        assert (saved.external_members, saved.version) == (
+            ["Isle of Wight Safeguarding Children Partnership"], 2)
+    history = page(team.get(created.headers["Location"])).select_one(
+        "table caption:-soup-contains('History')").find_parent("table").get_text(" ", strip=True)
+    assert "Portsmouth" in history
+
+
 def db_id(app: Flask) -> int:
     with app.app_context():
         return db.session.scalars(sa.select(Collaboration.id)).one()

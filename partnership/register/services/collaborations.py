@@ -51,9 +51,22 @@ def _check_name(name: str, collaboration: Collaboration | None = None) -> None:
         raise RegisterError(NAME_TAKEN, "name")
 
 
+def _check_external_members(values: Mapping[str, Any]) -> None:
+    """Refuse a neighbour named as outside the database that is in it (tick it instead)."""
+    names = [name.lower() for name in values.get("external_members") or []]
+    if not names:
+        return
+    inside = db.session.scalars(sa.select(Partnership.name).where(
+        sa.func.lower(Partnership.name).in_(names))).first()
+    if inside is not None:
+        raise RegisterError(f"{inside} is in this database: select it under member "
+                            "partnerships instead", "external_members")
+
+
 def create_collaboration(values: Mapping[str, Any]) -> Collaboration:
-    """Record a collaboration and its member partnerships."""
+    """Record a collaboration, its member partnerships and neighbours outside the database."""
     _check_name(values["name"])
+    _check_external_members(values)
     collaboration = Collaboration(**values)
     db.session.add(collaboration)
     try:
@@ -69,6 +82,7 @@ def update_collaboration(collaboration: Collaboration, started_from: object,
                          values: Mapping[str, Any]) -> bool:
     """Change a collaboration or its members if the editor saw the current version."""
     _check_name(values["name"], collaboration)
+    _check_external_members(values)
     values = {**values,
               "partnerships": same_members(collaboration.partnerships, values["partnerships"])}
     before = list(collaboration.partnerships)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
+from partnership import clock
 from partnership.access import requires
 from partnership.audit.services import history_of
 from partnership.editing import EditConflict, commit_edit, render_conflict
@@ -28,6 +29,7 @@ def _values(form: CollaborationForm) -> dict[str, object]:
         "description": (form.description.data or "").strip(),
         "independently_chaired": form.independently_chaired.data,
         "partnerships": service.partnerships_with_ids(form.partnerships.data or []),
+        "external_members": list(form.external_members.data or []),
     }
 
 
@@ -59,7 +61,7 @@ def detail(collaboration_id: int) -> str:
     """Show a collaboration, its member partnerships, its shared bodies and its history."""
     collaboration = service.collaboration_or_404(collaboration_id)
     return render_template("collaborations/detail.html", collaboration=collaboration,
-                           history=history_of(collaboration))
+                           history=history_of(collaboration), today=clock.today())
 
 
 @bp.route("/<int:collaboration_id>/edit", methods=["GET", "POST"])
