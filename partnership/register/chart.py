@@ -1,5 +1,9 @@
 """The structure chart: who reports to whom, drawn by Graphviz, and the same tree as text.
 
+A body sits under the body of its first reports-to or accountable-to line (``Body.reports_to``);
+its other lines to bodies in the chart (updates, shared work, a second line of accountability)
+are drawn as labelled dashed arrows, and every other line is said in the text outline.
+
 The chart covers a partnership's own bodies, the bodies of the collaborations it takes part
 in (drawn inside a box per collaboration) and the joint groups a neighbour runs with it.
 Graphviz's ``dot`` runs as a child process with a time limit and no shell; names reach it
@@ -21,7 +25,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from partnership.register.models import Body, BodyKind, Partnership
+from partnership.register.models import AccountabilityLine, Body, BodyKind, Partnership
 from partnership.register.services.bodies import bodies_of, has_ended, other_partnership
 
 log = logging.getLogger(__name__)
@@ -83,6 +87,7 @@ class OutlineNode:
     kind_label: str
     children: list[OutlineNode] = field(default_factory=list)
     note: str = ""
+    lines: list[str] = field(default_factory=list)  # its other lines: "gives updates to X"
 
 
 def structure_bodies(partnership: Partnership, as_of: dt.date | None = None) -> list[Body]:
@@ -117,6 +122,22 @@ def _parents(bodies: list[Body]) -> dict[int, int | None]:
         # A reporting line that comes back to the body is a loop: draw the body as a root.
         parents[body_id] = parent if step is None else None
     return parents
+
+
+def other_lines(body: Body, parent_id: int | None) -> list[AccountabilityLine]:
+    """Return a body's lines other than the one that places it under its parent in the chart."""
+    rest = list(body.lines)
+    for line in rest:
+        if (parent_id is not None and line.kind.places_in_structure
+                and line.to_body_id == parent_id):
+            rest.remove(line)
+            break
+    return rest
+
+
+def line_words(line: AccountabilityLine) -> str:
+    """Say a line as the outline does: "gives updates to Main Board"."""
+    return f"{line.kind.label.lower()} {line.target_name}"
 
 
 @dataclass
@@ -160,7 +181,8 @@ def _tree(partnership: Partnership, as_of: dt.date | None) -> list[_Branch]:
         for body in children.get(parent_id, []):
             below = build(body.id)
             node = OutlineNode(body.name, body.kind.label, [b.node for b in below],
-                               body_note(body, partnership))
+                               body_note(body, partnership),
+                               [line_words(line) for line in other_lines(body, parent_id)])
             branches.append(_Branch(body, node, below))
         return branches
 
@@ -243,6 +265,14 @@ def structure_dot(partnership: Partnership, as_of: dt.date | None = None,
         parent = parents[body.id]
         if parent is not None:
             lines.append(f"  b{parent} -> b{body.id};")
+    shown = {body.id for body in bodies}
+    for body in bodies:
+        for line in other_lines(body, parents[body.id]):
+            if line.to_body_id in shown and line.to_body_id != body.id:
+                extra = {"style": "dashed", "dir": "forward", "constraint": "false",
+                         "label": line.kind.label, "fontname": FONT, "fontsize": "9",
+                         "fontcolor": TEXT}
+                lines.append(f"  b{body.id} -> b{line.to_body_id} [{_attributes(extra)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -23,7 +23,7 @@ from partnership.register.chart import (
     structure_outline,
     walk_outline,
 )
-from partnership.register.models import Body, Partnership
+from partnership.register.models import AccountabilityLine, Body, LineKind, Partnership
 from tests.documents.builders import AS_OF, NO_GRAPHVIZ_NOTE, build_hampton, hide_graphviz
 from tests.support.client import BrowserLikeClient, page
 
@@ -145,8 +145,11 @@ def test_a_reporting_loop_cannot_crash_the_chart(app: Flask, loop: str) -> None:
         board, executive = bodies["Main Board"], bodies["Executive Group"]
         # The register refuses loops; this writes one directly, as a damaged import might.
         target = executive.id if loop == "two bodies" else board.id
-        db.session.execute(sa.update(Body).where(Body.id == board.id)
-                           .values(reports_to_id=target))
+        db.session.execute(sa.delete(AccountabilityLine).where(
+            AccountabilityLine.body_id == board.id))
+        db.session.execute(sa.insert(AccountabilityLine).values(
+            body_id=board.id, kind=LineKind.REPORTS_TO, to_body_id=target, to_name="",
+            position=0, version=1))
         db.session.commit()
         lines = outline_lines(hampton)
         svg = structure_chart_svg(hampton, AS_OF)

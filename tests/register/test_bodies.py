@@ -16,6 +16,7 @@ from partnership.audit.models import AuditEvent
 from partnership.audit.services import acting_as
 from partnership.extensions import db
 from partnership.policy import Role
+from partnership.register.chart import draw_structure_chart, structure_dot, structure_outline
 from partnership.register.models import (
     AccountabilityLine,
     Body,
@@ -600,3 +601,40 @@ def test_stored_text_is_escaped_on_every_agency_and_body_page(
         assert script not in html and image not in html, url
         assert "&lt;script&gt;" in html, url
     assert image not in team.get(f"{BASE}/{body}/lines/new").get_data(as_text=True)
+
+
+def test_the_chart_draws_other_lines_dashed_and_the_outline_says_them(
+    app: Flask, areas: int, team: BrowserLikeClient,
+) -> None:
+    board = add_body(app, "Main Board", slug=NORTH, kind=BodyKind.BOARD, position=1)
+    executive = add_body(app, "Executive Group", slug=NORTH, kind=BodyKind.EXECUTIVE,
+                         position=2)
+    group = add_body(app, "Early Help Group", slug=NORTH, position=3)
+    add_line(app, executive, board)
+    add_line(app, group, executive)
+    add_line(app, group, board, LineKind.UPDATES_TO)
+    with app.app_context(), acting_as("tests"):
+        body = db.session.get_one(Body, group)
+        body.lines.append(AccountabilityLine(kind=LineKind.ACCOUNTABLE_TO,
+                                             to_name="Health and Wellbeing Board", position=2))
+        db.session.commit()
+        partnership = body.partnership
+        assert partnership is not None
+        outline = structure_outline(partnership)
+        dot = structure_dot(partnership)
+        svg = draw_structure_chart(partnership).svg
+    [top] = outline
+    [middle] = top.children
+    [leaf] = middle.children
+    assert (top.name, middle.name, leaf.name) == ("Main Board", "Executive Group",
+                                                  "Early Help Group")
+    assert leaf.lines == ["gives updates to Main Board",
+                          "accountable to Health and Wellbeing Board"]
+    assert f"b{executive} -> b{group};" in dot  # the structure: solid, from the parent
+    assert (f'b{group} -> b{board} [style="dashed", dir="forward", constraint="false", '
+            f'label="Gives updates to"') in dot
+    assert "Health and Wellbeing Board" not in dot  # outside the register: said, not drawn
+    assert svg is None or "Gives updates to" in svg  # None: Graphviz is not installed
+    text = " ".join(page(team.get(f"/partnerships/{NORTH}")).get_text(" ", strip=True).split())
+    assert ("Early Help Group (Subgroup); also gives updates to Main Board; accountable to "
+            "Health and Wellbeing Board") in text
