@@ -142,6 +142,7 @@ def upgrade():
     with op.batch_alter_table('scrutineer', schema=None) as batch_op:
         batch_op.add_column(sa.Column('kind', sa.Enum('person', 'organisation', 'commissioned', name='scrutinykind', native_enum=False, length=30), nullable=False, server_default='person'))
         batch_op.add_column(sa.Column('organisation', sa.String(length=200), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('post', sa.String(length=200), nullable=False, server_default=''))
         batch_op.alter_column('person_id',
                existing_type=sa.INTEGER(),
                nullable=True)
@@ -167,6 +168,7 @@ def downgrade():
         batch_op.alter_column('person_id',
                existing_type=sa.INTEGER(),
                nullable=False)
+        batch_op.drop_column('post')
         batch_op.drop_column('organisation')
         batch_op.drop_column('kind')
     op.execute("UPDATE scrutineer SET is_chair = TRUE WHERE EXISTS (SELECT 1 FROM appointment AS a "

@@ -10,6 +10,7 @@ PDF bytes, so this module only ever renders the register as it stands.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
@@ -53,6 +54,7 @@ from partnership.register.models import (
     Partnership,
     Person,
     Representative,
+    ScrutinyKind,
     StatutoryPartner,
 )
 from partnership.register.models import Establishment as EstablishmentRow
@@ -193,7 +195,7 @@ class AgencyGroup:
     agencies."""
 
     heading: str
-    notes: str
+    notes: list[str]
     agencies: list[AgencyEntry]
 
 
@@ -439,14 +441,17 @@ def _scrutiny(partnership: Partnership, day: dt.date,
               if a.role == AppointmentRole.PARTNERSHIP_CHAIR and a.person_id is not None}
     rows = []
     for scrutineer in scrutineers_on(partnership, day):
-        who = _joined(_person_line(scrutineer.person), scrutineer.organisation
+        who = _joined(_person_line(scrutineer.person), scrutineer.post, scrutineer.organisation
                       if scrutineer.person is None or scrutineer.organisation
                       != scrutineer.person.organisation_name else "")
         parts = [scrutineer.scope.strip()] if scrutineer.scope.strip() else []
         if not scrutineer.whole_partnership and scrutineer.bodies:
             parts.append("Bodies: " + ", ".join(body.name for body in scrutineer.bodies))
         rows.append(ScrutinyRow(
-            who=who, kind=scrutineer.kind.label, scope=". ".join(parts),
+            # The name or post says who a person or an organisation is; commissioned experts
+            # are said as such.
+            who=who, kind=scrutineer.kind.label if scrutineer.kind is ScrutinyKind.COMMISSIONED
+            else "", scope=". ".join(parts),
             appointed_by=scrutineer.appointed_by.strip(),
             is_chair=scrutineer.person_id is not None and scrutineer.person_id in chairs))
     return rows
@@ -461,14 +466,27 @@ def _agency_entry(agency: Agency) -> AgencyEntry:
         duty_from=long_date(agency.duty_from) if agency.duty_from else "")
 
 
-def _agency_groups(roster: AgencyRoster) -> list[AgencyGroup]:
-    groups = [AgencyGroup(section.group.name, section.group.notes.strip(),
+def _agency_groups(roster: AgencyRoster) -> tuple[list[AgencyGroup], str]:
+    """The agencies under their headings, and their one legal basis when all share it (said
+    once for the list, not on every line)."""
+    groups = [AgencyGroup(section.group.name,
+                          [text.strip() for text in (section.group.reason_included,
+                                                     section.group.notes) if text.strip()],
                           [_agency_entry(a) for a in section.members])
               for section in roster.groups]
-    groups += [AgencyGroup(section.sector.label if section.sector is not None else "", "",
+    groups += [AgencyGroup(section.sector.label if section.sector is not None else "", [],
                            [_agency_entry(a) for a in section.agencies])
                for section in roster.sectors]
-    return groups
+    bases = {entry.basis for group in groups for entry in group.agencies}
+    if len(bases) != 1 or not next(iter(bases)):
+        return groups, ""
+    label = next(iter(bases))
+    shared = (f"Each agency listed here {label[0].lower()}{label[1:]}."
+              if label.startswith("Takes part")
+              else f"Each agency listed here is a {label.lower()}.")
+    return [dataclasses.replace(group, agencies=[
+        dataclasses.replace(entry, basis="") for entry in group.agencies])
+        for group in groups], shared
 
 
 def _phases(partnership: Partnership) -> list[Phase]:
@@ -603,7 +621,8 @@ def arrangements_html(partnership: Partnership, *, as_of: dt.date, status: str,
     in_structure = {b.id for b in bodies}
     summaries = {b.id: body_summary(b, partnership, in_structure, as_of) for b in bodies}
     outline = structure_outline(partnership, as_of)
-    agency_groups = _agency_groups(agency_roster(partnership, status=ACTIVE, on=as_of))
+    agency_groups, agencies_basis = _agency_groups(
+        agency_roster(partnership, status=ACTIVE, on=as_of))
     phases = _phases(partnership)
     collaborations = _collaborations(partnership, summaries, bodies)
     joint = [summaries[b.id] for b in bodies if b.collaboration_id is None
@@ -688,6 +707,7 @@ def arrangements_html(partnership: Partnership, *, as_of: dt.date, status: str,
         role_rows=role_rows,
         area=area,
         agency_groups=agency_groups,
+        agencies_basis=agencies_basis,
         phases=phases,
         collaborations=collaborations,
         joint=joint,

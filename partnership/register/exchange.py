@@ -352,6 +352,7 @@ class _Exporter:
             "kind": ScrutinyKind(scrutineer.kind or ScrutinyKind.PERSON).value,
             "person": self.key(scrutineer.person),
             "organisation": scrutineer.organisation or "",
+            "post": scrutineer.post or "",
             "whole_partnership": scrutineer.whole_partnership, "scope": scrutineer.scope,
             "appointed_by": scrutineer.appointed_by,
             "valid_from": _iso(scrutineer.valid_from), "valid_to": _iso(scrutineer.valid_to),
@@ -650,6 +651,7 @@ SCRUTINEER_FIELDS = (
     _only(V1, _text("person", required=True, kind="ref")),
     _only(V2, _text("person", kind="ref", default=None)),
     _only(V2, _text("organisation", Scrutineer.organisation)),
+    _only(V2, _text("post", Scrutineer.post)),
     _flag("whole_partnership", True), _text("scope"),
     _text("appointed_by", Scrutineer.appointed_by), _only(V1, _flag("is_chair")),
     _date("valid_from"), _date("valid_to"), _list("bodies", "texts"),
@@ -1427,7 +1429,8 @@ class _Build:
             bodies = [self.bodies[name] for name in values["bodies"] if name in self.bodies]
             partnership.scrutineers.append(Scrutineer(
                 person=self.person(values["person"]), bodies=bodies,
-                **{k: values[k] for k in ("kind", "organisation", "whole_partnership", "scope",
+                **{k: values[k] for k in ("kind", "organisation", "post", "whole_partnership",
+                                          "scope",
                                           "appointed_by", "valid_from", "valid_to")}))
         for values in check.establishments:
             db.session.add(Establishment(
@@ -1880,10 +1883,10 @@ class _Comparable:
         found: dict[str, dict[str, Any]] = {}
         for scrutineer in self.rows("scrutineers"):
             values = {k: v for k, v in scrutineer.items()
-                      if k not in ("person", "organisation", "is_chair")}
+                      if k not in ("person", "organisation", "post", "is_chair")}
             values.setdefault("kind", ScrutinyKind.PERSON.value)  # version 1 had only people
-            who = (self.person(scrutineer.get("person")) or scrutineer.get("organisation")
-                   or "Commissioned scrutiny")
+            who = (self.person(scrutineer.get("person")) or scrutineer.get("post")
+                   or scrutineer.get("organisation") or "Commissioned scrutiny")
             found[_numbered(found, str(who))] = values
         return found
 

@@ -603,6 +603,8 @@ class Scrutineer(Versioned, db.Model):
                                                default=ScrutinyKind.PERSON)
     person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
     organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+    post: Mapped[str] = mapped_column(
+        sa.String(200), default="", doc="The post that scrutinises, e.g. 'The independent chair'")
     whole_partnership: Mapped[bool] = mapped_column(default=True)
     scope: Mapped[str] = mapped_column(sa.Text, default="",
                                        doc="Named priorities, when not the whole partnership")

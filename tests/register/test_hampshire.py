@@ -37,7 +37,8 @@ def test_hampshire_imports_into_an_empty_database_as_the_source_says(app):
         assert bodies["Executive Group"].frequency is None  # the source does not say
         lig = bodies["Learning and Inquiry Group"]
         assert [(line.kind, line.target_name) for line in lig.lines] == [
-            (LineKind.REPORTS_TO, "Executive Group"), (LineKind.REPORTS_TO, "Main Board")]
+            (LineKind.REPORTS_TO, "Executive Group"), (LineKind.REPORTS_TO, "Main Board"),
+            (LineKind.SHARED_WITH, "HIPS Executive Group")]
         assert lig.chair is None and lig.decision_rule is None
         assert lig.chair_appointment == ("a member of the partnership nominated by the "
                                          "Executive Group")
