@@ -22,6 +22,7 @@ from partnership.arrangements.models import NarrativeSection
 from partnership.demo.narrative import WESSEXSHIRE_NARRATIVE
 from partnership.extensions import db
 from partnership.register.models import (
+    AccountabilityLine,
     Agency,
     Appointment,
     AppointmentRole,
@@ -30,10 +31,12 @@ from partnership.register.models import (
     BodyMember,
     Capacity,
     Collaboration,
+    ContactPoint,
     Contribution,
     DecisionRule,
     Frequency,
     GuidanceEdition,
+    LineKind,
     MemberKind,
     PartnerKind,
     PartnerName,
@@ -41,6 +44,7 @@ from partnership.register.models import (
     Person,
     Representative,
     Scrutineer,
+    ScrutinyKind,
     Sector,
     StatutoryPartner,
 )
@@ -587,6 +591,7 @@ class DemoRegister:
     def add_body(self, owner: Partnership | Collaboration, kind: BodyKind, name: str, *,
                  purpose: str, objectives: list[str], frequency: Frequency,
                  chair: str | None = None, chair_agency: str | None = None,
+                 chair_post: str = "", frequency_note: str = "",
                  independent: bool = False, appointment: str = NOMINATED_BY_EXECUTIVE,
                  reports_to: Body | None = None,
                  rule: DecisionRule = DecisionRule.CONSENSUS, short_name: str = "",
@@ -601,8 +606,10 @@ class DemoRegister:
             kind=kind, name=name, short_name=short_name, purpose=purpose, objectives=objectives,
             chair=self.people[chair] if chair else None,
             chair_agency=self.agencies[chair_agency] if chair_agency else None,
-            chair_independent=independent, chair_appointment=appointment if chair else "",
-            reports_to=reports_to, frequency=frequency, decision_rule=rule, starts_on=starts,
+            chair_post=chair_post, chair_independent=independent,
+            chair_appointment=appointment if chair or chair_post else "",
+            reports_to=reports_to, frequency=frequency, frequency_note=frequency_note,
+            decision_rule=rule, starts_on=starts,
             ends_on=ends, joint_with=joint_with, position=position,
         )
         if isinstance(owner, Partnership):
@@ -645,7 +652,24 @@ def load_demo_register(users: Iterable[User]) -> dict[str, int]:
              "arrangements.",
         guidance=GuidanceEdition.WT2023, year_start_month=4,
         contact_email="wscp@wessexshire.example", contact_phone="01632 960100",
-        website="https://wscp.wessexshire.example")
+        website="https://wscp.wessexshire.example",
+        address="Wessexshire Safeguarding Children Partnership, County Hall, Castle Street, "
+                "Wessexbury WX1 1AA",
+        support_team_name="Wessexshire Safeguarding Children Partnership Team",
+        support_team="A small team hosted by Wessexshire County Council and funded by the "
+                     "partners: the business manager, a partnership officer, an analyst and "
+                     "the workforce development manager. It supports the Main Board, the "
+                     "Executive Group and the subgroups, runs the training programme and "
+                     "publishes the partnership's procedures and reports.",
+        contact_points=[
+            ContactPoint(label="General enquiries", email="wscp@wessexshire.example",
+                         phone="01632 960100", position=0),
+            ContactPoint(label="Training and events", email="wscp.training@wessexshire.example",
+                         url="https://wscp.wessexshire.example/training", position=1),
+            ContactPoint(label="Escalating a disagreement between agencies",
+                         email="wscp.escalation@wessexshire.example",
+                         url="https://wscp.wessexshire.example/escalation", position=2),
+        ])
     iom = Partnership(
         slug="imscp", name="Isle of Merrow Safeguarding Children Partnership", short_name="IMSCP",
         area="The Isle of Merrow Council area: the whole island, home to about 140,000 people, "
@@ -670,7 +694,15 @@ def load_demo_register(users: Iterable[User]) -> dict[str, int]:
                     "where one approach across a wider area helps agencies that cross their "
                     "borders: shared procedures, a shared response to exploitation and a "
                     "common dataset. Each area keeps its own arrangements and its own reviews.")
-    db.session.add_all([wscp, iom, sal, thb, wist])
+    review = Collaboration(
+        name="Wessexshire and Merrow Child Death Review Partnership",
+        short_name="CDR", independently_chaired=False, partnerships=[wscp, iom],
+        external_members=["Avonmere Safeguarding Children Partnership"],
+        description="The child death review partners of Wessexshire, the Isle of Merrow and "
+                    "Avonmere (whose arrangements are not in this register) share one child "
+                    "death review footprint: deaths are reviewed by the Wessexshire Child Death "
+                    "Overview Panel, with a member from each area.")
+    db.session.add_all([wscp, iom, sal, thb, wist, review])
 
     build.add_agencies(wscp, WSCP_AGENCIES)
     for key, (start, end) in WSCP_AGENCY_DATES.items():
@@ -699,7 +731,7 @@ def load_demo_register(users: Iterable[User]) -> dict[str, int]:
     db.session.flush()
     return {
         "partnerships": 4,
-        "collaboration": 1,
+        "collaborations": 2,
         "agencies": len(build.agencies),
         "people": len(build.people),
         "bodies": len(wscp_bodies) + len(iom_bodies) + len(wist_bodies),
@@ -771,6 +803,15 @@ def _add_wessexshire_bodies(build: DemoRegister, wscp: Partnership,
         co_opted=[("cf", "Partnership Business Manager (secretary)", "wscp-manager")],
     )
     subgroups = _add_wessexshire_subgroups(build, wscp, executive)
+    by_short_name = {group.short_name: group for group in subgroups}
+    # Lines besides the structure: the Scrutiny Group reports to the executive and gives its
+    # findings to the board; the panel answers to the child death review partners too.
+    by_short_name["SG"].lines.append(
+        AccountabilityLine(kind=LineKind.UPDATES_TO, to_body=board, position=1))
+    by_short_name["CDOP"].lines.append(
+        AccountabilityLine(kind=LineKind.ACCOUNTABLE_TO, to_name="the child death review "
+                           "partners", position=1))
+    by_short_name["WDG"].frequency_note = "quarterly, with learning events three times a year"
     joint = _add_joint_groups(build, wscp, iom, executive)
     return [board, executive, *subgroups, *joint]
 
@@ -1062,7 +1103,9 @@ def _add_merrow_bodies(build: DemoRegister, iom: Partnership) -> list[Body]:
             "Check, when a theme comes round again, whether earlier recommendations made a "
             "difference.",
         ],
-        frequency=Frequency.MONTHLY, chair="iom-manager", chair_agency="iom-cs",
+        frequency=Frequency.MONTHLY, chair_post="Partnership Business Manager",
+        chair_agency="iom-cs",
+        frequency_note="monthly, inside a four-month cycle for each priority",
         appointment="Appointed by the Executive Board; the lead for the current priority is "
                     "vice-chair",
         reports_to=executive, rule=DecisionRule.NOT_DECISION_MAKING,
@@ -1203,7 +1246,8 @@ def _add_scrutineers(build: DemoRegister, wscp: Partnership, iom: Partnership,
                              "full-time education"),
     ):
         db.session.add(Scrutineer(
-            partnership=iom, person=build.people[key], whole_partnership=False, scope=scope,
+            partnership=iom, kind=ScrutinyKind.COMMISSIONED, person=build.people[key],
+            whole_partnership=False, scope=scope,
             appointed_by=commissioned, valid_from=D(2026, 4, 1), valid_to=D(2027, 3, 31),
             bodies=[hub]))
 

@@ -18,16 +18,18 @@ from flask import Flask
 
 from partnership.accounts.models import User
 from partnership.accounts.passwords import password_problem
-from partnership.arrangements.models import ArrangementsVersion, NarrativeSection, Section
+from partnership.arrangements.models import ArrangementsVersion, NarrativeSection
 from partnership.audit.models import AuditEvent
 from partnership.demo import loader
 from partnership.demo import reports as demo_reports
 from partnership.demo.accounts import DEMO_ACCOUNTS
 from partnership.demo.loader import DemoLoadError
+from partnership.demo.narrative import WESSEXSHIRE_NARRATIVE
 from partnership.extensions import db
 from partnership.policy import Role
 from partnership.register.models import (
     Agency,
+    AppointmentRole,
     Body,
     BodyKind,
     Capacity,
@@ -39,6 +41,7 @@ from partnership.register.models import (
     Partnership,
     Person,
     Scrutineer,
+    ScrutinyKind,
 )
 from tests.documents.builders import NO_GRAPHVIZ_NOTE, hide_graphviz
 from tests.documents.pdftools import pdf_text
@@ -99,7 +102,7 @@ def test_loads_into_an_empty_database_and_says_what_it_added(app, runner):
 
     assert result.exit_code == 0, result.output
     assert loaded_line(result.output).startswith(
-        "Loaded 8 accounts, 4 partnerships, 1 collaboration, ")
+        f"Loaded {len(DEMO_ACCOUNTS)} accounts, 4 partnerships, 2 collaborations, ")
     assert re.search(r" in \d+\.\d s$", loaded_line(result.output))
     stages = [line.strip() for line in result.output.splitlines() if line.startswith("  ")]
     assert [line.split("…")[0] for line in stages] == [
@@ -108,9 +111,9 @@ def test_loads_into_an_empty_database_and_says_what_it_added(app, runner):
         "6/6 published documents (PDFs of the arrangements and the yearly report)"]
     assert all(re.search(r"… \d+\.\d s$", line) for line in stages), stages
     with app.app_context():
-        assert count(User) == len(DEMO_ACCOUNTS) == 8
+        assert count(User) == len(DEMO_ACCOUNTS) == 9
         assert count(Partnership) == 4
-        assert count(Collaboration) == 1
+        assert count(Collaboration) == 2
         assert f"{count(Agency)} agencies" in result.output
         assert f"{count(Body)} bodies" in result.output
         assert f"{count(Person)} people" in result.output
@@ -316,7 +319,9 @@ def test_the_independent_chair_is_also_the_scrutineer(demo):
     wscp = partnership("wscp")
     [scrutineer] = wscp.scrutineers
 
-    assert scrutineer.is_chair and scrutineer.whole_partnership
+    [chair] = [a for a in wscp.appointments if a.role is AppointmentRole.PARTNERSHIP_CHAIR]
+    assert chair.independent and chair.person == scrutineer.person
+    assert scrutineer.whole_partnership
     assert scrutineer.person == body(wscp, "Main Board").chair
     assert scrutineer.person == person_of("scrutineer@demo.example")
 
@@ -337,7 +342,8 @@ def test_joint_task_and_finish_groups_are_run_with_the_island(demo):
 
 @pytest.mark.demo
 def test_the_four_area_collaboration_has_real_members(demo):
-    [wist] = db.session.scalars(sa.select(Collaboration)).all()
+    [wist] = db.session.scalars(sa.select(Collaboration).where(
+        Collaboration.short_name == "WIST")).all()
     executive = next(b for b in wist.bodies if b.kind is BodyKind.EXECUTIVE)
     subgroups = [b for b in wist.bodies if b.kind is BodyKind.SUBGROUP]
 
@@ -375,17 +381,20 @@ def test_the_island_is_built_the_other_way(demo):
     scrutineers = iom.scrutineers
     assert 2 <= len(scrutineers) <= 3
     assert len({s.person for s in scrutineers}) == len(scrutineers)
-    assert all(not s.whole_partnership and s.scope and not s.is_chair for s in scrutineers)
+    assert all(not s.whole_partnership and s.scope and s.kind is ScrutinyKind.COMMISSIONED
+               for s in scrutineers)
+    assert hub.chair is None and hub.chair_post and hub.chair_agency  # a chair by post alone
+    assert hub.frequency_note
     assert all(s.bodies == [hub] for s in scrutineers)
 
 
 @pytest.mark.demo
 def test_the_county_has_every_narrative_section_in_markdown(demo):
     wscp = partnership("wscp")
-    sections = {n.section: n.markdown for n in db.session.scalars(
+    sections = {n.title: n.markdown for n in db.session.scalars(
         sa.select(NarrativeSection).where(NarrativeSection.partnership_id == wscp.id))}
 
-    assert set(sections) == set(Section)
+    assert list(sections) == [title for title, _topic, _markdown in WESSEXSHIRE_NARRATIVE]
     for section, markdown in sections.items():
         assert 200 < len(markdown) < 2000, section
         assert "<" not in markdown and "://" not in markdown, section
@@ -459,3 +468,19 @@ def test_scaled_load_adds_synthetic_partnerships_for_the_benchmark(app, runner):
         users = db.session.scalar(sa.select(sa.func.count(User.id)))
         assert users == len(DEMO_ACCOUNTS) + 2 * 50
         assert db.session.scalar(sa.select(sa.func.count(Partnership.id))) == 4 + 2
+
+
+@pytest.mark.demo
+def test_the_county_shows_the_register_s_newer_facts(demo):
+    wscp = partnership("wscp")
+    scrutiny, panel = body(wscp, "Scrutiny Group"), body(wscp, "Child Death Overview Panel")
+
+    assert wscp.address and wscp.support_team_name and wscp.support_team
+    assert wscp.contact_points[0].label == "General enquiries"
+    assert [(line.kind.value, line.target_name) for line in scrutiny.lines] == [
+        ("reports_to", "Executive Group"), ("updates_to", "Main Board")]
+    assert panel.lines[-1].to_name == "the child death review partners"
+    assert body(wscp, "Workforce Development Group").frequency_note
+    [review] = db.session.scalars(sa.select(Collaboration).where(
+        Collaboration.short_name == "CDR")).all()
+    assert review.external_members == ["Avonmere Safeguarding Children Partnership"]
