@@ -89,7 +89,10 @@ def test_an_organisation_or_experts_commissioned_per_priority_need_no_named_pers
         "scope": "Experts commissioned for each priority: neglect, exploitation",
         "appointed_by": ""})
     assert commissioned.status_code == 302, field_error(page(commissioned), "person")
-    assert _scrutineers(app) == [
+    by_post = team.submit(url, {**WHOLE, "person": "", "post": "The independent chair"})
+    assert by_post.status_code == 302, field_error(page(by_post), "person")
+    assert _scrutineers(app)[2][1:] == (True, "", [], "person", 1)
+    assert _scrutineers(app)[:2] == [
         ("Peer Review Ltd", True, "", [], "organisation", 1),
         ("", False, "Experts commissioned for each priority: neglect, exploitation", [],
          "commissioned", 1)]
@@ -103,7 +106,7 @@ def test_an_organisation_or_experts_commissioned_per_priority_need_no_named_pers
     assert "Appointed by" not in summary and "Commissioned" not in summary.replace(
         "Experts commissioned", "")
     listing = page(reader.get("/partnerships/hillshire/scrutineers")).get_text(" ", strip=True)
-    assert "Peer Review Ltd" in listing
+    assert "Peer Review Ltd" in listing and "The independent chair" in listing
 
 
 def test_different_scrutineers_per_priority_with_no_independent_chair(
@@ -157,7 +160,10 @@ def test_bad_scrutineer_details_are_shown_next_to_their_fields_and_nothing_is_sa
     assert field_error(empty, "whole_partnership") == "Select what the scrutineer covers"
     no_person = page(team.submit(url, {**WHOLE, "person": ""}))
     assert no_person.title.get_text().startswith("Error:")
-    assert field_error(no_person, "person") == "Select the scrutineer"
+    assert field_error(no_person, "person") == (
+        "Select the scrutineer, or enter the post that scrutinises")
+    long_post = page(team.submit(url, {**WHOLE, "person": "", "post": "x" * 201}))
+    assert field_error(long_post, "post") == "Post must be 200 characters or fewer"
     no_organisation = page(team.submit(url, {**WHOLE, "kind": "organisation", "person": "",
                                              "organisation": "  "}))
     assert field_error(no_organisation, "organisation") == (

@@ -41,9 +41,14 @@ class ScrutineerForm(FlaskForm):
         validators=[InputRequired("Select who carries out the scrutiny")])
     person = SelectField(
         "Scrutineer", widget=GovSelect(), coerce=optional_id,
-        description="Required for a named person; optional otherwise (the organisation's "
-                    "lead, say). Add them to the people list first if they are not there",
+        description="For a named person, select them or enter the post below; optional "
+                    "otherwise. Add them to the people list first if they are not there",
         validators=[Optional()])
+    post = StringField(
+        "Post (optional)", widget=GovTextInput(),
+        description="When the arrangements name the post that scrutinises, for example "
+                    "the independent chair",
+        validators=[Length(max=200, message="Post must be 200 characters or fewer")])
     organisation = StringField(
         "Organisation", widget=GovTextInput(),
         description="Required for an organisation; optional otherwise. For example, "

@@ -33,8 +33,10 @@ def scrutineers_on(partnership: Partnership, day: dt.date) -> list[Scrutineer]:
 
 
 def scrutineer_name(scrutineer: Scrutineer) -> str:
-    """Name who scrutinises: the person and their organisation, or what the kind says."""
+    """Name who scrutinises: the person, post and organisation, or what the kind says."""
     parts = [scrutineer.person.name] if scrutineer.person is not None else []
+    if scrutineer.post:
+        parts.append(scrutineer.post)
     if scrutineer.organisation:
         parts.append(scrutineer.organisation)
     if parts:
@@ -75,8 +77,10 @@ def _normalised(partnership: Partnership, values: Mapping[str, Any],
                 scrutineer: Scrutineer | None = None) -> dict[str, Any]:
     values = dict(values)
     kind = ScrutinyKind(values["kind"])
-    if kind is ScrutinyKind.PERSON and values.get("person") is None:
-        raise RegisterError("Select the scrutineer", "person")
+    if (kind is ScrutinyKind.PERSON and values.get("person") is None
+            and not values.get("post", "").strip()):
+        raise RegisterError("Select the scrutineer, or enter the post that scrutinises",
+                            "person")
     if kind is ScrutinyKind.ORGANISATION and not values.get("organisation", "").strip():
         raise RegisterError("Enter the organisation that carries out the scrutiny",
                             "organisation")

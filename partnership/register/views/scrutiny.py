@@ -31,6 +31,7 @@ def _values(form: ScrutineerForm, partnership: Partnership) -> dict[str, object]
     return {
         "kind": ScrutinyKind(form.kind.data),
         "person": person_or_404(form.person.data) if form.person.data else None,
+        "post": (form.post.data or "").strip(),
         "organisation": (form.organisation.data or "").strip(),
         "whole_partnership": form.whole_partnership.data,
         "scope": (form.scope.data or "").strip(),
