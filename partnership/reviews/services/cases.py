@@ -288,8 +288,9 @@ def people_who_see(case: Case, on: dt.date) -> list[Seer]:
                 because(seat.person.user_id, f"Member of {body.name} ({seat.role})")
     for partner in case.partnership.partners:
         for representative in partner.representatives_on(on):
-            because(representative.person.user_id,
-                    f"Represents {partner.name_on(on)}")
+            if representative.person is not None:  # a post recorded with no one named
+                because(representative.person.user_id,
+                        f"Represents {partner.name_on(on)}")
     members = {m.user_id: m for m in case.members}
     for member in case.members:
         because(member.user_id, f"Added to the case: {member.reason}" if member.reason
