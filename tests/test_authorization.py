@@ -740,6 +740,7 @@ def test_extra_fields_on_the_edit_form_change_nothing(
     app: Flask, make_user: Callable[..., User],
     signed_in: Callable[[Role], BrowserLikeClient],
 ) -> None:
+    serves = add_partnership(app, "plain")
     target = make_user(Role.TEAM, name="Plain Officer")
     admin = signed_in(Role.ADMIN)
     response = admin.submit(
@@ -749,6 +750,7 @@ def test_extra_fields_on_the_edit_form_change_nothing(
             "email": target.email,
             "role": "team",
             "version": str(target.version),
+            "partnerships": serves,
             # none of these are on the form
             "is_admin": "1",
             "disabled": "1",

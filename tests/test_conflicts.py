@@ -16,6 +16,7 @@ from partnership.editing import EditConflict, commit_edit
 from partnership.extensions import db
 from partnership.policy import Role
 from tests.support.client import BrowserLikeClient, csrf_token_from, page
+from tests.support.partnerships import add_partnership
 
 
 def _saved(app: Flask, user_id: int) -> tuple[str, str, Role, int]:
@@ -41,6 +42,7 @@ def test_a_stale_form_gets_the_conflict_page_and_can_then_overwrite(
     app: Flask, make_user: Callable[..., User],
     signed_in: Callable[[Role], BrowserLikeClient],
 ) -> None:
+    serves = add_partnership(app, "north")
     target = make_user(Role.PARTNER, name="Original Name", email="original@example.org")
     url = f"/users/{target.id}/edit"
     alice, bob = signed_in(Role.ADMIN), signed_in(Role.ADMIN)
@@ -55,7 +57,7 @@ def test_a_stale_form_gets_the_conflict_page_and_can_then_overwrite(
     saved = alice.post(url, data={
         "csrf_token": form_a.find("input", attrs={"name": "csrf_token"})["value"],
         "version": opened_at, "name": "Alice's Name", "email": "original@example.org",
-        "role": "chair",
+        "role": "chair", "partnerships": serves,
     })
     assert saved.status_code == 302
     a_values = ("Alice's Name", "original@example.org", Role.CHAIR, target.version + 1)
@@ -65,7 +67,7 @@ def test_a_stale_form_gets_the_conflict_page_and_can_then_overwrite(
     conflict = bob.post(url, data={
         "csrf_token": form_b.find("input", attrs={"name": "csrf_token"})["value"],
         "version": opened_at, "name": "Bob's Name", "email": "bob.choice@example.org",
-        "role": "partner",
+        "role": "partner", "partnerships": serves,
     })
     assert conflict.status_code == 409
     html = page(conflict)
@@ -110,16 +112,18 @@ def test_a_forged_old_version_never_moves_the_counter_back(
     app: Flask, make_user: Callable[..., User],
     signed_in: Callable[[Role], BrowserLikeClient],
 ) -> None:
+    serves = add_partnership(app, "north")
     target = make_user(Role.TEAM, name="Counter Person")
     admin = signed_in(Role.ADMIN)
     url = f"/users/{target.id}/edit"
     assert admin.submit(url, {"name": "Counter Two", "email": target.email, "role": "team",
-                              "version": str(target.version)}).status_code == 302
+                              "version": str(target.version),
+                              "partnerships": serves}).status_code == 302
     token = csrf_token_from(admin.get(url))
     for forged in (str(target.version), "0", "-1", "abc", ""):
         response = admin.post(url, data={"csrf_token": token, "version": forged,
                                           "name": "Forged", "email": target.email,
-                                          "role": "admin"})
+                                          "role": "admin", "partnerships": serves})
         assert response.status_code == 409, forged
     assert _saved(app, target.id) == ("Counter Two", target.email, Role.TEAM,
                                       target.version + 1)

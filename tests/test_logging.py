@@ -22,6 +22,7 @@ from partnership.policy import Role
 from partnership.web import JSONFormatter
 from tests.conftest import PASSWORD
 from tests.support.client import csrf_token_from, page
+from tests.support.partnerships import add_partnership
 
 WRONG_PASSWORD = "correct horse battery stapler"
 NEW_PASSWORD = "kettle moss ribbon fathom"
@@ -82,6 +83,7 @@ def test_passwords_cookies_and_tokens_never_reach_logs_or_the_audit_trail(
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="partnership")
     admin = make_user(Role.ADMIN)
+    add_partnership(app, "north")  # the account edited below serves it
     person = make_user(Role.TEAM, name="Sam Person")
     secrets = Secrets(PASSWORD, WRONG_PASSWORD, NEW_PASSWORD, ADMIN_SET_PASSWORD)
     hashes = set()

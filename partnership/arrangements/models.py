@@ -92,7 +92,8 @@ class FigureImage(db.Model):
 
     __tablename__ = "figure_image"
     __realm__ = "arrangements"
-    __audit_redacted__ = frozenset({"data"})
+    # Not audited itself: the figure that shows it is, with this SHA-256.
+    __audited__ = False
 
     sha256: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     media_type: Mapped[str] = mapped_column(sa.String(40))

@@ -218,9 +218,9 @@ def record_view(obj: Base) -> None:
 
 
 def record_id_of(obj: Base) -> str:
-    """Return the record's primary key as stored in the audit trail."""
+    """Return the record's primary key as stored in the audit trail (at most 60 characters)."""
     key = sa.inspect(obj).mapper.primary_key_from_instance(obj)
-    return "-".join(str(part) for part in key)
+    return "-".join(str(part) for part in key)[:60]
 
 
 def history_of(obj: Base) -> list[AuditEvent]:

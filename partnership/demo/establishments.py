@@ -97,4 +97,4 @@ def load_demo_establishments() -> dict[str, int]:
                     valid_from=D(2024, 5, 1)),
     ])
     db.session.flush()
-    return {"establishments": len(COUNTY_ESTABLISHMENTS), "appointments": 2}
+    return {"agencies": 1, "establishments": len(COUNTY_ESTABLISHMENTS), "appointments": 2}

@@ -105,7 +105,8 @@ def load_demo(today: dt.date | None = None, progress: Progress | None = None
         users, created = _demo_users()
         stage("register")
         counts = {"accounts": created, **load_demo_register(users)}
-        counts.update(load_demo_establishments())
+        for what, added in load_demo_establishments().items():  # adds to the register's
+            counts[what] = counts.get(what, 0) + added
         serve_demo_partnerships(users)
         stage("plans and actions")
         counts.update(load_demo_tracker(today, starting_meetings=lambda: _next_stage(stage)))

@@ -81,6 +81,7 @@ ACCOUNT_PEOPLE = {
     "chair@demo.example": "wscp-lig-chair",
     "agency@demo.example": "wscp-fire-lead",
     "scrutineer@demo.example": "wscp-chair",
+    "merrow.officer@demo.example": "iom-officer",
 }
 
 WSCP_AGENCIES: list[AgencySpec] = [
@@ -359,6 +360,7 @@ IOM_PEOPLE: list[PersonSpec] = [
     ("iom-police-delegated", "Thomas Beresford", "Superintendent, District Commander",
      "iom-police", ""),
     ("iom-manager", "Louise Hamley", "Partnership Manager", "iom-cs", ""),
+    ("iom-officer", "Rhiannon Pryce", "Partnership Officer", "iom-cs", ""),
     ("iom-scrutineer-1", "Dr Frances Oyelaran", "Independent consultant social worker", None,
      "Independent"),
     ("iom-scrutineer-2", "Colin Maddox", "Independent reviewer (former detective)", None,

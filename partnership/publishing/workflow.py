@@ -486,12 +486,16 @@ def published_moment(day: dt.date) -> dt.datetime:
 
 
 def refuse_wrong_dates(version: Any, day: dt.date, lines: Sequence[SignOffLine]) -> None:
-    """Refuse a publication date in the future, and a signature dated after it."""
+    """Refuse a publication date in the future, and a paper signature dated after it.
+
+    A signature given in the app is the app's own record of the round (its time is the
+    server's); only a date written on paper can contradict the date published."""
     if day > clock.today():
         raise WrongDate(f"The date published must be today or in the past: {long_date(day)} "
                         "is in the future.", field="published_on")
     for line in lines:
-        if line.signature is not None and line.current and _signed_on(line.signature) > day:
+        if (line.signature is not None and line.current and line.signature.on_paper
+                and _signed_on(line.signature) > day):
             raise WrongDate(
                 f"{line.partner_name} signed on {long_date(_signed_on(line.signature))}, after "
                 f"the date published ({long_date(day)}): a version is signed before it is "

@@ -29,6 +29,7 @@ from partnership.extensions import db
 from partnership.policy import Role
 from partnership.register.models import (
     Agency,
+    Appointment,
     AppointmentRole,
     Body,
     BodyKind,
@@ -153,7 +154,7 @@ def test_loads_beside_the_first_administrator(app, runner, make_user):
     result = runner.invoke(args=["demo", "load", "--if-empty"])
 
     assert result.exit_code == 0, result.output
-    assert loaded_line(result.output).startswith("Loaded 8 accounts, 4 partnerships, ")
+    assert loaded_line(result.output).startswith("Loaded 9 accounts, 4 partnerships, ")
     with app.app_context():
         kept = db.session.get(User, admin.id)
         assert (kept.email, kept.role, kept.password_hash) == (
@@ -170,7 +171,7 @@ def test_a_demo_account_already_there_is_kept_and_not_created_again(app, runner,
     assert result.exit_code == 0, result.output
     assert "chair@demo.example already exists: kept as it is, not created again" in (
         result.output)
-    assert loaded_line(result.output).startswith("Loaded 7 accounts, 4 partnerships, ")
+    assert loaded_line(result.output).startswith("Loaded 8 accounts, 4 partnerships, ")
     with app.app_context():
         [kept] = db.session.scalars(
             sa.select(User).where(User.email == "chair@demo.example")).all()
@@ -413,8 +414,11 @@ def test_demo_accounts_are_linked_to_the_people_whose_scope_they_have(demo):
     agency_lead = person_of("agency@demo.example")
     assert agency_lead.agency is not None
     assert agency_lead.agency.partnership == partnership("wscp")
-    assert db.session.scalar(sa.select(Scrutineer).where(
-        Scrutineer.person_id == person_of("scrutineer@demo.example").id)).is_chair
+    scrutineer = person_of("scrutineer@demo.example")
+    assert db.session.scalar(sa.select(Scrutineer).where(Scrutineer.person_id == scrutineer.id))
+    assert db.session.scalar(sa.select(Appointment).where(
+        Appointment.person_id == scrutineer.id,
+        Appointment.role == AppointmentRole.PARTNERSHIP_CHAIR)).independent
     for account in DEMO_ACCOUNTS:
         if account.role is not Role.ADMIN:
             linked = person_of(account.email)

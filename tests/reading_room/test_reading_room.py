@@ -403,7 +403,7 @@ def test_the_scrutineer_cannot_change_anything_from_the_room(app: Flask, world: 
     start = last_event_id(app)
     hostile = {"markdown": "Changed by the scrutineer", "version": "1", "title": "Mine"}
     attempts = [
-        ("/partnerships/hillshire/arrangements/sections/foreword", 403),
+        ("/partnerships/hillshire/arrangements/sections/new", 403),
         ("/partnerships/hillshire/arrangements/versions/new", 403),
         (f"/partnerships/hillshire/arrangements/versions/{world.versions[1]}/withdraw", 403),
         (f"/learning/{world.ours_id}/recommendations/new", 404),

@@ -441,7 +441,9 @@ def test_a_changed_record_is_one_sentence_with_its_details(app, world):
         "Arrangements 2024", "Arrangements 2025"]
     assert [(g.heading, g.changes) for g in changes.groups] == [
         ("Agencies added", ["Westshire Youth Justice Service"]),
-        ("Agencies changed", ["Westshire Police \u2013 notes changed"])]
+        # The words that changed, not "notes changed".
+        ("Agencies changed",
+         ["Westshire Police \u2013 notes: Added: \u201cNow also covers the airport\u201d"])]
 
 
 @pytest.mark.parametrize(("start", "end", "missing"), [

@@ -20,6 +20,7 @@ from partnership.accounts.models import User
 from partnership.policy import Role
 from tests.conftest import PASSWORD
 from tests.support.client import BrowserLikeClient, page
+from tests.support.partnerships import add_partnership
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -84,12 +85,13 @@ def stored(app: Flask, signed_in: Callable[[Role], BrowserLikeClient],
            make_user: Callable[..., User]) -> dict[str, object]:
     """An admin stores every payload through the real forms."""
     admin = signed_in(Role.ADMIN)
+    serves = add_partnership(app, "north")  # every account but an admin serves one
     victim = make_user(Role.TEAM)
     created = []
     for i, marked in enumerate(MARKED):
         response = admin.submit("/users/new", {
             "name": marked, "email": f"xss{i}@example.org", "role": Role.TEAM.value,
-            "password": PASSWORD,
+            "password": PASSWORD, "partnerships": serves,
         }, follow_redirects=True)
         assert response.status_code == 200
         assert_escaped(response, [marked], f"created {marked!r} (detail page with flash)")

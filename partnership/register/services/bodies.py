@@ -122,9 +122,8 @@ def lines_to(body: Body) -> list[AccountabilityLine]:
 def reports_to_it(body: Body) -> list[Body]:
     """Return the bodies that report to this one, in position order."""
     children = db.session.scalars(
-        sa.select(Body).join(AccountabilityLine, AccountabilityLine.body_id == Body.id)
-        .where(AccountabilityLine.to_body_id == body.id)
-        .order_by(Body.position, Body.name, Body.id).distinct())
+        sa.select(Body).where(Body.lines.any(AccountabilityLine.to_body_id == body.id))
+        .order_by(Body.position, Body.name, Body.id))
     return [child for child in children if child.reports_to is body]
 
 
