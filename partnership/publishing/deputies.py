@@ -50,10 +50,11 @@ def delegations(partnership: Partnership, day: dt.date | None = None) -> list[De
 
 
 def lead_posts(partnership: Partnership, day: dt.date | None = None) -> list[Representative]:
-    """Return the representatives who may name a deputy now (each partner's, in order)."""
+    """Return the representatives who may name a deputy now (each partner's, in order); a post
+    recorded with no one named in it has no one to delegate."""
     day = day or clock.today()
     return [post for partner in partners_in_order(partnership)
-            for post in partner.representatives_on(day)]
+            for post in partner.representatives_on(day) if post.person is not None]
 
 
 def deputy_choices() -> list[tuple[int, str]]:
@@ -65,7 +66,7 @@ def add_delegation(partnership: Partnership, lead: Representative | None,
                    deputy: Person | None, starts_on: dt.date, ends_on: dt.date | None,
                    user: User) -> Delegation:
     """Record that ``deputy`` may sign for ``lead``'s partner from ``starts_on``."""
-    if lead is None or lead.partner.partnership_id != partnership.id:
+    if lead is None or lead.partner.partnership_id != partnership.id or lead.person is None:
         raise DelegationProblem("Select one of the partners' representatives", field="lead")
     if deputy is None:
         raise DelegationProblem("Select a person in the register", field="deputy")
