@@ -100,7 +100,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _load_demo_into(url: str, recipe: DemoRecipe) -> None:
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
-        with acting_as("tests"):
+        # The demo as loaded that day: publishing refuses a date after "today".
+        with acting_as("tests"), clock.frozen(recipe.day):
             if recipe.scale:
                 load_synthetic(recipe.scale, today=recipe.day)
             else:

@@ -40,6 +40,7 @@ def test_new_user_is_created_then_changes_first_password(
     page.get_by_label("Full name").fill(NEW_NAME)
     page.get_by_label("Email address").fill(NEW_EMAIL)
     page.get_by_label("Partnership team officer").check()
+    page.get_by_label("Wessexshire Safeguarding Children Partnership", exact=True).check()
     page.get_by_label("First password").fill(FIRST_PASSWORD)
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(NEW_NAME)

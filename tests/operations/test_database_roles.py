@@ -253,7 +253,8 @@ def test_the_grant_is_exact_on_append_only_and_version_tables(shared: Deployment
             }
     finally:
         engine.dispose()
-    assert set(guards) == {"audit_event", "progress_update", "signed_content"}
+    assert set(guards) == {"audit_event", "figure_image", "progress_update", "published_page",
+                           "signed_content"}
     assert held == {
         "audit_event": {"SELECT", "INSERT"},
         "progress_update": {"SELECT", "INSERT"},
@@ -276,7 +277,8 @@ def test_the_grant_is_idempotent_and_repairs_what_was_granted_by_hand(
         code, output = fresh.flask(fresh.owner, "db-roles", "grant", "--app-role",
                                    fresh.app_role)
         assert code == 0, output
-    assert "SELECT, INSERT on audit_event, progress_update" in output
+    assert ("SELECT, INSERT on audit_event, figure_image, progress_update, published_page, "
+            "signed_content") in output
     code, output = fresh.flask(fresh.owner, "db-roles", "check", "--app-role", fresh.app_role)
     assert code == 0, output
     with fresh.connect(fresh.app_role) as conn, pytest.raises(errors.InsufficientPrivilege):

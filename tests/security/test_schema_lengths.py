@@ -23,17 +23,21 @@ from config import TestConfig
 from partnership import create_app
 from partnership.accounts.models import User
 from partnership.actions.models import Action, ImportUpload, ProgressUpdate
-from partnership.arrangements.models import ArrangementsVersion, NarrativeSection
+from partnership.arrangements.models import ArrangementsVersion, Figure, NarrativeSection
 from partnership.audit.models import AuditEvent
 from partnership.meetings.models import AgendaItem, Attendance, Decision, Meeting
 from partnership.plans.models import Objective, Phase, Plan
 from partnership.publishing.models import Delegation, Signature
 from partnership.register.models import (
+    AccountabilityLine,
     Agency,
+    Appointment,
     Body,
     BodyMember,
     Collaboration,
+    ContactPoint,
     Contribution,
+    Establishment,
     PartnerName,
     Partnership,
     Person,
@@ -127,11 +131,18 @@ FORM_MODELS: dict[str, type] = {
     "DelegationForm": Delegation,
     "SectionForm": ThresholdSection,
     "ThresholdRoundForm": ThresholdVersion,
+    "AppointmentForm": Appointment,
+    "ContactPointForm": ContactPoint,
+    "LineForm": AccountabilityLine,
+    "EstablishmentUploadForm": Establishment,
+    "FigureForm": Figure,
+    "PaperVersionForm": Signature,
 }
 # Forms that hold no stored text (passwords are hashed; buttons carry only a CSRF token).
 NO_MODEL = {"ChangePasswordForm", "SetPasswordForm", "ConfirmForm", "OnDateForm",
             "PeriodForm", "CarryForwardForm", "ImportForm", "CasePartnershipForm",
-            "CaseFilterForm", "CaseRemoveForm", "MoveForm"}
+            "CaseFilterForm", "CaseRemoveForm", "MoveForm",
+            "EstablishmentConfirmForm"}  # the checked rows, signed: nothing typed
 
 
 def form_classes() -> dict[str, type[FlaskForm]]:

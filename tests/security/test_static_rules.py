@@ -27,6 +27,9 @@ DENIED_COLUMNS = ("first_name", "forename", "given_name", "surname", "last_name"
                   "post_code", "nhs_number", "ni_number", "upn")
 # Columns that contain a denied word but are not about a child.
 ALLOWED_COLUMNS = {"email_address", "ip_address", "client_address"}
+# An organisation's postal address, never a person's: the partnership's office and its
+# contact points. Named table by table, so a new "address" column anywhere else still fails.
+ORGANISATION_ADDRESSES = {"partnership.address", "contact_point.address"}
 
 MINIMUM_VERSIONS = {
     "werkzeug": "3.1.6",  # CVE-2025-66221, CVE-2026-27199 (safe_join)
@@ -113,7 +116,8 @@ def test_no_column_holds_child_identifying_data() -> None:
     assert "user_account" in tables and "audit_event" in tables
     found = [f"{table.name}.{column.name} ({denied})"
              for table in tables.values() for column in table.columns
-             if (denied := denied_part(column.name))]
+             if f"{table.name}.{column.name}" not in ORGANISATION_ADDRESSES
+             and (denied := denied_part(column.name))]
     assert found == []
 
 

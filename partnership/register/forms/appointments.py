@@ -16,6 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from partnership import clock
 from partnership.register.forms import YES_NO, DayMonthYearField, yes_no
 from partnership.register.forms.agencies import RecordSelectField, person_label
 from partnership.register.models import Agency, AppointmentRole, Person, StatutoryPartner
@@ -61,7 +62,7 @@ class AppointmentForm(FlaskForm):
                  agencies: Iterable[Agency] = (), people: Iterable[Person] = (),
                  day: dt.date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        on = day or dt.date.today()
+        on = day or clock.today()
         self.partner.offer(partners, lambda partner: partner.name_on(on))
         self.agency.offer(agencies)
         self.person.offer(people, person_label)

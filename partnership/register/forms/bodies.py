@@ -16,6 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from partnership import clock
 from partnership.kernel.enums import LabelledEnum
 from partnership.register.forms import DayMonthYearField
 from partnership.register.forms.agencies import (
@@ -204,7 +205,7 @@ class BodyForm(FlaskForm):
         self.chair.offer(people, person_label)
         self.chair_agency.offer(agencies, lambda agency: agency_label(partnership, agency))
         self.chair_partner.offer(partners, lambda partner: partner_label(
-            partnership, partner, day or dt.date.today()))
+            partnership, partner, day or clock.today()))
 
     def values(self) -> dict[str, Any]:
         """Return the body's fields as the model stores them."""
@@ -261,7 +262,7 @@ class MemberForm(FlaskForm):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.partner.offer(partners, lambda partner: partner_label(
-            partnership, partner, day or dt.date.today()))
+            partnership, partner, day or clock.today()))
         self.agency.offer(agencies, lambda agency: agency_label(partnership, agency))
         self.person.offer(people, person_label)
 

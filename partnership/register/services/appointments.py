@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import abort
 
+from partnership import clock
 from partnership.editing import apply_edit
 from partnership.extensions import db
 from partnership.register.models import (
@@ -44,7 +45,7 @@ def organisation_of(appointment: Appointment, day: dt.date | None = None) -> str
     if appointment.agency is not None:
         return appointment.agency.name
     if appointment.partner is not None:
-        return appointment.partner.name_on(day or appointment.valid_from or dt.date.today())
+        return appointment.partner.name_on(day or appointment.valid_from or clock.today())
     return ""
 
 
