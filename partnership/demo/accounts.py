@@ -64,3 +64,14 @@ def serve_demo_partnerships(users: Iterable[User]) -> None:
         if user.role is not Role.ADMIN and wanted:
             user.serve_only(user.partnership_ids | wanted)
     db.session.flush()
+
+
+def serve_synthetic_partnerships() -> None:
+    """Let the shared team serve the synthetic partnerships too (``demo load --scale``), so
+    its lists read them at scale as they read the four areas."""
+    synthetic = set(db.session.scalars(
+        sa.select(Partnership.id).where(Partnership.slug.like("synthetic-%"))))
+    shared = [account.email for account in DEMO_ACCOUNTS if account.partnerships == EVERY_AREA]
+    for user in db.session.scalars(sa.select(User).where(User.email.in_(shared))):
+        user.serve_only(user.partnership_ids | synthetic)
+    db.session.flush()

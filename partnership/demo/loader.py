@@ -19,7 +19,12 @@ from partnership.accounts.models import User
 from partnership.accounts.passwords import hash_password
 from partnership.audit.models import AuditEvent
 from partnership.database import utcnow
-from partnership.demo.accounts import DEMO_ACCOUNTS, DemoAccount, serve_demo_partnerships
+from partnership.demo.accounts import (
+    DEMO_ACCOUNTS,
+    DemoAccount,
+    serve_demo_partnerships,
+    serve_synthetic_partnerships,
+)
 from partnership.demo.establishments import load_demo_establishments
 from partnership.demo.register import load_demo_register, load_synthetic_register
 from partnership.demo.reports import load_demo_reports
@@ -131,6 +136,7 @@ def _add_synthetic(counts: dict[str, int], scale: int, today: dt.date | None
                    ) -> dict[str, int]:
     """Add the synthetic partnerships, tracker, reviews, users and audit events to the demo."""
     counts.update(load_synthetic_register(scale))
+    serve_synthetic_partnerships()
     counts.update(load_synthetic_tracker(today))
     counts.update(load_synthetic_reviews(today))
     rng = random.Random(scale)  # noqa: S311 - synthetic data, not security
