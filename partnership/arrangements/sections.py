@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+from sqlalchemy.orm import selectinload
 
 from partnership.arrangements.figures import store_image
 from partnership.arrangements.models import (
@@ -91,10 +92,12 @@ class Coverage:
 
 
 def sections_of(partnership: Partnership) -> list[NarrativeSection]:
-    """Return the partnership's sections in its order."""
+    """Return the partnership's sections in its order, with their figures (one query each,
+    however many sections)."""
     return list(db.session.scalars(
         sa.select(NarrativeSection)
         .where(NarrativeSection.partnership_id == partnership.id)
+        .options(selectinload(NarrativeSection.figures))
         .order_by(NarrativeSection.position, NarrativeSection.id)))
 
 

@@ -304,9 +304,10 @@ def contribution_totals(partnership: Partnership) -> list[YearTotal]:
     Summed in Python from the stored two-place decimals: SQLite would sum them as floats.
     """
     totals: dict[int, list[decimal.Decimal]] = {}
-    for agency in partnership.agencies:
-        for contribution in agency.contributions:
-            totals.setdefault(contribution.year, []).append(contribution.amount)
+    for contribution in db.session.scalars(
+            sa.select(Contribution).join(Agency)
+            .where(Agency.partnership_id == partnership.id)):
+        totals.setdefault(contribution.year, []).append(contribution.amount)
     return [
         YearTotal(year, reporting_year_label(partnership, year), sum(amounts, decimal.Decimal(0)),
                   len(amounts))

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort
+from sqlalchemy.orm import joinedload, selectinload
 
 from partnership.audit.models import AuditEvent
 from partnership.audit.services import history_of
@@ -61,13 +62,18 @@ def takes_part_in(partnership: Partnership, body: Body) -> bool:
 
 
 def bodies_of(partnership: Partnership) -> list[Body]:
-    """Return every body the partnership takes part in, in position order."""
+    """Return every body the partnership takes part in, in position order, with its lines
+    (the structure is drawn from them: one query for all, however many bodies)."""
     shared = [c.id for c in partnership.collaborations]
     return list(db.session.scalars(
         sa.select(Body)
         .where(sa.or_(Body.partnership_id == partnership.id,
                       Body.joint_with_id == partnership.id,
                       Body.collaboration_id.in_(shared)))
+        .options(selectinload(Body.lines).joinedload(AccountabilityLine.to_body),
+                 selectinload(Body.members).options(
+                     joinedload(BodyMember.person), joinedload(BodyMember.agency)),
+                 joinedload(Body.chair), joinedload(Body.chair_agency))
         .order_by(Body.position, Body.name, Body.id)))
 
 
