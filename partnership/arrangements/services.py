@@ -20,6 +20,7 @@ from partnership.arrangements.models import ArrangementsVersion
 from partnership.clock import today
 from partnership.extensions import db
 from partnership.kernel.dates import add_months
+from partnership.policy import readable
 from partnership.publishing import workflow
 from partnership.publishing.documents import PrintedSignature, document_for
 from partnership.publishing.models import DocumentKind, PublicationStatus
@@ -150,10 +151,12 @@ def days_until(due: dt.date, day: dt.date) -> int:
 
 
 def review_dates(day: dt.date | None = None) -> list[ReviewDate]:
-    """Return, for every partnership, the next review of its latest published arrangements."""
+    """Return, for every partnership the reader serves, the next review of its latest published
+    arrangements."""
     day = day or today()
     rows = []
-    for partnership in db.session.scalars(sa.select(Partnership).order_by(Partnership.name)):
+    for partnership in db.session.scalars(
+            sa.select(Partnership).where(readable(Partnership)).order_by(Partnership.name)):
         version = latest_published(partnership)
         due = version.review_due if version else None
         rows.append(ReviewDate(partnership, version, days_until(due, day) if due else None))

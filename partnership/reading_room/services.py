@@ -72,20 +72,21 @@ def scrutinised_ids(user: Any) -> frozenset[int]:
 def _published_versions() -> list[ArrangementsVersion]:
     return list(db.session.scalars(
         sa.select(ArrangementsVersion)
-        .where(ArrangementsVersion.status != PublicationStatus.DRAFT)
+        .where(ArrangementsVersion.status != PublicationStatus.DRAFT,
+               readable(ArrangementsVersion))
         .order_by(ArrangementsVersion.published_at.desc(), ArrangementsVersion.id.desc())))
 
 
 def _published_thresholds() -> list[ThresholdVersion]:
     return list(db.session.scalars(
         sa.select(ThresholdVersion)
-        .where(ThresholdVersion.status != PublicationStatus.DRAFT)
+        .where(ThresholdVersion.status != PublicationStatus.DRAFT, readable(ThresholdVersion))
         .order_by(ThresholdVersion.published_at.desc(), ThresholdVersion.id.desc())))
 
 
 def _reports() -> list[YearlyReport]:
     return list(db.session.scalars(
-        sa.select(YearlyReport)
+        sa.select(YearlyReport).where(readable(YearlyReport))
         .order_by(YearlyReport.period_end.desc(), YearlyReport.period_start.desc(),
                   YearlyReport.id.desc())))
 
@@ -122,7 +123,8 @@ def shelves(user: Any) -> list[Shelf]:
         shelf = by_id[report.partnership_id]
         (shelf.reports if report.published else shelf.drafts).append(report)
     for entry in action_plans(user):
-        by_id[entry.review.partnership_id].action_plans.append(entry)
+        if entry.review.partnership_id in by_id:  # learning from elsewhere sits on no shelf
+            by_id[entry.review.partnership_id].action_plans.append(entry)
     return [by_id[p.id] for p in partnerships]
 
 
