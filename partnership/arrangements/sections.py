@@ -28,6 +28,7 @@ from partnership.arrangements.models import (
 from partnership.documents.markdown import render_markdown
 from partnership.editing import apply_edit, commit_edit
 from partnership.extensions import db
+from partnership.kernel import ordering
 from partnership.kernel.errors import DomainError, NotFound
 from partnership.register.models import Partnership
 from partnership.register.services.agencies import ACTIVE, agency_roster
@@ -42,7 +43,6 @@ REGISTER_TOPICS = {
 }
 IMAGE_MESSAGE = ("Pictures cannot be written in the text: remove the ![…](…) and upload the "
                  "picture as a figure of this section instead, with its alternative text")
-MOVES = {"up": -1, "down": 1}
 
 _finder = MarkdownIt("commonmark").enable("table")
 
@@ -198,29 +198,17 @@ def remove_section(row: NarrativeSection) -> None:
     partnership = row.partnership
     db.session.delete(row)
     db.session.flush()
-    _renumber(sections_of(partnership))
-
-
-def _renumber(rows: list[NarrativeSection]) -> None:
-    for index, row in enumerate(rows, start=1):
-        if row.position != index:
-            row.position = index
+    ordering.close_up(sections_of(partnership))
     db.session.flush()
 
 
 def move_section(row: NarrativeSection, direction: str) -> bool:
     """Move a section one place up or down; say whether it moved (flushed, not committed)."""
-    step = MOVES.get(direction)
-    if step is None:
+    if direction not in ordering.MOVES:
         raise SectionRefused("Choose whether to move the section up or down")
-    rows = sections_of(row.partnership)
-    index = next(i for i, other in enumerate(rows) if other.id == row.id)
-    target = index + step
-    if not 0 <= target < len(rows):
-        return False
-    rows[index], rows[target] = rows[target], rows[index]
-    _renumber(rows)
-    return True
+    moved = ordering.move(sections_of(row.partnership), row, direction)
+    db.session.flush()
+    return moved
 
 
 def coverage(partnership: Partnership, day: dt.date) -> list[Coverage]:

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from partnership.documents.markdown import render_markdown
 from partnership.editing import apply_edit, commit_edit
 from partnership.extensions import db
+from partnership.kernel import ordering
 from partnership.kernel.errors import DomainError, NotFound
 from partnership.publishing import workflow
 from partnership.publishing.documents import PrintedSignature, document_for
@@ -174,32 +175,17 @@ def remove_section(row: ThresholdSection) -> None:
     partnership = row.partnership
     db.session.delete(row)
     db.session.flush()
-    _renumber(sections_of(partnership))
-
-
-def _renumber(rows: list[ThresholdSection]) -> None:
-    for index, row in enumerate(rows, start=1):
-        if row.position != index:
-            row.position = index
+    ordering.close_up(sections_of(partnership))
     db.session.flush()
-
-
-MOVES = {"up": -1, "down": 1}
 
 
 def move_section(row: ThresholdSection, direction: str) -> bool:
     """Move a section one place up or down; say whether it moved (flushed, not committed)."""
-    step = MOVES.get(direction)
-    if step is None:
+    if direction not in ordering.MOVES:
         raise SectionRefused("Choose whether to move the section up or down")
-    rows = sections_of(row.partnership)
-    index = next(i for i, other in enumerate(rows) if other.id == row.id)
-    target = index + step
-    if not 0 <= target < len(rows):
-        return False
-    rows[index], rows[target] = rows[target], rows[index]
-    _renumber(rows)
-    return True
+    moved = ordering.move(sections_of(row.partnership), row, direction)
+    db.session.flush()
+    return moved
 
 
 def start_with_suggested_sections(partnership: Partnership) -> list[ThresholdSection]:
