@@ -90,7 +90,10 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
         actions,
         arrangements,
         audit,
+        case_audits,
         demo,
+        escalations,
+        evidence,
         jobs,
         meetings,
         operations,
@@ -101,13 +104,18 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
         register,
         reports,
         reviews,
+        scales,
+        scrutiny,
+        self_assessment,
         thresholds,
+        voice,
     )
     from partnership.documents import renders
 
     # Jobs and renders first: features register their job handlers into them.
-    for feature in (jobs, renders, accounts, audit, pages, register, publishing, thresholds,
-                    arrangements, plans,
-                    meetings, reviews, actions, reports, reading_room, demo, operations):
+    for feature in (jobs, renders, accounts, audit, pages, register, publishing, evidence,
+                    thresholds, arrangements, plans, meetings, reviews, scales, case_audits,
+                    self_assessment, voice, escalations, scrutiny, actions, reports,
+                    reading_room, demo, operations):
         feature.init_app(app)
     return app

@@ -140,7 +140,8 @@ def forget_scopes() -> None:
 
 def owning_body_id(target: Any) -> int | None:
     """Find the body a record belongs to: its own, its meeting's or its decision's."""
-    for path in (("body_id",), ("meeting", "body_id"), ("decision", "meeting", "body_id")):
+    for path in (("body_id",), ("meeting", "body_id"), ("decision", "meeting", "body_id"),
+                 ("audit", "body_id")):
         value = target
         for name in path:
             value = getattr(value, name, None)
@@ -400,7 +401,8 @@ PARTNERSHIP_TABLE = "partnership"
 # Review, a progress update's action, a phase's objective and plan, a name's partner...
 PARTNERSHIP_PARENTS: tuple[str, ...] = (
     "body", "meeting", "decision", "case", "rapid_review", "local_review", "review",
-    "recommendation", "report", "action", "objective", "plan", "partner", "agency")
+    "recommendation", "report", "action", "objective", "plan", "partner", "agency",
+    "activity", "audit", "audit_return", "round", "assessment_return", "standard_set", "scale")
 
 
 @dataclass(frozen=True)
@@ -535,6 +537,210 @@ def serves_where(user: Any, model: Any) -> sa.ColumnElement[bool]:
                   sa.and_(*(sa.not_(_route_where(model, route, None)) for route in routes)))
 
 
+# --- assurance --------------------------------------------------------------------------------
+
+def _scrutinises(user: Any, target: Any) -> bool:
+    """The independent scrutineer, for a record of a partnership they scrutinise."""
+    if user.role is not Role.SCRUTINEER:
+        return False
+    if isinstance(target, str | type):
+        return True
+    return bool((partnerships_of(target) or frozenset())
+                & scope(user).scrutinised_partnership_ids)
+
+
+def _team_or_scrutineer(user: Any, target: Any) -> bool:
+    """The team, or the scrutineer of the record's partnership (the scrutiny plan is theirs
+    to draft with the partnership)."""
+    return user.role is Role.TEAM or _scrutinises(user, target)
+
+
+def _audit_of(target: Any) -> Any:
+    """The case audit a record belongs to."""
+    for path in ((), ("audit",), ("audit_return", "audit")):
+        value = target
+        for name in path:
+            value = getattr(value, name, None)
+        if getattr(value, "__tablename__", None) == "case_audit":
+            return value
+    return None
+
+
+def _sees_audit(user: Any, target: Any) -> bool:
+    """A case audit: the team, chairs, partners and the scrutineer; an agency lead sees the
+    audits their agency is asked to and, of the returns, only their agency's own."""
+    if user.role is not Role.AGENCY:
+        return True
+    if isinstance(target, str | type):
+        return True
+    agency_id = scope(user).agency_id
+    if agency_id is None:
+        return False
+    own = getattr(target, "audit_return", target)
+    if getattr(own, "__tablename__", None) == "audit_return":
+        return bool(own.agency_id == agency_id)
+    audit = _audit_of(target)
+    return audit is not None and any(r.agency_id == agency_id for r in audit.returns)
+
+
+def _sees_audit_where(user: Any, model: Any) -> sa.ColumnElement[bool]:
+    """_sees_audit in SQL."""
+    if user.role is not Role.AGENCY:
+        return sa.true()
+    agency_id = scope(user).agency_id
+    if agency_id is None:
+        return sa.false()
+    name = model.__table__.name
+    if name == "audit_return":
+        return model.agency_id == agency_id
+    if name == "audit_answer":
+        return model.audit_return.has(agency_id=agency_id)
+    if name == "case_audit":
+        return model.returns.any(agency_id=agency_id)
+    audit = sa.inspect(model).relationships["audit"].mapper.class_
+    return model.audit.has(audit.returns.any(agency_id=agency_id))
+
+
+def _completes_audit_return(user: Any, target: Any) -> bool:
+    """The team, or a lead of the agency whose return it is."""
+    if user.role is Role.TEAM:
+        return True
+    if user.role is not Role.AGENCY:
+        return False
+    if isinstance(target, str | type):
+        return True
+    agency_id = scope(user).agency_id
+    return agency_id is not None and getattr(target, "agency_id", None) == agency_id
+
+
+def _own_organisation(user: Any, target: Any) -> bool:
+    """The user works for the organisation (agency, or school or setting) whose return it is."""
+    mine = scope(user)
+    own = getattr(target, "assessment_return", target)
+    return ((own.agency_id is not None and own.agency_id == mine.agency_id)
+            or (own.establishment_id is not None
+                and own.establishment_id == mine.establishment_id))
+
+
+def _sees_assessment(user: Any, target: Any) -> bool:
+    """Self-assessment: rounds and standards for everyone; of the returns, an agency lead
+    sees only their own organisation's."""
+    if user.role is not Role.AGENCY or isinstance(target, str | type):
+        return True
+    if getattr(target, "__tablename__", None) in ("assessment_return", "assessment_answer"):
+        return _own_organisation(user, target)
+    return True
+
+
+def _sees_assessment_where(user: Any, model: Any) -> sa.ColumnElement[bool]:
+    if user.role is not Role.AGENCY:
+        return sa.true()
+    name = model.__table__.name
+    if name not in ("assessment_return", "assessment_answer"):
+        return sa.true()
+    mine = scope(user)
+
+    def own(cls: Any) -> sa.ColumnElement[bool]:
+        reasons = []
+        if mine.agency_id is not None:
+            reasons.append(cls.agency_id == mine.agency_id)
+        if mine.establishment_id is not None:
+            reasons.append(cls.establishment_id == mine.establishment_id)
+        return sa.or_(*reasons) if reasons else sa.false()
+
+    if name == "assessment_return":
+        return own(model)
+    returns = sa.inspect(model).relationships["assessment_return"].mapper.class_
+    return model.assessment_return.has(own(returns))
+
+
+def _completes_assessment(user: Any, target: Any) -> bool:
+    """The team, or the organisation's own staff (agency role) for their return."""
+    if user.role is Role.TEAM:
+        return True
+    if user.role is not Role.AGENCY:
+        return False
+    return isinstance(target, str | type) or _own_organisation(user, target)
+
+
+def _escalation_parties(target: Any) -> set[int]:
+    parties = {target.raised_by_id, target.raised_with_id}
+    parties.update(agency.id for agency in target.other_agencies)
+    return {party for party in parties if party is not None}
+
+
+def _sees_escalation(user: Any, target: Any) -> bool:
+    """Escalations: the team, chairs, partners and the scrutineer; an agency lead, those their
+    agency is party to."""
+    if user.role is not Role.AGENCY or isinstance(target, str | type):
+        return True
+    agency_id = scope(user).agency_id
+    return agency_id is not None and agency_id in _escalation_parties(target)
+
+
+def _sees_escalation_where(user: Any, model: Any) -> sa.ColumnElement[bool]:
+    if user.role is not Role.AGENCY:
+        return sa.true()
+    agency_id = scope(user).agency_id
+    if agency_id is None:
+        return sa.false()
+    return sa.or_(model.raised_by_id == agency_id, model.raised_with_id == agency_id,
+                  model.other_agencies.any(id=agency_id))
+
+
+def _records_escalation(user: Any, target: Any) -> bool:
+    """The team; an agency lead records (and keeps) those their agency is party to."""
+    if user.role is Role.TEAM:
+        return True
+    if user.role is not Role.AGENCY:
+        return False
+    return isinstance(target, str | type) or _sees_escalation(user, target)
+
+
+def _listed(check: Rule, where: Where, *roles: Role) -> Listed:
+    """A view rule for the roles given, narrowed record by record by ``check``/``where``."""
+    allowed = frozenset(roles)
+    return Listed(
+        check=lambda user, target: user.role in allowed and check(user, target),
+        where=lambda user, model: sa.and_(sa.true() if user.role in allowed else sa.false(),
+                                          where(user, model)))
+
+
+# Evidence files: each kind of record that carries evidence says so at app creation
+# (``attachable``), and a file is seen exactly when its record is, and attached or removed
+# by whoever may do the owner kind's verb to the record.
+EVIDENCE_OWNERS: dict[str, tuple[Any, str]] = {}  # kind -> (model, verb to attach)
+
+
+def attachable(kind: str, model: Any, verb: str) -> None:
+    """Let records of ``model`` carry evidence files, attached by those who may ``verb`` them."""
+    EVIDENCE_OWNERS[kind] = (model, verb)
+
+
+def _through_owner(user: Any, target: Any) -> bool:
+    """A file is for whoever may view the record it is attached to."""
+    if isinstance(target, str | type):
+        return True
+    owner = target.owner
+    return owner is not None and can(user, "view", owner)
+
+
+def _through_owner_where(user: Any, model: Any) -> sa.ColumnElement[bool]:
+    return sa.or_(sa.false(), *(
+        sa.and_(model.owner_kind == kind,
+                model.owner_id.in_(sa.select(owner.id).where(visible(user, owner))))
+        for kind, (owner, _verb) in sorted(EVIDENCE_OWNERS.items())))
+
+
+def _attaches_to_owner(user: Any, target: Any) -> bool:
+    """Files are attached (and removed) by whoever may change the record they belong to: the
+    owner kind names the verb (an agency lead attaches to their own return, say)."""
+    if isinstance(target, str | type):
+        return user.role is not Role.ADMIN
+    owner = target.owner
+    return owner is not None and can(user, target.owner_verb, owner)
+
+
 # (verb, realm) -> rule. Keep this table the single source of truth.
 RULES: dict[tuple[str, str], Rule] = {
     ("view", "home"): _roles(*EVERYONE),
@@ -604,6 +810,42 @@ RULES: dict[tuple[str, str], Rule] = {
     ("edit", "deputies"): _delegating_for_self,
     # The reading room: every published document in one place.
     ("view", "reading_room"): _roles(*EVERYONE),
+    # Assurance. Grading scales for audits and self-assessments: the team keeps them.
+    ("view", "scales"): _roles(*EVERYONE),
+    ("edit", "scales"): _roles(Role.TEAM),
+    # Independent scrutiny: everyone reads the plan and what was found; the team and the
+    # scrutineer plan it; only the scrutineer writes findings, good practice and
+    # recommendations; only the team writes the partnership's response.
+    ("view", "scrutiny"): _roles(*EVERYONE),
+    ("edit", "scrutiny"): _team_or_scrutineer,
+    ("report", "scrutiny"): _scrutinises,
+    ("respond", "scrutiny"): _roles(Role.TEAM),
+    # Multi-agency case audits: the team and the running group's chair keep them; each
+    # agency asked completes its own return and sees no other agency's.
+    ("view", "case_audits"): _listed(_sees_audit, _sees_audit_where, Role.ADMIN, Role.TEAM,
+                                     Role.CHAIR, Role.PARTNER, Role.AGENCY, Role.SCRUTINEER),
+    ("edit", "case_audits"): _team_or_chair,
+    ("complete", "case_audits"): _completes_audit_return,
+    # Section 11 and schools self-assessment: the team runs rounds and moderation; each
+    # organisation's own staff complete its return and see no other organisation's.
+    ("view", "self_assessment"): _listed(_sees_assessment, _sees_assessment_where,
+                                         *EVERYONE),
+    ("manage", "self_assessment"): _roles(Role.TEAM),
+    ("moderate", "self_assessment"): _roles(Role.TEAM),
+    ("complete", "self_assessment"): _completes_assessment,
+    ("export", "self_assessment"): _roles(Role.TEAM, Role.CHAIR, Role.PARTNER,
+                                          Role.SCRUTINEER),
+    # The voice of children and families: everyone reads; the team records.
+    ("view", "voice"): _roles(*EVERYONE),
+    ("edit", "voice"): _roles(Role.TEAM),
+    # Escalations between agencies: agency leads see and record those their agency is party
+    # to; the team, chairs, partners and the scrutineer read them all.
+    ("view", "escalations"): _listed(_sees_escalation, _sees_escalation_where, *EVERYONE),
+    ("edit", "escalations"): _records_escalation,
+    # Evidence files follow the record they are attached to; the team sees the quota.
+    ("view", "evidence"): Listed(check=_through_owner, where=_through_owner_where),
+    ("attach", "evidence"): _attaches_to_owner,
+    ("manage", "evidence"): _roles(Role.TEAM),
 }
 
 

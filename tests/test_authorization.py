@@ -85,6 +85,7 @@ from partnership.reviews.models import (
 from partnership.thresholds.models import ThresholdSection, ThresholdVersion
 from tests.conftest import PASSWORD
 from tests.reports.test_compare import snapshot as report_snapshot
+from tests.support import matrix
 from tests.support.client import BrowserLikeClient, csrf_token_from, page
 from tests.support.partnerships import add_partnership
 
@@ -133,10 +134,10 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "collaborations.detail": ALL,
     "collaborations.new": TEAM,
     "collaborations.edit": TEAM,
-    "scrutiny.index": ALL,
-    "scrutiny.detail": ALL,
-    "scrutiny.new": TEAM,
-    "scrutiny.edit": TEAM,
+    "scrutineers.index": ALL,
+    "scrutineers.detail": ALL,
+    "scrutineers.new": TEAM,
+    "scrutineers.edit": TEAM,
     # Relevant agencies and bodies: everyone reads; the team keeps them.
     "agencies.index": ALL,
     "agencies.detail": ALL,
@@ -307,6 +308,7 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "reading_room.report": ALL,
     "reading_room.report_pdf": ALL,
     "reading_room.compare": ALL,
+    **matrix.expected(),  # the features' own parts (tests/support/matrix)
 }
 
 # Need-to-know: these refuse with 404 (a case's existence is not revealed), not 403.
@@ -316,6 +318,7 @@ HIDDEN_ENDPOINTS = frozenset(
     or endpoint in {"learning.detail", "learning.edit", "learning.for_case",
                     "learning.recommendation_new", "learning.recommendation_edit",
                     "learning.action_plan", "learning.action_plan_pdf"}
+    or endpoint in matrix.hidden()
 )
 
 
@@ -342,7 +345,8 @@ PREPARED_DOCUMENTS = frozenset({"arrangements.draft_pdf", "plans.pdf", "reports.
 # What a scrutineer (who only reads) may still POST to: their own account and session, and
 # their own assessment in a yearly report of a partnership they scrutinise.
 SCRUTINEER_POSTS = frozenset({"/sign-out", "/session/extend", "/account/password",
-                              "/partnerships/<slug>/reports/<int:report_id>/assessment"})
+                              "/partnerships/<slug>/reports/<int:report_id>/assessment",
+                              *matrix.scrutineer_posts()})
 
 ROLES_AND_ANONYMOUS: list[Role | None] = [None, *Role]
 
@@ -496,7 +500,11 @@ def _placeholders(app: Flask, user_id: int, viewer_id: int | None = None) -> dic
                             theme, published_report])
         db.session.commit()
         police_vote = next(v for v in votes if v.partner is police)
-        return {"user_id": str(user_id), "slug": partnership.slug,
+        base = SimpleNamespace(partnership=partnership, agency=agency, body=body, person=person,
+                               meeting=meeting, action=action, plan=plan, user_id=user_id,
+                               viewer_id=viewer_id)
+        features = matrix.placeholders(base)
+        return {**features, "user_id": str(user_id), "slug": partnership.slug,
                 "version_id": str(version.id), "section": "foreword",
                 "section_id": str(narrative_section.id),
                 "figure_id": str(narrative_section.figures[0].id), "sha256": "a" * 64,

@@ -1,8 +1,10 @@
 """The one action tracker: every "thing that must get done", wherever it came from.
 
 A business-plan action points at its objective (and phase), an action arising from a
-meeting at its meeting; a review recommendation's action will point at its
-recommendation. Anything else (an audit follow-up, say) names its source in words.
+meeting at its meeting, a review recommendation's action at its recommendation; so do the
+assurance work's: a scrutineer's recommendation, a multi-agency case audit, a standard an
+organisation graded as a gap in its self-assessment, and what children and families told
+us. Anything else names its source in words.
 Progress is an append-only log of updates; the RAG rating is never stored but derived
 by :mod:`partnership.actions.rag`.
 """
@@ -15,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from partnership.accounts.models import User
+from partnership.case_audits.models import CaseAudit
 from partnership.database import UTCDateTime, Versioned, utcnow
 from partnership.extensions import db
 from partnership.kernel.enums import LabelledEnum, enum_column
@@ -22,6 +25,9 @@ from partnership.meetings.models import Meeting
 from partnership.plans.models import Objective, Phase, Plan
 from partnership.register.models import Agency, Body, Partnership, Person
 from partnership.reviews.models import Recommendation
+from partnership.scrutiny.models import ScrutinyRecommendation
+from partnership.self_assessment.models import AssessmentAnswer
+from partnership.voice.models import Engagement
 
 
 class Status(LabelledEnum):
@@ -72,6 +78,16 @@ class Action(Versioned, db.Model):
         sa.ForeignKey("meeting.id", ondelete="SET NULL"), index=True)
     recommendation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("recommendation.id", ondelete="SET NULL"), index=True)
+    scrutiny_recommendation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("scrutiny_recommendation.id", ondelete="SET NULL"), index=True)
+    case_audit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("case_audit.id", ondelete="SET NULL"), index=True)
+    assessment_answer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("assessment_answer.id", ondelete="SET NULL"), index=True,
+        doc="The self-assessment standard graded as a gap that the action closes")
+    engagement_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("engagement.id", ondelete="SET NULL"), index=True,
+        doc="What children and families said that the action answers")
     source_note: Mapped[str] = mapped_column(
         sa.String(300), default="", doc="Where it came from, when that is not a record here")
     body_id: Mapped[int | None] = mapped_column(
@@ -97,6 +113,10 @@ class Action(Versioned, db.Model):
     phase: Mapped[Phase | None] = relationship()
     meeting: Mapped[Meeting | None] = relationship()
     recommendation: Mapped[Recommendation | None] = relationship()
+    scrutiny_recommendation: Mapped[ScrutinyRecommendation | None] = relationship()
+    case_audit: Mapped[CaseAudit | None] = relationship()
+    assessment_answer: Mapped[AssessmentAnswer | None] = relationship()
+    engagement: Mapped[Engagement | None] = relationship()
     body: Mapped[Body | None] = relationship()
     lead_agency: Mapped[Agency | None] = relationship()
     lead_person: Mapped[Person | None] = relationship()
@@ -117,6 +137,16 @@ class Action(Versioned, db.Model):
             return f"Action arising: {self.meeting}"
         if self.recommendation is not None:
             return f"{self.recommendation.review}, recommendation {self.recommendation.number}"
+        if self.scrutiny_recommendation is not None:
+            return f"Independent scrutiny: {self.scrutiny_recommendation}"
+        if self.case_audit is not None:
+            return f"Multi-agency case audit: {self.case_audit}"
+        if self.assessment_answer is not None:
+            answer = self.assessment_answer
+            return (f"Self-assessment: {answer.assessment_return}, standard "
+                    f"{answer.standard.number}")
+        if self.engagement is not None:
+            return f"Voice of children and families: {self.engagement}"
         return self.source_note or "Not recorded"
 
     def __str__(self) -> str:

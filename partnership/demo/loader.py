@@ -25,6 +25,7 @@ from partnership.demo.accounts import (
     serve_demo_partnerships,
     serve_synthetic_partnerships,
 )
+from partnership.demo.assurance import load_demo_assurance, load_synthetic_assurance
 from partnership.demo.establishments import load_demo_establishments
 from partnership.demo.register import load_demo_register, load_synthetic_register
 from partnership.demo.reports import load_demo_reports
@@ -36,7 +37,7 @@ from partnership.policy import Role
 
 # The stages of a demo load, in order, as :func:`load_demo` reports them.
 STAGES = ("accounts", "register", "plans and actions", "meetings", "case reviews",
-          "published documents")
+          "assurance", "published documents")
 
 Progress = Callable[[str], None]
 
@@ -117,6 +118,8 @@ def load_demo(today: dt.date | None = None, progress: Progress | None = None
         counts.update(load_demo_tracker(today, starting_meetings=lambda: _next_stage(stage)))
         stage("case reviews")
         counts.update(load_demo_reviews(today))
+        stage("assurance")
+        counts.update(load_demo_assurance(today))
         stage("published documents")
         counts.update(load_demo_reports(today))
         counts.update(load_demo_thresholds(today))
@@ -139,6 +142,7 @@ def _add_synthetic(counts: dict[str, int], scale: int, today: dt.date | None
     serve_synthetic_partnerships()
     counts.update(load_synthetic_tracker(today))
     counts.update(load_synthetic_reviews(today))
+    counts.update(load_synthetic_assurance(scale, today))
     rng = random.Random(scale)  # noqa: S311 - synthetic data, not security
     one_hash = hash_password("synthetic account password never used")
     roles = list(Role)

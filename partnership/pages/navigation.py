@@ -34,7 +34,7 @@ NAVIGATION = [
     NavItem("Reading room", "reading_room.index", "view", "reading_room",
             ("reading_room.", "reports.")),
     NavItem("Partnerships", "partnerships.index", "view", "register",
-            ("partnerships.", "partners.", "agencies.", "bodies.", "scrutiny.",
+            ("partnerships.", "partners.", "agencies.", "bodies.", "scrutineers.",
              "collaborations.", "thresholds.")),
     NavItem("People", "people.index", "view", "register", ("people.",)),
     NavItem("Users", "accounts.users", "view", "users", ("accounts.user",)),

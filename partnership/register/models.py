@@ -306,8 +306,12 @@ class Person(Versioned, db.Model):
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
     user_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL"), unique=True)
+    establishment_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("establishment.id", ondelete="SET NULL"), index=True,
+        doc="The school or setting they work for (its self-assessment is theirs to complete)")
 
     agency: Mapped[Agency | None] = relationship(foreign_keys=[agency_id])
+    establishment: Mapped[Establishment | None] = relationship(foreign_keys=[establishment_id])
 
     @property
     def organisation_name(self) -> str:

@@ -173,6 +173,7 @@ class Scope:
 
     person_id: int | None = None
     agency_id: int | None = None
+    establishment_id: int | None = None  # a school or setting's own staff
     chaired_body_ids: frozenset[int] = frozenset()
     member_body_ids: frozenset[int] = frozenset()
     partner_ids: frozenset[int] = frozenset()
@@ -196,6 +197,7 @@ def scope_of(user: Any, day: dt.date | None = None) -> Scope:
     return Scope(
         person_id=person.id,
         agency_id=person.agency_id,
+        establishment_id=person.establishment_id,
         chaired_body_ids=frozenset(
             body.id for body in roles.chair_of
             if (body.starts_on is None or body.starts_on <= day)

@@ -16,7 +16,7 @@ from partnership.register.services.partnerships import partnership_or_404
 from partnership.register.services.people import person_choices, person_or_404
 from partnership.web import refused, run_service
 
-bp = Blueprint("scrutiny", __name__, url_prefix="/partnerships/<slug>/scrutineers")
+bp = Blueprint("scrutineers", __name__, url_prefix="/partnerships/<slug>/scrutineers")
 
 
 def _form(partnership: Partnership, **kwargs: object) -> ScrutineerForm:
@@ -47,7 +47,7 @@ def _values(form: ScrutineerForm, partnership: Partnership) -> dict[str, object]
 def index(slug: str) -> str:
     """List everyone commissioned to scrutinise the partnership, past and present."""
     partnership = partnership_or_404(slug)
-    return render_template("scrutiny/index.html", partnership=partnership,
+    return render_template("scrutineers/index.html", partnership=partnership,
                            scrutineers=service.all_scrutineers(partnership),
                            scope_text=service.scope_text, period=describe_period,
                            name_of=service.scrutineer_name)
@@ -64,8 +64,8 @@ def new(slug: str) -> str | Response:
             scrutineer = service.add_scrutineer(partnership, _values(form, partnership))
         if step.done:
             flash(f"{service.scrutineer_name(scrutineer)} added as a scrutineer", "success")
-            return redirect(url_for("scrutiny.detail", slug=slug, scrutineer_id=scrutineer.id))
-    return render_template("scrutiny/new.html", form=form, partnership=partnership)
+            return redirect(url_for("scrutineers.detail", slug=slug, scrutineer_id=scrutineer.id))
+    return render_template("scrutineers/new.html", form=form, partnership=partnership)
 
 
 @bp.route("/<int:scrutineer_id>")
@@ -74,7 +74,8 @@ def detail(slug: str, scrutineer_id: int) -> str:
     """Show a scrutineer's scope, dates and history."""
     partnership = partnership_or_404(slug)
     scrutineer = service.scrutineer_or_404(partnership, scrutineer_id)
-    return render_template("scrutiny/detail.html", partnership=partnership, scrutineer=scrutineer,
+    return render_template("scrutineers/detail.html", partnership=partnership,
+                           scrutineer=scrutineer,
                            scope_text=service.scope_text, period=describe_period,
                            name=service.scrutineer_name(scrutineer),
                            history=history_of(scrutineer))
@@ -87,7 +88,7 @@ def edit(slug: str, scrutineer_id: int) -> str | Response | tuple[str, int]:
     partnership = partnership_or_404(slug)
     scrutineer = service.scrutineer_or_404(partnership, scrutineer_id)
     form = _form(partnership, obj=scrutineer)
-    back = url_for("scrutiny.detail", slug=slug, scrutineer_id=scrutineer.id)
+    back = url_for("scrutineers.detail", slug=slug, scrutineer_id=scrutineer.id)
     if request.method == "GET":
         form.version.data = str(scrutineer.version)
         form.person.data = scrutineer.person_id
@@ -106,5 +107,5 @@ def edit(slug: str, scrutineer_id: int) -> str | Response | tuple[str, int]:
             return render_conflict(
                 conflict, form, title=f"{service.scrutineer_name(conflict.obj)}: the details were "
                 "changed while you were editing them", cancel_url=back)
-    return render_template("scrutiny/edit.html", form=form, partnership=partnership,
+    return render_template("scrutineers/edit.html", form=form, partnership=partnership,
                            scrutineer=scrutineer, name=service.scrutineer_name(scrutineer))

@@ -1,0 +1,3 @@
+"""The forms of case audits."""
+
+from __future__ import annotations

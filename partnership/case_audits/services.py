@@ -1,0 +1,3 @@
+"""The services of case audits."""
+
+from __future__ import annotations

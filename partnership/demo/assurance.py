@@ -1,0 +1,32 @@
+"""The demo's assurance work: grading scales, the scrutiny plan and its activities, case
+audits, a Section 11 and a schools self-assessment round, the voice of children and
+families, and escalations; with evidence files where a partnership would have them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from partnership.demo.case_audits import load_demo_case_audits
+from partnership.demo.escalations import load_demo_escalations
+from partnership.demo.scrutiny import load_demo_scrutiny
+from partnership.demo.self_assessment import (
+    load_demo_self_assessment,
+    load_synthetic_self_assessment,
+)
+from partnership.demo.voice import load_demo_voice
+
+
+def load_demo_assurance(today: dt.date | None) -> dict[str, int]:
+    """Add the assurance records of the demo partnerships (the register is loaded)."""
+    counts: dict[str, int] = {}
+    # Scales first (audits and self-assessments grade on them); scrutiny last (it looks at
+    # audits and at what children and families said).
+    for load in (load_demo_case_audits, load_demo_self_assessment, load_demo_voice,
+                 load_demo_escalations, load_demo_scrutiny):
+        counts.update(load(today))
+    return counts
+
+
+def load_synthetic_assurance(scale: int, today: dt.date | None) -> dict[str, int]:
+    """Add the benchmark's assurance records: a self-assessment round of 300 organisations."""
+    return load_synthetic_self_assessment(scale, today)

@@ -1,0 +1,3 @@
+"""The forms of escalations."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The services of escalations."""
+
+from __future__ import annotations

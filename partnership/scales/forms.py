@@ -1,0 +1,3 @@
+"""The forms of scales."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The services of scales."""
+
+from __future__ import annotations

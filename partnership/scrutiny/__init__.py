@@ -1,0 +1,16 @@
+"""Independent scrutiny: the yearly plan, activities, findings and responses."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from partnership.policy import attachable
+
+
+def init_app(app: Flask) -> None:
+    """Map the models and register the pages."""
+    from partnership.scrutiny import models
+    from partnership.scrutiny.views import bp
+
+    app.register_blueprint(bp)
+    attachable("scrutiny_activity", models.ScrutinyActivity, "report")

@@ -1,0 +1,3 @@
+"""The forms of scrutiny."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The services of scrutiny."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The forms of self assessment."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The services of self assessment."""
+
+from __future__ import annotations

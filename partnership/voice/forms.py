@@ -1,0 +1,3 @@
+"""The forms of voice."""
+
+from __future__ import annotations

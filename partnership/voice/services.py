@@ -1,0 +1,3 @@
+"""The services of voice."""
+
+from __future__ import annotations
