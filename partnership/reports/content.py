@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from partnership.documents.charts import Chart
+
 # --- 1. summary of activities -------------------------------------------------------------
 
 
@@ -296,26 +298,6 @@ class Changes:
 
 
 # --- charts -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A chart's data; the drawing (SVG) and its text equivalent (a table) are made from it.
-
-    ``values[i][j]`` is series ``i`` at category ``j``. ``kind`` is "stacked_bar",
-    "bar" or "line". ``reference`` draws a labelled line (e.g. the 15 working-day limit).
-    """
-
-    key: str
-    title: str
-    summary: str  # one or two sentences a screen reader hears instead of the picture
-    kind: str
-    categories: list[str]
-    series: list[str]
-    values: list[list[float]]
-    unit: str
-    reference: float | None = None
-    reference_label: str = ""
 
 
 # --- the whole report ---------------------------------------------------------------------

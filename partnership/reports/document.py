@@ -29,6 +29,7 @@ from flask import render_template
 from markupsafe import Markup
 
 from partnership.documents import pdf
+from partnership.documents.charts import ChartTable, chart_svgs, chart_table
 from partnership.documents.markdown import render_markdown
 from partnership.documents.renders import document_builder
 from partnership.documents.styles import stylesheet_urls
@@ -37,7 +38,6 @@ from partnership.kernel.numbers import percent_words
 from partnership.kernel.words import capital, in_words, plural, times
 from partnership.publishing.documents import paper_words
 from partnership.reports import services
-from partnership.reports.charts import ChartTable, chart_svgs, chart_table
 from partnership.reports.content import ReportDocument
 from partnership.reports.models import YearlyReport
 from partnership.reports.services import report_date as long_date

@@ -1,7 +1,7 @@
 """The charts' data: ratings per objective of the business-plan actions for the period (on
 ``as_of``); those actions completed by the end of each month of the period (to ``as_of``);
 working days per completed Rapid Review against the 15-day limit; attendance per agency. A
-chart with no data is left out. The drawing is :mod:`partnership.reports.charts`.
+chart with no data is left out. The drawing is :mod:`partnership.documents.charts`.
 """
 
 from __future__ import annotations

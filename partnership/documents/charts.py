@@ -1,6 +1,6 @@
-"""The yearly report's charts: drawn by matplotlib as inert, accessible SVG, with a table.
+"""Charts for pages and documents: drawn by matplotlib as inert, accessible SVG, with a table.
 
-A :class:`~partnership.reports.content.Chart` (the dataclass, or the dict a published
+A :class:`Chart` (the dataclass, or the dict a published
 snapshot holds) is drawn as a vector picture whose text stays text: ``svg.fonttype`` is
 "none", so labels are real characters in the page and in the PDF. The drawing is made
 deterministic (a fixed ``svg.hashsalt``, no date, ids renumbered) so a report renders the
@@ -31,12 +31,30 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, MultipleLocator
 
-from partnership.reports.content import Chart
-
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", XLINK_NS)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart's data; the drawing (SVG) and its text equivalent (a table) are made from it.
+
+    ``values[i][j]`` is series ``i`` at category ``j``. ``kind`` is "stacked_bar",
+    "bar" or "line". ``reference`` draws a labelled line (e.g. the 15 working-day limit).
+    """
+
+    key: str
+    title: str
+    summary: str  # one or two sentences a screen reader hears instead of the picture
+    kind: str
+    categories: list[str]
+    series: list[str]
+    values: list[list[float]]
+    unit: str
+    reference: float | None = None
+    reference_label: str = ""
 
 FONT = ["Arial", "Liberation Sans", "DejaVu Sans"]
 TEXT = "#0b0c0c"

@@ -8,8 +8,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from partnership.reports.charts import (
+from partnership.documents.charts import (
     BARS_PER_DRAWING,
+    Chart,
     chart_label,
     chart_svg,
     chart_svgs,
@@ -18,7 +19,6 @@ from partnership.reports.charts import (
     format_value,
     styles,
 )
-from partnership.reports.content import Chart
 from tests.reports.samples import CHARTS
 
 SVG = "{http://www.w3.org/2000/svg}"
