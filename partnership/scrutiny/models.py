@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from partnership.accounts.models import User
 from partnership.case_audits.models import CaseAudit
@@ -168,7 +168,11 @@ class ScrutinyActivity(Versioned, db.Model):
     engagements: Mapped[list[Engagement]] = relationship(
         secondary=scrutiny_activity_engagement, order_by="Engagement.held_from")
     case_audit: Mapped[CaseAudit | None] = relationship()
-    meeting: Mapped[Meeting | None] = relationship()
+    # Named so that the policy reaches the activity's partnership through its plan: the
+    # policy follows a relationship called ``meeting`` before one called ``plan``
+    # (PARTNERSHIP_PARENTS), and the meeting observed may be a shared body's, or none.
+    observed_meeting: Mapped[Meeting | None] = relationship()
+    meeting: Mapped[Meeting | None] = synonym("observed_meeting")
     reported_by: Mapped[User | None] = relationship(foreign_keys=[reported_by_id])
     responded_by: Mapped[User | None] = relationship(foreign_keys=[responded_by_id])
     recommendations: Mapped[list[ScrutinyRecommendation]] = relationship(
