@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -66,7 +67,14 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     WTF_CSRF_SSL_STRICT = True
 
-    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
+    # Evidence files (partnership/evidence): kept outside the web root under random names,
+    # each at most EVIDENCE_MAX_BYTES, and at most EVIDENCE_QUOTA_BYTES per partnership.
+    EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR") or str(INSTANCE_DIR / "evidence")
+    EVIDENCE_MAX_BYTES = _env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+    EVIDENCE_QUOTA_BYTES = _env_int("EVIDENCE_QUOTA_BYTES", 2 * 1024 * 1024 * 1024)
+
+    # A whole request: room for the largest evidence file and the form around it.
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", EVIDENCE_MAX_BYTES + 1024 * 1024)
     TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS")
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
     PROXY_FIX_X_FOR = _env_int("PROXY_FIX_X_FOR", 0)
@@ -89,6 +97,19 @@ class Config:
     EDUCATION_DUTY_FROM: str | dt.date | None = os.environ.get("EDUCATION_DUTY_FROM") or None
     # A spreadsheet of schools and settings bigger than this is refused before it is read.
     ESTABLISHMENT_FILE_MAX_BYTES = _env_int("ESTABLISHMENT_FILE_MAX_BYTES", 5 * 1024 * 1024)
+    # Escalations and professional differences: the themes an escalation may be tagged with
+    # (ticked on its form, counted on the log and in the yearly report). An escalation keeps
+    # the words it was tagged with, so a theme taken off this list still shows on old ones.
+    ESCALATION_THEMES: tuple[str, ...] = (
+        "Thresholds and step-down",
+        "Information sharing",
+        "Strategy meeting or section 47 decisions",
+        "Child protection plan",
+        "Health involvement",
+        "Police involvement",
+        "Education and attendance",
+        "Other",
+    )
     # Refuse to start unless the settings are safe for a live service.
     STRICT_START = False
 
@@ -114,6 +135,8 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-that-is-long-enough-for-the-checks"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     TRUSTED_HOSTS = None
+    # Evidence files go to a temporary folder of this test process (never instance/).
+    EVIDENCE_DIR = str(Path(tempfile.gettempdir()) / f"partnership-test-evidence-{os.getpid()}")
 
 
 class ProductionConfig(Config):
