@@ -160,13 +160,16 @@ def _team_or_chair(user: Any, target: Any) -> bool:
 
 
 def _may_update_progress(user: Any, target: Any) -> bool:
-    """The team; the owning body's chair; the lead agency's lead; the lead officer themself."""
+    """The team; the owning body's chair; the lead agency's lead; the lead officer themself
+    (of a progress update: of its action, to attach evidence to it)."""
     if user.role is Role.TEAM:
         return True
     if user.role not in (Role.CHAIR, Role.AGENCY, Role.PARTNER):
         return False
     if isinstance(target, str):
         return True
+    if getattr(target, "__tablename__", None) == "progress_update":
+        target = target.action
     mine = scope(user)
     return (
         (user.role is Role.CHAIR and owning_body_id(target) in mine.chaired_body_ids)
@@ -177,9 +180,10 @@ def _may_update_progress(user: Any, target: Any) -> bool:
 
 
 # How a record reaches its case, tried in this order (by case_of, and in SQL by _in_case).
+# A progress update is need-to-know like its action (and so are the evidence files on it).
 CASE_PATHS: tuple[tuple[str, ...], ...] = (
     (), ("case",), ("rapid_review", "case"), ("local_review", "case"), ("review", "case"),
-    ("recommendation", "review", "case"))
+    ("recommendation", "review", "case"), ("action", "recommendation", "review", "case"))
 CASE_TABLE = "case_record"
 
 

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, url_for
 
 
 def init_app(app: Flask) -> None:
     """Map the models, register the pages, the home page's panels and ``flask actions``."""
     from partnership.actions import (
-        models,  # noqa: F401 - the models must be mapped
+        models,
         services,
     )
     from partnership.actions.cli import actions_cli
     from partnership.actions.views import bp
+    from partnership.evidence.owners import owner_page
+    from partnership.policy import attachable
 
     app.register_blueprint(bp)
     app.cli.add_command(actions_cli)
+    # Evidence files on progress updates, attached by whoever may record progress.
+    attachable("progress_update", models.ProgressUpdate, "update")
+    owner_page("progress_update", lambda update: url_for(
+        "actions.detail", action_id=update.action_id, _anchor=f"update-{update.id}"))
     # The home page's dashboard panels ask the services directly (templates/actions/_attention).
     app.jinja_env.globals.update(actions_attention=services.attention_for)

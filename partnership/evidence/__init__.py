@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Flask
+
+from partnership.clock import UK_TIME
+from partnership.kernel.dates import long_date
+
+
+def uploaded_on(at: dt.datetime | None) -> str:
+    """Write a stored (UTC) time as its date in England (1 July 2026)."""
+    if at is None:
+        return ""
+    aware = at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
+    return long_date(aware.astimezone(UK_TIME).date())
 
 
 def init_app(app: Flask) -> None:
-    """Map the models and register the pages."""
-    from partnership.evidence import models  # noqa: F401 - the models must be mapped
+    """Map the models, keep the file store in step with transactions, register the pages."""
+    from partnership.evidence import (
+        models,  # noqa: F401 - the models must be mapped
+        services,
+        store,
+    )
     from partnership.evidence.views import bp
 
+    store.install_listeners()
     app.register_blueprint(bp)
+    # The file list macro (templates/evidence/_files.html) is imported without context.
+    app.add_template_filter(services.human_size, "evidence_size")
+    app.add_template_filter(uploaded_on, "evidence_date")
