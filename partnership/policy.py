@@ -403,10 +403,12 @@ PARTNERSHIP_TABLE = "partnership"
 # The parent a record is reached through when it has no partnership of its own, tried in
 # this order: an agenda item's meeting, a meeting's body, a vote's decision, a request's Rapid
 # Review, a progress update's action, a phase's objective and plan, a name's partner...
+# A self-assessment return goes through its round before its agency: the round's joint
+# partnerships all see it, and a school's return has no agency.
 PARTNERSHIP_PARENTS: tuple[str, ...] = (
     "body", "meeting", "decision", "case", "rapid_review", "local_review", "review",
-    "recommendation", "report", "action", "objective", "plan", "partner", "agency",
-    "activity", "audit", "audit_return", "round", "assessment_return", "standard_set", "scale")
+    "recommendation", "report", "action", "objective", "plan", "partner", "round", "agency",
+    "activity", "audit", "audit_return", "assessment_return", "standard_set", "scale")
 
 
 @dataclass(frozen=True)

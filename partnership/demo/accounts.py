@@ -50,6 +50,10 @@ DEMO_ACCOUNTS = [
     DemoAccount("agency@demo.example", "Grace Whitfield", Role.AGENCY, "demo agency wren saucepan"),
     DemoAccount("scrutineer@demo.example", "Martin Ellwood", Role.SCRUTINEER,
                 "demo scrutineer hare lighthouse"),
+    # A school's designated safeguarding lead (their person works for a school, not an
+    # agency: demo/self_assessment.py links them), completing the school's self-assessment.
+    DemoAccount("school@demo.example", "Nadia Okonkwo", Role.AGENCY,
+                "demo school puffin chalkboard"),
 ]
 
 
