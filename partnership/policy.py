@@ -832,6 +832,7 @@ RULES: dict[tuple[str, str], Rule] = {
                                      Role.CHAIR, Role.PARTNER, Role.AGENCY, Role.SCRUTINEER),
     ("edit", "case_audits"): _team_or_chair,
     ("complete", "case_audits"): _completes_audit_return,
+    ("reopen", "case_audits"): _roles(Role.TEAM),  # a sent return, for its agency to change
     # Section 11 and schools self-assessment: the team runs rounds and moderation; each
     # organisation's own staff complete its return and see no other organisation's.
     ("view", "self_assessment"): _listed(_sees_assessment, _sees_assessment_where,

@@ -31,6 +31,8 @@ NAVIGATION = [
     NavItem("Meetings", "meetings.upcoming", "view", "meetings", ("meetings.",)),
     NavItem("Case reviews", "cases.index", "view", "cases", ("cases.", "rapid.", "local_reviews.")),
     NavItem("Learning", "learning.index", "view", "reviews", ("learning.",)),
+    NavItem("Case audits", "case_audits_all.all_audits", "view", "case_audits",
+            ("case_audits", "scales.")),
     NavItem("Reading room", "reading_room.index", "view", "reading_room",
             ("reading_room.", "reports.")),
     NavItem("Partnerships", "partnerships.index", "view", "register",
