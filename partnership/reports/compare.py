@@ -175,6 +175,14 @@ def _feedback_used(part: Mapping[str, Any]) -> int | None:
     return sum(1 for entry in _rows(part, "entries") if str(entry.get("how_used") or "").strip())
 
 
+def _escalations_raised(part: Mapping[str, Any]) -> int | None:
+    """Escalations raised in the period; None for a report from before the log (no key)."""
+    if "escalations" not in part:
+        return None
+    escalations = part.get("escalations")
+    return _number(escalations.get("raised")) if isinstance(escalations, Mapping) else 0
+
+
 def _change_lines(part: Mapping[str, Any]) -> int | None:
     if not part:
         return None
@@ -218,6 +226,10 @@ FIGURES: dict[str, tuple[tuple[str, str, Reader], ...]] = {
     "impact": (
         ("Evidence of impact entries", "", _field("entries")),
         ("Objectives with evidence", "", _length("objectives")),
+        ("Multi-agency case audits completed", "", _length("audits")),
+        ("Scrutiny activities reported", "", _length("scrutiny")),
+        ("Self-assessment rounds", "", _length("rounds")),
+        ("Escalations raised", "", _escalations_raised),
     ),
     "progress": (
         ("Objectives considered", "", _field("objectives_considered")),
@@ -233,6 +245,7 @@ FIGURES: dict[str, tuple[tuple[str, str, Reader], ...]] = {
             part, "completed", "unpublished_completed")),
     ),
     "feedback": (
+        ("Engagements with children and families", "", _length("engagements")),
         ("Feedback entries", "", _length("entries")),
         ("Entries saying how the feedback was used", "", _feedback_used),
     ),

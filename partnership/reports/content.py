@@ -154,13 +154,126 @@ class ObjectiveImpact:
 
 
 @dataclass(frozen=True)
+class CountRow:
+    """A label and how many: a grade and the answers given it, a theme and its escalations."""
+
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class AuditQuestionRow:
+    """One question of a multi-agency case audit: the grade agreed and how agencies graded."""
+
+    number: int
+    text: str
+    agreed_grade: str  # "" when none was agreed
+    finding: str
+    grades: list[CountRow]  # every grade of the scale, best first, with the answers given it
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """A multi-agency case audit completed in the period."""
+
+    title: str
+    theme: str
+    completed: str  # ISO date
+    agencies: int  # asked for a return
+    returns: int  # returns sent
+    cases: int
+    questions: list[AuditQuestionRow]
+    findings: str
+    good_practice: str
+    learning: str
+    actions: list[str]  # titles of the actions that came of it
+    link: str
+
+
+@dataclass(frozen=True)
+class ScrutinyRecommendationRow:
+    """A recommendation of the independent scrutineer and the actions taken on it."""
+
+    number: int
+    text: str
+    actions: list[str]
+
+
+@dataclass(frozen=True)
+class ScrutinyEntry:
+    """An independent scrutiny activity whose findings were reported in the period."""
+
+    title: str
+    kind: str
+    function: str
+    reported: str | None  # ISO date
+    findings: str
+    good_practice: str
+    response: str  # the partnership's response ("" when not given yet)
+    recommendations: list[ScrutinyRecommendationRow]
+    link: str
+
+
+@dataclass(frozen=True)
+class StandardRow:
+    """A self-assessment standard and how organisations graded it (agreed grades where
+    moderated)."""
+
+    number: str
+    title: str
+    grades: list[CountRow]
+    gaps: int
+
+
+@dataclass(frozen=True)
+class RoundEntry:
+    """A Section 11 or schools self-assessment round due in the period."""
+
+    title: str
+    kind: str
+    due: str | None  # ISO date
+    organisations: int  # asked
+    returned: int
+    moderated: int
+    standards: list[StandardRow]
+    gaps: int  # answers graded as gaps, over every standard
+    gaps_with_actions: int
+    actions: int
+    link: str
+
+
+@dataclass(frozen=True)
+class EscalationFigures:
+    """The escalations between agencies in the period: how many, how far, what about, how
+    long they took (working days) and what was learned."""
+
+    raised: int  # raised in the period (the stages and themes count these)
+    resolved: int  # resolved in the period (the median counts these)
+    open_at_end: int  # raised by ``as_of`` and still open then
+    by_stage: list[CountRow]
+    by_theme: list[CountRow]
+    median_days: float | None
+    learning: list[str]
+    link: str
+
+
+@dataclass(frozen=True)
 class Impact:
-    """Part 3: evidence of impact grouped by objective, and training when recorded."""
+    """Part 3: evidence of impact grouped by objective, the assurance work of the period
+    (case audits, scrutiny, self-assessments, escalations), and training when recorded.
+
+    The assurance fields came after the first published reports: a snapshot without them
+    reads as having none.
+    """
 
     objectives: list[ObjectiveImpact]
     entries: int
     training: str  # what is known about training, or why there is nothing
     missing: str
+    audits: list[AuditEntry] = field(default_factory=list)
+    scrutiny: list[ScrutinyEntry] = field(default_factory=list)
+    rounds: list[RoundEntry] = field(default_factory=list)
+    escalations: EscalationFigures | None = None
 
 
 # --- 4. little or no progress -------------------------------------------------------------
@@ -259,11 +372,45 @@ class FeedbackEntry:
 
 
 @dataclass(frozen=True)
+class EngagementActionRow:
+    """An action that came of what children and families said, as it stood on ``as_of``."""
+
+    title: str
+    status: str
+    link: str
+
+
+@dataclass(frozen=True)
+class EngagementEntry:
+    """A piece of work held in the period that heard children, young people or families
+    (the voice register)."""
+
+    title: str
+    kind: str  # "Survey", "Group or forum"...
+    held_from: str  # ISO date
+    held_to: str | None
+    who: str  # who was heard, as a group
+    how_many: int | None
+    led_by: str
+    commissioned_by: str
+    what_said: str
+    what_changed: str
+    actions: list[EngagementActionRow]
+    link: str
+
+
+@dataclass(frozen=True)
 class Feedback:
-    """Part 6: how feedback from children and families was sought and used."""
+    """Part 6: how feedback from children and families was sought and used: the voice
+    register's engagements of the period, then progress updates flagged as feedback.
+
+    ``engagements`` came after the first published reports: a snapshot without them reads
+    as having none.
+    """
 
     entries: list[FeedbackEntry]
     missing: str
+    engagements: list[EngagementEntry] = field(default_factory=list)
 
 
 # --- 8. changes to the arrangements -------------------------------------------------------

@@ -243,16 +243,40 @@ def reviews_sentences(r: Mapping[str, Any]) -> list[str]:
 
 
 def impact_sentences(i: Mapping[str, Any]) -> list[str]:
-    """Say how much evidence of impact there is, and where."""
+    """Say how much evidence of impact there is, and where; then what assurance work tested
+    the arrangements (a snapshot from before the assurance records has none)."""
+    sentences = []
     objectives = [o for o in i["objectives"] if o["entries"]]
-    if not i["entries"]:
-        return []
-    completed = sum(o["completed"] for o in i["objectives"])
-    said = (f"{plural(i['entries'], 'piece')} of evidence of impact {were(i['entries'])} "
-            f"recorded in the period, under {plural(len(objectives), 'objective')}")
-    if completed:
-        said += f", from the work of {plural(completed, 'completed action')} and more in progress"
-    return [said + "."]
+    if i["entries"]:
+        completed = sum(o["completed"] for o in i["objectives"])
+        said = (f"{plural(i['entries'], 'piece')} of evidence of impact {were(i['entries'])} "
+                f"recorded in the period, under {plural(len(objectives), 'objective')}")
+        if completed:
+            said += (f", from the work of {plural(completed, 'completed action')} and more in "
+                     "progress")
+        sentences.append(said + ".")
+    audits, scrutiny = i.get("audits") or [], i.get("scrutiny") or []
+    rounds = i.get("rounds") or []
+    tested = []
+    if audits:
+        tested.append(f"completed {plural(len(audits), 'multi-agency case audit')}")
+    if scrutiny:
+        activities = plural(len(scrutiny), "independent scrutiny activity",
+                            "independent scrutiny activities")
+        tested.append(f"received the findings of {activities}")
+    if rounds:
+        asked = sum(r["organisations"] for r in rounds)
+        tested.append(f"asked {plural(asked, 'organisation')} to assess their safeguarding "
+                      f"against agreed standards in {plural(len(rounds), 'self-assessment round')}")
+    if tested:
+        sentences.append(f"To test how well the arrangements work, the partnership "
+                         f"{in_words(tested)}.")
+    escalations = i.get("escalations")
+    if escalations and escalations["raised"]:
+        sentences.append(f"Agencies raised {plural(escalations['raised'], 'escalation')} with "
+                         "each other when they disagreed about the response to a child or "
+                         "family.")
+    return sentences
 
 
 def progress_sentences(p: Mapping[str, Any]) -> list[str]:
@@ -299,11 +323,38 @@ def recommendations_sentences(r: Mapping[str, Any]) -> list[str]:
     return sentences
 
 
+def engagement_sentences(heard: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Say how many pieces of work heard children and families, whom they reached, and what
+    came of them."""
+    if not heard:
+        return []
+    said = (f"The partnership heard from children, young people and families through "
+            f"{plural(len(heard), 'piece')} of work in the period")
+    counted = [e["how_many"] for e in heard if e["how_many"]]
+    if counted:
+        reach = sum(counted)
+        said += (f", which reached {'at least ' if len(counted) < len(heard) else ''}"
+                 f"{plural(reach, 'person', 'people')}")
+    sentences = [said + "."]
+    changed = sum(1 for e in heard if e["what_changed"].strip())
+    acted = sum(1 for e in heard if e["actions"])
+    if changed and acted:
+        sentences.append(f"What changed as a result is recorded for {changed:,} of them, and "
+                         f"{acted:,} led to actions.")
+    elif changed:
+        sentences.append(f"What changed as a result is recorded for {changed:,} of them.")
+    elif acted:
+        sentences.append(f"{acted:,} of them led to actions.")
+    return sentences
+
+
 def feedback_sentences(f: Mapping[str, Any]) -> list[str]:
-    """Say how often feedback from children and families was recorded, and used."""
+    """Say how children and families were heard, and how often progress updates recorded
+    feedback and its use."""
+    sentences = engagement_sentences(f.get("engagements") or [])
     entries = f["entries"]
     if not entries:
-        return []
+        return sentences
     used = sum(1 for e in entries if e["how_used"].strip())
     said = (f"{plural(len(entries), 'progress update')} recorded feedback from children and "
             f"families during the period")
@@ -313,7 +364,7 @@ def feedback_sentences(f: Mapping[str, Any]) -> list[str]:
         said += "; none of them says yet how it was used."
     else:
         said += f"; {used:,} of them {'says' if used == 1 else 'say'} how it was used."
-    return [said]
+    return [*sentences, said]
 
 
 def changes_sentences(c: Mapping[str, Any]) -> list[str]:
@@ -489,6 +540,8 @@ def report_context(document: ReportDocument | Mapping[str, Any], *, for_pdf: boo
         "long_date": long_date,
         "paper_words": paper_words,
         "plural": plural,
+        "capital": capital,
+        "with_the": with_the,
         "rapid_limit": RAPID_REVIEW_LIMIT,
     }
 

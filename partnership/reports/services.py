@@ -435,12 +435,14 @@ def part_summaries(document: ReportDocument | Mapping[str, Any]) -> list[PartSum
          _count(activities, "meetings_held", "actions_live", "rapid_reviews", "local_reviews",
                 "national_referrals", "learning_reviews", "arrangements_published")),
         (ReportSection.REVIEWS, reviews, _length(reviews, "rapid", "local", "national")),
-        (ReportSection.IMPACT, impact, _count(impact, "entries")),
+        (ReportSection.IMPACT, impact,
+         _count(impact, "entries") + _length(impact, "audits", "scrutiny", "rounds")
+         + (1 if _get(impact, "escalations") else 0)),
         (ReportSection.PROGRESS, progress, _count(progress, "objectives_considered")),
         (ReportSection.RECOMMENDATIONS, recommendations,
          sum(len(_get(review, "recommendations") or []) for review in reviewed)
          + _count(recommendations, "unpublished_recommendations")),
-        (ReportSection.FEEDBACK, feedback, _length(feedback, "entries")),
+        (ReportSection.FEEDBACK, feedback, _length(feedback, "entries", "engagements")),
         (ReportSection.ASSESSMENT, None, 1 if assessment else 0),
         (ReportSection.CHANGES, changes,
          _length(changes, "published_in_period")

@@ -3,7 +3,9 @@
 The evidence recorded on actions completed in the period or in progress on ``as_of``
 (``Action.impact``), and in progress updates dated in the period (``ProgressUpdate.impact``;
 an update later corrected by another is left out). Each action's status is as it stood on
-``as_of``. Training is not recorded in the tracker, and the report says so.
+``as_of``. Then the assurance work of the period (:mod:`.assurance`): case audits,
+scrutiny activities, self-assessment rounds and escalations. Training is not recorded in the
+tracker, and the report says so.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from flask import url_for
 
 from partnership.actions import rules
 from partnership.reports.content import Impact, ImpactEntry, ObjectiveImpact
+from partnership.reports.parts import assurance
 from partnership.reports.parts.records import OTHER_WORK, Records, action_link, iso
 
 TRAINING = ("Training attendance and evaluation are not recorded in the tracker yet, so this "
@@ -71,7 +74,10 @@ def impact(records: Records) -> Impact:
                                       completed=completed[key], in_progress=in_progress[key],
                                       entries=found))
     total = sum(len(group.entries) for group in groups)
-    missing = "" if total else (
+    audits, scrutiny = assurance.audits(records), assurance.scrutiny(records)
+    rounds, escalations = assurance.rounds(records), assurance.escalations(records)
+    missing = "" if total or audits or scrutiny or rounds or escalations else (
         "No evidence of impact was recorded on the actions completed or in progress in this "
         "period, or in their progress updates.")
-    return Impact(objectives=groups, entries=total, training=TRAINING, missing=missing)
+    return Impact(objectives=groups, entries=total, training=TRAINING, missing=missing,
+                  audits=audits, scrutiny=scrutiny, rounds=rounds, escalations=escalations)
