@@ -66,6 +66,7 @@ from partnership.register.services.partnerships import (
     representative_term,
 )
 from partnership.register.services.scrutiny import scrutineers_on
+from partnership.scrutiny.services import published_plan
 
 STYLESHEET = "css/document.css"
 CHART_RESOURCE = "structure.svg"
@@ -291,6 +292,8 @@ REGISTER_BLOCKS: tuple[tuple[str, Topic, str], ...] = (
     ("structure", Topic.RELEVANT_AGENCIES, "Structure"),
     ("bodies", Topic.RELEVANT_AGENCIES, "Boards and groups"),
     ("scrutiny", Topic.SCRUTINY, "Independent scrutiny"),
+    # The year's scrutiny plan, after the scrutiny section (with none: an appendix).
+    ("scrutiny_plan", Topic.SCRUTINY, "Independent scrutiny plan"),
     ("team", Topic.FUNDING, "The partnership's support team"),
 )
 TOPIC_ORDER = {topic: index for index, topic in enumerate(Topic)}
@@ -633,6 +636,7 @@ def arrangements_html(partnership: Partnership, *, as_of: dt.date, status: str,
     scrutiny = _scrutiny(partnership, as_of, appointments)
     area = paragraphs(partnership.area)
     team = paragraphs(partnership.support_team)
+    scrutiny_plan = published_plan(partnership, as_of)
 
     present = {
         "partners": any(r.leads or r.delegates for r in partner_rows) or bool(role_rows),
@@ -651,6 +655,10 @@ def arrangements_html(partnership: Partnership, *, as_of: dt.date, status: str,
     # A section with neither text nor figures prints in a draft (marked), never once agreed.
     rows = [row for row in sections_of(partnership)
             if draft or row.markdown.strip() or row.figures]
+    plan_placed = scrutiny_plan is not None and any(r.topic == Topic.SCRUTINY for r in rows)
+    present["scrutiny_plan"] = plan_placed
+    if scrutiny_plan is not None:
+        titles["scrutiny_plan"] = scrutiny_plan.title
     by_id = {row.id: row for row in rows}
     parts: list[Part] = []
     for item in arrange(rows, [kind for kind, shown in present.items() if shown]):
@@ -674,6 +682,9 @@ def arrangements_html(partnership: Partnership, *, as_of: dt.date, status: str,
                                                                "boards and groups"))
     if phases:
         appendices.append(ContentsEntry("appendix-schools", "Appendix: schools and settings"))
+    if scrutiny_plan is not None and not plan_placed:
+        appendices.append(ContentsEntry("appendix-scrutiny-plan",
+                                        f"Appendix: {scrutiny_plan.title}"))
     contacts = _contacts(partnership)
     contents = [ContentsEntry(part.anchor, part.title, list(part.children)) for part in parts]
     if contacts or partnership.address.strip():
@@ -714,6 +725,7 @@ def arrangements_html(partnership: Partnership, *, as_of: dt.date, status: str,
         outline=outline,
         bodies=body_list,
         scrutiny=scrutiny,
+        scrutiny_plan=scrutiny_plan,
         team=team,
         appendices=appendices,
         sign_offs=_sign_off_rows(partners, sign_offs),

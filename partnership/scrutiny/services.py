@@ -11,6 +11,7 @@ still changes nothing it should not.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -640,7 +641,7 @@ class PublishedPlan:
 
     title: str
     agreed_on: str
-    introduction: str
+    introduction: tuple[str, ...]  # its paragraphs
     functions: tuple[PublishedFunction, ...]
 
 
@@ -662,7 +663,9 @@ def published_plan(partnership: Partnership, day: dt.date) -> PublishedPlan | No
             functions.append(PublishedFunction(group.function.label, live))
     return PublishedPlan(title=plan.title,
                          agreed_on=long_date(plan.agreed_on) if plan.agreed_on else "",
-                         introduction=plan.introduction.strip(), functions=tuple(functions))
+                         introduction=tuple(" ".join(part.split()) for part in re.split(
+                             r"\n\s*\n", plan.introduction) if part.strip()),
+                         functions=tuple(functions))
 
 
 # --- the yearly report ---------------------------------------------------------------------

@@ -101,8 +101,8 @@ def _partnership(slug: str) -> Partnership:
     return partnership
 
 
-def _plan(slug: str, plan_id: int, verb: str = "view") -> ScrutinyPlan:
-    plan = services.plan_or_404(_partnership(slug), plan_id)
+def _plan(slug: str, scrutiny_plan_id: int, verb: str = "view") -> ScrutinyPlan:
+    plan = services.plan_or_404(_partnership(slug), scrutiny_plan_id)
     authorize(verb, plan)
     return plan
 
@@ -199,30 +199,30 @@ def plan_new(slug: str) -> str | Response:
             plan = services.create_plan(partnership, form.year.data, form.values())
         if step.done:
             flash(f"{plan.title} started", "success")
-            return redirect(url_for(".plan", slug=slug, plan_id=plan.id))
+            return redirect(url_for(".plan", slug=slug, scrutiny_plan_id=plan.id))
     return render_template("scrutiny/plan_new.html", form=form, partnership=partnership)
 
 
-@bp.route("/<int:plan_id>")
+@bp.route("/<int:scrutiny_plan_id>")
 @requires("view", "scrutiny")
-def plan(slug: str, plan_id: int) -> str:
+def plan(slug: str, scrutiny_plan_id: int) -> str:
     """A year's plan: the introduction, then the activities under each of the five
     functions, each function with none shown as a gap."""
-    record = _plan(slug, plan_id)
+    record = _plan(slug, scrutiny_plan_id)
     return render_template("scrutiny/plan.html", partnership=record.partnership, plan=record,
                            groups=services.by_function(record),
                            years=services.plan_years(record.partnership, record.year))
 
 
-@bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:scrutiny_plan_id>/edit", methods=["GET", "POST"])
 @requires("edit", "scrutiny")
-def plan_edit(slug: str, plan_id: int) -> str | Response | tuple[str, int]:
+def plan_edit(slug: str, scrutiny_plan_id: int) -> str | Response | tuple[str, int]:
     """Change a plan's title, introduction and the date the partners agreed it."""
-    record = _plan(slug, plan_id, "edit")
+    record = _plan(slug, scrutiny_plan_id, "edit")
     form = PlanForm(obj=record)
     if request.method == "GET":
         form.version.data = str(record.version)
-    back = url_for(".plan", slug=slug, plan_id=record.id)
+    back = url_for(".plan", slug=slug, scrutiny_plan_id=record.id)
     if form.validate_on_submit():
         values = form.values()
         answer = _saved(form, record,
@@ -253,11 +253,11 @@ def _activity_form(plan: ScrutinyPlan, activity: ScrutinyActivity | None = None,
         describe_engagement=services.describe_engagement, **kwargs)
 
 
-@bp.route("/<int:plan_id>/activities/new", methods=["GET", "POST"])
+@bp.route("/<int:scrutiny_plan_id>/activities/new", methods=["GET", "POST"])
 @requires("edit", "scrutiny")
-def activity_new(slug: str, plan_id: int) -> str | Response:
+def activity_new(slug: str, scrutiny_plan_id: int) -> str | Response:
     """Add an activity to a plan."""
-    record = _plan(slug, plan_id, "edit")
+    record = _plan(slug, scrutiny_plan_id, "edit")
     asked = request.args.get("function", "")
     data = {"function": asked} if asked in {f.value for f in ScrutinyFunction} else {}
     form = _activity_form(record, data=data)
@@ -386,11 +386,12 @@ def recommendation_new(slug: str, activity_id: int) -> str | Response:
                            partnership=record.plan.partnership, activity=record)
 
 
-@bp.route("/recommendations/<int:recommendation_id>/edit", methods=["GET", "POST"])
+@bp.route("/recommendations/<int:scrutiny_recommendation_id>/edit", methods=["GET", "POST"])
 @requires("report", "scrutiny")
-def recommendation_edit(slug: str, recommendation_id: int) -> str | Response | tuple[str, int]:
+def recommendation_edit(slug: str,
+                        scrutiny_recommendation_id: int) -> str | Response | tuple[str, int]:
     """The scrutineer changes one of their recommendations, while it is open."""
-    recommendation = _recommendation(slug, recommendation_id, "report")
+    recommendation = _recommendation(slug, scrutiny_recommendation_id, "report")
     record = recommendation.activity
     if (closed := _closed_to_recommendations(record)) is not None:
         return closed
@@ -413,11 +414,11 @@ def recommendation_edit(slug: str, recommendation_id: int) -> str | Response | t
                            activity=record)
 
 
-@bp.route("/recommendations/<int:recommendation_id>/remove", methods=["GET", "POST"])
+@bp.route("/recommendations/<int:scrutiny_recommendation_id>/remove", methods=["GET", "POST"])
 @requires("report", "scrutiny")
-def recommendation_remove(slug: str, recommendation_id: int) -> str | Response:
+def recommendation_remove(slug: str, scrutiny_recommendation_id: int) -> str | Response:
     """The scrutineer takes back a recommendation no action has come of."""
-    recommendation = _recommendation(slug, recommendation_id, "report")
+    recommendation = _recommendation(slug, scrutiny_recommendation_id, "report")
     record = recommendation.activity
     if (closed := _closed_to_recommendations(record)) is not None:
         return closed
@@ -469,12 +470,12 @@ def response(slug: str, activity_id: int) -> str | Response | tuple[str, int]:
                            partnership=record.plan.partnership, activity=record)
 
 
-@bp.route("/recommendations/<int:recommendation_id>/action", methods=["GET", "POST"])
+@bp.route("/recommendations/<int:scrutiny_recommendation_id>/action", methods=["GET", "POST"])
 @requires("respond", "scrutiny")
-def recommendation_action(slug: str, recommendation_id: int) -> str | Response:
+def recommendation_action(slug: str, scrutiny_recommendation_id: int) -> str | Response:
     """The team turns a recommendation into a tracked action, in one step (the tracker's
     own service adds it; its origin is the recommendation, shown on both pages)."""
-    recommendation = _recommendation(slug, recommendation_id, "respond")
+    recommendation = _recommendation(slug, scrutiny_recommendation_id, "respond")
     record = recommendation.activity
     if (closed := _nothing_to_respond_to(record)) is not None:
         return closed
