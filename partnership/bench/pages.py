@@ -25,6 +25,7 @@ from partnership.publishing.models import PublicationStatus
 from partnership.register.models import Body, Partnership
 from partnership.reports.models import YearlyReport
 from partnership.reviews.models import Case, Review, ReviewKind, Stage
+from partnership.self_assessment.models import AssessmentRound
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,17 @@ def county_draft_report_read() -> str:
     return f"{county_draft_report()}/read"
 
 
+def synthetic_round_dashboard() -> str:
+    """The dashboard of the synthetic Section 11 round of 300 organisations."""
+    round_id = db.session.scalar(
+        sa.select(AssessmentRound.id).join(Partnership,
+                                           AssessmentRound.partnership_id == Partnership.id)
+        .where(Partnership.slug == "synthetic-1").order_by(AssessmentRound.id).limit(1))
+    if round_id is None:
+        raise LookupError("no synthetic self-assessment round: was the data loaded with --scale?")
+    return f"/partnerships/synthetic-1/self-assessment/rounds/{round_id}/dashboard"
+
+
 PAGES: list[BenchPage] = [
     BenchPage("home", Role.TEAM, "/"),
     BenchPage("home", Role.CHAIR, "/"),
@@ -217,4 +229,6 @@ PAGES: list[BenchPage] = [
     BenchPage("yearly report (draft)", Role.TEAM, county_draft_report),
     BenchPage("yearly report read (draft)", Role.SCRUTINEER, county_draft_report_read),
     BenchPage("reading room", Role.SCRUTINEER, "/reading-room"),
+    BenchPage("self-assessment dashboard (300 organisations)", Role.TEAM,
+              synthetic_round_dashboard),
 ]

@@ -108,8 +108,8 @@ class StarterSetForm(FlaskForm):
 
     kind = RadioField("Starter set", widget=GovRadioInput(), choices=KIND_CHOICES,
                       validators=[InputRequired("Select a starter set")])
-    scale = RecordSelectField("Grading scale", blank="Select a scale",
-                              validators=[InputRequired("Select a grading scale")])
+    scale = RecordSelectField("Grading scale (optional)", blank="The starter ratings",
+                              validators=[Optional()])
     submit = SubmitField("Start from the starter set", widget=GovSubmitInput())
 
 

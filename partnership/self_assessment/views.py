@@ -35,7 +35,7 @@ from partnership.extensions import db
 from partnership.kernel.dates import long_date
 from partnership.policy import can, readable, scope
 from partnership.register.models import Establishment, Partnership
-from partnership.scales.services import starter_scales
+from partnership.scales.services import SELF_ASSESSMENT_SCALE, starter_scales
 from partnership.self_assessment import dashboard as boards
 from partnership.self_assessment import services
 from partnership.self_assessment.forms import (
@@ -58,6 +58,7 @@ from partnership.self_assessment.models import (
     AssessmentStatus,
     RoundStatus,
     StandardSet,
+    StandardsKind,
 )
 from partnership.self_assessment.spreadsheets import round_workbook
 from partnership.web import query_id, run_service
@@ -140,14 +141,11 @@ def starter(slug: str) -> Page:
     scales = starter_scales(partnership)
     form = StarterSetForm()
     form.scale.offer(scales.values())
-    if not form.scale.data and scales:
-        form.scale.data = str(scales["Self-assessment ratings"].id)
     if form.validate_on_submit():
-        from partnership.self_assessment.models import StandardsKind
-
         with run_service(form) as step:
-            standard_set = services.starter_set(partnership, StandardsKind(form.kind.data),
-                                                form.scale.record)
+            standard_set = services.starter_set(
+                partnership, StandardsKind(form.kind.data),
+                form.scale.record or scales[SELF_ASSESSMENT_SCALE])
         if step.done:
             flash(f"{standard_set.name} added: change any standard as you need", "success")
             return redirect(url_for(".set_detail", slug=slug, set_id=standard_set.id))
