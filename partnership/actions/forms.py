@@ -31,6 +31,7 @@ from partnership.actions.models import ProgressUpdate, Rating, Status
 from partnership.actions.queries import DueWindow, SortOrder, Source
 from partnership.actions.rag import Rag
 from partnership.actions.spreadsheets import EXTENSIONS, FIELDS, extension_of
+from partnership.evidence.forms import EvidenceField
 from partnership.kernel.dates import year_label
 from partnership.plans.models import Plan
 from partnership.register.forms import DayMonthYearField
@@ -203,6 +204,7 @@ class ProgressForm(FlaskForm):
     impact = TextAreaField(
         "Evidence of impact (optional)", widget=GovTextArea(),
         validators=[_text_limit("Evidence of impact")])
+    evidence = EvidenceField("Attach evidence (optional)")
     children_and_families = BooleanField(
         "This update shows feedback from children and families", widget=GovCheckboxInput())
     corrects = RecordSelectField(

@@ -41,6 +41,13 @@ class EvidenceField(FileField):  # type: ignore[misc]
         return data if data is not None and getattr(data, "filename", "") else None
 
 
+class AttachEvidenceForm(FlaskForm):  # type: ignore[misc]
+    """A page of its own for adding one file to a record (meeting papers, say)."""
+
+    evidence = EvidenceField("Choose a file")
+    submit = SubmitField("Add the file", widget=GovSubmitInput())
+
+
 class RemoveEvidenceForm(FlaskForm):  # type: ignore[misc]
     """Remove one file (a button: the CSRF token, and where to go back to)."""
 

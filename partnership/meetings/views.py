@@ -22,6 +22,8 @@ from partnership.clock import today
 from partnership.database import utcnow
 from partnership.documents.markdown import render_markdown
 from partnership.editing import EditConflict, commit_edit, render_conflict
+from partnership.evidence import services as evidence
+from partnership.evidence.forms import AttachEvidenceForm
 from partnership.extensions import db
 from partnership.kernel.dates import long_date, parse_year_label
 from partnership.kernel.errors import DomainError
@@ -220,7 +222,27 @@ def detail(meeting_id: int) -> str:
         minutes_html=render_markdown(meeting.minutes) if meeting.minutes.strip() else None,
         actions=tracked(ActionFilter(meeting_id=meeting.id), today()),
         attendance=sorted(meeting.attendance, key=lambda row: row.agency.name.lower()),
-        history=services.meeting_history(meeting))
+        history=services.meeting_history(meeting),
+        papers=evidence.files_for("meeting", [meeting.id])[meeting.id])
+
+
+@bp.route("/<int:meeting_id>/papers", methods=["GET", "POST"])
+@requires("edit", "meetings")
+def papers(meeting_id: int) -> str | Response:
+    """Add a paper to a meeting: everyone who can see the meeting can download it."""
+    meeting = _meeting(meeting_id, record=True)
+    form = AttachEvidenceForm()
+    if form.validate_on_submit():
+        with run_service(form) as step:
+            paper = evidence.attach("meeting", meeting, form.evidence.upload, current_user)
+        if step.done:
+            flash(f"Paper added: {paper.filename}", "success")
+            return _detail(meeting, "papers")
+    return render_template(
+        "evidence/attach.html", form=form, title="Add a meeting paper",
+        caption=f"{meeting.body.name}, {long_date(meeting.held_on)}",
+        about="Everyone who can see this meeting can download its papers.",
+        back_url=url_for(".detail", meeting_id=meeting.id, _anchor="papers"))
 
 
 def _meeting_words(values: dict[str, Any]) -> dict[str, Any]:

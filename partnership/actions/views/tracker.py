@@ -17,6 +17,7 @@ from partnership.actions.models import Action, Rating, Status
 from partnership.actions.queries import ActionFilter, page_of, tracked
 from partnership.actions.views.blueprint import bp
 from partnership.editing import EditConflict, commit_edit, render_conflict
+from partnership.evidence import services as evidence
 from partnership.kernel.dates import long_date, year_label
 from partnership.kernel.errors import DomainError
 from partnership.plans.models import Plan
@@ -76,7 +77,8 @@ def detail(action_id: int) -> str:
     return render_template(
         "actions/detail.html", action=action, row=services.judged(action),
         source_url=source_url(action), log=services.progress_log(action),
-        impact=services.latest_impact(action), history=services.action_history(action))
+        impact=services.latest_impact(action), history=services.action_history(action),
+        files=evidence.files_for("progress_update", [u.id for u in action.updates]))
 
 
 def _action_form(form_class: type[ActionForm], partnership: Partnership, *,
@@ -159,9 +161,15 @@ def update(action_id: int) -> str | Response:
         earlier=services.update_options(action), describe=services.describe_update)
     if form.validate_on_submit():
         with run_service(form) as step:
-            services.record_progress(action, current_user, form.values())
+            update = services.record_progress(action, current_user, form.values())
+            if form.evidence.upload is not None:  # in the same transaction: both or neither
+                evidence.attach("progress_update", update, form.evidence.upload, current_user)
         if step.done:
             flash(f"Progress recorded: {action.title}", "success")
             return redirect(safe_next(form.next.data)
                             or url_for(".detail", action_id=action.id, _anchor="progress"))
+    if form.evidence.upload is not None and not form.evidence.errors:
+        # A browser never fills a file input again: say the file was not kept.
+        form.evidence.errors = ["Select the file again: nothing is kept until the update is "
+                                "saved"]
     return render_template("actions/update.html", form=form, action=action)

@@ -1,6 +1,7 @@
 """Evidence files in the authorization matrix: a file is downloaded by whoever may see its
 record, removed by whoever may change it (here a progress update: whoever may record
-progress on its action), and the quota page is the team's."""
+progress on its action), the quota page is the team's, and meeting papers are added by
+the team and the chair."""
 
 from __future__ import annotations
 
@@ -18,11 +19,13 @@ from partnership.policy import Role
 ALL = frozenset(Role)
 TEAM = frozenset({Role.TEAM})
 PROGRESS_RECORDERS = frozenset({Role.TEAM, Role.CHAIR, Role.AGENCY, Role.PARTNER})
+TEAM_AND_CHAIR = frozenset({Role.TEAM, Role.CHAIR})  # the matrix user chairs the meeting's body
 
 EXPECTED: dict[str, frozenset[Role]] = {
     "evidence.download": ALL,
     "evidence.remove": PROGRESS_RECORDERS,
     "evidence.quota": TEAM,
+    "meetings.papers": TEAM_AND_CHAIR,
 }
 
 
