@@ -368,7 +368,7 @@ def _closed_to_recommendations(activity: ScrutinyActivity) -> Response | None:
     return _to_activity(activity, "recommendations")
 
 
-@bp.route("/activities/<int:activity_id>/recommendations/new", methods=["GET", "POST"])
+@bp.route("/activities/<int:activity_id>/recommendations", methods=["GET", "POST"])
 @requires("report", "scrutiny")
 def recommendation_new(slug: str, activity_id: int) -> str | Response:
     """The scrutineer adds a numbered recommendation to their findings."""

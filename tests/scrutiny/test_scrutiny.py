@@ -128,7 +128,7 @@ def test_the_scrutineer_writes_findings_and_recommendations(
     assert state["reported_by_id"] == scrutineer.user.id  # type: ignore[attr-defined]
     assert state["reported_on"] == TODAY
 
-    new = f"{BASE}/activities/{activity}/recommendations/new"
+    new = f"{BASE}/activities/{activity}/recommendations"
     assert page(scrutineer.get(new)).find("input", attrs={"name": "number"})["value"] == "1"
     scrutineer.submit(new, {"number": "1", "text": "Publish the threshold guidance."})
     scrutineer.submit(new, {"number": "2", "text": "Train call handlers."})
@@ -168,7 +168,7 @@ def test_the_team_cannot_change_what_the_scrutineer_wrote(
     # The scrutineer's own pages refuse the team.
     number = recommendation_id(app, activity, 1)
     for url in (f"{BASE}/activities/{activity}/findings",
-                f"{BASE}/activities/{activity}/recommendations/new",
+                f"{BASE}/activities/{activity}/recommendations",
                 f"{BASE}/recommendations/{number}/edit", f"{BASE}/recommendations/{number}/remove"):
         assert team.get(url).status_code == 403, url
         answer = team.post_with_token(url, {"findings": "Rewritten", "number": "1",

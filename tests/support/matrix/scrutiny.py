@@ -50,7 +50,7 @@ SCRUTINEER_POSTS = frozenset({
     f"{PREFIX}/activities/<int:activity_id>/edit",
     f"{PREFIX}/activities/<int:activity_id>/status",
     f"{PREFIX}/activities/<int:activity_id>/findings",
-    f"{PREFIX}/activities/<int:activity_id>/recommendations/new",
+    f"{PREFIX}/activities/<int:activity_id>/recommendations",
     f"{PREFIX}/recommendations/<int:scrutiny_recommendation_id>/edit",
     f"{PREFIX}/recommendations/<int:scrutiny_recommendation_id>/remove",
 })
