@@ -213,3 +213,27 @@ def test_stage_steps_that_make_no_sense_are_refused(app: Flask, world: AuditWorl
     scale_url = f"/partnerships/{world.slug}/scales/{world.scale_id}"
     shown = _text(team.get(f"{scale_url}/grades/{good}/remove"))
     assert "Good cannot be removed: 6 answers give it" in shown
+
+
+def test_an_agency_lead_attaches_evidence_to_their_return(app: Flask, world: AuditWorld) -> None:
+    import io
+
+    from tests.case_audits.records import add_audit
+    from tests.evidence.samples import image
+
+    audit_id = add_audit(app, world, agencies=("Police", "Schools"), cases=1, questions=1)
+    base = f"/partnerships/{world.slug}/case-audits/{audit_id}"
+    own = return_of(app, audit_id, world.agency_ids["Police"])
+    police = sign_in(app, world.police_lead)
+    saved = police.submit(f"{base}/returns/{own}/complete", {
+        "summary": "See the attached chronology", "save": "Save as a draft",
+        "evidence": (io.BytesIO(image()), "chronology.png", "image/png")},
+        content_type="multipart/form-data")
+    assert saved.status_code == 302, _text(saved)
+    shown = page(police.get(f"{base}/returns/{own}"))
+    link = shown.find("a", string="chronology.png")
+    assert link is not None
+    assert police.get(link["href"]).status_code == 200
+    # Another agency's lead cannot reach it.
+    housing = sign_in(app, world.housing_lead)
+    assert housing.get(link["href"]).status_code == 404
