@@ -1,0 +1,1 @@
+"""Tests of the escalations and professional differences log."""
