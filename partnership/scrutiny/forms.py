@@ -30,6 +30,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
+from partnership.evidence.forms import EvidenceField
 from partnership.register.forms import DayMonthYearField
 from partnership.register.forms.agencies import TEXT_LIMIT, RecordSelectField, WholeNumberField
 from partnership.reviews.identifiers import identifier_problems
@@ -209,6 +210,7 @@ class FindingsForm(FlaskForm):
         validators=[_text_limit("Good practice"), NoIdentifiers()])
     reported_on = DayMonthYearField("Date reported (optional)",
                                     description="For example, 14 9 2026. Leave blank for today")
+    evidence = EvidenceField("Attach a file to the findings (optional)")
     submit = SubmitField("Save the findings", widget=GovSubmitInput())
 
     def values(self) -> dict[str, Any]:

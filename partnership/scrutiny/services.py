@@ -28,6 +28,8 @@ from partnership.case_audits.models import CaseAudit
 from partnership.clock import today
 from partnership.database import utcnow
 from partnership.editing import apply_edit
+from partnership.evidence import services as evidence
+from partnership.evidence.models import EvidenceFile
 from partnership.extensions import db
 from partnership.kernel.dates import long_date, reporting_year, year_span
 from partnership.kernel.errors import DomainError
@@ -412,9 +414,13 @@ def recommendations_open(activity: ScrutinyActivity) -> bool:
     return activity.status is ActivityStatus.REPORTED
 
 
+EVIDENCE_KIND = "scrutiny_activity"
+
+
 def record_findings(activity: ScrutinyActivity, user: Any, started_from: object,
-                    values: Mapping[str, Any]) -> bool:
-    """Save the scrutineer's findings, good practice and the date reported, as theirs.
+                    values: Mapping[str, Any], upload: Any = None) -> bool:
+    """Save the scrutineer's findings, good practice and the date reported, as theirs, with
+    the file they attach (if any) as evidence.
 
     Saving marks the activity reported, by this user, now.
     """
@@ -431,8 +437,16 @@ def record_findings(activity: ScrutinyActivity, user: Any, started_from: object,
         activity.reported_by_id = user.id
         activity.reported_at = utcnow()
         changed = True
+    if upload is not None:
+        evidence.attach(EVIDENCE_KIND, activity, upload, user)
+        changed = True
     db.session.flush()
     return changed
+
+
+def evidence_of(activity: ScrutinyActivity) -> list[EvidenceFile]:
+    """The files the scrutineer attached to the findings, oldest first."""
+    return evidence.files_for(EVIDENCE_KIND, [activity.id])[activity.id]
 
 
 def next_number(activity: ScrutinyActivity) -> int:

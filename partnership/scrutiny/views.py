@@ -283,7 +283,7 @@ def activity(slug: str, activity_id: int) -> str:
         actions_by_recommendation=services.actions_by_recommendation(record),
         findings_open=services.findings_open(record),
         recommendations_open=services.recommendations_open(record),
-        history=services.activity_history(record))
+        files=services.evidence_of(record), history=services.activity_history(record))
 
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
@@ -350,13 +350,15 @@ def findings(slug: str, activity_id: int) -> str | Response | tuple[str, int]:
         values = form.values()
         answer = _saved(
             form, record,
-            lambda: services.record_findings(record, current_user, form.version.data, values),
+            lambda: services.record_findings(record, current_user, form.version.data, values,
+                                             form.evidence.upload),
             values, words=_in_words, back=back, done="Findings saved",
             title="These findings were changed while you were editing")
         if answer is not None:
             return answer
     return render_template("scrutiny/findings.html", form=form,
-                           partnership=record.plan.partnership, activity=record)
+                           partnership=record.plan.partnership, activity=record,
+                           files=services.evidence_of(record))
 
 
 def _closed_to_recommendations(activity: ScrutinyActivity) -> Response | None:

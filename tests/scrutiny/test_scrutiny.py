@@ -5,6 +5,7 @@ team responds and turns recommendations into tracked actions, whose origin shows
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from typing import Any
 
@@ -375,3 +376,34 @@ def test_the_scrutineer_s_home_page_shows_their_plan_and_its_gaps(
     assert "Independent scrutiny plan 2026 to 2027" in text
     assert "2 activities, 1 with findings reported" in text
     assert "Acting as a critical friend" in text  # a function with no activity yet
+
+
+def test_the_scrutineer_attaches_files_with_the_findings(
+    app: Flask, world: dict[str, int], signed_in: Callable[[Role], BrowserLikeClient],
+    make_user: Callable[..., User],
+) -> None:
+    activity = add_activity(app, world["plan"])
+    scrutineer = make_scrutineer(app, make_user, "northshire")
+    url = f"{BASE}/activities/{activity}/findings"
+    saved = scrutineer.submit(url, {
+        "findings": "Thresholds are applied consistently.",
+        "evidence": (io.BytesIO(b"%PDF-1.7\n% the scrutineer's notes\n"), "Front door notes.pdf")},
+        content_type="multipart/form-data", follow_redirects=True)
+    files = page(saved).select(".app-evidence-files a")
+    assert [a.get_text(strip=True) for a in files] == ["Front door notes.pdf"]
+    assert scrutineer.get(files[0]["href"]).status_code == 200
+    # A file that is not what its name says is refused next to the field, and nothing saves.
+    version = activity_state(app, activity)["version"]
+    refused = scrutineer.submit(url, {
+        "findings": "Changed", "version": str(version),
+        "evidence": (io.BytesIO(b"<html>not a pdf</html>"), "notes.pdf")},
+        content_type="multipart/form-data")
+    assert field_error(page(refused), "evidence")
+    assert activity_state(app, activity)["findings"] == "Thresholds are applied consistently."
+
+    # The team reads the file but has no button to remove it.
+    team = signed_in(Role.TEAM)
+    shown = page(team.get(f"{BASE}/activities/{activity}"))
+    assert [a.get_text(strip=True) for a in shown.select(".app-evidence-files a")] == [
+        "Front door notes.pdf"]
+    assert not shown.select(".app-evidence-files form")
