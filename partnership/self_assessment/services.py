@@ -82,10 +82,10 @@ def set_or_404(partnership: Partnership, set_id: int) -> StandardSet:
     return found
 
 
-def standard_or_404(standard_set: StandardSet, standard_id: int) -> Standard:
-    """One standard of a set."""
+def standard_or_404(partnership: Partnership, standard_id: int) -> Standard:
+    """One standard of the partnership's sets."""
     found = db.session.get(Standard, standard_id)
-    if found is None or found.set_id != standard_set.id:
+    if found is None or found.standard_set.partnership_id != partnership.id:
         abort(404)
     return found
 
@@ -114,22 +114,25 @@ def round_or_404(partnership: Partnership, round_id: int) -> AssessmentRound:
     return found
 
 
-def return_or_404(assessment_round: AssessmentRound, return_id: int) -> AssessmentReturn:
-    """One return of a round (the view asks the policy whether the reader may see it)."""
+def return_or_404(partnership: Partnership, return_id: int) -> AssessmentReturn:
+    """One return of a round the partnership runs or joins (the view asks the policy
+    whether the reader may see it)."""
     found = db.session.scalar(
         sa.select(AssessmentReturn).where(AssessmentReturn.id == return_id,
-                                          AssessmentReturn.round_id == assessment_round.id)
+                                          AssessmentReturn.round.has(_in_partnership(partnership)))
         .options(joinedload(AssessmentReturn.agency),
                  joinedload(AssessmentReturn.establishment)))
-    if found is None:
+    if found is None or not served_to_reader(found):
         abort(404)
     return found
 
 
-def session_or_404(assessment_round: AssessmentRound, session_id: int) -> ModerationSession:
-    """One moderation session of a round."""
-    found = db.session.get(ModerationSession, session_id)
-    if found is None or found.round_id != assessment_round.id:
+def session_or_404(partnership: Partnership, session_id: int) -> ModerationSession:
+    """One moderation session of a round the partnership runs or joins."""
+    found = db.session.scalar(sa.select(ModerationSession).where(
+        ModerationSession.id == session_id,
+        ModerationSession.round.has(_in_partnership(partnership))))
+    if found is None or not served_to_reader(found):
         abort(404)
     return found
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -104,10 +105,11 @@ def _round(slug: str, round_id: int) -> tuple[Partnership, AssessmentRound]:
     return partnership, services.round_or_404(partnership, round_id)
 
 
-def _return(slug: str, round_id: int, return_id: int, verb: str = "view"
+def _return(slug: str, return_id: int, verb: str = "view"
             ) -> tuple[Partnership, AssessmentRound, AssessmentReturn]:
-    partnership, assessment_round = _round(slug, round_id)
-    assessment_return = services.return_or_404(assessment_round, return_id)
+    partnership = _partnership(slug)
+    assessment_return = services.return_or_404(partnership, return_id)
+    assessment_round = assessment_return.round
     authorize("view", assessment_return, hide=True)
     if verb != "view":
         authorize(verb, assessment_return)
@@ -227,12 +229,14 @@ def standard_new(slug: str, set_id: int) -> Page:
                            standard_set=standard_set, form=form, standard=None)
 
 
-@bp.route("/sets/<int:set_id>/standards/<int:standard_id>/edit", methods=["GET", "POST"])
+@bp.route("/standards/<int:standard_id>/edit", methods=["GET", "POST"])
 @requires("manage", "self_assessment")
-def standard_edit(slug: str, set_id: int, standard_id: int) -> Page:
+def standard_edit(slug: str, standard_id: int) -> Page:
     """Change a standard."""
-    partnership, standard_set = _set(slug, set_id)
-    standard = services.standard_or_404(standard_set, standard_id)
+    partnership = _partnership(slug)
+    standard = services.standard_or_404(partnership, standard_id)
+    standard_set = standard.standard_set
+    set_id = standard_set.id
     form = StandardForm(obj=standard)
     if request.method == "GET":
         form.version.data = str(standard.version)
@@ -253,12 +257,12 @@ def standard_edit(slug: str, set_id: int, standard_id: int) -> Page:
                            standard_set=standard_set, form=form, standard=standard)
 
 
-@bp.route("/sets/<int:set_id>/standards/<int:standard_id>/move/<direction>", methods=["POST"])
+@bp.route("/standards/<int:standard_id>/move/<direction>", methods=["POST"])
 @requires("manage", "self_assessment")
-def standard_move(slug: str, set_id: int, standard_id: int, direction: str) -> WerkzeugResponse:
+def standard_move(slug: str, standard_id: int, direction: str) -> WerkzeugResponse:
     """Move a standard up or down its set."""
-    _, standard_set = _set(slug, set_id)
-    standard = services.standard_or_404(standard_set, standard_id)
+    standard = services.standard_or_404(_partnership(slug), standard_id)
+    set_id = standard.set_id
     if direction not in ("up", "down"):
         return redirect(url_for(".set_detail", slug=slug, set_id=set_id))
     if ButtonForm().validate_on_submit():
@@ -268,12 +272,12 @@ def standard_move(slug: str, set_id: int, standard_id: int, direction: str) -> W
                             _anchor=f"standard-{standard.id}"))
 
 
-@bp.route("/sets/<int:set_id>/standards/<int:standard_id>/remove", methods=["POST"])
+@bp.route("/standards/<int:standard_id>/remove", methods=["POST"])
 @requires("manage", "self_assessment")
-def standard_remove(slug: str, set_id: int, standard_id: int) -> WerkzeugResponse:
+def standard_remove(slug: str, standard_id: int) -> WerkzeugResponse:
     """Remove a standard no round has asked about."""
-    _, standard_set = _set(slug, set_id)
-    standard = services.standard_or_404(standard_set, standard_id)
+    standard = services.standard_or_404(_partnership(slug), standard_id)
+    set_id = standard.set_id
     if ButtonForm().validate_on_submit():
         with run_service() as step:
             services.remove_standard(standard)
@@ -402,12 +406,11 @@ def organisations(slug: str, round_id: int) -> Page:
                            kinds=kinds, phase=phase, kind=kind, asked=asked)
 
 
-@bp.route("/rounds/<int:round_id>/returns/<int:return_id>/remove", methods=["POST"])
+@bp.route("/returns/<int:return_id>/remove", methods=["POST"])
 @requires("manage", "self_assessment")
-def return_remove(slug: str, round_id: int, return_id: int) -> WerkzeugResponse:
+def return_remove(slug: str, return_id: int) -> WerkzeugResponse:
     """Stop asking an organisation that has not started."""
-    partnership, assessment_round, assessment_return = _return(slug, round_id, return_id,
-                                                               "manage")
+    partnership, assessment_round, assessment_return = _return(slug, return_id, "manage")
     name = assessment_return.organisation_name
     if ButtonForm().validate_on_submit():
         with run_service() as step:
@@ -496,30 +499,35 @@ def _return_form(assessment_round: AssessmentRound, assessment_return: Assessmen
     return form
 
 
-@bp.route("/rounds/<int:round_id>/returns/<int:return_id>", methods=["GET", "POST"])
+@bp.route("/returns/<int:return_id>")
 @requires("view", "self_assessment")
-def return_detail(slug: str, round_id: int, return_id: int) -> Page:
+def return_detail(slug: str, return_id: int) -> Page:
     """An organisation's return: a grade, evidence and files per standard; gap actions."""
-    partnership, assessment_round, assessment_return = _return(slug, round_id, return_id)
+    partnership, assessment_round, assessment_return = _return(slug, return_id)
     form = _return_form(assessment_round, assessment_return)
-    if request.method == "POST":
-        authorize("complete", assessment_return)
-        if form.validate_on_submit():
-            values = {
-                standard.id: services.AnswerValues(
-                    int(form[f"grade_{standard.id}"].data)
-                    if (form[f"grade_{standard.id}"].data or "").isdigit() else None,
-                    (form[f"evidence_{standard.id}"].data or "").strip())
-                for standard in assessment_round.standard_set.standards}
-            with run_service(form) as step:
-                services.save_answers(assessment_return, form.version.data, values)
-                _attach_files(assessment_return, form)
-            if step.done:
-                flash("Return saved as a draft", "success")
-                return redirect(url_for(".return_detail", slug=slug, round_id=round_id,
-                                        return_id=return_id))
-        return _return_page(partnership, assessment_round, assessment_return, form)
     record_view(assessment_return)
+    return _return_page(partnership, assessment_round, assessment_return, form)
+
+
+@bp.route("/returns/<int:return_id>/save", methods=["POST"])
+@requires("complete", "self_assessment")
+def return_save(slug: str, return_id: int) -> Page:
+    """Save the return as a draft (and any evidence files chosen)."""
+    partnership, assessment_round, assessment_return = _return(slug, return_id, "complete")
+    form = _return_form(assessment_round, assessment_return)
+    if form.validate_on_submit():
+        values = {
+            standard.id: services.AnswerValues(
+                int(form[f"grade_{standard.id}"].data)
+                if (form[f"grade_{standard.id}"].data or "").isdigit() else None,
+                (form[f"evidence_{standard.id}"].data or "").strip())
+            for standard in assessment_round.standard_set.standards}
+        with run_service(form) as step:
+            services.save_answers(assessment_return, form.version.data, values)
+            _attach_files(assessment_return, form)
+        if step.done:
+            flash("Return saved as a draft", "success")
+            return redirect(url_for(".return_detail", slug=slug, return_id=return_id))
     return _return_page(partnership, assessment_round, assessment_return, form)
 
 
@@ -541,12 +549,11 @@ def _attach_files(assessment_return: AssessmentReturn, form: Any) -> None:
                 raise
 
 
-@bp.route("/rounds/<int:round_id>/returns/<int:return_id>/submit", methods=["POST"])
+@bp.route("/returns/<int:return_id>/submit", methods=["POST"])
 @requires("complete", "self_assessment")
-def return_submit(slug: str, round_id: int, return_id: int) -> Page:
+def return_submit(slug: str, return_id: int) -> Page:
     """Submit the return: every standard graded, every gap with an action."""
-    partnership, assessment_round, assessment_return = _return(slug, round_id, return_id,
-                                                               "complete")
+    partnership, assessment_round, assessment_return = _return(slug, return_id, "complete")
     form = _return_form(assessment_round, assessment_return)
     form.version.data = str(assessment_return.version)
     for standard_id, answer in services.answers_of(assessment_return).items():
@@ -558,32 +565,29 @@ def return_submit(slug: str, round_id: int, return_id: int) -> Page:
             services.submit(assessment_return, current_user)
         if step.done:
             flash("Return submitted to the partnership", "success")
-            return redirect(url_for(".return_detail", slug=slug, round_id=round_id,
-                                    return_id=return_id))
-        return _return_page(partnership, assessment_round, assessment_return, form, 400)
-    return redirect(url_for(".return_detail", slug=slug, round_id=round_id, return_id=return_id))
+            return redirect(url_for(".return_detail", slug=slug, return_id=return_id))
+        return _return_page(partnership, assessment_round, assessment_return, form)
+    return redirect(url_for(".return_detail", slug=slug, return_id=return_id))
 
 
-@bp.route("/rounds/<int:round_id>/returns/<int:return_id>/reopen", methods=["POST"])
+@bp.route("/returns/<int:return_id>/reopen", methods=["POST"])
 @requires("manage", "self_assessment")
-def return_reopen(slug: str, round_id: int, return_id: int) -> WerkzeugResponse:
+def return_reopen(slug: str, return_id: int) -> WerkzeugResponse:
     """Let the organisation change a submitted return."""
-    _, _, assessment_return = _return(slug, round_id, return_id, "manage")
+    _, _, assessment_return = _return(slug, return_id, "manage")
     if ButtonForm().validate_on_submit():
         with run_service() as step:
             services.reopen(assessment_return)
         if step.done:
             flash("Return reopened for the organisation to change", "success")
-    return redirect(url_for(".return_detail", slug=slug, round_id=round_id, return_id=return_id))
+    return redirect(url_for(".return_detail", slug=slug, return_id=return_id))
 
 
-@bp.route("/rounds/<int:round_id>/returns/<int:return_id>/standards/<int:standard_id>/actions",
-          methods=["GET", "POST"])
+@bp.route("/returns/<int:return_id>/gap/<int:standard_id>", methods=["GET", "POST"])
 @requires("complete", "self_assessment")
-def gap_action(slug: str, round_id: int, return_id: int, standard_id: int) -> Page:
+def gap_action(slug: str, return_id: int, standard_id: int) -> Page:
     """Add a tracked action to close a gap."""
-    partnership, assessment_round, assessment_return = _return(slug, round_id, return_id,
-                                                               "complete")
+    partnership, assessment_round, assessment_return = _return(slug, return_id, "complete")
     answer = services.gap_answer_or_404(assessment_return, standard_id)
     form = GapActionForm()
     if form.validate_on_submit():
@@ -592,8 +596,8 @@ def gap_action(slug: str, round_id: int, return_id: int, standard_id: int) -> Pa
             create_action(Origin(owner), values)
         if step.done:
             flash("Action added: it is tracked with the partnership's other actions", "success")
-            return redirect(url_for(".return_detail", slug=slug, round_id=round_id,
-                                    return_id=return_id, _anchor=f"standard-{standard_id}"))
+            return redirect(url_for(".return_detail", slug=slug, return_id=return_id,
+                                    _anchor=f"standard-{standard_id}"))
     return render_template("self_assessment/gap_action.html", partnership=partnership,
                            assessment_round=assessment_round, assessment_return=assessment_return,
                            answer=answer, form=form)
@@ -614,31 +618,31 @@ def session_new(slug: str, round_id: int) -> Page:
             session = services.create_session(assessment_round, form.values())
         if step.done:
             flash("Session added: agree the grades of each return", "success")
-            return redirect(url_for(".session_detail", slug=slug, round_id=round_id,
-                                    session_id=session.id))
+            return redirect(url_for(".session_detail", slug=slug, session_id=session.id))
     return render_template("self_assessment/session_form.html", partnership=partnership,
                            assessment_round=assessment_round, form=form)
 
 
-@bp.route("/rounds/<int:round_id>/sessions/<int:session_id>")
+@bp.route("/sessions/<int:session_id>")
 @requires("moderate", "self_assessment")
-def session_detail(slug: str, round_id: int, session_id: int) -> str:
+def session_detail(slug: str, session_id: int) -> str:
     """A session, and the submitted returns to moderate in it."""
-    partnership, assessment_round = _round(slug, round_id)
-    session = services.session_or_404(assessment_round, session_id)
+    partnership = _partnership(slug)
+    session = services.session_or_404(partnership, session_id)
+    assessment_round = session.round
     return render_template("self_assessment/session.html", partnership=partnership,
                            assessment_round=assessment_round, session=session,
                            candidates=services.moderation_candidates(assessment_round))
 
 
-@bp.route("/rounds/<int:round_id>/sessions/<int:session_id>/returns/<int:return_id>",
-          methods=["GET", "POST"])
+@bp.route("/sessions/<int:session_id>/returns/<int:return_id>", methods=["GET", "POST"])
 @requires("moderate", "self_assessment")
-def moderate(slug: str, round_id: int, session_id: int, return_id: int) -> Page:
+def moderate(slug: str, session_id: int, return_id: int) -> Page:
     """Record the agreed grade and a note per standard of one return."""
-    partnership, assessment_round, assessment_return = _return(slug, round_id, return_id,
-                                                               "moderate")
-    session = services.session_or_404(assessment_round, session_id)
+    partnership, assessment_round, assessment_return = _return(slug, return_id, "moderate")
+    session = services.session_or_404(partnership, session_id)
+    if session.round_id != assessment_round.id:
+        abort(404)
     standard_set = assessment_round.standard_set
     answers = services.answers_of(assessment_return)
     form = moderation_form(standard_set.standards, standard_set.scale.grades)
@@ -657,8 +661,7 @@ def moderate(slug: str, round_id: int, session_id: int, return_id: int) -> Page:
             flash(f"{assessment_return.organisation_name}: "
                   + ("every standard agreed, the return is moderated" if done
                      else "agreed grades saved"), "success")
-            return redirect(url_for(".session_detail", slug=slug, round_id=round_id,
-                                    session_id=session_id))
+            return redirect(url_for(".session_detail", slug=slug, session_id=session_id))
     return render_template("self_assessment/moderate.html", partnership=partnership,
                            assessment_round=assessment_round, session=session,
                            assessment_return=assessment_return, standards=standard_set.standards,
