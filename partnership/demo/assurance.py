@@ -8,6 +8,7 @@ import datetime as dt
 
 from partnership.demo.case_audits import load_demo_case_audits
 from partnership.demo.escalations import load_demo_escalations
+from partnership.demo.evidence import load_demo_evidence
 from partnership.demo.scrutiny import load_demo_scrutiny
 from partnership.demo.self_assessment import (
     load_demo_self_assessment,
@@ -22,7 +23,7 @@ def load_demo_assurance(today: dt.date | None) -> dict[str, int]:
     # Scales first (audits and self-assessments grade on them); scrutiny last (it looks at
     # audits and at what children and families said).
     for load in (load_demo_case_audits, load_demo_self_assessment, load_demo_voice,
-                 load_demo_escalations, load_demo_scrutiny):
+                 load_demo_escalations, load_demo_scrutiny, load_demo_evidence):
         counts.update(load(today))
     return counts
 
