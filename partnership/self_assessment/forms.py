@@ -26,6 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from partnership.evidence.forms import EvidenceField
 from partnership.register.forms import DayMonthYearField
 from partnership.register.forms.agencies import RecordSelectField
 from partnership.reviews.identifiers import identifier_problems
@@ -229,13 +230,14 @@ def _grade_choices(grades: Sequence[Grade]) -> list[tuple[str, str]]:
     return [(str(g.id), g.label) for g in grades]
 
 
-def return_form(standards: Sequence[Standard], grades: Sequence[Grade], *,
-                with_files: bool = False, **kwargs: Any) -> FlaskForm:
+def return_form(standards: Sequence[Standard], grades: Sequence[Grade], **kwargs: Any
+                ) -> FlaskForm:
     """The return's form: a grade and evidence per standard (``grade_<id>``,
-    ``evidence_<id>``), and a file per standard if evidence files are wired."""
+    ``evidence_<id>``), and an evidence file for the return."""
 
     class ReturnForm(FlaskForm):
         version = HiddenField()
+        evidence = EvidenceField("Add an evidence file (optional)")
         save = SubmitField("Save as draft", widget=GovSubmitInput())
 
     for standard in standards:
@@ -247,10 +249,6 @@ def return_form(standards: Sequence[Standard], grades: Sequence[Grade], *,
             description="What shows the standard is met: policies, audits, training figures",
             validators=[Length(max=TEXT_LIMIT, message="Evidence must be 20,000 characters or "
                                                        "fewer"), NoIdentifiers()]))
-        if with_files:
-            from partnership.evidence.forms import EvidenceField
-
-            setattr(ReturnForm, f"file_{standard.id}", EvidenceField("Add a file (optional)"))
     return ReturnForm(**kwargs)
 
 

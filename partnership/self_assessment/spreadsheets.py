@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 
 from partnership.actions.models import Action
 from partnership.actions.spreadsheets import neutralise
+from partnership.evidence.services import files_for
 from partnership.extensions import db
 from partnership.register.models import Agency, Establishment
 from partnership.scales.models import Grade
@@ -57,10 +58,6 @@ def _organisations(assessment_round: AssessmentRound) -> dict[int, tuple[str, st
 
 
 def _file_names(return_ids: list[int]) -> dict[int, list[str]]:
-    try:
-        from partnership.evidence.services import files_for
-    except ImportError:  # pragma: no cover
-        return {}
     return {owner: [f.filename for f in files]
             for owner, files in files_for("assessment_return", return_ids).items()}
 

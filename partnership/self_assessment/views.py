@@ -32,6 +32,7 @@ from partnership.actions.services import Origin, create_action
 from partnership.audit.services import record_view
 from partnership.documents.charts import chart_svg, chart_table
 from partnership.editing import EditConflict, apply_edit, commit_edit, render_conflict
+from partnership.evidence.services import attach, files_for
 from partnership.extensions import db
 from partnership.kernel.dates import long_date
 from partnership.policy import can, readable, scope
@@ -66,6 +67,7 @@ from partnership.web import query_id, run_service
 
 bp = Blueprint("self_assessment", __name__, url_prefix="/partnerships/<slug>/self-assessment")
 Page = str | WerkzeugResponse | tuple[str, int]
+OWNER_KIND = "assessment_return"  # evidence files belong to the return
 
 
 @bp.app_context_processor
@@ -451,29 +453,12 @@ def advance(slug: str, round_id: int) -> WerkzeugResponse:
 # --- an organisation's return ------------------------------------------------------------------
 
 
-def _files_wired() -> bool:
-    return "evidence" in current_app.blueprints and _evidence_api() is not None
-
-
-def _evidence_api() -> Any:
-    try:
-        from partnership.evidence import forms as evidence_forms
-        from partnership.evidence import services as evidence_services
-    except ImportError:  # pragma: no cover - the evidence package is always there
-        return None
-    if not hasattr(evidence_forms, "EvidenceField") or not hasattr(evidence_services, "attach"):
-        return None
-    return evidence_services
-
-
 def _return_page(partnership: Partnership, assessment_round: AssessmentRound,
                  assessment_return: AssessmentReturn, form: Any, status: int = 200) -> Page:
     standard_set = assessment_round.standard_set
     answers = services.answers_of(assessment_return)
     actions = services.actions_by_answer(a.id for a in answers.values())
-    evidence = _evidence_api()
-    files = (evidence.files_for("assessment_return", [assessment_return.id]).get(
-        assessment_return.id, []) if evidence is not None else [])
+    files = files_for(OWNER_KIND, [assessment_return.id])[assessment_return.id]
     editable = (can(current_user, "complete", assessment_return)
                 and assessment_round.status is RoundStatus.OPEN
                 and assessment_return.status in services.OPEN_STATUSES)
@@ -482,14 +467,13 @@ def _return_page(partnership: Partnership, assessment_round: AssessmentRound,
         assessment_round=assessment_round, assessment_return=assessment_return,
         standards=standard_set.standards, grades=standard_set.scale.grades, answers=answers,
         actions=actions, carried=services.carried_forward(assessment_return), form=form,
-        editable=editable, files=files, files_wired=evidence is not None, button=ButtonForm())
+        editable=editable, files=files, button=ButtonForm())
     return (html, status) if status != 200 else html
 
 
 def _return_form(assessment_round: AssessmentRound, assessment_return: AssessmentReturn) -> Any:
     standard_set = assessment_round.standard_set
-    form = return_form(standard_set.standards, standard_set.scale.grades,
-                       with_files=_evidence_api() is not None)
+    form = return_form(standard_set.standards, standard_set.scale.grades)
     if request.method == "GET":
         form.version.data = str(assessment_return.version)
         for standard_id, answer in services.answers_of(assessment_return).items():
@@ -532,21 +516,8 @@ def return_save(slug: str, return_id: int) -> Page:
 
 
 def _attach_files(assessment_return: AssessmentReturn, form: Any) -> None:
-    evidence = _evidence_api()
-    if evidence is None:
-        return
-    for standard in assessment_return.round.standard_set.standards:
-        field = form._fields.get(f"file_{standard.id}")
-        upload = field.data if field is not None else None
-        if upload is not None and getattr(upload, "filename", ""):
-            try:
-                evidence.attach("assessment_return", assessment_return, upload, current_user)
-            except services.AssessmentError:
-                raise
-            except Exception as problem:
-                if getattr(problem, "field", None) == "evidence":
-                    problem.field = f"file_{standard.id}"
-                raise
+    if form.evidence.upload is not None:
+        attach(OWNER_KIND, assessment_return, form.evidence.upload, current_user)
 
 
 @bp.route("/returns/<int:return_id>/submit", methods=["POST"])

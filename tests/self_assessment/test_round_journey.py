@@ -152,3 +152,39 @@ def test_viewing_a_return_is_audited(app: Flask, world: dict[str, int],
             AuditEvent.action == "view", AuditEvent.record_type == "assessment_return",
             AuditEvent.record_id == str(return_id))).all()
         assert len(views) == 1
+
+
+def test_an_organisation_attaches_evidence_files_to_its_return(
+        app: Flask, world: dict[str, int], make_user: Callable[..., User]) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.evidence.samples import image
+
+    round_id = add_round(app, "northshire", agencies=[world["police"], world["council"]])
+    returns = returns_of(app, round_id)
+    url = f"{base('northshire')}/returns/{returns['Northshire Police']}"
+    lead = sign_in(app, staff_of(make_user, app, agency_id=world["police"]))
+    form = answer_form(standards_of(app, round_id), grades_of(app, round_id)["Fully met"], 1)
+    response = lead.submit(url, {**form, "evidence": (io.BytesIO(image()), "training.png",
+                                                      "image/png")},
+                           action=f"{url}/save", content_type="multipart/form-data")
+    assert response.status_code == 302
+    files = page(lead.get(url)).select(".app-evidence-files a")
+    assert [a.text for a in files] == ["training.png"]
+    # A file that is not what its name says is refused next to the field; nothing is saved.
+    version = get(app, AssessmentReturn, returns["Northshire Police"]).version
+    response = lead.submit(url, {**form, "version": str(version), "evidence": (
+        io.BytesIO(b"MZ not really a picture"), "minutes.png", "image/png")},
+        action=f"{url}/save", content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert [a["href"] for a in page(response).select(".govuk-error-summary a")] == ["#evidence"]
+    # Another organisation's lead cannot read the file.
+    other = sign_in(app, staff_of(make_user, app, agency_id=world["council"]))
+    assert other.get(files[0]["href"]).status_code in (403, 404)
+    team = sign_in(app, make_user(Role.TEAM))
+    book = load_workbook(io.BytesIO(team.get(
+        f"{base('northshire')}/rounds/{round_id}/export.xlsx").data))
+    answers = list(book["Answers"].iter_rows(values_only=True))
+    assert all(row[7] == "training.png" for row in answers[1:])
