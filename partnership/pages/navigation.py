@@ -37,7 +37,7 @@ NAVIGATION = [
             ("reading_room.", "reports.")),
     NavItem("Partnerships", "partnerships.index", "view", "register",
             ("partnerships.", "partners.", "agencies.", "bodies.", "scrutineers.",
-             "collaborations.", "thresholds.", "scrutiny.")),
+             "collaborations.", "thresholds.", "scrutiny.", "self_assessment.")),
     NavItem("People", "people.index", "view", "register", ("people.",)),
     NavItem("Users", "accounts.users", "view", "users", ("accounts.user",)),
     NavItem("Audit log", "audit.search", "view", "audit_log", ("audit.",)),
