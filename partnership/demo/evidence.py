@@ -1,6 +1,6 @@
 """The demo's evidence files: the county board's papers for its last two meetings (small PDFs
-made here from the meeting's own agenda), and a CSV and a chart attached to a progress
-update, uploaded by the county's team officer.
+made here from the meeting's own agenda), and a CSV and a chart attached to the latest
+progress update on a county audit action, uploaded by the county's team officer.
 
 The files are written to the evidence folder as they are attached; the load is one
 transaction, and the evidence store deletes every file written in a transaction that ends
@@ -101,10 +101,11 @@ def load_demo_evidence(today: dt.date | None) -> dict[str, int]:
                 for label, percent in ATTENDANCE]),
                 "Multi-agency data summary.pdf", officer, sent)
             added += 1
+    # The latest update on a county audit action (an audit's returns are its evidence).
     update = db.session.scalars(
         sa.select(ProgressUpdate).join(Action)
         .where(Action.partnership_id == county.id, Action.recommendation_id.is_(None),
-               ProgressUpdate.recorded_on <= today)
+               Action.title.ilike("%audit%"), ProgressUpdate.recorded_on <= today)
         .order_by(ProgressUpdate.recorded_on.desc(), ProgressUpdate.id.desc()).limit(1)).first()
     if update is not None:
         at = dt.datetime.combine(update.recorded_on, dt.time(15), tzinfo=dt.UTC)

@@ -23,11 +23,10 @@ def init_app(app: Flask) -> None:
     from partnership.evidence import (
         models,  # noqa: F401 - the models must be mapped
         services,
-        store,
     )
     from partnership.evidence.views import bp
 
-    store.install_listeners()
+    services.install_listeners()
     app.register_blueprint(bp)
     # The file list macro (templates/evidence/_files.html) is imported without context.
     app.add_template_filter(services.human_size, "evidence_size")

@@ -16,7 +16,7 @@ from partnership.evidence.sniffing import KINDS
 ACCEPT = ",".join(extension for kind in KINDS for extension in kind.extensions)
 
 
-class EvidenceField(FileField):  # type: ignore[misc]
+class EvidenceField(FileField):
     """A GOV.UK file upload for one evidence file, its hint naming the allowed types and
     the size limit. Optional: the form's service calls ``attach`` when ``data`` is a file.
 
@@ -41,14 +41,14 @@ class EvidenceField(FileField):  # type: ignore[misc]
         return data if data is not None and getattr(data, "filename", "") else None
 
 
-class AttachEvidenceForm(FlaskForm):  # type: ignore[misc]
+class AttachEvidenceForm(FlaskForm):
     """A page of its own for adding one file to a record (meeting papers, say)."""
 
     evidence = EvidenceField("Choose a file")
     submit = SubmitField("Add the file", widget=GovSubmitInput())
 
 
-class RemoveEvidenceForm(FlaskForm):  # type: ignore[misc]
+class RemoveEvidenceForm(FlaskForm):
     """Remove one file (a button: the CSRF token, and where to go back to)."""
 
     next = HiddenField()

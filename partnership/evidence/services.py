@@ -20,10 +20,10 @@ from typing import IO, Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.datastructures import FileStorage
 
-from partnership.audit.services import record_event
+from partnership.audit.services import current_actor, record_event
 from partnership.database import utcnow
 from partnership.evidence import sniffing, store
 from partnership.evidence.models import EvidenceFile
@@ -183,6 +183,37 @@ def remove(evidence: EvidenceFile, user: Any) -> None:
     evidence.removed_by_id = getattr(user, "id", None)
     store.delete_after_commit(evidence.stored_name)
     db.session.flush()
+
+
+def _remove_with_owner(session: Session, _context: Any, _instances: Any) -> None:
+    """A record deleted with files on it (a self-assessment return taken out of a round,
+    say) takes them with it: their rows say they were removed, and their bytes go once the
+    deletion is committed, so no file is left that nobody can see, remove or stop counting."""
+    kinds = {model: kind for kind, (model, _verb) in EVIDENCE_OWNERS.items()}
+    doomed: dict[str, list[int]] = {}
+    for record in session.deleted:
+        kind = kinds.get(type(record))
+        if kind is not None and getattr(record, "id", None) is not None:
+            doomed.setdefault(kind, []).append(record.id)
+    if not doomed:
+        return
+    with session.no_autoflush:
+        files = session.scalars(sa.select(EvidenceFile).where(
+            EvidenceFile.removed_at.is_(None),
+            sa.or_(*(sa.and_(EvidenceFile.owner_kind == kind, EvidenceFile.owner_id.in_(ids))
+                     for kind, ids in doomed.items()))))
+        for evidence in files:
+            evidence.removed_at = utcnow()
+            evidence.removed_by_id = current_actor().user_id
+            store.delete_after_commit(evidence.stored_name, session)
+
+
+def install_listeners() -> None:
+    """Keep the files in step with the database: the store with each transaction, and the
+    files with the records they are on, once."""
+    store.install_listeners()
+    if not sa.event.contains(Session, "before_flush", _remove_with_owner):
+        sa.event.listen(Session, "before_flush", _remove_with_owner)
 
 
 def open_file(evidence: EvidenceFile) -> IO[bytes]:

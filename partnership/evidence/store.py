@@ -93,9 +93,9 @@ def keep(incoming: Incoming) -> str:
     return stored_name
 
 
-def delete_after_commit(stored_name: str) -> None:
+def delete_after_commit(stored_name: str, session: Session | None = None) -> None:
     """Delete the stored bytes once the current transaction commits (never if it rolls back)."""
-    doomed: list[str] = db.session.info.setdefault(DOOMED, [])
+    doomed: list[str] = (session or db.session).info.setdefault(DOOMED, [])
     doomed.append(str(path_of(stored_name)))
 
 

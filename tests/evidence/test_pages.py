@@ -270,3 +270,18 @@ def test_the_team_sees_the_quota_by_kind_of_record_and_the_largest_files(
     assert partner.get(link["href"]).status_code == 403
     assert page(partner.get("/partnerships/wessex")).find(
         "a", string="Evidence files and storage used") is None
+
+
+def test_paths_that_are_not_a_file_id_and_oversized_uploads_are_refused(
+        make_app: Callable[..., Flask], make_user: Callable[..., User]) -> None:
+    app = make_app(MAX_CONTENT_LENGTH=4096)
+    area = add_area(app)
+    action_id = add_action(app, area.partnership_id, "Audit")
+    officer = signed_in_to(app, make_user(Role.TEAM))
+    for path in ("../etc/passwd", "..%2f..%2fetc%2fpasswd", "%2e%2e/config.py", "C:%5cwin.ini",
+                 "NUL", "0", "-1", "99999999999"):
+        assert officer.get(f"/evidence/{path}").status_code == 404, path
+    response = officer.submit(f"/actions/{action_id}/update", {
+        **progress(), "evidence": file_part(b"a" * 5000, "Big.txt")})
+    assert response.status_code == 413
+    assert updates_of(app, action_id) == []

@@ -20,6 +20,7 @@ from partnership.evidence import services
 from partnership.evidence.models import EvidenceFile
 from partnership.extensions import db
 from partnership.kernel.errors import DomainError
+from partnership.meetings.models import Meeting
 from partnership.policy import Role
 from tests.actions import TODAY, add_action, add_area, add_update
 from tests.evidence import (
@@ -271,3 +272,25 @@ def test_a_record_that_is_not_of_the_owner_kind_is_a_programming_error(
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
             AuditEvent.record_type == "evidence_file")) == 0
+
+
+def test_a_record_deleted_with_files_on_it_takes_them_with_it(app: Flask) -> None:
+    area = add_area(app)
+    with app.app_context(), acting_as("tests"):
+        meeting = Meeting(body_id=area.board_id, held_on=TODAY)
+        db.session.add(meeting)
+        db.session.commit()
+        meeting_id = meeting.id
+    file_id = attach_file(app, "meeting", Meeting, meeting_id, b"agenda", "Agenda.txt")
+    path = stored_path(app, file_id)
+    with app.app_context(), acting_as("tests"):
+        db.session.delete(db.session.get_one(Meeting, meeting_id))
+        db.session.flush()
+        assert path.exists(), "the bytes stay until the deletion is committed"
+        db.session.commit()
+    assert not path.exists()
+    with app.app_context():
+        evidence = db.session.get_one(EvidenceFile, file_id)
+        assert evidence.removed_at is not None
+        assert [event.action for event in history_of(evidence)] == ["update", "create"]
+        assert services.usage(evidence.partnership_id).files == 0
