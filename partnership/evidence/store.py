@@ -17,7 +17,7 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -27,7 +27,7 @@ from werkzeug.security import safe_join
 from partnership.extensions import db
 
 CHUNK_BYTES = 1024 * 1024
-WRITTEN = "evidence_written"  # session.info: paths written in the open transaction
+WRITTEN = "evidence_written"  # session.info: (path, transaction) written, not yet committed
 DOOMED = "evidence_doomed"  # session.info: paths to delete once the transaction commits
 
 
@@ -88,8 +88,11 @@ def keep(incoming: Incoming) -> str:
     stored_name = secrets.token_hex(32)
     final = path_of(stored_name)
     os.replace(incoming.path, final)  # atomic within the one folder
-    written: list[str] = db.session.info.setdefault(WRITTEN, [])
-    written.append(str(final))
+    session = db.session()
+    # Remember the innermost transaction too: a savepoint rolled back takes its files.
+    written: list[tuple[str, Any]] = session.info.setdefault(WRITTEN, [])
+    written.append((str(final), session.get_transaction() if not session.in_nested_transaction()
+                    else session.get_nested_transaction()))
     return stored_name
 
 
@@ -111,13 +114,35 @@ def _ended(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is not None:
         return
     session.info.pop(DOOMED, None)
-    for path in session.info.pop(WRITTEN, []):
+    for path, _transaction in session.info.pop(WRITTEN, []):
         Path(path).unlink(missing_ok=True)
+
+
+def _within(transaction: Any, outer: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is outer:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+def _savepoint_rolled_back(session: Session, previous: SessionTransaction) -> None:
+    """A savepoint rolled back takes back the files written inside it."""
+    if previous.parent is None or WRITTEN not in session.info:
+        return  # the whole transaction: _ended deletes everything
+    kept = []
+    for path, transaction in session.info[WRITTEN]:
+        if _within(transaction, previous):
+            Path(path).unlink(missing_ok=True)
+        else:
+            kept.append((path, transaction))
+    session.info[WRITTEN] = kept
 
 
 def install_listeners() -> None:
     """Keep the folder in step with every session's commits and rollbacks, once."""
-    for event, listener in (("after_commit", _committed), ("after_transaction_end", _ended)):
+    for event, listener in (("after_commit", _committed), ("after_transaction_end", _ended),
+                            ("after_soft_rollback", _savepoint_rolled_back)):
         if not sa.event.contains(Session, event, listener):
             sa.event.listen(Session, event, listener)
 

@@ -294,3 +294,21 @@ def test_a_record_deleted_with_files_on_it_takes_them_with_it(app: Flask) -> Non
         assert evidence.removed_at is not None
         assert [event.action for event in history_of(evidence)] == ["update", "create"]
         assert services.usage(evidence.partnership_id).files == 0
+
+
+def test_a_savepoint_rolled_back_takes_its_files_and_the_rest_are_kept(
+        app: Flask, update_id: int) -> None:
+    before = stored_files(app)
+    with app.app_context(), acting_as("tests"):
+        owner = db.session.get_one(ProgressUpdate, update_id)
+        kept = services.attach("progress_update", owner, upload(b"kept", "Kept.txt"), None)
+        savepoint = db.session.begin_nested()
+        dropped = services.attach("progress_update", owner, upload(b"no", "Dropped.txt"), None)
+        dropped_path = services.store.path_of(dropped.stored_name)
+        savepoint.rollback()
+        assert not dropped_path.exists()
+        with db.session.begin_nested():  # released: its file stays with the transaction
+            inner = services.attach("progress_update", owner, upload(b"in", "Inner.txt"), None)
+        db.session.commit()
+        names = {kept.stored_name, inner.stored_name}
+    assert stored_files(app) == before | names
