@@ -68,7 +68,7 @@ class RecordsField(SelectMultipleField):
     def pre_validate(self, form: Any) -> None:
         """Refuse ids that were not offered."""
         if any(item not in self._offered for item in self.data or []):
-            raise ValidationError(f"Select from the {self.label.text.lower()} listed")
+            raise ValidationError(f"Choose only the {self.label.text.lower()} shown")
 
     @property
     def records(self) -> list[Any]:

@@ -19,6 +19,7 @@ from flask import abort
 from sqlalchemy.orm import joinedload, selectinload
 
 from partnership.actions.models import Action
+from partnership.audit.services import record_event
 from partnership.clock import today
 from partnership.database import utcnow
 from partnership.extensions import db
@@ -360,8 +361,14 @@ def add_organisations(assessment_round: AssessmentRound, agency_ids: Iterable[in
         return 0
     common = {"status": AssessmentStatus.NOT_STARTED, "chase_count": 0, "version": 1}
     db.session.execute(sa.insert(AssessmentReturn), [{**common, **row} for row in rows])
-    if assessment_round.previous_id is not None:
-        carry_forward(assessment_round, agencies, schools)
+    carried = (carry_forward(assessment_round, agencies, schools)
+               if assessment_round.previous_id is not None else 0)
+    # Rows inserted in bulk pass the audit listener by: one event says what was added.
+    record_event("create", record_type="assessment_return",
+                 record_id=f"round {assessment_round.id}: {len(rows)} added",
+                 changes={"round_id": assessment_round.id, "agency_ids": sorted(agencies),
+                          "establishment_ids": sorted(schools), "answers_carried": carried},
+                 commit=False, about=assessment_round)
     db.session.expire(assessment_round, ["returns"])
     return len(rows)
 
@@ -698,7 +705,12 @@ def mark_chased(assessment_round: AssessmentRound, return_ids: Sequence[int],
                 version=AssessmentReturn.version + 1)
         .execution_options(synchronize_session=False))
     db.session.expire_all()
-    return int(result.rowcount or 0)
+    chased = int(result.rowcount or 0)
+    record_event("update", record_type="assessment_return",
+                 record_id=f"round {assessment_round.id}: {chased} chased",
+                 changes={"last_chased_on": (on or today()).isoformat(), "return_ids": ids},
+                 commit=False, about=assessment_round)
+    return chased
 
 
 # --- the agency lead's home page -------------------------------------------------------------

@@ -12,6 +12,7 @@ from flask import Flask
 from openpyxl import load_workbook
 
 from partnership.accounts.models import User
+from partnership.audit.models import AuditEvent
 from partnership.audit.services import acting_as
 from partnership.extensions import db
 from partnership.policy import Role
@@ -207,6 +208,10 @@ def test_the_chase_list_and_marking_returns_chased(
     officer.post_with_token(f"{base('northshire')}/rounds/{round_id}/chase",
                             {"returns": [str(returns["Northshire Police"])]}, token_from=url)
     assert get(app, AssessmentReturn, returns["Northshire Police"]).chase_count == 2
+    with app.app_context():  # the bulk changes are in the audit trail
+        events = set(db.session.scalars(sa.select(AuditEvent.record_id).where(
+            AuditEvent.record_type == "assessment_return")))
+        assert {f"round {round_id}: 2 added", f"round {round_id}: 1 chased"} <= events
     csv_text = officer.get(f"{base('northshire')}/rounds/{round_id}/chase.csv").get_data(
         as_text=True)
     assert "dsl@police.example" in csv_text
