@@ -8,6 +8,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
+    GovCheckboxInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -168,7 +169,7 @@ class AgenciesForm(FlaskForm):
     """The agencies to ask."""
 
     agencies = RecordsField("Agencies")
-    every_agency = BooleanField("Every agency listed")
+    every_agency = BooleanField("Every agency listed below", widget=GovCheckboxInput())
     submit = SubmitField("Add the agencies", widget=GovSubmitInput())
 
 
@@ -178,7 +179,8 @@ class SchoolsForm(FlaskForm):
     phase = HiddenField()
     kind = HiddenField()
     establishments = RecordsField("Schools and settings")
-    every_school = BooleanField("Every school and setting matching the filter")
+    every_school = BooleanField("Every school and setting matching the filter",
+                                widget=GovCheckboxInput())
     submit = SubmitField("Add the schools and settings", widget=GovSubmitInput())
 
 
