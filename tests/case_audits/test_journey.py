@@ -237,3 +237,29 @@ def test_an_agency_lead_attaches_evidence_to_their_return(app: Flask, world: Aud
     # Another agency's lead cannot reach it.
     housing = sign_in(app, world.housing_lead)
     assert housing.get(link["href"]).status_code == 404
+
+
+def test_only_the_team_and_the_running_group_s_chair_keep_an_audit(
+        app: Flask, world: AuditWorld, make_user: Callable[..., User]) -> None:
+    from tests.case_audits.records import add_audit
+    from tests.meetings import chair_of
+    from tests.register.records import add_body
+
+    audit_id = add_audit(app, world, stage=AuditStage.PLANNING)
+    other_group = add_body(app, "Education Group", slug=world.slug)
+    outsider = sign_in(app, chair_of(app, make_user, other_group, "Olu Other"))
+    base = f"/partnerships/{world.slug}/case-audits"
+    assert outsider.get(f"{base}/{audit_id}").status_code == 200  # chairs read audits
+    assert outsider.get(f"{base}/{audit_id}/edit").status_code == 403
+    assert outsider.get(f"{base}/{audit_id}/moderation").status_code == 403
+    # A chair starts audits only in a group they chair.
+    refused = outsider.submit(f"{base}/new", {
+        "title": "Exploitation audit", "body": str(world.group_id),
+        "scale": str(world.scale_id), "returns_due": ["", "", ""],
+        "moderation_on": ["", "", ""], "moderation_meeting": ""})
+    assert field_error(page(refused), "body") == "Select a group you chair"
+    started = outsider.submit(f"{base}/new", {
+        "title": "Exploitation audit", "body": str(other_group),
+        "scale": str(world.scale_id), "returns_due": ["", "", ""],
+        "moderation_on": ["", "", ""], "moderation_meeting": ""})
+    assert started.status_code == 302
