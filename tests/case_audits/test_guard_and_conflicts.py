@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from partnership.accounts.models import User
+from partnership.actions.models import Action
 from partnership.case_audits.models import AuditAnswer, AuditCase, CaseAudit
 from partnership.extensions import db
 from tests.case_audits.records import AuditWorld, add_audit, build, return_of
@@ -94,3 +95,30 @@ def test_concurrent_edits_of_an_audit_conflict(app: Flask, world: AuditWorld) ->
     assert "Renamed by the chair" in clash.get_data(as_text=True)
     with app.app_context():
         assert db.session.get_one(CaseAudit, audit_id).title == "Renamed by the team"
+
+
+def test_two_moderators_never_overwrite_each_other(app: Flask, world: AuditWorld) -> None:
+    from partnership.case_audits.models import AuditStage
+
+    audit_id = add_audit(app, world, agencies=("Police",), grades={"Police": [1, 2]},
+                         stage=AuditStage.MODERATION)
+    url = f"/partnerships/{world.slug}/case-audits/{audit_id}/moderation"
+    first, second = sign_in(app, world.team), sign_in(app, world.chair)
+    forms = {client: page(client.get(url)) for client in (first, second)}
+
+    def post(client: object, findings: str) -> int:
+        html = forms[client]  # type: ignore[index]
+        return client.post(url, data={  # type: ignore[attr-defined]
+            "csrf_token": html.find("input", attrs={"name": "csrf_token"})["value"],
+            "version": html.find("input", attrs={"name": "version"})["value"],
+            "findings": findings, "good_practice": "", "learning": "",
+            "action-1-title": f"Action from {findings}"}).status_code
+
+    assert post(first, "The team's findings") == 302
+    assert post(second, "The chair's findings") == 409
+    with app.app_context():
+        audit = db.session.get_one(CaseAudit, audit_id)
+        assert audit.findings == "The team's findings"
+        titles = db.session.scalars(sa.select(Action.title).where(
+            Action.case_audit_id == audit_id)).all()
+        assert titles == ["Action from The team's findings"]
