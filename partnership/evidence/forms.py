@@ -7,7 +7,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
-from wtforms import HiddenField, SubmitField
+from wtforms import SubmitField
 
 from partnership.evidence.services import allowed_types_hint
 from partnership.evidence.sniffing import KINDS
@@ -46,10 +46,3 @@ class AttachEvidenceForm(FlaskForm):
 
     evidence = EvidenceField("Choose a file")
     submit = SubmitField("Add the file", widget=GovSubmitInput())
-
-
-class RemoveEvidenceForm(FlaskForm):
-    """Remove one file (a button: the CSRF token, and where to go back to)."""
-
-    next = HiddenField()
-    submit = SubmitField("Remove", widget=GovSubmitInput())

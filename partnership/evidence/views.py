@@ -10,14 +10,23 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from partnership.access import authorize, requires
 from partnership.accounts.views import safe_next
 from partnership.evidence import services
-from partnership.evidence.forms import RemoveEvidenceForm
 from partnership.evidence.models import EvidenceFile
 from partnership.evidence.owners import page_of
 from partnership.kernel.errors import NotFound
@@ -81,9 +90,9 @@ def remove(file_id: int) -> Response:
     """Remove a file from its record (the row and the audit trail keep what it was)."""
     authorize("view", "evidence")  # signed in, before anything is looked up
     evidence = _file(file_id, "attach")
-    form = RemoveEvidenceForm()
-    back = safe_next(form.next.data) or page_of(evidence) or url_for("pages.home")
-    if form.validate_on_submit():
+    # A button: the CSRF token (checked for every POST) and the page to go back to.
+    back = safe_next(request.form.get("next")) or page_of(evidence) or url_for("pages.home")
+    if FlaskForm().validate_on_submit():
         with run_service() as step:
             services.remove(evidence, current_user)
         if step.done:
