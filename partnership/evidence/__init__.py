@@ -19,15 +19,18 @@ def uploaded_on(at: dt.datetime | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Map the models, keep the file store in step with transactions, register the pages."""
+    """Map the models, keep the file store in step with transactions, register the pages and
+    ``flask evidence``."""
     from partnership.evidence import (
         models,  # noqa: F401 - the models must be mapped
         services,
     )
+    from partnership.evidence.cli import evidence_cli
     from partnership.evidence.views import bp
 
     services.install_listeners()
     app.register_blueprint(bp)
+    app.cli.add_command(evidence_cli)
     # The file list macro (templates/evidence/_files.html) is imported without context.
     app.add_template_filter(services.human_size, "evidence_size")
     app.add_template_filter(uploaded_on, "evidence_date")

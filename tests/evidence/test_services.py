@@ -4,8 +4,10 @@ name or the browser's word), the quota, removal, and the store kept in step with
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -312,3 +314,28 @@ def test_a_savepoint_rolled_back_takes_its_files_and_the_rest_are_kept(
         db.session.commit()
         names = {kept.stored_name, inner.stored_name}
     assert stored_files(app) == before | names
+
+
+def test_the_check_command_finds_missing_bytes_and_stray_files(
+        make_app: Callable[..., Flask], tmp_path: Path) -> None:
+    # A folder of its own: the command looks at every file in it.
+    app = make_app(EVIDENCE_DIR=str(tmp_path / "evidence"))
+    area = add_area(app)
+    update_id = add_update(app, add_action(app, area.partnership_id, "Audit"), TODAY)
+    kept = attach(app, update_id, b"kept", "Kept.txt")
+    lost = attach(app, update_id, b"lost", "Lost.txt")
+    stored_path(app, lost).unlink()
+    folder = tmp_path / "evidence"
+    stray, fresh = folder / ("0" * 64), folder / ("1" * 64)
+    stray.write_bytes(b"left by a crash")
+    fresh.write_bytes(b"an upload still in its transaction")
+    os.utime(stray, (0, 0))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["evidence", "check"])
+    assert result.exit_code == 1
+    assert f"missing: evidence file {lost} has no bytes" in result.output
+    assert f"stray: {stray.name}" in result.output
+    assert fresh.name not in result.output
+    result = runner.invoke(args=["evidence", "check", "--delete-stray"])
+    assert f"deleted: {stray.name}" in result.output
+    assert not stray.exists() and fresh.exists() and stored_path(app, kept).exists()
