@@ -743,9 +743,12 @@ def due_from(agency_id: int | None, establishment_id: int | None) -> list[DueRet
                   AssessmentRound.title, AssessmentRound.due_on, Partnership.slug,
                   sa.func.coalesce(Agency.name, Establishment.name).label("organisation"))
         .join(AssessmentRound, AssessmentReturn.round_id == AssessmentRound.id)
-        .join(Partnership, AssessmentRound.partnership_id == Partnership.id)
         .outerjoin(Agency, AssessmentReturn.agency_id == Agency.id)
         .outerjoin(Establishment, AssessmentReturn.establishment_id == Establishment.id)
+        # The organisation's own partnership (a member of the round, joint or not), whose
+        # address its staff are sure to serve.
+        .join(Partnership, Partnership.id == sa.func.coalesce(Agency.partnership_id,
+                                                             Establishment.partnership_id))
         .where(sa.or_(*reasons), AssessmentRound.status == RoundStatus.OPEN,
                AssessmentReturn.status.in_(OPEN_STATUSES))
         .order_by(AssessmentRound.due_on, AssessmentReturn.id)).all()

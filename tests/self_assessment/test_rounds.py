@@ -137,6 +137,9 @@ def test_a_joint_rounds_return_serves_both_partnerships(
     url = f"{base('northshire')}/returns/{returns['Southshire Police']}"
     assert lead.get(url).status_code == 200
     assert lead.get(url.replace("northshire", "southshire")).status_code == 200
+    # Their home page links to the return at their own partnership's address.
+    due = page(lead.get("/")).select("#self-assessments-due a")
+    assert [a["href"] for a in due] == [url.replace("northshire", "southshire")]
 
 
 def test_a_schools_own_staff_complete_its_return_and_see_no_other(
