@@ -20,6 +20,7 @@ from partnership.policy import Role
 from partnership.scrutiny import services
 from partnership.scrutiny.models import ActivityStatus, ScrutinyActivity, ScrutinyFunction
 from tests.conftest import PASSWORD
+from tests.meetings import counting_queries
 from tests.register.builders import date_parts, field_error
 from tests.register.records import add_agency, add_area
 from tests.scrutiny import (
@@ -407,3 +408,18 @@ def test_the_scrutineer_attaches_files_with_the_findings(
     assert [a.get_text(strip=True) for a in shown.select(".app-evidence-files a")] == [
         "Front door notes.pdf"]
     assert not shown.select(".app-evidence-files form")
+
+
+def test_the_home_panel_costs_one_query_however_many_partnerships(
+    app: Flask, world: dict[str, int],
+) -> None:
+    add_plan(app, "southshire")
+    for n in range(4):
+        add_activity(app, world["plan"], f"Activity {n}")
+    with app.app_context():
+        ids = frozenset({world["partnership"], world["south"]})
+        with counting_queries(app) as statements:
+            plans = services.plans_for_scrutineer(ids)
+    assert len(statements) == 1
+    assert [(p.partnership, p.activities) for p in plans] == [
+        ("Northshire Partnership", 4), ("Southshire Partnership", 0)]
