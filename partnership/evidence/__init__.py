@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from flask import Flask
 
@@ -18,6 +19,15 @@ def uploaded_on(at: dt.datetime | None) -> str:
     return long_date(aware.astimezone(UK_TIME).date())
 
 
+def check_folder(app: Flask) -> None:
+    """Refuse to start with the evidence folder inside the web root (the static folder), where
+    files would be served without a permission check."""
+    folder = Path(app.config["EVIDENCE_DIR"]).resolve()
+    static = Path(app.static_folder or app.root_path).resolve()
+    if folder == static or static in folder.parents:
+        raise RuntimeError(f"EVIDENCE_DIR ({folder}) must be outside the web root ({static})")
+
+
 def init_app(app: Flask) -> None:
     """Map the models, keep the file store in step with transactions, register the pages and
     ``flask evidence``."""
@@ -28,6 +38,7 @@ def init_app(app: Flask) -> None:
     from partnership.evidence.cli import evidence_cli
     from partnership.evidence.views import bp
 
+    check_folder(app)
     services.install_listeners()
     app.register_blueprint(bp)
     app.cli.add_command(evidence_cli)

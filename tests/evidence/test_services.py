@@ -14,6 +14,8 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from config import TestConfig
+from partnership import create_app
 from partnership.accounts.models import User
 from partnership.actions.models import ProgressUpdate
 from partnership.audit.models import AuditEvent
@@ -339,3 +341,9 @@ def test_the_check_command_finds_missing_bytes_and_stray_files(
     result = runner.invoke(args=["evidence", "check", "--delete-stray"])
     assert f"deleted: {stray.name}" in result.output
     assert not stray.exists() and fresh.exists() and stored_path(app, kept).exists()
+
+
+def test_the_app_refuses_an_evidence_folder_inside_the_web_root(app: Flask) -> None:
+    static = Path(app.static_folder or "")
+    with pytest.raises(RuntimeError, match="must be outside the web root"):
+        create_app(TestConfig, EVIDENCE_DIR=str(static / "uploads"))
