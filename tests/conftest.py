@@ -78,6 +78,15 @@ def _migrate(url: str) -> None:
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def evidence_store() -> Iterator[Path]:
+    """The evidence files this test process writes (one folder per process), removed at the
+    end of the run so runs do not pile them up."""
+    folder = Path(TestConfig.EVIDENCE_DIR)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def postgres_cluster() -> Iterator[TempCluster]:
     cluster = TempCluster()

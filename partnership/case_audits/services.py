@@ -35,12 +35,12 @@ from partnership.editing import apply_edit
 from partnership.extensions import db
 from partnership.kernel import ordering
 from partnership.kernel.errors import DomainError, Refused
+from partnership.kernel.identifiers import identifier_problems
 from partnership.kernel.words import plural
 from partnership.meetings.models import Meeting
 from partnership.policy import Role, readable, scope
 from partnership.register.models import Agency, Body, Partnership
 from partnership.register.services.bodies import bodies_of, takes_part_in
-from partnership.reviews.identifiers import identifier_problems
 from partnership.scales.models import Grade, GradeScale
 
 TITLE_MAX = 200

@@ -19,7 +19,7 @@ from partnership.demo.actions import Directory
 from partnership.escalations.models import Escalation, EscalationStage
 from partnership.extensions import db
 from partnership.kernel.dates import add_working_days, is_working_day
-from partnership.reviews.identifiers import identifier_problems
+from partnership.kernel.identifiers import identifier_problems
 
 ESCALATIONS_SEED = 14_005
 S = EscalationStage

@@ -119,7 +119,8 @@ def load_demo(today: dt.date | None = None, progress: Progress | None = None
         stage("case reviews")
         counts.update(load_demo_reviews(today))
         stage("assurance")
-        counts.update(load_demo_assurance(today))
+        for what, added in load_demo_assurance(today).items():  # adds people, accounts
+            counts[what] = counts.get(what, 0) + added
         stage("published documents")
         counts.update(load_demo_reports(today))
         counts.update(load_demo_thresholds(today))

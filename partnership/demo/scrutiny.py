@@ -47,10 +47,16 @@ SCRUTINEER = "scrutineer@demo.example"
 OWNING_BODY = "Executive Group"
 
 F, K = ScrutinyFunction, ActivityKind
-BEATS_GOING = ("Agreed at the Executive Group in response to the scrutineer's findings; lead "
-               "and timescale confirmed.", "Draft shared with the partners for comment.")
-BEATS_DONE = (*BEATS_GOING, "Completed and reported back to the scrutineer, who was "
-                            "satisfied the recommendation has been met.")
+
+
+def beats(title: str, done: bool) -> tuple[str, ...]:
+    """The story of an action taken on a scrutineer's recommendation, in its own words."""
+    what = title[:1].lower() + title[1:]
+    going = (f"Agreed at the Executive Group in response to the scrutineer's findings: "
+             f"{what}. Lead and timescale confirmed.",
+             f"First draft of the work to {what} shared with the partners for comment.")
+    return (*going, f"Completed and reported back to the scrutineer, who was satisfied that "
+                    f"the work to {what} meets the recommendation.") if done else going
 
 
 @dataclass(frozen=True)
@@ -393,7 +399,7 @@ def _add_plan(d: Directory, county: Partnership, year: int, today: dt.date,
                 title=title, rng=rng, body=d.body(COUNTY, OWNING_BODY), agency=agency,
                 person=None, detail=f"In response to the independent scrutineer's "
                                     f"recommendation: {recommended.text}",
-                beats=BEATS_DONE if line.status is Status.COMPLETE else BEATS_GOING)
+                beats=beats(title, done=line.status is Status.COMPLETE))
             action.scrutiny_recommendation = recommendation
             made.actions += 1
 

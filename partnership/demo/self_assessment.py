@@ -233,24 +233,25 @@ def load_demo_self_assessment(today: dt.date | None) -> dict[str, int]:
                 dt.datetime.combine(day - dt.timedelta(days=3), dt.time(9), tzinfo=dt.UTC))
     _set_status(started, AssessmentStatus.IN_PROGRESS)
     actions += _gap_actions(county, school_round, school_round.due_on or day)
-    _school_person(county)
+    linked = _school_person(county)
     db.session.flush()
     db.session.expire_all()
-    return {"standards sets": 2, "self-assessment rounds": 3,
+    return {"people": linked, "linked accounts": linked,
+            "standards sets": 2, "self-assessment rounds": 3,
             "self-assessment returns": len(last_returns) + len(returns) + len(school_returns),
             "self-assessment gap actions": actions}
 
 
-def _school_person(county: Partnership) -> None:
+def _school_person(county: Partnership) -> int:
     """Link the demo school account to a designated safeguarding lead at a county school,
-    whose school has not yet returned."""
+    whose school has not yet returned; say whether a person was added (1 or 0)."""
     user = db.session.scalar(sa.select(User).where(User.email == SCHOOL_ACCOUNT))
     school = db.session.scalar(sa.select(Establishment).where(
         Establishment.partnership_id == county.id, Establishment.name == SCHOOL_OF_ACCOUNT))
     if user is None or school is None:
-        return
+        return 0
     if db.session.scalar(sa.select(Person.id).where(Person.user_id == user.id)) is not None:
-        return
+        return 0
     db.session.add(Person(name=user.name, job_title="Designated safeguarding lead",
                           establishment=school, email=user.email, user_id=user.id))
     db.session.execute(sa.update(AssessmentReturn).where(
@@ -259,16 +260,16 @@ def _school_person(county: Partnership) -> None:
         .execution_options(synchronize_session=False))
     db.session.execute(sa.delete(AssessmentAnswer).where(AssessmentAnswer.return_id.in_(
         sa.select(AssessmentReturn.id).where(AssessmentReturn.establishment_id == school.id))))
+    return 1
 
 
-SYNTHETIC_AGENCIES = 40
-SYNTHETIC_SCHOOLS = 260
+ORGANISATIONS = 300  # the synthetic partnership's agencies, and schools to make up the rest
 PHASES = ["Primary", "Secondary", "Nursery", "All-through", "16 plus", "Not applicable"]
 
 
 def load_synthetic_self_assessment(scale: int, today: dt.date | None) -> dict[str, int]:
-    """Add the benchmark's round: 40 agencies and 260 schools of the first synthetic
-    partnership (300 organisations), with mixed statuses and answers, in bulk."""
+    """Add the benchmark's round: every agency of the first synthetic partnership and enough
+    schools to make 300 organisations, with mixed statuses and answers, in bulk."""
     day = today or clock.today()
     partnership = db.session.scalar(sa.select(Partnership).where(
         Partnership.slug == "synthetic-1"))
@@ -276,14 +277,7 @@ def load_synthetic_self_assessment(scale: int, today: dt.date | None) -> dict[st
         return {}
     rng = random.Random(300)  # noqa: S311 - synthetic data, not security
     have = db.session.scalar(sa.select(sa.func.count(Agency.id)).where(
-        Agency.partnership_id == partnership.id, Agency.is_group.is_(False)))
-    sectors = list(Sector)
-    extra = [{"partnership_id": partnership.id, "name": f"Synthetic Area 1 service {i:03d}",
-              "sector": sectors[i % len(sectors)], "is_group": False, "version": 1,
-              "reason_included": "", "notes": ""}
-             for i in range(1, max(0, SYNTHETIC_AGENCIES - have) + 1)]
-    if extra:
-        db.session.execute(sa.insert(Agency), extra)
+        Agency.partnership_id == partnership.id, Agency.is_group.is_(False))) or 0
     group = Agency(partnership=partnership, name="Synthetic schools and settings",
                    sector=Sector.EDUCATION, is_group=True)
     db.session.add(group)
@@ -293,10 +287,10 @@ def load_synthetic_self_assessment(scale: int, today: dt.date | None) -> dict[st
          "name": f"Synthetic School {i:03d}", "phase": PHASES[i % len(PHASES)],
          "kind": "Community school", "local_authority": "Synthetic Area 1",
          "agency_id": group.id, "version": 1}
-        for i in range(1, SYNTHETIC_SCHOOLS + 1)])
+        for i in range(1, ORGANISATIONS - have + 1)])
     agencies = list(db.session.scalars(sa.select(Agency.id).where(
         Agency.partnership_id == partnership.id, Agency.is_group.is_(False))
-        .order_by(Agency.id)))[:SYNTHETIC_AGENCIES]
+        .order_by(Agency.id)))
     schools = list(db.session.scalars(sa.select(Establishment.id).where(
         Establishment.partnership_id == partnership.id).order_by(Establishment.id)))
     people = [{"name": f"Synthetic Safeguarding Lead {i:03d}", "job_title": "Safeguarding lead",

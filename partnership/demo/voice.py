@@ -19,7 +19,7 @@ from partnership.actions.models import Action, Status
 from partnership.demo.actions import Directory
 from partnership.extensions import db
 from partnership.kernel.dates import reporting_year
-from partnership.reviews.identifiers import identifier_problems
+from partnership.kernel.identifiers import identifier_problems
 from partnership.voice.models import Engagement, EngagementKind
 
 K = EngagementKind

@@ -15,13 +15,13 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, SubmitField
 from wtforms import TextAreaField as WTTextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional
 
 from partnership.escalations.models import EscalationStage
+from partnership.kernel.identifiers import NoIdentifiers
 from partnership.register.forms import DayMonthYearField
 from partnership.register.forms.agencies import RecordSelectField
 from partnership.register.models import Agency
-from partnership.reviews.identifiers import WHY, identifier_problems
 
 TEXT_LIMIT = 10_000
 NO_IDENTIFIERS = ("Escalations record what the difference between agencies was about, never a "
@@ -30,12 +30,7 @@ IDENTIFIER_HINT = ("Do not include names, dates of birth, addresses, postcodes o
                    "describe the difference, not the family")
 
 
-def no_identifiers(_form: Any, field: Any) -> None:
-    """Refuse text that looks like a child's or family member's identifier (the case
-    reviews' guard), saying why in the log's own words."""
-    problems = identifier_problems(field.data or "")
-    if problems:
-        raise ValidationError(" ".join(p.replace(WHY, NO_IDENTIFIERS) for p in problems))
+no_identifiers = NoIdentifiers(NO_IDENTIFIERS)
 
 
 def _limit(label: str) -> Length:

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
-import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +27,7 @@ from flask import render_template
 from markupsafe import Markup
 
 from partnership.documents import pdf
-from partnership.documents.charts import ChartTable, chart_svgs, chart_table
+from partnership.documents.charts import ChartTable, chart_table, drawn
 from partnership.documents.markdown import render_markdown
 from partnership.documents.renders import document_builder
 from partnership.documents.styles import stylesheet_urls
@@ -411,13 +409,6 @@ def chart_part(key: str) -> str:
     return next((part for word, part in CHART_WORDS if word in lowered), "activities")
 
 
-@functools.lru_cache(maxsize=32)
-def _drawn(chart_json: str) -> tuple[str, ...]:
-    """Draw a chart (given as JSON), remembering the last few: drawing is deterministic, and
-    a draft is rendered again each time someone opens it."""
-    return tuple(chart_svgs(json.loads(chart_json)))
-
-
 def report_charts(charts: Sequence[Mapping[str, Any]], content: Mapping[str, Any]
                   ) -> dict[str, list[ReportChart]]:
     """Draw every chart that has data, grouped by the part it belongs to."""
@@ -433,16 +424,9 @@ def report_charts(charts: Sequence[Mapping[str, Any]], content: Mapping[str, Any
                      and bool(content["activities"]["attendance"]))
         grouped.setdefault(part, []).append(ReportChart(
             anchor=anchor, title=chart.get("title", ""), summary=chart.get("summary", ""),
-            # Safe: chart_svgs rebuilds each picture from an allow-list of elements and
-            # attributes, and ElementTree escapes every text and attribute value.
-            svgs=_trusted(_drawn(json.dumps({**chart, "key": anchor}, sort_keys=True))),
+            svgs=drawn({**chart, "key": anchor}),
             table=chart_table(chart), own_table=own_table))
     return grouped
-
-
-def _trusted(svgs: Sequence[str]) -> list[Markup]:
-    """Mark our own sanitised chart pictures as safe to place in the page unescaped."""
-    return [Markup(svg) for svg in svgs]  # noqa: S704  # nosec B704
 
 
 # --- the whole document -----------------------------------------------------------------------

@@ -3,7 +3,7 @@ referrals for national review, and the recommendations every review (ours or any
 
 A *case* is a serious incident the partnership reviews, known only by a pseudonymous
 reference ("Child Q"): nothing here holds a child's or family member's name, date of birth,
-address or NHS number, and free text is checked for them (:mod:`partnership.reviews.identifiers`).
+address or NHS number, and free text is checked for them (:mod:`partnership.kernel.identifiers`).
 A *review* is anything whose recommendations we act on: our own rapid or local review of a
 case, or learning from elsewhere (another partnership's review, a national panel review, a
 safeguarding adults review, a national inquiry...). Each recommendation's actions live in the

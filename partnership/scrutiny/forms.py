@@ -31,9 +31,9 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from partnership.evidence.forms import EvidenceField
+from partnership.kernel.identifiers import NoIdentifiers
 from partnership.register.forms import DayMonthYearField
 from partnership.register.forms.agencies import TEXT_LIMIT, RecordSelectField, WholeNumberField
-from partnership.reviews.identifiers import identifier_problems
 from partnership.scrutiny.models import ActivityKind, ActivityStatus, ScrutinyFunction
 
 FUNCTION_CHOICES = [(f.value, f.label) for f in ScrutinyFunction]
@@ -48,15 +48,6 @@ def _text_limit(label: str) -> Length:
 def _stripped(value: Any) -> str:
     return (value or "").strip()
 
-
-class NoIdentifiers:
-    """Refuse text that looks like a child's or family member's identifier, saying why (the
-    scrutineer's words are published in the yearly report)."""
-
-    def __call__(self, form: Any, field: Any) -> None:
-        problems = identifier_problems(field.data or "")
-        if problems:
-            raise ValidationError(" ".join(problems))
 
 
 class RecordChecks(SelectMultipleField):

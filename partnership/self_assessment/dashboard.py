@@ -7,10 +7,7 @@ statements for 10 organisations as for 1,000.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import functools
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from partnership.clock import today
-from partnership.documents.charts import Chart, chart_svg
+from partnership.documents.charts import Chart
 from partnership.extensions import db
 from partnership.register.models import Agency, Establishment, Person, Sector
 from partnership.self_assessment.models import (
@@ -180,15 +177,6 @@ def grade_chart(assessment_round: AssessmentRound, labels: list[str],
         unit="")
 
 
-def drawn(chart: Chart) -> str:
-    """The chart as SVG. Drawing takes matplotlib ~150 ms and its output depends only on the
-    chart's data, so drawings are kept by their data (the same counts draw the same SVG)."""
-    return _drawn(json.dumps(dataclasses.asdict(chart), sort_keys=True))
-
-
-@functools.lru_cache(maxsize=64)
-def _drawn(chart_json: str) -> str:
-    return chart_svg(json.loads(chart_json))
 
 
 def chase_page(assessment_round: AssessmentRound, page: int, per_page: int) -> Any:

@@ -28,23 +28,15 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from partnership.evidence.forms import EvidenceField
+from partnership.kernel.identifiers import NoIdentifiers
 from partnership.register.forms import DayMonthYearField
 from partnership.register.forms.agencies import RecordSelectField
-from partnership.reviews.identifiers import identifier_problems
 from partnership.scales.models import Grade
 from partnership.self_assessment.models import Standard, StandardsKind
 
 TEXT_LIMIT = 20_000
 KIND_CHOICES = [(kind.value, kind.label) for kind in StandardsKind]
 
-
-class NoIdentifiers:
-    """Refuse text that looks like a child's or family member's identifier, saying why."""
-
-    def __call__(self, form: Any, field: Any) -> None:
-        problems = identifier_problems(field.data or "")
-        if problems:
-            raise ValidationError(" ".join(problems))
 
 
 class RecordsField(SelectMultipleField):

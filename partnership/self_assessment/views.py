@@ -30,6 +30,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from partnership.access import authorize, requires
 from partnership.actions.services import Origin, create_action
 from partnership.audit.services import record_view
+from partnership.documents.charts import drawn
 from partnership.editing import EditConflict, apply_edit, commit_edit, render_conflict
 from partnership.evidence.services import attach, files_for
 from partnership.extensions import db
@@ -652,7 +653,7 @@ def dashboard(slug: str, round_id: int) -> str:
     return render_template(
         "self_assessment/dashboard.html", partnership=partnership,
         assessment_round=assessment_round, board=board, chase=chase,
-        chart_svg=boards.drawn(board.chart) if board.chart else None)
+        chart_svgs=drawn(board.chart) if board.chart else [])
 
 
 @bp.route("/rounds/<int:round_id>/chase", methods=["POST"])

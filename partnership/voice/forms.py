@@ -14,12 +14,12 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional
 
+from partnership.kernel.identifiers import NoIdentifiers
 from partnership.register.forms import DayMonthYearField
 from partnership.register.forms.agencies import RecordSelectField, WholeNumberField
 from partnership.register.models import Agency, Body
-from partnership.reviews.identifiers import WHY, identifier_problems
 from partnership.voice.models import EngagementKind
 
 TEXT_LIMIT = 10_000
@@ -30,12 +30,7 @@ NEVER_NAME = ("Describe them as a group, for example “young people aged 13 to 
               "addresses, postcodes or NHS numbers")
 
 
-def no_identifiers(_form: Any, field: Any) -> None:
-    """Refuse text that looks like a child's or family member's identifier (the case
-    reviews' guard), saying why in the register's own words."""
-    problems = identifier_problems(field.data or "")
-    if problems:
-        raise ValidationError(" ".join(p.replace(WHY, NO_IDENTIFIERS) for p in problems))
+no_identifiers = NoIdentifiers(NO_IDENTIFIERS)
 
 
 def _limit(label: str) -> Length:

@@ -27,6 +27,7 @@ from partnership.arrangements.services import (
 )
 from partnership.extensions import db
 from partnership.kernel.dates import reporting_year, year_span
+from partnership.kernel.identifiers import identifier_problems
 from partnership.plans.models import Plan
 from partnership.plans.services import little_or_no_progress
 from partnership.publishing.models import PublicationStatus
@@ -37,7 +38,6 @@ from partnership.reports.models import (
     ReportSettings,
     YearlyReport,
 )
-from partnership.reviews.identifiers import identifier_problems
 from partnership.reviews.models import Case
 from tests.support.demo import on_days
 

@@ -24,9 +24,9 @@ from partnership.bench.__main__ import parse_args
 from partnership.demo.reviews import DEMO_THEMES, REVIEWING_BODY, THEME_ALIASES, working_days_before
 from partnership.extensions import db
 from partnership.kernel.dates import add_months, add_working_days, working_days_between
+from partnership.kernel.identifiers import identifier_problems
 from partnership.policy import can
 from partnership.register.models import Body, Partnership
-from partnership.reviews.identifiers import identifier_problems
 from partnership.reviews.models import (
     Case,
     ClockStart,

@@ -15,9 +15,9 @@ from partnership.accounts.models import User
 from partnership.escalations import services
 from partnership.escalations.models import Escalation, EscalationStage
 from partnership.extensions import db
+from partnership.kernel.identifiers import identifier_problems
 from partnership.policy import can, scope
 from partnership.register.models import Partnership
-from partnership.reviews.identifiers import identifier_problems
 
 pytestmark = pytest.mark.demo
 

@@ -25,6 +25,9 @@ from partnership.accounts.models import User
 from partnership.actions.models import Action, ImportUpload, ProgressUpdate
 from partnership.arrangements.models import ArrangementsVersion, Figure, NarrativeSection
 from partnership.audit.models import AuditEvent
+from partnership.case_audits.models import AuditCase, AuditQuestion, AuditReturn, CaseAudit
+from partnership.escalations.models import Escalation
+from partnership.evidence.models import EvidenceFile
 from partnership.meetings.models import AgendaItem, Attendance, Decision, Meeting
 from partnership.plans.models import Objective, Phase, Plan
 from partnership.publishing.models import Delegation, Signature
@@ -62,90 +65,132 @@ from partnership.reviews.models import (
     ReviewSettings,
     Theme,
 )
+from partnership.scales.models import Grade, GradeScale
+from partnership.scrutiny.models import ScrutinyActivity, ScrutinyPlan, ScrutinyRecommendation
+from partnership.self_assessment.models import (
+    AssessmentRound,
+    ModerationSession,
+    Standard,
+    StandardSet,
+)
 from partnership.thresholds.models import ThresholdSection, ThresholdVersion
+from partnership.voice.models import Engagement
 
 # Which model each form writes to (or searches). Add every new form here.
 FORM_MODELS: dict[str, type] = {
-    "SignInForm": User,
-    "UserForm": User,
-    "NewUserForm": User,
-    "AuditSearchForm": AuditEvent,
-    "NarrativeSectionForm": NarrativeSection,
-    "SignOffRoundForm": ArrangementsVersion,
-    "CompareForm": ArrangementsVersion,
-    "AgencyForm": Agency,
-    "AgencyFilterForm": Agency,
-    "ContributionForm": Contribution,
-    "BodyForm": Body,
-    "MemberForm": BodyMember,
-    "PartnershipForm": Partnership,
-    "PartnerNameForm": PartnerName,
-    "RepresentativeForm": Representative,
-    "EndRepresentativeForm": Representative,
-    "PersonForm": Person,
-    "PersonSearchForm": Person,
-    "CollaborationForm": Collaboration,
-    "ScrutineerForm": Scrutineer,
-    "PlanForm": Plan,
-    "ObjectiveForm": Objective,
-    "PhaseForm": Phase,
-    "ActionFilterForm": Action,
-    "ActionForm": Action,
-    "ActionEditForm": Action,
-    "ProgressForm": ProgressUpdate,
-    "UploadForm": ImportUpload,
-    "ColumnsForm": ImportUpload,
-    "MeetingForm": Meeting,
-    "MeetingEditForm": Meeting,
-    "GenerateForm": Meeting,
-    "AgendaItemForm": AgendaItem,
-    "AttendanceForm": Attendance,
-    "DecisionForm": Decision,
-    "ApproveMinutesForm": Meeting,
-    "RapidReviewForm": RapidReview,
-    "InformationRequestForm": InformationRequest,
-    "PracticeEpisodeForm": PracticeEpisode,
-    "LocalReviewForm": LocalReview,
-    "ReviewerForm": Reviewer,
-    "MilestonesForm": Milestone,
-    "PublicationForm": LocalReview,
-    "MonitoringEntryForm": MonitoringEntry,
-    "ReviewForm": Review,
-    "OurReviewForm": Review,
-    "RecommendationForm": Recommendation,
-    "ThemeForm": Theme,
-    "ThemeEditForm": Theme,
-    "LearningFilterForm": Review,
-    "CaseForm": Case,
-    "StageForm": Case,
-    "NotificationForm": Case,
-    "ReferralForm": NationalReferral,
-    "AddMemberForm": CaseMember,
-    "ReviewSettingsForm": ReviewSettings,
-    "ClosureForm": ClosureDay,
-    "StartReportForm": YearlyReport,
-    "ReportNarrativeForm": ReportNarrative,
-    "ReportSettingsForm": ReportSettings,
-    "CopySentForm": CopySent,
-    "SignOffForm": Signature,
-    "DelegationForm": Delegation,
-    "SectionForm": ThresholdSection,
-    "ThresholdRoundForm": ThresholdVersion,
-    "AppointmentForm": Appointment,
-    "ContactPointForm": ContactPoint,
-    "LineForm": AccountabilityLine,
-    "EstablishmentUploadForm": Establishment,
-    "FigureForm": Figure,
-    "PaperVersionForm": Signature,
+    "accounts.SignInForm": User,
+    "accounts.UserForm": User,
+    "accounts.NewUserForm": User,
+    "audit.AuditSearchForm": AuditEvent,
+    "arrangements.NarrativeSectionForm": NarrativeSection,
+    "arrangements.SignOffRoundForm": ArrangementsVersion,
+    "arrangements.CompareForm": ArrangementsVersion,
+    "register.AgencyForm": Agency,
+    "register.AgencyFilterForm": Agency,
+    "register.ContributionForm": Contribution,
+    "register.BodyForm": Body,
+    "register.MemberForm": BodyMember,
+    "register.PartnershipForm": Partnership,
+    "register.PartnerNameForm": PartnerName,
+    "register.RepresentativeForm": Representative,
+    "register.EndRepresentativeForm": Representative,
+    "register.PersonForm": Person,
+    "register.PersonSearchForm": Person,
+    "register.CollaborationForm": Collaboration,
+    "register.ScrutineerForm": Scrutineer,
+    "plans.PlanForm": Plan,
+    "plans.ObjectiveForm": Objective,
+    "plans.PhaseForm": Phase,
+    "actions.ActionFilterForm": Action,
+    "actions.ActionForm": Action,
+    "actions.ActionEditForm": Action,
+    "actions.ProgressForm": ProgressUpdate,
+    "actions.UploadForm": ImportUpload,
+    "actions.ColumnsForm": ImportUpload,
+    "meetings.MeetingForm": Meeting,
+    "meetings.MeetingEditForm": Meeting,
+    "meetings.GenerateForm": Meeting,
+    "meetings.AgendaItemForm": AgendaItem,
+    "meetings.AttendanceForm": Attendance,
+    "meetings.DecisionForm": Decision,
+    "meetings.ApproveMinutesForm": Meeting,
+    "reviews.RapidReviewForm": RapidReview,
+    "reviews.InformationRequestForm": InformationRequest,
+    "reviews.PracticeEpisodeForm": PracticeEpisode,
+    "reviews.LocalReviewForm": LocalReview,
+    "reviews.ReviewerForm": Reviewer,
+    "reviews.MilestonesForm": Milestone,
+    "reviews.PublicationForm": LocalReview,
+    "reviews.MonitoringEntryForm": MonitoringEntry,
+    "reviews.ReviewForm": Review,
+    "reviews.OurReviewForm": Review,
+    "reviews.RecommendationForm": Recommendation,
+    "reviews.ThemeForm": Theme,
+    "reviews.ThemeEditForm": Theme,
+    "reviews.LearningFilterForm": Review,
+    "reviews.CaseForm": Case,
+    "reviews.StageForm": Case,
+    "reviews.NotificationForm": Case,
+    "reviews.ReferralForm": NationalReferral,
+    "reviews.AddMemberForm": CaseMember,
+    "reviews.ReviewSettingsForm": ReviewSettings,
+    "reviews.ClosureForm": ClosureDay,
+    "reports.StartReportForm": YearlyReport,
+    "reports.ReportNarrativeForm": ReportNarrative,
+    "reports.ReportSettingsForm": ReportSettings,
+    "reports.CopySentForm": CopySent,
+    "publishing.SignOffForm": Signature,
+    "publishing.DelegationForm": Delegation,
+    "thresholds.SectionForm": ThresholdSection,
+    "thresholds.ThresholdRoundForm": ThresholdVersion,
+    "register.AppointmentForm": Appointment,
+    "register.ContactPointForm": ContactPoint,
+    "register.LineForm": AccountabilityLine,
+    "register.EstablishmentUploadForm": Establishment,
+    "arrangements.FigureForm": Figure,
+    "publishing.PaperVersionForm": Signature,
+    "evidence.AttachEvidenceForm": EvidenceFile,
+    "scales.ScaleForm": GradeScale,
+    "scales.GradeForm": Grade,
+    "case_audits.AuditForm": CaseAudit,
+    "case_audits.QuestionForm": AuditQuestion,
+    "case_audits.CaseForm": AuditCase,
+    "case_audits.ReturnForm": AuditReturn,
+    "case_audits.ModerationForm": CaseAudit,
+    "scrutiny.PlanForm": ScrutinyPlan,
+    "scrutiny.NewPlanForm": ScrutinyPlan,
+    "scrutiny.ActivityForm": ScrutinyActivity,
+    "scrutiny.FindingsForm": ScrutinyActivity,
+    "scrutiny.ResponseForm": ScrutinyActivity,
+    "scrutiny.RecommendationForm": ScrutinyRecommendation,
+    "scrutiny.RecommendationActionForm": Action,
+    "scrutiny.StatusForm": ScrutinyActivity,
+    "self_assessment.StandardSetForm": StandardSet,
+    "self_assessment.StandardForm": Standard,
+    "self_assessment.RoundForm": AssessmentRound,
+    "self_assessment.SessionForm": ModerationSession,
+    "self_assessment.GapActionForm": Action,
+    "voice.EngagementForm": Engagement,
+    "voice.ActionFromEngagementForm": Action,
+    "escalations.EscalationForm": Escalation,
 }
 # Forms that hold no stored text (passwords are hashed; buttons carry only a CSRF token).
-NO_MODEL = {"ChangePasswordForm", "SetPasswordForm", "ConfirmForm", "OnDateForm",
-            "PeriodForm", "CarryForwardForm", "ImportForm", "CasePartnershipForm",
-            "CaseFilterForm", "CaseRemoveForm", "MoveForm",
-            "EstablishmentConfirmForm"}  # the checked rows, signed: nothing typed
+NO_MODEL = {"accounts.ChangePasswordForm", "accounts.SetPasswordForm",
+            "accounts.ConfirmForm", "register.OnDateForm", "plans.PeriodForm",
+            "plans.CarryForwardForm", "actions.ImportForm", "reviews.CasePartnershipForm",
+            "reviews.CaseFilterForm", "reviews.CaseRemoveForm", "arrangements.MoveForm",
+            "thresholds.MoveForm", "scales.MoveForm",
+            "register.EstablishmentConfirmForm",  # the checked rows, signed: nothing typed
+            # buttons, filters and choices of records: nothing typed
+            "case_audits.AgenciesForm", "case_audits.StageForm", "escalations.EscalationFilterForm",
+            "self_assessment.ButtonForm", "self_assessment.ChaseForm",
+            "self_assessment.SchoolsForm", "self_assessment.StarterSetForm",
+            "self_assessment.AgenciesForm", "voice.EngagementFilterForm"}
 
 
 def form_classes() -> dict[str, type[FlaskForm]]:
+    """Every form, named by its feature and class ("scrutiny.PlanForm": features may reuse a
+    class name)."""
     found: dict[str, type[FlaskForm]] = {}
     for module in pkgutil.walk_packages(partnership.__path__, "partnership."):
         if "forms" not in module.name.split("."):  # forms.py, or a forms/ package's modules
@@ -153,7 +198,8 @@ def form_classes() -> dict[str, type[FlaskForm]]:
         imported = importlib.import_module(module.name)
         for name, cls in inspect.getmembers(imported, inspect.isclass):
             if issubclass(cls, FlaskForm) and cls.__module__ == imported.__name__:
-                found[name] = cls
+                feature = imported.__name__.removeprefix("partnership.").split(".")[0]
+                found[f"{feature}.{name}"] = cls
     return found
 
 

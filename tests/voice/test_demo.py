@@ -12,8 +12,8 @@ from flask import Flask
 from partnership import clock
 from partnership.actions.models import Action
 from partnership.extensions import db
+from partnership.kernel.identifiers import identifier_problems
 from partnership.register.models import Partnership
-from partnership.reviews.identifiers import identifier_problems
 from partnership.voice.models import Engagement, EngagementKind
 
 pytestmark = pytest.mark.demo

@@ -33,7 +33,8 @@ def words() -> dict[str, Any]:
 
 
 def source_url(action: Action) -> str | None:
-    """Return the page of the record the action came from: objective, meeting or review."""
+    """Return the page of the record the action came from (None: it names it in words)."""
+    slug = action.partnership.slug
     if action.objective_id is not None:
         return url_for("plans.objective", objective_id=action.objective_id)
     if action.meeting_id is not None:
@@ -41,6 +42,17 @@ def source_url(action: Action) -> str | None:
     if action.recommendation is not None:
         return url_for("learning.detail", review_id=action.recommendation.review_id,
                        _anchor=f"recommendation-{action.recommendation.number}")
+    if action.scrutiny_recommendation is not None:
+        found = action.scrutiny_recommendation
+        return url_for("scrutiny.activity", slug=slug, activity_id=found.activity_id,
+                       _anchor=f"recommendation-{found.number}")
+    if action.case_audit_id is not None:
+        return url_for("case_audits.detail", slug=slug, audit_id=action.case_audit_id)
+    if action.assessment_answer is not None:
+        return url_for("self_assessment.return_detail", slug=slug,
+                       return_id=action.assessment_answer.return_id)
+    if action.engagement_id is not None:
+        return url_for("voice.detail", slug=slug, engagement_id=action.engagement_id)
     return None
 
 

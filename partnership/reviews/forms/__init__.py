@@ -2,17 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
+from partnership.kernel.identifiers import NoIdentifiers
 
-from wtforms.validators import ValidationError
-
-from partnership.reviews.identifiers import identifier_problems
-
-
-class NoIdentifiers:
-    """Refuse text that looks like a child's or family member's identifier, saying why."""
-
-    def __call__(self, form: Any, field: Any) -> None:
-        problems = identifier_problems(field.data or "")
-        if problems:
-            raise ValidationError(" ".join(problems))
+__all__ = ["NoIdentifiers"]

@@ -1,4 +1,5 @@
-"""The identifier guard: free text about a case must not name or identify a child or family.
+"""The identifier guard: free text about a case, an audit, an escalation or what children and
+families said must not name or identify a child or family.
 
 We cannot recognise a name, but we can recognise the identifiers people paste by habit:
 an NHS number (ten digits whose last is the right check digit), a UK postcode, and a full
@@ -9,6 +10,9 @@ date of birth (a full date next to "born", "DOB", "date of birth" or "birthday")
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from wtforms.validators import ValidationError
 
 NHS_NUMBER = re.compile(r"(?<![\d])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d])")
 # The postcode format (outward code, space optional, inward code), as Royal Mail defines it.
@@ -53,3 +57,16 @@ def identifier_problems(text: str) -> list[str]:
     if DATE_OF_BIRTH.search(text or ""):
         problems.append(f"Remove the date of birth. {WHY}")
     return problems
+
+
+class NoIdentifiers:
+    """A form validator refusing text that looks like a child's or family member's
+    identifier, saying why (``why``: in the words of the record it is for)."""
+
+    def __init__(self, why: str = WHY) -> None:
+        self.why = why
+
+    def __call__(self, form: Any, field: Any) -> None:
+        problems = identifier_problems(field.data or "")
+        if problems:
+            raise ValidationError(" ".join(p.replace(WHY, self.why) for p in problems))

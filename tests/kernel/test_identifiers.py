@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 
 from partnership.accounts.models import User
+from partnership.kernel.identifiers import WHY, identifier_problems, is_nhs_number
 from partnership.policy import Role
-from partnership.reviews.identifiers import WHY, identifier_problems, is_nhs_number
 from tests.register.builders import date_parts, field_error
 from tests.reviews.records_cases import add_case, build_world, case_ids, case_row
 from tests.support.client import BrowserLikeClient, page
