@@ -403,12 +403,12 @@ PARTNERSHIP_TABLE = "partnership"
 # The parent a record is reached through when it has no partnership of its own, tried in
 # this order: an agenda item's meeting, a meeting's body, a vote's decision, a request's Rapid
 # Review, a progress update's action, a phase's objective and plan, a name's partner...
-# A self-assessment return goes through its round before its agency: the round's joint
-# partnerships all see it, and a school's return has no agency.
+# (a parent the record must have before one it may lack: see partnership_routes). A
+# self-assessment return goes through its round, so the round's joint partnerships all see it.
 PARTNERSHIP_PARENTS: tuple[str, ...] = (
     "body", "meeting", "decision", "case", "rapid_review", "local_review", "review",
-    "recommendation", "report", "action", "objective", "plan", "partner", "round", "agency",
-    "activity", "audit", "audit_return", "assessment_return", "standard_set", "scale")
+    "recommendation", "report", "action", "objective", "plan", "activity", "audit",
+    "audit_return", "round", "assessment_return", "standard_set", "scale", "partner", "agency")
 
 
 @dataclass(frozen=True)
@@ -450,10 +450,13 @@ def partnership_routes(model: Any) -> tuple[Route, ...]:
         routes.append(Route(("joint_with",), "self"))
     if routes:
         return tuple(routes)
-    for name in PARTNERSHIP_PARENTS:
-        parent = mapper.relationships.get(name)
-        if parent is None or parent.uselist or parent.mapper is mapper:
-            continue
+    # A parent the record must have comes before one it may lack: a scrutiny activity
+    # belongs to its plan's partnership whether or not it names a meeting it observed.
+    parents = [(name, relationship) for name in PARTNERSHIP_PARENTS
+               if (relationship := mapper.relationships.get(name)) is not None
+               and not relationship.uselist and relationship.mapper is not mapper]
+    parents.sort(key=lambda item: any(column.nullable for column in item[1].local_columns))
+    for name, parent in parents:
         found = partnership_routes(parent.mapper.class_)
         if found:
             return tuple(Route((name, *r.links), r.end) for r in found)

@@ -98,6 +98,7 @@ CASE_READERS = frozenset({Role.TEAM, Role.CHAIR, Role.AGENCY, Role.PARTNER})
 # endpoint -> the roles allowed to use it (every method the route accepts).
 EXPECTED: dict[str, frozenset[Role]] = {
     "pages.home": ALL,
+    "pages.assurance": ALL,
     "accounts.account": ALL,
     "accounts.change_password": ALL,
     "accounts.extend_session": ALL,

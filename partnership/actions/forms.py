@@ -34,9 +34,8 @@ from partnership.actions.spreadsheets import EXTENSIONS, FIELDS, extension_of
 from partnership.evidence.forms import EvidenceField
 from partnership.kernel.dates import year_label
 from partnership.plans.models import Plan
-from partnership.register.forms import DayMonthYearField
+from partnership.register.forms import DayMonthYearField, text_limit
 from partnership.register.forms.agencies import (
-    TEXT_LIMIT,
     RecordSelectField,
     WholeNumberField,
     person_label,
@@ -45,11 +44,7 @@ from partnership.register.models import Agency, Body, Person
 
 STATUS_CHOICES = [(s.value, s.label) for s in Status]
 RATING_CHOICES = [(r.value, r.label) for r in Rating]
-TOO_LONG = "{label} must be 10,000 characters or fewer"
 
-
-def _text_limit(label: str) -> Length:
-    return Length(max=TEXT_LIMIT, message=TOO_LONG.format(label=label))
 
 
 def _percent_field(label: str = "% complete (optional)") -> WholeNumberField:
@@ -115,7 +110,7 @@ class ActionForm(FlaskForm):
         validators=[InputRequired("Enter the action's title"),
                     Length(max=300, message="Title must be 300 characters or fewer")])
     detail = TextAreaField("Detail (optional)", widget=GovTextArea(),
-                           validators=[_text_limit("Detail")])
+                           validators=[text_limit("Detail")])
     source_note = StringField(
         "Where it came from (optional)", widget=GovTextInput(),
         description="For example, the section 11 audit 2024, or a multi-agency audit on neglect",
@@ -171,11 +166,11 @@ class ActionEditForm(ActionForm):
     completed_on = DayMonthYearField(
         "Completion date", description="Only for a complete action. Leave blank for today")
     outcome = TextAreaField("Outcome (optional)", widget=GovTextArea(),
-                            validators=[_text_limit("Outcome")])
+                            validators=[text_limit("Outcome")])
     impact = TextAreaField(
         "Evidence of impact (optional)", widget=GovTextArea(),
         description="What difference the action has made for children and families",
-        validators=[_text_limit("Evidence of impact")])
+        validators=[text_limit("Evidence of impact")])
 
     def values(self) -> dict[str, Any]:
         """Return the action's fields, with how it ended."""
@@ -193,7 +188,7 @@ class ProgressForm(FlaskForm):
         "Date of the update", description="Leave blank for today. For example, 3 6 2025")
     narrative = TextAreaField(
         "Progress made", widget=GovTextArea(),
-        validators=[InputRequired("Enter the progress made"), _text_limit("Progress made")])
+        validators=[InputRequired("Enter the progress made"), text_limit("Progress made")])
     status = SelectField("Status", widget=GovSelect(), choices=STATUS_CHOICES,
                          validators=[InputRequired("Select the action's status")])
     percent_complete = _percent_field()
@@ -203,7 +198,7 @@ class ProgressForm(FlaskForm):
         description="How you rate progress. The tracker's own rating also looks at the dates")
     impact = TextAreaField(
         "Evidence of impact (optional)", widget=GovTextArea(),
-        validators=[_text_limit("Evidence of impact")])
+        validators=[text_limit("Evidence of impact")])
     evidence = EvidenceField("Attach evidence (optional)")
     children_and_families = BooleanField(
         "This update shows feedback from children and families", widget=GovCheckboxInput())

@@ -12,6 +12,7 @@ by :mod:`partnership.actions.rag`.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -129,28 +130,35 @@ class Action(Versioned, db.Model):
     @property
     def source_label(self) -> str:
         """Say in words where the action came from."""
-        if self.phase is not None:
-            return f"{self.phase.objective}, {self.phase.name} phase"
-        if self.objective is not None:
-            return str(self.objective)
-        if self.meeting is not None:
-            return f"Action arising: {self.meeting}"
-        if self.recommendation is not None:
-            return f"{self.recommendation.review}, recommendation {self.recommendation.number}"
-        if self.scrutiny_recommendation is not None:
-            return f"Independent scrutiny: {self.scrutiny_recommendation}"
-        if self.case_audit is not None:
-            return f"Multi-agency case audit: {self.case_audit}"
-        if self.assessment_answer is not None:
-            answer = self.assessment_answer
-            return (f"Self-assessment: {answer.assessment_return}, standard "
-                    f"{answer.standard.number}")
-        if self.engagement is not None:
-            return f"Voice of children and families: {self.engagement}"
-        return self.source_note or "Not recorded"
+        return origin_words(self) or self.source_note or "Not recorded"
 
     def __str__(self) -> str:
         return self.title
+
+
+def origin_words(source: Any) -> str:
+    """Say in words where an action comes from, given the action (or the ``Origin`` of a new
+    one): its phase or objective, meeting, review recommendation, or assurance record; ""
+    when it comes from none of them."""
+    phase, objective = getattr(source, "phase", None), getattr(source, "objective", None)
+    if phase is not None:
+        return f"{phase.objective}, {phase.name} phase"
+    if objective is not None:
+        return str(objective)
+    if (meeting := getattr(source, "meeting", None)) is not None:
+        return f"Action arising: {meeting}"
+    if (recommendation := getattr(source, "recommendation", None)) is not None:
+        return f"{recommendation.review}, recommendation {recommendation.number}"
+    if (scrutiny := getattr(source, "scrutiny_recommendation", None)) is not None:
+        return f"Independent scrutiny: {scrutiny}"
+    if (audit := getattr(source, "case_audit", None)) is not None:
+        return f"Multi-agency case audit: {audit}"
+    if (answer := getattr(source, "assessment_answer", None)) is not None:
+        return (f"Self-assessment: {answer.assessment_return}, standard "
+                f"{answer.standard.number}")
+    if (engagement := getattr(source, "engagement", None)) is not None:
+        return f"Voice of children and families: {engagement}"
+    return ""
 
 
 class ProgressUpdate(db.Model):

@@ -16,11 +16,12 @@ import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import joinedload, selectinload
 
-from partnership.actions.models import Action, ProgressUpdate, Status
+from partnership.actions.models import Action, ProgressUpdate, Status, origin_words
 from partnership.actions.queries import ActionFilter, TrackedAction, rollup, tracked
 from partnership.actions.rag import Rag
 from partnership.audit.models import AuditEvent
 from partnership.audit.services import history_of
+from partnership.case_audits.models import CaseAudit
 from partnership.clock import today
 from partnership.editing import apply_edit
 from partnership.extensions import db
@@ -33,6 +34,9 @@ from partnership.register.models import Agency, Body, Partnership, Person
 from partnership.register.services.bodies import bodies_of, takes_part_in
 from partnership.register.services.people import home_of
 from partnership.reviews.models import Recommendation
+from partnership.scrutiny.models import ScrutinyRecommendation
+from partnership.self_assessment.models import AssessmentAnswer
+from partnership.voice.models import Engagement
 
 WORST_SHOWN = 10
 YEARS_AROUND = 2  # reporting years offered either side of this one, outside any plan
@@ -69,7 +73,8 @@ def judged(action: Action, on: dt.date | None = None) -> TrackedAction:
 @dataclass(frozen=True)
 class Origin:
     """Where a new action comes from: its partnership and, perhaps, a plan or meeting record,
-    or a review's recommendation."""
+    a review's recommendation, or the assurance work (a scrutineer's recommendation, a case
+    audit, a self-assessment gap, what children and families said)."""
 
     partnership: Partnership
     objective: Objective | None = None
@@ -78,6 +83,10 @@ class Origin:
     body: Body | None = None  # the owning body the source suggests
     body_fixed: bool = False  # the source names the body (a meeting's, or one asked for)
     recommendation: Recommendation | None = None
+    scrutiny_recommendation: ScrutinyRecommendation | None = None
+    case_audit: CaseAudit | None = None
+    assessment_answer: AssessmentAnswer | None = None
+    engagement: Engagement | None = None
 
     @property
     def plan(self) -> Plan | None:
@@ -87,15 +96,7 @@ class Origin:
     @property
     def label(self) -> str:
         """Say in words where the action comes from."""
-        if self.phase is not None:
-            return f"{self.phase.objective}, {self.phase.name} phase"
-        if self.objective is not None:
-            return str(self.objective)
-        if self.meeting is not None:
-            return f"Action arising: {self.meeting}"
-        if self.recommendation is not None:
-            return f"{self.recommendation.review}, recommendation {self.recommendation.number}"
-        return ""
+        return origin_words(self)
 
 
 def _get_or_404(model: type, raw: str | None) -> Any:
@@ -364,7 +365,10 @@ def create_action(origin: Origin, values: Mapping[str, Any],
     fields = settled(origin.partnership, values)
     action = Action(partnership=origin.partnership, objective=origin.objective,
                     phase=origin.phase, meeting=origin.meeting,
-                    recommendation=origin.recommendation, **fields)
+                    recommendation=origin.recommendation,
+                    scrutiny_recommendation=origin.scrutiny_recommendation,
+                    case_audit=origin.case_audit, assessment_answer=origin.assessment_answer,
+                    engagement=origin.engagement, **fields)
     if origin.label:
         action.source_note = ""
     db.session.add(action)

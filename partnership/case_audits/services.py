@@ -575,7 +575,7 @@ class QuestionFindings:
             kind="stacked_bar", categories=list(self.agencies),
             series=[g.label for g in self.grades],
             values=[[float(row[i]) for row in self.counts] for i in range(len(self.grades))],
-            unit="cases")
+            unit="cases", graded=True)
 
 
 def findings(audit: CaseAudit) -> list[QuestionFindings]:
@@ -662,9 +662,7 @@ def record_moderation(audit: CaseAudit, started_from: object, agreed: Moderation
             changed = True
     made = []
     for new in agreed.actions:
-        action = make_action(audit, new)
-        action.case_audit = audit
-        made.append(action)
+        made.append(make_action(audit, new))
     if changed:
         # The audit's version guards the whole moderation record: bump it even when only
         # the questions changed, so a second moderator working from the old page conflicts.

@@ -521,7 +521,8 @@ def moderation(slug: str, audit_id: int) -> str | Response | tuple[str, int]:
                 raise services.AuditError("You may not add actions for this group",
                                           "action-1-title")
             return create_action(
-                Origin(partnership=record.partnership, body=record.body, body_fixed=True),
+                Origin(partnership=record.partnership, body=record.body, body_fixed=True,
+                       case_audit=record),
                 {"title": new.title, "detail": new.detail, "body": record.body,
                  "lead_agency": new.lead_agency, "target_date": new.target_date,
                  "start_date": today()}, limit)

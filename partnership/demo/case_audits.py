@@ -176,11 +176,10 @@ def _completed_audit(d: Directory, scale: GradeScale, today: dt.date,
     db.session.flush()
     for title, agency, days, status in ACTIONS:
         action = create_action(
-            Origin(partnership=county, body=body, body_fixed=True),
+            Origin(partnership=county, body=body, body_fixed=True, case_audit=audit),
             {"title": title, "body": body, "lead_agency": d.agencies[agency],
              "start_date": completed, "target_date": completed + dt.timedelta(days=days),
              "detail": "Agreed at the audit's moderation meeting."})
-        action.case_audit = audit
         action.status = status
         action.percent_complete = 40 if status is Status.IN_PROGRESS else None
     db.session.flush()

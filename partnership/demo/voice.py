@@ -153,6 +153,8 @@ def load_demo_voice(today: dt.date | None) -> dict[str, int]:
                 target_date=target, status=Status(status),
                 percent_complete=100 if done else 40,
                 completed_on=target - dt.timedelta(days=10) if done else None,
+                outcome=(f"Done with the young people who took part in “{spec.title}”, and "
+                         f"shared with the partnership's subgroups." if done else ""),
                 created_at=dt.datetime.combine(ended, dt.time(10), tzinfo=dt.UTC)))
             actions += 1
     db.session.flush()

@@ -46,6 +46,8 @@ class Chart:
 
     ``values[i][j]`` is series ``i`` at category ``j``. ``kind`` is "stacked_bar",
     "bar" or "line". ``reference`` draws a labelled line (e.g. the 15 working-day limit).
+    ``graded``: the series are the grades of a scale, best first, and are coloured from
+    green (best) to red (worst) whatever their words.
     """
 
     key: str
@@ -58,6 +60,7 @@ class Chart:
     unit: str
     reference: float | None = None
     reference_label: str = ""
+    graded: bool = False
 
 FONT = ["Arial", "Liberation Sans", "DejaVu Sans"]
 TEXT = "#0b0c0c"
@@ -171,12 +174,32 @@ def format_value(value: float, unit: str = "") -> str:
     return f"{number}%" if unit == "%" else number
 
 
-def styles(series: Sequence[str]) -> list[Style]:
-    """Return how each series is drawn, named ratings in their own colours."""
+# A scale's grades, best to worst: green, the colours between in order, red.
+BEST, WORST = NAMED_COLOURS["green"], NAMED_COLOURS["red"]
+BETWEEN = (("#28a197", TEXT), NAMED_COLOURS["amber"], ("#4c2c92", "#ffffff"))
+UNGRADED = ("not graded", "not answered", "no grade")
+
+
+def graded_colours(count: int) -> list[tuple[str, str]]:
+    """Colours for ``count`` grades, best first: green first and red last (amber between
+    the two of a three-grade scale)."""
+    if count <= 2:
+        return [BEST, WORST][:count] if count else []
+    between = [NAMED_COLOURS["amber"]] if count == 3 else list(BETWEEN)
+    between += [colour for colour in PALETTE if colour not in (BEST, WORST, *between)]
+    return [BEST, *between[:count - 2], WORST]
+
+
+def styles(series: Sequence[str], graded: bool = False) -> list[Style]:
+    """Return how each series is drawn, named ratings in their own colours (a scale's grades
+    from green to red)."""
     result = []
     palette = iter(PALETTE * 2)
+    grades = [name for name in series if name.strip().lower() not in UNGRADED]
+    ladder = dict(zip(grades, graded_colours(len(grades)), strict=True)) if graded else {}
     for index, name in enumerate(series):
-        fill, ink = NAMED_COLOURS.get(name.strip().lower()) or next(palette)
+        fill, ink = (ladder.get(name) or NAMED_COLOURS.get(name.strip().lower())
+                     or (NAMED_COLOURS["not judged"] if graded else None) or next(palette))
         hatch_colour = "#ffffff" if ink == "#ffffff" else TEXT
         hatch = NAMED_HATCHES.get(name.strip().lower(), HATCHES[index % len(HATCHES)])
         result.append(Style(fill, ink, hatch, hatch_colour,
@@ -274,7 +297,8 @@ def _draw_stacked(chart: Chart | Mapping[str, Any]) -> Figure:
     totals = [sum(column) for column in zip(*values, strict=True)] if values else []
     largest = _get(chart, "scale_max") or max(totals, default=0) or 1
     left = [0.0] * len(categories)
-    for name, row, style in zip(series, values, styles(series), strict=False):
+    drawn_as = styles(series, bool(_get(chart, "graded", False)))
+    for name, row, style in zip(series, values, drawn_as, strict=False):
         bars = ax.barh(positions, row, left=left, height=0.62, color=style.fill,
                        edgecolor=TEXT, linewidth=0.6, hatch=style.hatch or None,
                        hatchcolor=style.hatch_colour, label=name, zorder=3)
@@ -310,8 +334,8 @@ def _draw_bars(chart: Chart | Mapping[str, Any]) -> Figure:
     count = max(len(series), 1)
     height = 0.72 / count
     largest = _get(chart, "scale_max") or _largest(chart, values)
-    for index, (name, row, style) in enumerate(zip(series, values, styles(series),
-                                                   strict=False)):
+    drawn_as = styles(series, bool(_get(chart, "graded", False)))
+    for index, (name, row, style) in enumerate(zip(series, values, drawn_as, strict=False)):
         offset = (index - (count - 1) / 2) * height
         positions = [p + offset for p in range(len(categories))]
         ax.barh(positions, row, height=height * 0.92, color=style.fill, edgecolor=TEXT,
@@ -340,7 +364,8 @@ def _draw_lines(chart: Chart | Mapping[str, Any]) -> Figure:
     ax = figure.add_subplot()
     positions = list(range(len(categories)))
     ends: list[tuple[float, str]] = []
-    for name, row, style in zip(series, values, styles(series), strict=False):
+    drawn_as = styles(series, bool(_get(chart, "graded", False)))
+    for name, row, style in zip(series, values, drawn_as, strict=False):
         colour = LINE_COLOURS.get(style.fill, style.fill)
         ax.plot(positions, row, color=colour, linewidth=2, linestyle=style.line,
                 marker=style.marker, markersize=5.5, markerfacecolor=colour,

@@ -15,15 +15,14 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, SubmitField
 from wtforms import TextAreaField as WTTextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
 from partnership.escalations.models import EscalationStage
 from partnership.kernel.identifiers import NoIdentifiers
-from partnership.register.forms import DayMonthYearField
+from partnership.register.forms import DayMonthYearField, text_limit
 from partnership.register.forms.agencies import RecordSelectField
 from partnership.register.models import Agency
 
-TEXT_LIMIT = 10_000
 NO_IDENTIFIERS = ("Escalations record what the difference between agencies was about, never a "
                   "child's or family member's details.")
 IDENTIFIER_HINT = ("Do not include names, dates of birth, addresses, postcodes or NHS numbers: "
@@ -32,9 +31,6 @@ IDENTIFIER_HINT = ("Do not include names, dates of birth, addresses, postcodes o
 
 no_identifiers = NoIdentifiers(NO_IDENTIFIERS)
 
-
-def _limit(label: str) -> Length:
-    return Length(max=TEXT_LIMIT, message=f"{label} must be 10,000 characters or fewer")
 
 
 class AgenciesField(SelectMultipleField):
@@ -84,18 +80,18 @@ class EscalationForm(FlaskForm):
     summary = WTTextAreaField(
         "What the difference was about", widget=GovTextArea(), description=IDENTIFIER_HINT,
         validators=[InputRequired("Say what the difference was about"),
-                    _limit("What the difference was about"), no_identifiers])
+                    text_limit("What the difference was about"), no_identifiers])
     themes = SelectMultipleField("Themes", widget=GovCheckboxesInput(),
                                  description="Select all that apply")
     resolved_on = DayMonthYearField("Date it was resolved (optional)",
                                     description="Leave blank while it is open")
     resolution = WTTextAreaField(
         "How it was resolved (optional)", widget=GovTextArea(), description=IDENTIFIER_HINT,
-        validators=[_limit("How it was resolved"), no_identifiers])
+        validators=[text_limit("How it was resolved"), no_identifiers])
     learning = WTTextAreaField(
         "Learning (optional)", widget=GovTextArea(),
         description="What the agencies or the partnership learned from it",
-        validators=[_limit("Learning"), no_identifiers])
+        validators=[text_limit("Learning"), no_identifiers])
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     def __init__(self, *args: Any, agencies: Iterable[Agency] = (), themes: Iterable[str] = (),

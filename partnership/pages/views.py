@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from config import BASE_DIR
 from partnership.access import requires
 from partnership.extensions import db
+from partnership.pages.assurance import assurance_overview
 
 bp = Blueprint("pages", __name__)
 GOVUK_ASSETS = BASE_DIR / "static" / "build" / "assets"
@@ -20,6 +21,13 @@ GOVUK_ASSETS = BASE_DIR / "static" / "build" / "assets"
 def home() -> str:
     """Show the signed-in user what needs them, by role."""
     return render_template("pages/home.html", user=current_user)
+
+
+@bp.route("/assurance")
+@requires("view", "home")
+def assurance() -> str:
+    """Show where each partnership's assurance work stands, with a way into each part."""
+    return render_template("pages/assurance.html", overview=assurance_overview())
 
 
 @bp.route("/accessibility-statement")

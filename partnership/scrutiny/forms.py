@@ -32,17 +32,14 @@ from wtforms.validators import InputRequired, Length, NumberRange, ValidationErr
 
 from partnership.evidence.forms import EvidenceField
 from partnership.kernel.identifiers import NoIdentifiers
-from partnership.register.forms import DayMonthYearField
-from partnership.register.forms.agencies import TEXT_LIMIT, RecordSelectField, WholeNumberField
+from partnership.register.forms import DayMonthYearField, text_limit
+from partnership.register.forms.agencies import RecordSelectField, WholeNumberField
 from partnership.scrutiny.models import ActivityKind, ActivityStatus, ScrutinyFunction
 
 FUNCTION_CHOICES = [(f.value, f.label) for f in ScrutinyFunction]
 KIND_CHOICES = [(k.value, k.label) for k in ActivityKind]
 NO_IDENTIFIERS_HINT = "Do not include names, dates of birth, addresses or NHS numbers"
 
-
-def _text_limit(label: str) -> Length:
-    return Length(max=TEXT_LIMIT, message=f"{label} must be 10,000 characters or fewer")
 
 
 def _stripped(value: Any) -> str:
@@ -95,7 +92,7 @@ class PlanForm(FlaskForm):
         "Introduction (optional)", widget=GovTextArea(),
         description="The scrutineer's approach for the year, in their words. It is "
                     "published with the arrangements",
-        validators=[_text_limit("Introduction")])
+        validators=[text_limit("Introduction")])
     agreed_on = DayMonthYearField(
         "Date the safeguarding partners agreed it (optional)",
         description="For example, 14 5 2026. Leave blank until they have agreed it")
@@ -135,11 +132,11 @@ class ActivityForm(FlaskForm):
                     Length(max=200, message="Title must be 200 characters or fewer")])
     scope = TextAreaField("Scope (optional)", widget=GovTextArea(),
                           description="What it looks at, and why",
-                          validators=[_text_limit("Scope")])
+                          validators=[text_limit("Scope")])
     method = TextAreaField("Method (optional)", widget=GovTextArea(),
                            description="How it is done: the sample, who is spoken to, "
                                        "what is read",
-                           validators=[_text_limit("Method")])
+                           validators=[text_limit("Method")])
     planned_start = DayMonthYearField("Planned start (optional)",
                                       description="For example, 1 6 2026")
     planned_end = DayMonthYearField("Planned end (optional)",
@@ -194,11 +191,11 @@ class FindingsForm(FlaskForm):
     version = HiddenField()
     findings = TextAreaField(
         "Findings", widget=GovTextArea(), description=NO_IDENTIFIERS_HINT,
-        validators=[InputRequired("Enter what you found"), _text_limit("Findings"),
+        validators=[InputRequired("Enter what you found"), text_limit("Findings"),
                     NoIdentifiers()])
     good_practice = TextAreaField(
         "Good practice (optional)", widget=GovTextArea(),
-        validators=[_text_limit("Good practice"), NoIdentifiers()])
+        validators=[text_limit("Good practice"), NoIdentifiers()])
     reported_on = DayMonthYearField("Date reported (optional)",
                                     description="For example, 14 9 2026. Leave blank for today")
     evidence = EvidenceField("Attach a file to the findings (optional)")
@@ -222,7 +219,7 @@ class RecommendationForm(FlaskForm):
     text = TextAreaField("Recommendation", widget=GovTextArea(),
                          description=NO_IDENTIFIERS_HINT,
                          validators=[InputRequired("Enter the recommendation"),
-                                     _text_limit("The recommendation"), NoIdentifiers()])
+                                     text_limit("The recommendation"), NoIdentifiers()])
     submit = SubmitField("Save the recommendation", widget=GovSubmitInput())
 
     def values(self) -> dict[str, Any]:
@@ -238,7 +235,7 @@ class ResponseForm(FlaskForm):
         "The partnership's response", widget=GovTextArea(),
         description="What the partners accept, what they will do, and by when",
         validators=[InputRequired("Enter the partnership's response"),
-                    _text_limit("The response"), NoIdentifiers()])
+                    text_limit("The response"), NoIdentifiers()])
     submit = SubmitField("Save the response", widget=GovSubmitInput())
 
     def values(self) -> dict[str, Any]:

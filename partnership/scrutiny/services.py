@@ -540,15 +540,6 @@ def action_title(recommendation: ScrutinyRecommendation) -> str:
     return words[:ACTION_TITLE_LIMIT - 3].rsplit(" ", 1)[0] + "..."
 
 
-def link_action(recommendation: ScrutinyRecommendation, action: Action) -> Action:
-    """Record that the action answers the recommendation (its origin, shown both ways)."""
-    if action.partnership_id != recommendation.activity.plan.partnership_id:
-        raise ScrutinyError("An action answers a recommendation of its own partnership")
-    action.scrutiny_recommendation = recommendation
-    db.session.flush()
-    return action
-
-
 def actions_by_recommendation(activity: ScrutinyActivity,
                               on: dt.date | None = None) -> dict[int, list[TrackedAction]]:
     """Each recommendation's actions, rated as the tracker rates them (two queries)."""

@@ -492,9 +492,9 @@ def recommendation_action(slug: str, scrutiny_recommendation_id: int) -> str | R
     if form.validate_on_submit():
         with run_service(form) as step:
             services.check_can_act(recommendation, current_user)
-            action = actions.create_action(actions.Origin(partnership), form.values(),
-                                           actions.body_limit(current_user))
-            services.link_action(recommendation, action)
+            action = actions.create_action(
+                actions.Origin(partnership, scrutiny_recommendation=recommendation),
+                form.values(), actions.body_limit(current_user))
             authorize("create", action)
         if step.done:
             flash(f"Action added: {action.title}", "success")

@@ -174,7 +174,7 @@ def grade_chart(assessment_round: AssessmentRound, labels: list[str],
                  "standard; where moderation agreed a grade, the agreed grade is counted."),
         kind="stacked_bar", categories=[f"{s.number}. {s.title}" for s in standards],
         series=labels, values=[[s.counts[i] for s in standards] for i in range(len(labels))],
-        unit="")
+        unit="", graded=True)
 
 
 

@@ -619,7 +619,7 @@ def gap_action_values(answer: AssessmentAnswer, values: Mapping[str, Any]
     if lead is None and assessment_return.establishment is not None:
         lead = assessment_return.establishment.agency
     partnership = lead.partnership if lead is not None else assessment_return.round.partnership
-    return partnership, {**values, "lead_agency": lead, "assessment_answer": answer}
+    return partnership, {**values, "lead_agency": lead}
 
 
 # --- moderation -----------------------------------------------------------------------------

@@ -564,7 +564,7 @@ def gap_action(slug: str, return_id: int, standard_id: int) -> Page:
     if form.validate_on_submit():
         with run_service(form, default="title") as step:
             owner, values = services.gap_action_values(answer, form.values())
-            create_action(Origin(owner), values)
+            create_action(Origin(owner, assessment_answer=answer), values)
         if step.done:
             flash("Action added: it is tracked with the partnership's other actions", "success")
             return redirect(url_for(".return_detail", slug=slug, return_id=return_id,

@@ -17,12 +17,11 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitFie
 from wtforms.validators import InputRequired, Length, Optional
 
 from partnership.kernel.identifiers import NoIdentifiers
-from partnership.register.forms import DayMonthYearField
+from partnership.register.forms import DayMonthYearField, text_limit
 from partnership.register.forms.agencies import RecordSelectField, WholeNumberField
 from partnership.register.models import Agency, Body
 from partnership.voice.models import EngagementKind
 
-TEXT_LIMIT = 10_000
 NO_IDENTIFIERS = ("The voice register records who was heard as a group, never a child's or "
                   "family member's details.")
 NEVER_NAME = ("Describe them as a group, for example “young people aged 13 to 17 in care”. "
@@ -32,9 +31,6 @@ NEVER_NAME = ("Describe them as a group, for example “young people aged 13 to 
 
 no_identifiers = NoIdentifiers(NO_IDENTIFIERS)
 
-
-def _limit(label: str) -> Length:
-    return Length(max=TEXT_LIMIT, message=f"{label} must be 10,000 characters or fewer")
 
 
 class EngagementForm(FlaskForm):
@@ -70,11 +66,11 @@ class EngagementForm(FlaskForm):
         "What they said", widget=GovTextArea(),
         description="Their main messages, in their words where you can. "
                     "Never name a child or family member",
-        validators=[_limit("What they said"), no_identifiers])
+        validators=[text_limit("What they said"), no_identifiers])
     what_changed = TextAreaField(
         "What changed as a result", widget=GovTextArea(),
         description="What the partnership or its agencies did differently because of it",
-        validators=[_limit("What changed as a result"), no_identifiers])
+        validators=[text_limit("What changed as a result"), no_identifiers])
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     def __init__(self, *args: Any, agencies: Iterable[Agency] = (), bodies: Iterable[Body] = (),

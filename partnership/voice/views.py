@@ -144,11 +144,10 @@ def create_action(slug: str, engagement_id: int) -> Response:
     if not form.validate_on_submit():
         flash("The action could not be created: try again", "error")
         return redirect(back)
-    origin = actions.Origin(partnership, body=engagement.body)
+    origin = actions.Origin(partnership, body=engagement.body, engagement=engagement)
     action: Action | None = None
     with run_service(None) as step:
         action = actions.create_action(origin, services.action_values(engagement))
-        action.engagement = engagement
         authorize("create", action)  # the tracker's rule on the saved record, to be sure
     if not step.done or action is None:
         return redirect(back)

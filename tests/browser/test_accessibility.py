@@ -149,6 +149,30 @@ REGISTER_PAGES = [
     # The reading room: every published document in one place.
     ("view", "reading_room", "reading room", "reading_room.index"),
     ("view", "reading_room", "compare yearly reports", "reading_room.compare"),
+    # Assurance: the hub, scrutiny, case audits, self-assessment, voice, escalations, scales,
+    # evidence (the county's demo records; returns as the team sees them).
+    ("view", "home", "assurance", "pages.assurance"),
+    ("view", "scrutiny", "scrutiny", "scrutiny.index"),
+    ("view", "scrutiny", "scrutiny plan", "scrutiny.plan"),
+    ("view", "scrutiny", "scrutiny activity", "scrutiny.activity"),
+    ("edit", "scrutiny", "scrutiny activity edit", "scrutiny.activity_edit"),
+    ("report", "scrutiny", "scrutiny findings", "scrutiny.findings"),
+    ("respond", "scrutiny", "scrutiny response", "scrutiny.response"),
+    ("view", "case_audits", "case audits", "case_audits.index"),
+    ("view", "case_audits", "case audit", "case_audits.detail"),
+    ("view", "case_audits", "case audit findings", "case_audits.findings"),
+    ("edit", "case_audits", "case audit moderation", "case_audits.moderation"),
+    ("manage", "self_assessment", "self-assessment round", "self_assessment.round_detail"),
+    ("view", "self_assessment", "self-assessment", "self_assessment.index"),
+    ("export", "self_assessment", "self-assessment dashboard", "self_assessment.dashboard"),
+    ("manage", "self_assessment", "self-assessment return", "self_assessment.return_detail"),
+    ("view", "voice", "voice of children and families", "voice.index"),
+    ("view", "voice", "engagement", "voice.detail"),
+    ("edit", "voice", "engagement new", "voice.new"),
+    ("view", "escalations", "escalations", "escalations.index"),
+    ("edit", "escalations", "escalation new", "escalations.new"),
+    ("view", "scales", "grading scales", "scales.index"),
+    ("manage", "evidence", "evidence files", "evidence.quota"),
     # The yearly report (the demo's latest draft).
     ("view", "reports", "yearly reports", "reports.index"),
     ("view", "reports", "yearly report", "reports.detail"),
@@ -228,6 +252,7 @@ def register_pages(server: LiveServer) -> list[tuple[str, str, str, str]]:
             .order_by(YearlyReport.period_end.desc()).limit(1))
         assert report is not None, "the demo has no yearly report"
         values["report_id"] = report.id
+        values.update(assurance_values(county.id))
         pages = []
         for verb, realm, label, endpoint in REGISTER_PAGES:
             rule = next(server.app.url_map.iter_rules(endpoint))
@@ -239,6 +264,43 @@ def register_pages(server: LiveServer) -> list[tuple[str, str, str, str]]:
                         else values[name] for name in rule.arguments}
             pages.append((verb, realm, label, url_for(endpoint, **args)))
         return pages
+
+
+def assurance_values(partnership_id: int) -> dict[str, int | None]:
+    """Ids of the demo county's assurance records, for the assurance pages' URLs."""
+    import sqlalchemy as sa
+
+    from partnership.case_audits.models import AuditStage, CaseAudit
+    from partnership.extensions import db
+    from partnership.scrutiny.models import ActivityStatus, ScrutinyActivity, ScrutinyPlan
+    from partnership.self_assessment.models import AssessmentReturn, AssessmentRound, RoundStatus
+    from partnership.voice.models import Engagement
+
+    def first(query: sa.Select[tuple[int]]) -> int | None:
+        return db.session.scalar(query.limit(1))
+
+    plan = first(sa.select(ScrutinyPlan.id).where(ScrutinyPlan.partnership_id == partnership_id)
+                 .order_by(ScrutinyPlan.year.desc()))
+    audit = first(sa.select(CaseAudit.id).where(CaseAudit.partnership_id == partnership_id,
+                                                CaseAudit.stage == AuditStage.COMPLETE))
+    live = first(sa.select(AssessmentRound.id).where(
+        AssessmentRound.partnership_id == partnership_id,
+        AssessmentRound.status == RoundStatus.OPEN).order_by(AssessmentRound.id))
+    assert plan and audit and live, "the demo's county has no scrutiny plan, audit or round"
+    return {
+        "scrutiny_plan_id": plan,
+        "activity_id": first(sa.select(ScrutinyActivity.id)
+                             .where(ScrutinyActivity.plan_id == plan,
+                                    ScrutinyActivity.status == ActivityStatus.REPORTED)
+                             .order_by(ScrutinyActivity.id)),
+        "audit_id": audit, "round_id": live,
+        "return_id": first(sa.select(AssessmentReturn.id)
+                           .where(AssessmentReturn.round_id == live)
+                           .order_by(AssessmentReturn.id)),
+        "engagement_id": first(sa.select(Engagement.id)
+                               .where(Engagement.partnership_id == partnership_id)
+                               .order_by(Engagement.id)),
+    }
 
 
 def check(page: Page, label: str, problems: list[str], titles: dict[str, str] | None = None,

@@ -10,6 +10,8 @@ import pytest
 
 from partnership.documents.charts import (
     BARS_PER_DRAWING,
+    BEST,
+    WORST,
     Chart,
     chart_label,
     chart_svg,
@@ -164,3 +166,15 @@ def test_the_label_joins_title_and_summary() -> None:
     assert chart_label({"title": "Attendance?", "summary": ""}) == "Attendance?"
     with pytest.raises(ValueError, match="unknown chart kind"):
         chart_svg({"kind": "pie", "categories": ["a"], "series": ["b"], "values": [[1]]})
+
+
+def test_a_scale_s_grades_run_from_green_to_red_whatever_their_words() -> None:
+    three = styles(["Good", "Requires improvement", "Inadequate"], graded=True)
+    assert (three[0].fill, three[-1].fill) == (BEST[0], WORST[0])
+    assert len({style.fill for style in three}) == 3
+    five = styles(["Outstanding", "Good", "Adequate", "Weak", "Inadequate", "Not graded"],
+                  graded=True)
+    assert (five[0].fill, five[4].fill, five[5].fill) == (BEST[0], WORST[0], "#b1b4b6")
+    assert len({style.fill for style in five}) == 6
+    # Without the flag, series keep the palette's order (blue first).
+    assert styles(["Good", "Inadequate"])[0].fill == "#1d70b8"

@@ -7,7 +7,7 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import Field
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, ValidationError
 
 PARTS = ("day", "month", "year")
 
@@ -70,3 +70,11 @@ def yes_no(value: object) -> bool:
 
 
 YES_NO = [(True, "Yes"), (False, "No")]
+
+
+TEXT_LIMIT = 10_000  # characters in any long text a form takes
+
+
+def text_limit(label: str, limit: int = TEXT_LIMIT) -> Length:
+    """Refuse a long text over the limit, saying so in the field's own words."""
+    return Length(max=limit, message=f"{label} must be {limit:,} characters or fewer")

@@ -27,11 +27,10 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from partnership.register.forms import DayMonthYearField
+from partnership.register.forms import TEXT_LIMIT, DayMonthYearField
 from partnership.register.models import Agency, AgencyBasis, Person, Sector
 
 LARGEST_AMOUNT = decimal.Decimal("9999999999.99")  # the column holds 12 digits, 2 after the point
-TEXT_LIMIT = 10_000
 
 
 class RecordSelectField(SelectField):

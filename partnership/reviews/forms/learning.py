@@ -30,8 +30,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from partnership.register.forms import DayMonthYearField
-from partnership.register.forms.agencies import TEXT_LIMIT, RecordSelectField, WholeNumberField
+from partnership.register.forms import DayMonthYearField, text_limit
+from partnership.register.forms.agencies import RecordSelectField, WholeNumberField
 from partnership.register.models import Agency, Partnership
 from partnership.reviews.forms import NoIdentifiers
 from partnership.reviews.models import ReviewKind, Scope, Theme
@@ -40,9 +40,6 @@ KIND_CHOICES = [(kind.value, kind.label) for kind in ReviewKind if not kind.is_o
 SCOPE_CHOICES = [(scope.value, scope.label) for scope in Scope]
 THEME_HINT = "Select all that apply. The team keeps the list of themes"
 
-
-def _text_limit(label: str) -> Length:
-    return Length(max=TEXT_LIMIT, message=f"{label} must be 10,000 characters or fewer")
 
 
 def _stripped(value: Any) -> str:
@@ -101,14 +98,14 @@ class ReviewForm(FlaskForm):
         description="For example, emailed by the national panel on 14 March 2022, or shared "
                     "by the NPCC lead at the regional meeting in August 2022",
         validators=[InputRequired("Enter how and when the review reached us"),
-                    _text_limit("How and when it reached us")])
+                    text_limit("How and when it reached us")])
     url = StringField(
         "Web address (optional)", widget=GovTextInput(),
         description="Where the report is published, starting with https://",
         validators=[Length(max=500, message="The web address must be 500 characters or "
                                             "fewer")])
     summary = TextAreaField("Summary (optional)", widget=GovTextArea(),
-                            validators=[_text_limit("Summary")])
+                            validators=[text_limit("Summary")])
     themes = RecordsField("Learning themes (optional)", description=THEME_HINT)
     partnership = RecordSelectField("Partnership acting on it", blank="Choose a partnership",
                                     validators=[InputRequired("Choose the partnership acting "
@@ -143,7 +140,7 @@ class OurReviewForm(FlaskForm):
     summary = TextAreaField(
         "Summary of the learning (optional)", widget=GovTextArea(),
         description="Do not include names, dates of birth, addresses or NHS numbers",
-        validators=[_text_limit("Summary"), NoIdentifiers()])
+        validators=[text_limit("Summary"), NoIdentifiers()])
     themes = RecordsField("Learning themes (optional)", description=THEME_HINT)
     submit = SubmitField("Save", widget=GovSubmitInput())
 
@@ -167,7 +164,7 @@ class RecommendationForm(FlaskForm):
                     NumberRange(1, 999, message="The number must be between 1 and 999")])
     text = TextAreaField("Recommendation", widget=GovTextArea(),
                          validators=[InputRequired("Enter the recommendation"),
-                                     _text_limit("The recommendation")])
+                                     text_limit("The recommendation")])
     scope = RadioField("Scope", widget=GovRadioInput(), choices=SCOPE_CHOICES,
                        default=Scope.LOCAL.value,
                        validators=[InputRequired("Select the recommendation's scope")])
@@ -182,7 +179,7 @@ class RecommendationForm(FlaskForm):
     agency_response = TextAreaField(
         "Agency response (optional)", widget=GovTextArea(),
         description="How the agencies addressed have responded to the recommendation",
-        validators=[_text_limit("Agency response")])
+        validators=[text_limit("Agency response")])
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     GUARDED = ("text", "thematic_area", "agency_response")
@@ -214,7 +211,7 @@ class ThemeForm(FlaskForm):
                                    Length(max=120, message="Name must be 120 characters or "
                                                            "fewer")])
     description = TextAreaField("Description (optional)", widget=GovTextArea(),
-                                validators=[_text_limit("Description")])
+                                validators=[text_limit("Description")])
     submit = SubmitField("Add the theme", widget=GovSubmitInput())
 
     def values(self) -> dict[str, Any]:
