@@ -281,8 +281,10 @@ def assurance_values(partnership_id: int) -> dict[str, int | None]:
 
     plan = first(sa.select(ScrutinyPlan.id).where(ScrutinyPlan.partnership_id == partnership_id)
                  .order_by(ScrutinyPlan.year.desc()))
+    # The audit taking returns: the demo agency lead's agency is asked, and the demo chair
+    # chairs the group that runs it, so each role that may see it does.
     audit = first(sa.select(CaseAudit.id).where(CaseAudit.partnership_id == partnership_id,
-                                                CaseAudit.stage == AuditStage.COMPLETE))
+                                                CaseAudit.stage == AuditStage.RETURNS))
     live = first(sa.select(AssessmentRound.id).where(
         AssessmentRound.partnership_id == partnership_id,
         AssessmentRound.status == RoundStatus.OPEN).order_by(AssessmentRound.id))
