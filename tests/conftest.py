@@ -57,12 +57,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Keep each browser journey module on one xdist worker, in order (its steps build on
     each other's records); the accessibility checks of each role may go anywhere. A worker
-    that runs browser tests starts its own live server and Chromium."""
+    that runs browser tests starts its own live server and Chromium.
+
+    Tests on the demo as loaded on another day or at a scale share one worker per day or
+    scale: each worker loads every demo it is asked for once, and a load takes seconds (the
+    benchmark's scale far longer), so one load per day serves them all."""
     for item in items:
         if item.get_closest_marker("browser"):
             module = item.nodeid.split("::")[0]
             alone = module.endswith("test_accessibility.py")
             item.add_marker(pytest.mark.xdist_group(item.nodeid if alone else module))
+            continue
+        demo = item.get_closest_marker("demo")
+        if demo is not None and demo.kwargs:
+            recipe = ",".join(f"{key}={value}" for key, value in sorted(demo.kwargs.items()))
+            item.add_marker(pytest.mark.xdist_group(f"demo:{recipe}"))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

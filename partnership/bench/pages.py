@@ -177,6 +177,11 @@ def county_draft_report_read() -> str:
     return f"{county_draft_report()}/read"
 
 
+def synthetic_assessment_index() -> str:
+    """The synthetic partnership's self-assessment page (its 300-organisation round)."""
+    return synthetic_round_dashboard().split("/rounds/")[0]
+
+
 def synthetic_round_dashboard() -> str:
     """The dashboard of the synthetic Section 11 round of 300 organisations."""
     round_id = db.session.scalar(
@@ -231,4 +236,6 @@ PAGES: list[BenchPage] = [
     BenchPage("reading room", Role.SCRUTINEER, "/reading-room"),
     BenchPage("self-assessment dashboard (300 organisations)", Role.TEAM,
               synthetic_round_dashboard),
+    BenchPage("assurance (every partnership served)", Role.TEAM, "/assurance"),
+    BenchPage("self-assessment (300 organisations)", Role.TEAM, synthetic_assessment_index),
 ]

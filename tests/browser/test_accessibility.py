@@ -53,6 +53,7 @@ def pages_for(role: Role, server: LiveServer) -> list[tuple[str, str]]:
         pages.append(("audit log", "/audit"))
     pages += [(label, path) for verb, realm, label, path in register_pages(server)
               if can(user, verb, realm)]
+    pages += [(label, path) for roles, label, path in assurance_pages(server) if role in roles]
     return pages
 
 
@@ -149,30 +150,6 @@ REGISTER_PAGES = [
     # The reading room: every published document in one place.
     ("view", "reading_room", "reading room", "reading_room.index"),
     ("view", "reading_room", "compare yearly reports", "reading_room.compare"),
-    # Assurance: the hub, scrutiny, case audits, self-assessment, voice, escalations, scales,
-    # evidence (the county's demo records; returns as the team sees them).
-    ("view", "home", "assurance", "pages.assurance"),
-    ("view", "scrutiny", "scrutiny", "scrutiny.index"),
-    ("view", "scrutiny", "scrutiny plan", "scrutiny.plan"),
-    ("view", "scrutiny", "scrutiny activity", "scrutiny.activity"),
-    ("edit", "scrutiny", "scrutiny activity edit", "scrutiny.activity_edit"),
-    ("report", "scrutiny", "scrutiny findings", "scrutiny.findings"),
-    ("respond", "scrutiny", "scrutiny response", "scrutiny.response"),
-    ("view", "case_audits", "case audits", "case_audits.index"),
-    ("view", "case_audits", "case audit", "case_audits.detail"),
-    ("view", "case_audits", "case audit findings", "case_audits.findings"),
-    ("edit", "case_audits", "case audit moderation", "case_audits.moderation"),
-    ("manage", "self_assessment", "self-assessment round", "self_assessment.round_detail"),
-    ("view", "self_assessment", "self-assessment", "self_assessment.index"),
-    ("export", "self_assessment", "self-assessment dashboard", "self_assessment.dashboard"),
-    ("manage", "self_assessment", "self-assessment return", "self_assessment.return_detail"),
-    ("view", "voice", "voice of children and families", "voice.index"),
-    ("view", "voice", "engagement", "voice.detail"),
-    ("edit", "voice", "engagement new", "voice.new"),
-    ("view", "escalations", "escalations", "escalations.index"),
-    ("edit", "escalations", "escalation new", "escalations.new"),
-    ("view", "scales", "grading scales", "scales.index"),
-    ("manage", "evidence", "evidence files", "evidence.quota"),
     # The yearly report (the demo's latest draft).
     ("view", "reports", "yearly reports", "reports.index"),
     ("view", "reports", "yearly report", "reports.detail"),
@@ -180,6 +157,36 @@ REGISTER_PAGES = [
     ("edit", "reports", "yearly report settings", "reports.settings"),
     ("edit", "reports", "yearly report section edit", "reports.section_edit"),
     ("assess", "reports", "scrutineer's assessment", "reports.assessment"),
+]
+
+
+# The assurance pages (the county's demo records), each checked for the roles that work on it:
+# the team for every page, and each other role on the pages of its own part. The pages other
+# roles only read are the same templates without the team's buttons.
+T, S, A, C = Role.TEAM, Role.SCRUTINEER, Role.AGENCY, Role.CHAIR
+ASSURANCE_PAGES: list[tuple[frozenset[Role], str, str]] = [
+    (frozenset({T, S, A, C, Role.PARTNER, Role.ADMIN}), "assurance", "pages.assurance"),
+    (frozenset({T, S}), "scrutiny", "scrutiny.index"),
+    (frozenset({T, S}), "scrutiny plan", "scrutiny.plan"),
+    (frozenset({T, S}), "scrutiny activity", "scrutiny.activity"),
+    (frozenset({T, S}), "scrutiny activity edit", "scrutiny.activity_edit"),
+    (frozenset({S}), "scrutiny findings", "scrutiny.findings"),
+    (frozenset({T}), "scrutiny response", "scrutiny.response"),
+    (frozenset({T, A}), "case audits", "case_audits.index"),
+    (frozenset({T, A, C}), "case audit", "case_audits.detail"),
+    (frozenset({T, C}), "case audit findings", "case_audits.findings"),
+    (frozenset({T, C}), "case audit moderation", "case_audits.moderation"),
+    (frozenset({T}), "self-assessment", "self_assessment.index"),
+    (frozenset({T}), "self-assessment round", "self_assessment.round_detail"),
+    (frozenset({T, S}), "self-assessment dashboard", "self_assessment.dashboard"),
+    (frozenset({T}), "self-assessment return", "self_assessment.return_detail"),
+    (frozenset({T}), "voice of children and families", "voice.index"),
+    (frozenset({T}), "engagement", "voice.detail"),
+    (frozenset({T}), "engagement new", "voice.new"),
+    (frozenset({T, A}), "escalations", "escalations.index"),
+    (frozenset({T, A}), "escalation new", "escalations.new"),
+    (frozenset({T}), "grading scales", "scales.index"),
+    (frozenset({T}), "evidence files", "evidence.quota"),
 ]
 
 
@@ -252,7 +259,6 @@ def register_pages(server: LiveServer) -> list[tuple[str, str, str, str]]:
             .order_by(YearlyReport.period_end.desc()).limit(1))
         assert report is not None, "the demo has no yearly report"
         values["report_id"] = report.id
-        values.update(assurance_values(county.id))
         pages = []
         for verb, realm, label, endpoint in REGISTER_PAGES:
             rule = next(server.app.url_map.iter_rules(endpoint))
@@ -263,6 +269,26 @@ def register_pages(server: LiveServer) -> list[tuple[str, str, str, str]]:
                 args = {name: values["body_id_for_meetings"] if name == "body_id"
                         else values[name] for name in rule.arguments}
             pages.append((verb, realm, label, url_for(endpoint, **args)))
+        return pages
+
+
+def assurance_pages(server: LiveServer) -> list[tuple[frozenset[Role], str, str]]:
+    """Fill ASSURANCE_PAGES' URLs with the demo county's assurance records."""
+    import sqlalchemy as sa
+    from flask import url_for
+
+    from partnership.extensions import db
+    from partnership.register.models import Partnership
+
+    with server.app.app_context(), server.app.test_request_context():
+        county = db.session.scalar(sa.select(Partnership).where(Partnership.slug == "wscp"))
+        assert county is not None, "the demo's county partnership is missing"
+        values = {"slug": county.slug, **assurance_values(county.id)}
+        pages = []
+        for roles, label, endpoint in ASSURANCE_PAGES:
+            rule = next(server.app.url_map.iter_rules(endpoint))
+            pages.append((roles, label,
+                          url_for(endpoint, **{name: values[name] for name in rule.arguments})))
         return pages
 
 

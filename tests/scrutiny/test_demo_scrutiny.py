@@ -56,7 +56,9 @@ def test_the_county_s_plans_show_every_stage(app: Flask) -> None:
         assert any(r for a in waiting for r in a.recommendations)
 
 
-@pytest.mark.parametrize("day", on_days([dt.date(2027, 4, 3), dt.date(2026, 12, 7)]))
+# Days the review tests load the demo on too (a demo loaded on a new day costs a load):
+# just before the year ends, and the start of a reporting year.
+@pytest.mark.parametrize("day", on_days([dt.date(2027, 3, 29), dt.date(2026, 4, 7)]))
 def test_no_activity_is_further_on_than_the_day_allows(app: Flask, day: dt.date) -> None:
     with app.app_context():
         for activity in db.session.scalars(sa.select(ScrutinyActivity)):
