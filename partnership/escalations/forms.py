@@ -19,7 +19,7 @@ from wtforms.validators import InputRequired, Optional
 
 from partnership.escalations.models import EscalationStage
 from partnership.kernel.identifiers import NoIdentifiers
-from partnership.register.forms import DayMonthYearField, text_limit
+from partnership.register.forms import DayMonthYearField, RecordsField, text_limit
 from partnership.register.forms.agencies import RecordSelectField
 from partnership.register.models import Agency
 
@@ -33,30 +33,6 @@ no_identifiers = NoIdentifiers(NO_IDENTIFIERS)
 
 
 
-class AgenciesField(SelectMultipleField):
-    """Checkboxes of agencies; ``records`` are the ones ticked."""
-
-    widget = GovCheckboxesInput()
-
-    def __init__(self, label: str | None = None, validators: Any = None, **kwargs: Any) -> None:
-        super().__init__(label, validators, coerce=int, **kwargs)
-        self._offered: list[Agency] = []
-        self.choices = []
-
-    def offer(self, agencies: Iterable[Agency]) -> None:
-        """Offer these agencies by name."""
-        self._offered = list(agencies)
-        self.choices = [(agency.id, agency.name) for agency in self._offered]
-
-    def process_data(self, value: Any) -> None:
-        """Take a list of agencies (from ``obj=``) as their ids."""
-        self.data = [getattr(item, "id", item) for item in (value or [])]
-
-    @property
-    def records(self) -> list[Agency]:
-        """Return the ticked agencies, in the offered order."""
-        wanted = set(self.data or ())
-        return [agency for agency in self._offered if agency.id in wanted]
 
 
 class EscalationForm(FlaskForm):
@@ -70,7 +46,7 @@ class EscalationForm(FlaskForm):
     raised_with = RecordSelectField(
         "Agency it was raised with", blank="Select an agency",
         validators=[InputRequired("Select the agency it was raised with")])
-    other_agencies = AgenciesField("Other agencies involved (optional)",
+    other_agencies = RecordsField("Other agencies involved (optional)",
                                    description="Select all that apply")
     stage = RadioField(
         "Stage reached", widget=GovRadioInput(),

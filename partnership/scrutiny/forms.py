@@ -12,7 +12,6 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -23,16 +22,15 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange
 
 from partnership.evidence.forms import EvidenceField
 from partnership.kernel.identifiers import NoIdentifiers
-from partnership.register.forms import DayMonthYearField, text_limit
+from partnership.register.forms import DayMonthYearField, RecordsField, text_limit
 from partnership.register.forms.agencies import RecordSelectField, WholeNumberField
 from partnership.scrutiny.models import ActivityKind, ActivityStatus, ScrutinyFunction
 
@@ -47,37 +45,6 @@ def _stripped(value: Any) -> str:
 
 
 
-class RecordChecks(SelectMultipleField):
-    """Checkboxes of records (agencies, engagements); ``records`` are the ones ticked."""
-
-    widget = GovCheckboxesInput()
-
-    def __init__(self, label: str | None = None, validators: Any = None, **kwargs: Any) -> None:
-        super().__init__(label, validators, coerce=int, **kwargs)
-        self._offered: list[Any] = []
-        self.choices = []
-
-    def offer(self, records: Iterable[Any], describe: Callable[[Any], str] = str) -> None:
-        """Offer these records, each described for the reader."""
-        self._offered = list(records)
-        self.choices = [(record.id, describe(record)) for record in self._offered]
-
-    def process_data(self, value: Any) -> None:
-        """Take a list of records (from ``obj=``) as their ids."""
-        self.data = [getattr(item, "id", item) for item in (value or [])]
-
-    def pre_validate(self, form: Any) -> None:
-        """Refuse a record that was not offered, in words."""
-        offered = {record.id for record in self._offered}
-        if any(value not in offered for value in self.data or ()):
-            name = self.label.text.removesuffix(" (optional)").lower()
-            raise ValidationError(f"Tick only the {name} listed")
-
-    @property
-    def records(self) -> list[Any]:
-        """Return the ticked records, in the offered order."""
-        wanted = set(self.data or ())
-        return [record for record in self._offered if record.id in wanted]
 
 
 class PlanForm(FlaskForm):
@@ -141,13 +108,13 @@ class ActivityForm(FlaskForm):
                                       description="For example, 1 6 2026")
     planned_end = DayMonthYearField("Planned end (optional)",
                                     description="For example, 31 7 2026")
-    agencies = RecordChecks("Agencies involved (optional)", description="Select all that apply")
+    agencies = RecordsField("Agencies involved (optional)", description="Select all that apply")
     case_audit = RecordSelectField("Multi-agency case audit it draws on (optional)",
                                    blank="None")
     meeting = RecordSelectField("Meeting observed (optional)", blank="None",
                                 description="Meetings of the partnership's boards and "
                                             "groups in the plan's year")
-    engagements = RecordChecks(
+    engagements = RecordsField(
         "Work with children and families it draws on (optional)",
         description="From the register of engagement, this year and last")
     submit = SubmitField("Save the activity", widget=GovSubmitInput())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -25,11 +25,11 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional
 
 from partnership.evidence.forms import EvidenceField
 from partnership.kernel.identifiers import NoIdentifiers
-from partnership.register.forms import DayMonthYearField
+from partnership.register.forms import DayMonthYearField, RecordsField
 from partnership.register.forms.agencies import RecordSelectField
 from partnership.scales.models import Grade
 from partnership.self_assessment.models import Standard, StandardsKind
@@ -39,35 +39,6 @@ KIND_CHOICES = [(kind.value, kind.label) for kind in StandardsKind]
 
 
 
-class RecordsField(SelectMultipleField):
-    """Checkboxes of records; ``records`` are the ones ticked."""
-
-    widget = GovCheckboxesInput()
-
-    def __init__(self, label: str | None = None, validators: Any = None, **kwargs: Any) -> None:
-        super().__init__(label, validators, coerce=int, validate_choice=False, **kwargs)
-        self._offered: dict[int, Any] = {}
-        self.choices = []
-
-    def offer(self, records: Iterable[Any], describe: Any = str) -> None:
-        """Offer these records, each described for the reader."""
-        self._offered = {record.id: record for record in records}
-        self.choices = [(key, describe(record)) for key, record in self._offered.items()]
-
-    def process_data(self, value: Any) -> None:
-        """Take a list of records (from ``obj=``) as their ids."""
-        self.data = [getattr(item, "id", item) for item in (value or [])]
-
-    def pre_validate(self, form: Any) -> None:
-        """Refuse ids that were not offered."""
-        if any(item not in self._offered for item in self.data or []):
-            raise ValidationError(f"Choose only the {self.label.text.lower()} shown")
-
-    @property
-    def records(self) -> list[Any]:
-        """The ticked records, in the order offered."""
-        ticked = set(self.data or [])
-        return [record for key, record in self._offered.items() if key in ticked]
 
 
 class ButtonForm(FlaskForm):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import Field
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput
+from wtforms import Field, SelectMultipleField
 from wtforms.validators import Length, ValidationError
 
 PARTS = ("day", "month", "year")
@@ -78,3 +79,37 @@ TEXT_LIMIT = 10_000  # characters in any long text a form takes
 def text_limit(label: str, limit: int = TEXT_LIMIT) -> Length:
     """Refuse a long text over the limit, saying so in the field's own words."""
     return Length(max=limit, message=f"{label} must be {limit:,} characters or fewer")
+
+
+class RecordsField(SelectMultipleField):
+    """Checkboxes of records (agencies, themes, engagements...); ``records`` are the ones
+    ticked, in the order offered."""
+
+    widget = GovCheckboxesInput()
+
+    def __init__(self, label: str | None = None, validators: Any = None, **kwargs: Any) -> None:
+        super().__init__(label, validators, coerce=int, **kwargs)
+        self._offered: list[Any] = []
+        self.choices = []
+
+    def offer(self, records: Iterable[Any], describe: Callable[[Any], str] = str) -> None:
+        """Offer these records, each described for the reader."""
+        self._offered = list(records)
+        self.choices = [(record.id, describe(record)) for record in self._offered]
+
+    def process_data(self, value: Any) -> None:
+        """Take a list of records (from ``obj=``) as their ids."""
+        self.data = [getattr(item, "id", item) for item in (value or [])]
+
+    def pre_validate(self, form: Any) -> None:
+        """Refuse a record that was not offered, in words."""
+        offered = {record.id for record in self._offered}
+        if any(value not in offered for value in self.data or ()):
+            name = self.label.text.removesuffix(" (optional)").lower()
+            raise ValidationError(f"Tick only the {name} listed")
+
+    @property
+    def records(self) -> list[Any]:
+        """Return the ticked records, in the order offered."""
+        wanted = set(self.data or ())
+        return [record for record in self._offered if record.id in wanted]

@@ -12,7 +12,6 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -23,14 +22,13 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from partnership.register.forms import DayMonthYearField, text_limit
+from partnership.register.forms import DayMonthYearField, RecordsField, text_limit
 from partnership.register.forms.agencies import RecordSelectField, WholeNumberField
 from partnership.register.models import Agency, Partnership
 from partnership.reviews.forms import NoIdentifiers
@@ -46,30 +44,6 @@ def _stripped(value: Any) -> str:
     return (value or "").strip()
 
 
-class RecordsField(SelectMultipleField):
-    """Checkboxes of records (agencies, themes); ``records`` are the ones ticked."""
-
-    widget = GovCheckboxesInput()
-
-    def __init__(self, label: str | None = None, validators: Any = None, **kwargs: Any) -> None:
-        super().__init__(label, validators, coerce=int, **kwargs)
-        self._offered: list[Any] = []
-        self.choices = []
-
-    def offer(self, records: Iterable[Any]) -> None:
-        """Offer these records, each by its name."""
-        self._offered = list(records)
-        self.choices = [(record.id, str(record)) for record in self._offered]
-
-    def process_data(self, value: Any) -> None:
-        """Take a list of records (from ``obj=``) as their ids."""
-        self.data = [getattr(item, "id", item) for item in (value or [])]
-
-    @property
-    def records(self) -> list[Any]:
-        """Return the ticked records, in the offered order."""
-        wanted = set(self.data or ())
-        return [record for record in self._offered if record.id in wanted]
 
 
 class ReviewForm(FlaskForm):
