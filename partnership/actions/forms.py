@@ -46,7 +46,6 @@ STATUS_CHOICES = [(s.value, s.label) for s in Status]
 RATING_CHOICES = [(r.value, r.label) for r in Rating]
 
 
-
 def _percent_field(label: str = "% complete (optional)") -> WholeNumberField:
     return WholeNumberField(
         label, description="A whole number from 0 to 100",

@@ -32,9 +32,6 @@ IDENTIFIER_HINT = ("Do not include names, dates of birth, addresses, postcodes o
 no_identifiers = NoIdentifiers(NO_IDENTIFIERS)
 
 
-
-
-
 class EscalationForm(FlaskForm):
     """An escalation or professional difference between agencies."""
 

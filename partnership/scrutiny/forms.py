@@ -39,12 +39,8 @@ KIND_CHOICES = [(k.value, k.label) for k in ActivityKind]
 NO_IDENTIFIERS_HINT = "Do not include names, dates of birth, addresses or NHS numbers"
 
 
-
 def _stripped(value: Any) -> str:
     return (value or "").strip()
-
-
-
 
 
 class PlanForm(FlaskForm):

@@ -177,8 +177,6 @@ def grade_chart(assessment_round: AssessmentRound, labels: list[str],
         unit="", graded=True)
 
 
-
-
 def chase_page(assessment_round: AssessmentRound, page: int, per_page: int) -> Any:
     """A page of the returns not yet submitted, least chased first (two queries)."""
     query = (sa.select(AssessmentReturn)

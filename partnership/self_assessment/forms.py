@@ -38,9 +38,6 @@ TEXT_LIMIT = 20_000
 KIND_CHOICES = [(kind.value, kind.label) for kind in StandardsKind]
 
 
-
-
-
 class ButtonForm(FlaskForm):
     """A button that changes something (a CSRF token and nothing else)."""
 

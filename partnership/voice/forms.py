@@ -32,7 +32,6 @@ NEVER_NAME = ("Describe them as a group, for example “young people aged 13 to 
 no_identifiers = NoIdentifiers(NO_IDENTIFIERS)
 
 
-
 class EngagementForm(FlaskForm):
     """A piece of work that heard children, young people or families."""
 

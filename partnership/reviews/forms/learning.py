@@ -39,11 +39,8 @@ SCOPE_CHOICES = [(scope.value, scope.label) for scope in Scope]
 THEME_HINT = "Select all that apply. The team keeps the list of themes"
 
 
-
 def _stripped(value: Any) -> str:
     return (value or "").strip()
-
-
 
 
 class ReviewForm(FlaskForm):
