@@ -344,8 +344,9 @@ def _add_plan(d: Directory, county: Partnership, year: int, today: dt.date,
     for spec in specs:
         start = min(max(anchor - spec.start * DAY, first), last)
         drawn_on = [engagements[t] for t in spec.engagements if t in engagements]
-        if drawn_on:  # after what it draws on
+        if drawn_on:  # after what it draws on (within its plan's year: else it cannot)
             start = min(max(start, max(e.held_from for e in drawn_on) + 14 * DAY), last)
+            drawn_on = [e for e in drawn_on if e.held_from <= start]
         meeting = None
         if spec.meeting_of and not spec.days:  # the observation is of the meeting itself
             meeting = _latest_meeting(d, spec.meeting_of, first, min(start, today - 30 * DAY))

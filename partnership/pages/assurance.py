@@ -39,7 +39,7 @@ class AssuranceOf:
 
 
 def _grouped(query: sa.Select[tuple[int, int]]) -> Counter[int]:
-    return Counter(dict(db.session.execute(query).tuples().all()))
+    return Counter({key: count for key, count in db.session.execute(query)})
 
 
 def assurance_overview(day: dt.date | None = None) -> list[AssuranceOf]:

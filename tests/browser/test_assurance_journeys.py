@@ -134,3 +134,33 @@ def test_an_agency_lead_completes_and_submits_their_section_11_return(
     expect(page.locator("#return-status")).to_contain_text("Submitted")
     screenshot(page, "assurance-agency-return")
     _clean(console)
+
+
+def test_an_agency_lead_grades_every_case_in_their_audit_return_and_sends_it(
+        live_server: LiveServer, new_context: Callable[..., BrowserContext]) -> None:
+    page = new_context(Role.AGENCY).new_page()
+    console = ConsoleWatch().attach(page)
+
+    page.goto(live_server("/"))
+    waiting = page.locator("h2", has_text="Audits waiting for my agency")
+    expect(waiting).to_be_visible()
+    page.locator("h2:has-text('Audits waiting for my agency') + ul a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    # A comment naming a child's date of birth is refused next to its answer, and nothing
+    # typed is lost.
+    grids = page.locator("fieldset.govuk-fieldset")
+    count = grids.count()
+    assert count > 0
+    for index in range(count):
+        grids.nth(index).locator("input[type=radio]").first.check()
+    grids.nth(0).locator("textarea").fill("Seen at home; DOB 03/03/2019 recorded on file.")
+    page.get_by_role("button", name="Send the return").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("date of birth")
+    expect(grids.nth(0).locator("textarea")).to_have_value(
+        "Seen at home; DOB 03/03/2019 recorded on file.")
+    grids.nth(0).locator("textarea").fill("Seen at home; the chronology was kept up to date.")
+    page.get_by_role("button", name="Send the return").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "return is sent")
+    screenshot(page, "assurance-agency-audit-return")
+    _clean(console)
