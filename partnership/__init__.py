@@ -91,6 +91,7 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
         arrangements,
         audit,
         case_audits,
+        dataset,
         demo,
         escalations,
         evidence,
@@ -115,7 +116,7 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
     # Jobs and renders first: features register their job handlers into them.
     for feature in (jobs, renders, accounts, audit, pages, register, publishing, evidence,
                     thresholds, arrangements, plans, meetings, reviews, scales, case_audits,
-                    self_assessment, voice, escalations, scrutiny, actions, reports,
+                    self_assessment, voice, escalations, dataset, scrutiny, actions, reports,
                     reading_room, demo, operations):
         feature.init_app(app)
     return app

@@ -408,7 +408,8 @@ PARTNERSHIP_TABLE = "partnership"
 PARTNERSHIP_PARENTS: tuple[str, ...] = (
     "body", "meeting", "decision", "case", "rapid_review", "local_review", "review",
     "recommendation", "report", "action", "objective", "plan", "activity", "audit",
-    "audit_return", "round", "assessment_return", "standard_set", "scale", "partner", "agency")
+    "audit_return", "round", "assessment_return", "standard_set", "scale", "partner", "agency",
+    "indicator", "release")
 
 
 @dataclass(frozen=True)
@@ -706,6 +707,20 @@ def _records_escalation(user: Any, target: Any) -> bool:
     return isinstance(target, str | type) or _sees_escalation(user, target)
 
 
+def _enters_figures(user: Any, target: Any) -> bool:
+    """The team; an agency's staff (agency role) for the indicators their agency is the
+    source of."""
+    if user.role is Role.TEAM:
+        return True
+    if user.role is not Role.AGENCY:
+        return False
+    if isinstance(target, str | type):
+        return True
+    indicator = getattr(target, "indicator", target)
+    agency_id = scope(user).agency_id
+    return agency_id is not None and getattr(indicator, "source_agency_id", None) == agency_id
+
+
 def _listed(check: Rule, where: Where, *roles: Role) -> Listed:
     """A view rule for the roles given, narrowed record by record by ``check``/``where``."""
     allowed = frozenset(roles)
@@ -852,6 +867,15 @@ RULES: dict[tuple[str, str], Rule] = {
     # to; the team, chairs, partners and the scrutineer read them all.
     ("view", "escalations"): _listed(_sees_escalation, _sees_escalation_where, *EVERYONE),
     ("edit", "escalations"): _records_escalation,
+    # The multi-agency dataset: everyone reads it (figures not yet approved are marked so);
+    # the team keeps the indicators, population, benchmarks and settings and approves
+    # figures for publication; each source agency's staff enter and import their figures
+    # and the owner's commentary.
+    ("view", "dataset"): _roles(*EVERYONE),
+    ("edit", "dataset"): _roles(Role.TEAM),
+    ("enter", "dataset"): _enters_figures,
+    ("approve", "dataset"): _roles(Role.TEAM),
+    ("export", "dataset"): _roles(*EVERYONE),
     # Evidence files follow the record they are attached to; the team sees the quota.
     ("view", "evidence"): Listed(check=_through_owner, where=_through_owner_where),
     ("attach", "evidence"): _attaches_to_owner,

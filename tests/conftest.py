@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,7 @@ from partnership.accounts import services as accounts
 from partnership.accounts.models import User, UserPartnership
 from partnership.audit.services import acting_as
 from partnership.demo.loader import load_demo, load_synthetic
+from partnership.documents import pdf
 from partnership.extensions import db
 from partnership.policy import Role
 from partnership.register.models import Partnership
@@ -54,24 +57,45 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_configure(config: pytest.Config) -> None:
+    """Share finished PDF renders between this run's processes: every worker loads the demo,
+    and the demo's published documents are the same on each backend (the folder is made by
+    the first process and removed when it ends)."""
+    if hasattr(config, "workerinput") or os.environ.get(pdf.SHARED_RENDERS_VARIABLE):
+        return
+    folder = tempfile.mkdtemp(prefix="partnership-renders-")
+    os.environ[pdf.SHARED_RENDERS_VARIABLE] = folder
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+    config.add_cleanup(lambda: os.environ.pop(pdf.SHARED_RENDERS_VARIABLE, None))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Keep each browser journey module on one xdist worker, in order (its steps build on
     each other's records); the accessibility checks of each role may go anywhere. A worker
     that runs browser tests starts its own live server and Chromium.
 
     Tests on the demo as loaded on another day or at a scale share one worker per day or
     scale: each worker loads every demo it is asked for once, and a load takes seconds (the
-    benchmark's scale far longer), so one load per day serves them all."""
+    benchmark's scale far longer), so one load per day serves them all. They run on SQLite
+    only: what changes with the day or the scale is the demo's own Python, and PostgreSQL
+    runs every test of the demo as loaded today."""
+    kept, deselected = [], []
     for item in items:
         if item.get_closest_marker("browser"):
             module = item.nodeid.split("::")[0]
             alone = module.endswith("test_accessibility.py")
             item.add_marker(pytest.mark.xdist_group(item.nodeid if alone else module))
-            continue
-        demo = item.get_closest_marker("demo")
-        if demo is not None and demo.kwargs:
+        elif (demo := item.get_closest_marker("demo")) is not None and demo.kwargs:
+            callspec = getattr(item, "callspec", None)
+            if callspec is not None and callspec.params.get("backend", "sqlite") != "sqlite":
+                deselected.append(item)
+                continue
             recipe = ",".join(f"{key}={value}" for key, value in sorted(demo.kwargs.items()))
             item.add_marker(pytest.mark.xdist_group(f"demo:{recipe}"))
+        kept.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

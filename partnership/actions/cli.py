@@ -10,13 +10,14 @@ from flask.cli import AppGroup
 
 from partnership.actions import spreadsheets
 from partnership.audit.services import acting_as
+from partnership.documents.spreadsheets import SpreadsheetError, Table, read_table
 from partnership.extensions import db
 from partnership.plans.models import Plan
 
 actions_cli = AppGroup("actions", help="Import a tracker spreadsheet into the action tracker.")
 
 
-def _mapping(table: spreadsheets.Table, pairs: tuple[str, ...]) -> dict[str, str]:
+def _mapping(table: Table, pairs: tuple[str, ...]) -> dict[str, str]:
     """Suggest a mapping from the headings, then apply each ``field=Heading`` given."""
     mapping = spreadsheets.suggest_mapping(table.headings)
     for pair in pairs:
@@ -56,8 +57,8 @@ def import_file(file: Path, plan_id: int, pairs: tuple[str, ...], dry_run: bool)
     if len(content) > limit:
         raise click.ClickException(f"{file.name} is larger than {limit // (1024 * 1024)} MB")
     try:
-        table = spreadsheets.read_table(file.name, content)
-    except spreadsheets.SpreadsheetError as problem:
+        table = read_table(file.name, content)
+    except SpreadsheetError as problem:
         raise click.ClickException(f"{file.name}: {problem}") from None
     mapping = _mapping(table, pairs)
     problems = spreadsheets.mapping_problems(mapping)

@@ -30,7 +30,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from partnership.actions.models import ProgressUpdate, Rating, Status
 from partnership.actions.queries import DueWindow, SortOrder, Source
 from partnership.actions.rag import Rag
-from partnership.actions.spreadsheets import EXTENSIONS, FIELDS, extension_of
+from partnership.actions.spreadsheets import FIELDS
+from partnership.documents.spreadsheets import EXTENSIONS, extension_of
 from partnership.evidence.forms import EvidenceField
 from partnership.kernel.dates import year_label
 from partnership.plans.models import Plan

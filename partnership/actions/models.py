@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from partnership.accounts.models import User
 from partnership.case_audits.models import CaseAudit
 from partnership.database import UTCDateTime, Versioned, utcnow
+from partnership.dataset.models import Indicator
 from partnership.extensions import db
 from partnership.kernel.enums import LabelledEnum, enum_column
 from partnership.meetings.models import Meeting
@@ -89,6 +90,9 @@ class Action(Versioned, db.Model):
     engagement_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("engagement.id", ondelete="SET NULL"), index=True,
         doc="What children and families said that the action answers")
+    indicator_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("indicator.id", ondelete="SET NULL"), index=True,
+        doc="The dataset indicator whose exception the action deals with")
     source_note: Mapped[str] = mapped_column(
         sa.String(300), default="", doc="Where it came from, when that is not a record here")
     body_id: Mapped[int | None] = mapped_column(
@@ -118,6 +122,7 @@ class Action(Versioned, db.Model):
     case_audit: Mapped[CaseAudit | None] = relationship()
     assessment_answer: Mapped[AssessmentAnswer | None] = relationship()
     engagement: Mapped[Engagement | None] = relationship()
+    indicator: Mapped[Indicator | None] = relationship()
     body: Mapped[Body | None] = relationship()
     lead_agency: Mapped[Agency | None] = relationship()
     lead_person: Mapped[Person | None] = relationship()
@@ -158,6 +163,8 @@ def origin_words(source: Any) -> str:
                 f"{answer.standard.number}")
     if (engagement := getattr(source, "engagement", None)) is not None:
         return f"Voice of children and families: {engagement}"
+    if (indicator := getattr(source, "indicator", None)) is not None:
+        return f"Multi-agency dataset: {indicator}"
     return ""
 
 

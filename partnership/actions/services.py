@@ -23,6 +23,7 @@ from partnership.audit.models import AuditEvent
 from partnership.audit.services import history_of
 from partnership.case_audits.models import CaseAudit
 from partnership.clock import today
+from partnership.dataset.models import Indicator
 from partnership.editing import apply_edit
 from partnership.extensions import db
 from partnership.kernel.dates import long_date, reporting_year, year_label
@@ -87,6 +88,7 @@ class Origin:
     case_audit: CaseAudit | None = None
     assessment_answer: AssessmentAnswer | None = None
     engagement: Engagement | None = None
+    indicator: Indicator | None = None
 
     @property
     def plan(self) -> Plan | None:
@@ -368,7 +370,8 @@ def create_action(origin: Origin, values: Mapping[str, Any],
                     recommendation=origin.recommendation,
                     scrutiny_recommendation=origin.scrutiny_recommendation,
                     case_audit=origin.case_audit, assessment_answer=origin.assessment_answer,
-                    engagement=origin.engagement, **fields)
+                    engagement=origin.engagement,
+                    indicator=origin.indicator, **fields)
     if origin.label:
         action.source_note = ""
     db.session.add(action)

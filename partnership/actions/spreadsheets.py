@@ -3,37 +3,29 @@
 The pages (``views/spreadsheets.py``) and ``flask actions import`` (``cli.py``) share these
 functions, so a file is read, checked and imported the same way wherever it comes from:
 
-- :func:`read_table` reads the first sheet of an XLSX workbook, or a CSV file, into headings
-  and rows (keeping each row's number in the spreadsheet);
+- :func:`partnership.documents.spreadsheets.read_table` reads the first sheet of an XLSX
+  workbook, or a CSV file, into headings and rows (keeping each row's number);
 - :func:`suggest_mapping` matches the headings to our fields;
 - :func:`validate` checks EVERY row against the plan and the register and returns the
   actions ready to create plus each problem in plain words;
 - :func:`commit_import` creates them all in one transaction (all or nothing) and audits it.
 
 Exports start from :func:`partnership.actions.queries.tracked`, like the lists, so a file
-holds exactly what the list shows, in the same order. Any text cell that a spreadsheet
-program could take for a formula is neutralised with a leading apostrophe.
+holds exactly what the list shows, in the same order, written by the shared writers (which
+neutralise any text a spreadsheet program could take for a formula).
 docs/action-import.md describes both for people.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import difflib
-import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from partnership import clock
 from partnership.accounts.models import User
@@ -41,239 +33,29 @@ from partnership.actions.models import Action, ImportUpload, ProgressUpdate, Sta
 from partnership.actions.queries import ActionFilter, TrackedAction, tracked
 from partnership.audit.services import record_event
 from partnership.database import utcnow
+from partnership.documents.spreadsheets import (
+    XLSX_MIMETYPE,
+    Cell,
+    Row,
+    Table,
+    blank,
+    display,
+    extension_of,
+    to_csv,
+    to_xlsx,
+)
 from partnership.extensions import db
 from partnership.kernel.dates import parse_year_label, reporting_year, year_label
 from partnership.plans.models import Objective, Plan
 from partnership.register.models import Agency, Body, Partnership, Person
 from partnership.register.services.bodies import bodies_of
 
-EXTENSIONS = ("csv", "xlsx")
-MAX_ROWS = 5000  # rows of actions in one file
-MAX_COLUMNS = 100  # columns past this are not read
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # an XLSX is a zip: refuse one that unpacks to more
 TEXT_LIMIT = 10_000  # characters in a detail, outcome, evidence of impact or progress note
 TITLE_LIMIT = 300  # Action.title
-HEADING_SEARCH_ROWS = 20  # the heading row is looked for among the first rows
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 10_000  # ids per query when loading the long texts of exported actions
-
-Cell = str | int | float | bool | dt.date | dt.datetime | None
-
-
-class SpreadsheetError(ValueError):
-    """The file as a whole cannot be used (wrong type, unreadable, empty, too big)."""
-
 
 class AlreadyImported(RuntimeError):
     """The upload was imported already (by another click, or another tab)."""
-
-
-# --- reading a file ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Row:
-    """One row of actions: its number in the spreadsheet and its cells, one per heading."""
-
-    number: int
-    values: tuple[Cell, ...]
-
-
-@dataclass(frozen=True)
-class Table:
-    """The first sheet of a spreadsheet: its headings and its non-blank rows below them."""
-
-    headings: list[str]
-    rows: list[Row]
-
-    def column(self, heading: str) -> int | None:
-        """Return the index of a heading, or None."""
-        try:
-            return self.headings.index(heading)
-        except ValueError:
-            return None
-
-    def sample(self, heading: str) -> str:
-        """Return the first non-blank value under a heading, as text (for the mapping page)."""
-        index = self.column(heading)
-        if index is None:
-            return ""
-        for row in self.rows:
-            text = display(row.values[index])
-            if text:
-                return text[:80]
-        return ""
-
-
-def extension_of(filename: str) -> str:
-    """Return a file name's extension, lower-cased and without the dot ("" if none)."""
-    _, dot, extension = filename.rpartition(".")
-    return extension.lower() if dot else ""
-
-
-def read_table(filename: str, content: bytes) -> Table:
-    """Read a CSV or XLSX file's first sheet; raise SpreadsheetError saying what is wrong.
-
-    The type is judged by the name AND the content: a workbook renamed ``.csv`` (or text
-    renamed ``.xlsx``) is refused, as is anything else.
-    """
-    extension = extension_of(filename)
-    if extension == "xls":
-        raise SpreadsheetError("The file is an old Excel workbook (.xls): open it in your "
-                               "spreadsheet program and save it as .xlsx or .csv")
-    if extension not in EXTENSIONS:
-        raise SpreadsheetError("The file must be a spreadsheet saved as .csv or .xlsx")
-    if not content.strip():
-        raise SpreadsheetError("The file is empty")
-    raw = _xlsx_rows(content) if extension == "xlsx" else _csv_rows(content)
-    return _table(raw)
-
-
-def _is_workbook(content: bytes) -> bool:
-    return content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
-
-
-def _xlsx_rows(content: bytes) -> list[tuple[int, tuple[Cell, ...]]]:
-    if not content.startswith(b"PK\x03\x04"):
-        raise SpreadsheetError("The file is not an XLSX workbook, though its name ends in "
-                               ".xlsx: save it from your spreadsheet program as an Excel "
-                               "workbook (.xlsx) or as CSV")
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as error:
-        raise SpreadsheetError("The XLSX workbook could not be read: it may be damaged. Save "
-                               "it again as .xlsx or as CSV") from error
-    if unpacked > MAX_UNPACKED_BYTES:  # a small file that unpacks to gigabytes
-        raise SpreadsheetError("The workbook is too large to read: save its first sheet as "
-                               "CSV, or split it into smaller files")
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise SpreadsheetError("The XLSX workbook could not be read: it may be damaged or "
-                               "password protected. Save it again as .xlsx or as CSV") from error
-    try:
-        if not workbook.worksheets:
-            raise SpreadsheetError("The workbook has no sheets")
-        sheet = workbook.worksheets[0]
-        if hasattr(sheet, "reset_dimensions"):
-            sheet.reset_dimensions()  # some programs write a wrong size; read what is there
-        rows: list[tuple[int, tuple[Cell, ...]]] = []
-        try:
-            for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
-                values = tuple(_xlsx_value(cell) for cell in cells)
-                if _keep(rows, number, values):
-                    break
-        except SpreadsheetError:
-            raise
-        except Exception as error:
-            raise SpreadsheetError("The XLSX workbook could not be read: it may be damaged. "
-                                   "Save it again as .xlsx or as CSV") from error
-        return rows
-    finally:
-        workbook.close()
-
-
-def _keep(rows: list[tuple[int, tuple[Cell, ...]]], number: int,
-          values: tuple[Cell, ...]) -> bool:
-    """Add a non-blank row; refuse a sheet with too many. True: stop reading (blank tail)."""
-    if _blank(values):
-        # Sheets formatted down to row 1,048,576 are common: stop after a long blank stretch.
-        return number - (rows[-1][0] if rows else 0) > MAX_ROWS
-    if len(rows) > MAX_ROWS + HEADING_SEARCH_ROWS:
-        raise SpreadsheetError(f"The spreadsheet has more than {MAX_ROWS:,} rows: split it into "
-                               "smaller files and import each one")
-    rows.append((number, values))
-    return False
-
-
-def _xlsx_value(cell: Any) -> Cell:
-    value = cell.value
-    if isinstance(value, dt.datetime):
-        return value.date() if value.time() == dt.time() else value
-    if isinstance(value, dt.time):
-        return value.isoformat()
-    if isinstance(value, bool) or value is None or isinstance(value, str | dt.date):
-        return value
-    if isinstance(value, int | float):
-        if "%" in (getattr(cell, "number_format", None) or ""):
-            return f"{value * 100:g}%"  # a cell formatted as a percentage holds 0.5 for 50%
-        return value
-    return str(value)
-
-
-def _csv_rows(content: bytes) -> list[tuple[int, tuple[Cell, ...]]]:
-    if _is_workbook(content):
-        raise SpreadsheetError("The file is an Excel workbook, though its name ends in .csv: "
-                               "rename it to end in .xlsx, or save it as CSV")
-    if b"\x00" in content:
-        raise SpreadsheetError("The file is not a CSV file: it holds data that is not text")
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = content.decode("cp1252")
-        except UnicodeDecodeError:
-            raise SpreadsheetError("The file could not be read as text: save it from your "
-                                   "spreadsheet program as CSV UTF-8") from None
-    # The separator: whichever of comma, semicolon or tab the opening lines use most.
-    opening = [line for line in text.splitlines()[:HEADING_SEARCH_ROWS * 2] if line.strip()]
-    delimiter = max((",", ";", "\t"),
-                    key=lambda d: max((line.count(d) for line in opening), default=0))
-    rows: list[tuple[int, tuple[Cell, ...]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for number, cells in enumerate(reader, start=1):
-            if _keep(rows, number, tuple(cells[:MAX_COLUMNS])):
-                break
-    except csv.Error as error:
-        raise SpreadsheetError(f"Row {reader.line_num} of the file could not be read "
-                               f"({error}): check its quotation marks") from None
-    return rows
-
-
-def _blank(values: Iterable[Cell]) -> bool:
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
-
-
-def _table(raw: list[tuple[int, tuple[Cell, ...]]]) -> Table:
-    if not raw:
-        raise SpreadsheetError("The spreadsheet is empty: its first sheet has no headings")
-    # The heading row: the first with two or more headings (a title may sit above it).
-    at = next((i for i, (_, values) in enumerate(raw[:HEADING_SEARCH_ROWS])
-               if sum(not _blank([v]) for v in values) >= 2), 0)
-    cells = raw[at][1]
-    width = max(i for i, v in enumerate(cells) if not _blank([v])) + 1
-    headings: list[str] = []
-    for index, value in enumerate(cells[:width]):
-        heading = " ".join(display(value).split()) or f"Column {get_column_letter(index + 1)}"
-        unique, n = heading, 2
-        while unique in headings:
-            unique, n = f"{heading} ({n})", n + 1
-        headings.append(unique)
-    rows = [Row(number, tuple(values[:width]) + (None,) * (width - len(values)))
-            for number, values in raw[at + 1:]]
-    rows = [row for row in rows if not _blank(row.values)]
-    if len(rows) > MAX_ROWS:
-        raise SpreadsheetError(f"The spreadsheet has more than {MAX_ROWS:,} rows: split it into "
-                               "smaller files and import each one")
-    return Table(headings=headings, rows=rows)
-
-
-def display(value: Cell) -> str:
-    """Show a cell as people read it: dates as 31/03/2025, 5.0 as 5."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return f"{value:%d/%m/%Y %H:%M}"
-    if isinstance(value, dt.date):
-        return f"{value:%d/%m/%Y}"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:g}"
-    return str(value).strip()
 
 
 # --- our fields, and matching headings to them ---------------------------------------------
@@ -684,7 +466,7 @@ def validate(plan: Plan, mapping: dict[str, str], table: Table,
     checked = Checked([], [])
     for row in table.rows:
         values = _row_values(row, mapping, table.headings)
-        if _blank(values.values()):
+        if blank(values.values()):
             checked.skipped.append(row.number)
             continue
         candidate, problems = _check_row(register, row.number, values, mapping, today)
@@ -843,13 +625,6 @@ class Export:
     count: int
 
 
-def neutralise(value: Any) -> Any:
-    """Make text that a spreadsheet could run as a formula plain text (a leading apostrophe)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _long_texts(ids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
     """Detail, outcome and evidence of impact for these actions (one query per 10,000)."""
     texts: dict[int, tuple[str, str, str]] = {}
@@ -883,63 +658,6 @@ def export_rows(actions: Sequence[TrackedAction]) -> list[list[Any]]:
             "Yes" if a.judgement.update_overdue else "No", "; ".join(a.judgement.reasons),
             a.last_update_on, a.completed_on, outcome, impact])
     return rows
-
-
-def to_csv(headings: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """Write a CSV (UTF-8 with a byte-order mark, so Excel reads it); dates as YYYY-MM-DD."""
-    stream = io.StringIO(newline="")
-    writer = csv.writer(stream)
-    writer.writerow([neutralise(h) for h in headings])
-    for row in rows:
-        writer.writerow([_csv_cell(v) for v in row])
-    return stream.getvalue().encode("utf-8-sig")
-
-
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if value is None:
-        return ""
-    return neutralise(value)
-
-
-def to_xlsx(headings: Sequence[str], rows: Iterable[Sequence[Any]],
-            widths: Sequence[int] = (), title: str = "Actions") -> bytes:
-    """Write an XLSX workbook: a bold, frozen header row, column widths and an autofilter."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    bold = Font(bold=True)
-    header = []
-    for heading in headings:
-        cell = WriteOnlyCell(sheet, value=_xlsx_text(heading))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    for row in rows:
-        count += 1
-        cells: list[Any] = []
-        for value in row:
-            if isinstance(value, dt.date):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "dd/mm/yyyy"
-                cells.append(cell)
-            else:
-                cells.append(_xlsx_text(value))
-        sheet.append(cells)
-    sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(headings)))}{count + 1}"
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
-
-
-def _xlsx_text(value: Any) -> Any:
-    if isinstance(value, str):
-        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
-    return value
 
 
 def export_actions(flt: ActionFilter, fmt: str, today: dt.date | None = None) -> Export:

@@ -18,7 +18,9 @@ and table cells are headed by the right header cells where a cell spans rows.
 The same document is rendered once: renders are kept in a small in-process cache keyed by
 a digest of everything the renderer reads (HTML, title, author, resources), and requests
 for a document already being rendered wait for that render instead of starting another,
-so people downloading one draft at once cost one render.
+so people downloading one draft at once cost one render. Processes that render the same
+documents (a test run's workers, each loading the demo) can share finished renders as files
+in the folder named by the ``PARTNERSHIP_SHARED_RENDERS`` environment variable.
 """
 
 from __future__ import annotations
@@ -57,6 +59,9 @@ MEMORY_LIMIT_BYTES = 3 * 1024**3
 # Rendered documents kept in each process, newest last, up to this many bytes in all.
 CACHE_BYTES = 64 * 1024**2
 EXIT_REFUSED = 3
+# A folder where finished renders are kept as files named by their digest, for processes
+# that render the same documents (unset in production: each process keeps its own cache).
+SHARED_RENDERS_VARIABLE = "PARTNERSHIP_SHARED_RENDERS"
 # What the child process needs from the environment (fonts, locale); never proxies.
 CHILD_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "XDG_CACHE_HOME",
                      "FONTCONFIG_FILE", "FONTCONFIG_PATH")
@@ -398,6 +403,30 @@ def render_pdf(html: str, *, title: str, resources: Mapping[str, bytes] | None =
 
 def _render_in_child(html: str, *, title: str, resources: Mapping[str, bytes], author: str,
                      time_limit: float) -> RenderedPdf:
+    """Render in a child process, or take the render another process shared."""
+    folder = os.environ.get(SHARED_RENDERS_VARIABLE)
+    if not folder:
+        return _run_child(html, title=title, resources=resources, author=author,
+                          time_limit=time_limit)
+    shared = Path(folder) / _digest(html, title, author, resources)
+    try:
+        return RenderedPdf(data=shared.with_suffix(".pdf").read_bytes(),
+                           pages=int(shared.with_suffix(".pages").read_text()))
+    except (OSError, ValueError):
+        pass
+    rendered = _run_child(html, title=title, resources=resources, author=author,
+                          time_limit=time_limit)
+    # The page count first, the PDF last and each by rename: a reader finding the PDF finds
+    # both whole.
+    for suffix, body in ((".pages", str(rendered.pages).encode()), (".pdf", rendered.data)):
+        partial = shared.with_suffix(f"{suffix}.{os.getpid()}.partial")
+        partial.write_bytes(body)
+        partial.replace(shared.with_suffix(suffix))
+    return rendered
+
+
+def _run_child(html: str, *, title: str, resources: Mapping[str, bytes], author: str,
+               time_limit: float) -> RenderedPdf:
     """Render once in a child process under the time and memory limits."""
     request = {
         "html": html, "title": title, "author": author, "static_dir": str(STATIC_DIR),

@@ -34,6 +34,7 @@ NAVIGATION = [
     NavItem("Assurance", "pages.assurance", "view", "home",
             ("pages.assurance", "scrutiny.", "case_audits", "scales.", "self_assessment.",
              "voice.", "escalations.")),
+    NavItem("Data", "dataset_all.index", "view", "dataset", ("dataset.", "dataset_all.")),
     NavItem("Reading room", "reading_room.index", "view", "reading_room",
             ("reading_room.", "reports.")),
     NavItem("Partnerships", "partnerships.index", "view", "register",

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from sqlalchemy.orm import aliased
 
 from partnership.actions.models import Action
-from partnership.actions.spreadsheets import neutralise
+from partnership.documents.spreadsheets import neutralise
 from partnership.evidence.services import files_for
 from partnership.extensions import db
 from partnership.register.models import Agency, Establishment

@@ -688,7 +688,7 @@ def chase_csv(slug: str, round_id: int) -> Response:
 
 
 def _plain(cell: str) -> str:
-    from partnership.actions.spreadsheets import neutralise
+    from partnership.documents.spreadsheets import neutralise
 
     return str(neutralise(cell))
 

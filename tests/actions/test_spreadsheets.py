@@ -18,9 +18,10 @@ from openpyxl import Workbook, load_workbook
 from partnership import clock
 from partnership.actions import spreadsheets
 from partnership.actions.models import Action, ProgressUpdate, Status
-from partnership.actions.spreadsheets import SpreadsheetError, read_table, suggest_mapping
+from partnership.actions.spreadsheets import suggest_mapping
 from partnership.audit.models import AuditEvent
 from partnership.audit.services import acting_as
+from partnership.documents.spreadsheets import XLSX_MIMETYPE, SpreadsheetError, read_table
 from partnership.extensions import db
 from partnership.plans.models import Objective, Part, Plan
 from partnership.policy import Role
@@ -393,7 +394,7 @@ def test_xlsx_export_neutralises_formula_cells_and_is_laid_out(
     response = scrutineer.get("/actions/export.xlsx")
 
     assert response.status_code == 200
-    assert response.mimetype == spreadsheets.XLSX_MIMETYPE
+    assert response.mimetype == XLSX_MIMETYPE
     assert response.headers["Content-Disposition"] == (
         f"attachment; filename=actions-{TODAY.isoformat()}.xlsx")
     sheet = load_workbook(io.BytesIO(response.get_data())).worksheets[0]

@@ -21,13 +21,9 @@ from partnership.actions import spreadsheets
 from partnership.actions.forms import ImportForm, UploadForm, columns_form
 from partnership.actions.models import ImportUpload
 from partnership.actions.queries import ActionFilter
-from partnership.actions.spreadsheets import (
-    FIELDS_BY_NAME,
-    AlreadyImported,
-    SpreadsheetError,
-    Table,
-)
+from partnership.actions.spreadsheets import FIELDS_BY_NAME, AlreadyImported
 from partnership.actions.views.blueprint import bp
+from partnership.documents.spreadsheets import EXTENSIONS, SpreadsheetError, Table, read_table
 from partnership.extensions import db
 from partnership.plans.models import Plan
 from partnership.register.models import Partnership
@@ -42,7 +38,7 @@ FILENAME_LIMIT = 200  # ImportUpload.filename
 @requires("export", "actions")
 def export(fmt: str) -> Response:
     """Download every action the list's filter matches (all pages), as CSV or XLSX."""
-    if fmt not in spreadsheets.EXTENSIONS:  # export.csv or export.xlsx, nothing else
+    if fmt not in EXTENSIONS:  # export.csv or export.xlsx, nothing else
         abort(404)
     flt = ActionFilter.from_args(request.args)
     result = spreadsheets.export_actions(flt, fmt)
@@ -94,7 +90,7 @@ def import_start() -> str | Response:
         filename = _stored_name(upload_file.filename)
         content = upload_file.read()
         try:
-            table = spreadsheets.read_table(filename, content)
+            table = read_table(filename, content)
         except SpreadsheetError as problem:
             form.spreadsheet.errors = [str(problem)]
         else:
@@ -117,7 +113,7 @@ def _upload(upload_id: int) -> ImportUpload:
 
 def _table(upload: ImportUpload) -> Table:
     try:
-        return spreadsheets.read_table(upload.filename, upload.content)
+        return read_table(upload.filename, upload.content)
     except SpreadsheetError:  # it was read when uploaded; only a change of rules gets here
         abort(404)
 

@@ -53,6 +53,8 @@ def source_url(action: Action) -> str | None:
                        return_id=action.assessment_answer.return_id)
     if action.engagement_id is not None:
         return url_for("voice.detail", slug=slug, engagement_id=action.engagement_id)
+    if action.indicator_id is not None:
+        return url_for("dataset.indicator", slug=slug, indicator_id=action.indicator_id)
     return None
 
 

@@ -1,0 +1,1 @@
+"""Charts of indicators over time (the partnership, its comparators, the tolerance band)."""
