@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from partnership import clock
 from partnership.accounts.models import User
 from partnership.actions.models import Action
+from partnership.dataset.models import Indicator
 from partnership.extensions import db
 from partnership.meetings.models import Meeting, MeetingStatus
 from partnership.plans.models import Plan
@@ -193,6 +194,16 @@ def synthetic_round_dashboard() -> str:
     return f"/partnerships/synthetic-1/self-assessment/rounds/{round_id}/dashboard"
 
 
+def synthetic_indicator() -> str:
+    """The synthetic partnership's first indicator (five years of quarters, split four ways)."""
+    indicator_id = db.session.scalar(
+        sa.select(Indicator.id).join(Partnership, Indicator.partnership_id == Partnership.id)
+        .where(Partnership.slug == "synthetic-1").order_by(Indicator.position).limit(1))
+    if indicator_id is None:
+        raise LookupError("no synthetic dataset: was the data loaded with --scale?")
+    return f"/partnerships/synthetic-1/dataset/indicators/{indicator_id}"
+
+
 PAGES: list[BenchPage] = [
     BenchPage("home", Role.TEAM, "/"),
     BenchPage("home", Role.CHAIR, "/"),
@@ -238,4 +249,10 @@ PAGES: list[BenchPage] = [
               synthetic_round_dashboard),
     BenchPage("assurance (every partnership served)", Role.TEAM, "/assurance"),
     BenchPage("self-assessment (300 organisations)", Role.TEAM, synthetic_assessment_index),
+    BenchPage("dataset dashboard (200 indicators)", Role.TEAM,
+              "/partnerships/synthetic-1/dataset/dashboard"),
+    BenchPage("dataset library (200 indicators)", Role.SCRUTINEER,
+              "/partnerships/synthetic-1/dataset"),
+    BenchPage("indicator (5 years, 4 splits)", Role.TEAM, synthetic_indicator),
+    BenchPage("dataset (county)", Role.CHAIR, "/partnerships/wscp/dataset/dashboard"),
 ]

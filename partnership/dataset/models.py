@@ -304,6 +304,7 @@ class BenchmarkRelease(Versioned, db.Model):
         sa.ForeignKey("user_account.id", ondelete="SET NULL"))
 
     partnership: Mapped[Partnership] = relationship()
+    imported_by: Mapped[User | None] = relationship()
     benchmarks: Mapped[list[Benchmark]] = relationship(back_populates="release",
                                                        cascade="all, delete-orphan")
 

@@ -175,9 +175,10 @@ def load_series(indicators: Sequence[Indicator], *, first: dt.date | None = None
     ids = [indicator.id for indicator in indicators]
     by_id = {indicator.id: indicator for indicator in indicators}
     partnership_ids = {indicator.partnership_id for indicator in indicators}
-    thresholds = dict(db.session.execute(
-        sa.select(DatasetSettings.partnership_id, DatasetSettings.suppress_below)
-        .where(DatasetSettings.partnership_id.in_(partnership_ids))).tuples())
+    thresholds: dict[int, int] = {
+        row.partnership_id: row.suppress_below for row in db.session.execute(
+            sa.select(DatasetSettings.partnership_id, DatasetSettings.suppress_below)
+            .where(DatasetSettings.partnership_id.in_(partnership_ids)))}
     year_start_months = _year_start_months(indicators)
     result = {indicator.id: Series(indicator, thresholds.get(indicator.partnership_id,
                                                              DEFAULT_SUPPRESS_BELOW))
@@ -244,5 +245,5 @@ def _bounds(column: sa.ColumnElement[dt.date], first: dt.date | None,
 def _year_start_months(indicators: Sequence[Indicator]) -> dict[int, int]:
     """Each partnership's reporting-year start month, in one query."""
     ids = {indicator.partnership_id for indicator in indicators}
-    return dict(db.session.execute(sa.select(Partnership.id, Partnership.year_start_month)
-                                   .where(Partnership.id.in_(ids))).tuples())
+    return {row.id: row.year_start_month for row in db.session.execute(
+        sa.select(Partnership.id, Partnership.year_start_month).where(Partnership.id.in_(ids)))}

@@ -1,12 +1,14 @@
 """The demo's assurance work: grading scales, the scrutiny plan and its activities, case
 audits, a Section 11 and a schools self-assessment round, the voice of children and
-families, and escalations; with evidence files where a partnership would have them."""
+families, escalations and the multi-agency dataset; with evidence files where a partnership
+would have them."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from partnership.demo.case_audits import load_demo_case_audits
+from partnership.demo.dataset import load_demo_dataset, load_synthetic_dataset
 from partnership.demo.escalations import load_demo_escalations
 from partnership.demo.evidence import load_demo_evidence
 from partnership.demo.scrutiny import load_demo_scrutiny
@@ -23,11 +25,13 @@ def load_demo_assurance(today: dt.date | None) -> dict[str, int]:
     # Scales first (audits and self-assessments grade on them); scrutiny last (it looks at
     # audits and at what children and families said).
     for load in (load_demo_case_audits, load_demo_self_assessment, load_demo_voice,
-                 load_demo_escalations, load_demo_scrutiny, load_demo_evidence):
+                 load_demo_escalations, load_demo_dataset, load_demo_scrutiny,
+                 load_demo_evidence):
         counts.update(load(today))
     return counts
 
 
 def load_synthetic_assurance(scale: int, today: dt.date | None) -> dict[str, int]:
-    """Add the benchmark's assurance records: a self-assessment round of 300 organisations."""
-    return load_synthetic_self_assessment(scale, today)
+    """Add the benchmark's assurance records: a self-assessment round of 300 organisations,
+    and a dataset of 200 indicators with five years of quarterly figures split four ways."""
+    return {**load_synthetic_self_assessment(scale, today), **load_synthetic_dataset(today)}
