@@ -76,27 +76,36 @@ def axe_violations(page: Page, label: str) -> list[str]:
     return problems
 
 
+# Everything page_problems reads, in one round trip to the browser.
+_PAGE_FACTS = """() => ({
+    lang: document.documentElement.getAttribute("lang"),
+    title: document.title,
+    summaryLinks: Array.from(document.querySelectorAll(".govuk-error-summary a"), a => {
+        const href = a.getAttribute("href") || "";
+        return [href, href.startsWith("#") && document.getElementById(href.slice(1)) !== null];
+    }),
+})"""
+
+
 def page_problems(page: Page, label: str, *, error_state: bool = False) -> list[str]:
     """Check the page's language, title and (on errors) its error summary."""
+    facts = page.evaluate(_PAGE_FACTS)
     problems = []
-    lang = page.get_attribute("html", "lang")
-    if lang != "en":
-        problems.append(f"{label}: <html lang> is {lang!r}, not 'en'")
-    title = page.title()
+    if facts["lang"] != "en":
+        problems.append(f"{label}: <html lang> is {facts['lang']!r}, not 'en'")
+    title = facts["title"]
     if not title.endswith(TITLE_SUFFIX) or not title.removesuffix(TITLE_SUFFIX).strip():
         problems.append(f"{label}: title {title!r} is not 'Page name{TITLE_SUFFIX}'")
-    summary_links = page.locator(".govuk-error-summary a")
+    links = facts["summaryLinks"]
     if error_state:
         if not title.startswith("Error: "):
             problems.append(f"{label}: error page title {title!r} does not start 'Error: '")
-        if summary_links.count() == 0:
+        if not links:
             problems.append(f"{label}: no error summary with links")
-    elif title.startswith("Error:") or summary_links.count():
+    elif title.startswith("Error:") or links:
         problems.append(f"{label}: shows an error state it should not: {title!r}")
-    for href in summary_links.evaluate_all("links => links.map(a => a.getAttribute('href'))"):
-        target = (href or "")[1:]
-        found = page.evaluate("id => document.getElementById(id) !== null", target)
-        if not (href or "").startswith("#") or not found:
+    for href, found in links:
+        if not found:
             problems.append(f"{label}: error summary link {href!r} points at no field")
     return problems
 
