@@ -22,6 +22,7 @@ import dataclasses
 import functools
 import io
 import json
+import math
 import re
 import textwrap
 import xml.etree.ElementTree as ET
@@ -34,6 +35,8 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, MultipleLocator
 
+NAN = float("nan")
+MISSING = "Not available"  # a period without a figure, in a chart's table
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 ET.register_namespace("", SVG_NS)
@@ -61,6 +64,21 @@ class Chart:
     reference: float | None = None
     reference_label: str = ""
     graded: bool = False
+
+
+@dataclass(frozen=True)
+class TrendChart(Chart):
+    """A line chart over periods that may lack a figure (``None``: the line breaks there and
+    the table says so), with an optional shaded band (a tolerance band: ``band_low`` to
+    ``band_high``, either open) and the table's heading over the periods (``corner``)."""
+
+    values: list[list[float | None]]  # type: ignore[assignment]
+    gaps: bool = True
+    band_low: float | None = None
+    band_high: float | None = None
+    band_label: str = ""
+    corner: str = ""
+
 
 FONT = ["Arial", "Liberation Sans", "DejaVu Sans"]
 TEXT = "#0b0c0c"
@@ -223,12 +241,18 @@ def _unit_label(unit: str) -> str:
 def _values(chart: Chart | Mapping[str, Any]) -> list[list[float]]:
     categories = _get(chart, "categories") or []
     rows = _get(chart, "values") or []
+    if _get(chart, "gaps", False):  # a missing figure stays missing (NaN breaks a line)
+        return [[NAN if v is None else float(v)
+                 for v in (list(row) + [None] * len(categories))[:len(categories)]]
+                for row in rows]
     return [[float(v or 0) for v in (list(row) + [0] * len(categories))[:len(categories)]]
             for row in rows]
 
 
 def _largest(chart: Chart | Mapping[str, Any], values: list[list[float]]) -> float:
-    return max([v for row in values for v in row] + [_get(chart, "reference") or 0]) or 1
+    return max([v for row in values for v in row if not math.isnan(v)]
+               + [_get(chart, "reference") or 0, _get(chart, "band_high") or 0,
+                  _get(chart, "band_low") or 0]) or 1
 
 
 def _figure(height: float) -> Figure:
@@ -370,16 +394,18 @@ def _draw_lines(chart: Chart | Mapping[str, Any]) -> Figure:
         ax.plot(positions, row, color=colour, linewidth=2, linestyle=style.line,
                 marker=style.marker, markersize=5.5, markerfacecolor=colour,
                 markeredgecolor="#ffffff", markeredgewidth=0.8, label=name, zorder=3)
-        if row:
-            value = format_value(row[-1], unit)
-            ends.append((row[-1], f"{name} {value}" if len(series) > 1 else value))
+        known = [(index, value) for index, value in enumerate(row) if not math.isnan(value)]
+        if known:
+            last, end = known[-1]
+            value = format_value(end, unit)
+            ends.append((end, last, f"{name} {value}" if len(series) > 1 else value))
     largest = _largest(chart, values)
     # Each line is named at its end; labels that would overlap are moved apart.
     gap, placed = largest * 0.075, []
-    for value, text in sorted(ends):
+    for value, last, text in sorted(ends):
         y = max(value, placed[-1] + gap) if placed else value
         placed.append(y)
-        ax.annotate(text, xy=(positions[-1], value), xytext=(positions[-1] + 0.25, y),
+        ax.annotate(text, xy=(last, value), xytext=(positions[-1] + 0.25, y),
                     textcoords="data", va="center", fontsize=8, color=TEXT)
     ax.set_xticks(positions, categories)
     step = max(1, -(-len(categories) // 24))
@@ -391,14 +417,29 @@ def _draw_lines(chart: Chart | Mapping[str, Any]) -> Figure:
             label.set_horizontalalignment("right")
             label.set_rotation_mode("anchor")
     ax.set_ylim(0, max(largest * 1.12, (placed[-1] if placed else 0) + gap))
-    label_room = max((len(text) for _, text in ends), default=0) * 0.14 * len(categories) / 12
+    label_room = max((len(text) for *_, text in ends), default=0) * 0.14 * len(categories) / 12
     ax.set_xlim(-0.3, max(len(categories) - 1, 1) + 0.4 + label_room)
     ax.set_ylabel(_unit_label(unit))
     _whole_numbers(ax.yaxis, values, unit)
     _tidy(ax, "y")
     _reference(ax, chart, vertical=False)
-    _legend(figure, ax, series)
+    band = _band(ax, chart)
+    _legend(figure, ax, [*series, band] if band else series)
     return figure
+
+
+def _band(ax: Any, chart: Chart | Mapping[str, Any]) -> str:
+    """Shade the band (a tolerance band) behind the lines; return its legend label."""
+    low, high = _get(chart, "band_low"), _get(chart, "band_high")
+    if low is None and high is None:
+        return ""
+    bottom, top = ax.get_ylim()
+    label = _get(chart, "band_label") or "Band"
+    ax.axhspan(bottom if low is None else low, top if high is None else high,
+               facecolor="#cce2d8", edgecolor="#00703c", hatch="..", linewidth=0.8,
+               label=label, zorder=1)
+    ax.set_ylim(bottom, top)
+    return str(label)
 
 
 DRAWERS = {"stacked_bar": _draw_stacked, "bar": _draw_bars, "line": _draw_lines}
@@ -466,7 +507,8 @@ def chart_table(chart: Chart | Mapping[str, Any]) -> ChartTable:
     columns = list(series) + (["Total"] if stacked else [])
     rows = []
     for index, category in enumerate(categories):
-        cells = [format_value(row[index], unit) for row in values]
+        cells = [MISSING if math.isnan(row[index]) else format_value(row[index], unit)
+                 for row in values]
         if stacked:
             cells.append(format_value(sum(row[index] for row in values), unit))
         rows.append((category, cells))
@@ -479,7 +521,11 @@ def chart_table(chart: Chart | Mapping[str, Any]) -> ChartTable:
         marks = label[:1].lower() + label[1:]
         note = (f"The dashed line marks {marks}." if number in label
                 else f"The dashed line marks {marks} ({shown}).")
-    corner = "Month" if _get(chart, "kind") == "line" else ""
+    band = _get(chart, "band_label")
+    if band and (_get(chart, "band_low") is not None or _get(chart, "band_high") is not None):
+        note = " ".join(part for part in (note, f"The shaded area is the {band[:1].lower()}"
+                                                f"{band[1:]}.") if part)
+    corner = _get(chart, "corner") or ("Month" if _get(chart, "kind") == "line" else "")
     caption = f"{_get(chart, 'title') or 'Chart'}: the figures"
     if unit and unit != "%":
         caption += f" ({unit})"

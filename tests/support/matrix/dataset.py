@@ -32,7 +32,20 @@ ALL = frozenset(Role)
 TEAM = frozenset({Role.TEAM})
 PERIOD = dt.date(2025, 7, 1)  # Q2 2025-26
 
-EXPECTED: dict[str, frozenset[Role]] = {}
+TEAM_OR_CHAIR = frozenset({Role.TEAM, Role.CHAIR})  # the action tracker's rule
+
+EXPECTED: dict[str, frozenset[Role]] = {
+    "dataset_all.index": ALL,
+    "dataset.index": ALL,
+    "dataset.dashboard": ALL,
+    "dataset.indicator": ALL,
+    "dataset.export": ALL,
+    "dataset.indicator_new": TEAM,
+    "dataset.indicator_edit": TEAM,
+    "dataset.settings": TEAM,
+    "dataset.starter": TEAM,
+    "dataset.exception_action": TEAM_OR_CHAIR,
+}
 
 
 def placeholders(base: SimpleNamespace) -> dict[str, str]:
