@@ -443,9 +443,9 @@ def overview(partnerships: Sequence[Partnership]) -> list[PartnershipDataset]:
                .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
                .where(Indicator.partnership_id.in_(ids), IndicatorValue.approved_on.is_(None))
                .distinct().subquery())
-    awaiting = dict(db.session.execute(
+    awaiting = {partnership_id: count for partnership_id, count in db.session.execute(
         sa.select(waiting.c.partnership_id, sa.func.count())
-        .group_by(waiting.c.partnership_id)).tuples())
+        .group_by(waiting.c.partnership_id))}
     return [PartnershipDataset(p, counted[p.id], flagged[p.id], awaiting.get(p.id, 0))
             for p in partnerships]
 
