@@ -954,7 +954,7 @@ def releases_of(partnership: Partnership) -> list[tuple[BenchmarkRelease, int]]:
     return [(release, n) for release, n in db.session.execute(
         sa.select(BenchmarkRelease, count).where(
             BenchmarkRelease.partnership_id == partnership.id)
-        .order_by(BenchmarkRelease.released_on.desc(), BenchmarkRelease.id.desc())).tuples()]
+        .order_by(BenchmarkRelease.released_on.desc(), BenchmarkRelease.id.desc()))]
 
 
 def release_rows(release: BenchmarkRelease) -> list[tuple[Indicator, Comparator, Period,
@@ -966,7 +966,7 @@ def release_rows(release: BenchmarkRelease) -> list[tuple[Indicator, Comparator,
             sa.select(Benchmark, Indicator).join(Indicator)
             .where(Benchmark.release_id == release.id)
             .order_by(Indicator.position, Indicator.reference, Benchmark.comparator,
-                      Benchmark.period_start)).tuples():
+                      Benchmark.period_start)):
         rows.append((indicator, benchmark.comparator,
                      Period(benchmark.period_start, indicator.frequency, month),
                      benchmark.value))
