@@ -58,6 +58,7 @@ from partnership.dataset.services.values import (
     breakdown_label,
     check_figure,
     put_value,
+    split_rows,
     split_sum_problem,
 )
 from partnership.documents.spreadsheets import (
@@ -442,7 +443,7 @@ def _row_key(indicator: Indicator, breakdown_cell: Cell, category_cell: Cell,
         return TOTAL
     split = _breakdown_of(indicator, breakdown_text)
     if split is None:
-        known = ", ".join(b.label for b in indicator.breakdowns)
+        known = ", ".join(b.label for b, _ in split_rows(indicator))
         bad("breakdown", f"{indicator.reference} is not reported by {_quote(breakdown_text)}: "
                          + (f"its breakdowns are {known}" if known
                             else "it has no breakdowns, so leave Breakdown blank"))
@@ -639,8 +640,8 @@ def template_workbook(partnership: Partnership, user: Any) -> bytes:
         period = period_of(today, indicator.frequency, partnership.year_start_month).shifted(-1)
         rows.append([indicator.reference, indicator.name, period.label, "", "", None, None,
                      "Provisional", ""])
-        for breakdown in indicator.breakdowns:
-            for label in categories(breakdown.dimension).values():
+        for breakdown, known in split_rows(indicator):
+            for label in known.values():
                 rows.append([indicator.reference, indicator.name, period.label,
                              breakdown.label, label, None, None, "Provisional", ""])
     headings = ["Indicator reference", "Indicator", "Period", "Breakdown", "Category", "Value",

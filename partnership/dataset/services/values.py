@@ -532,5 +532,10 @@ def approve(partnership: Partnership, chosen: Sequence[str], user: User | None) 
 
 
 def split_rows(indicator: Indicator) -> list[tuple[Breakdown, dict[str, str]]]:
-    """Each breakdown of the indicator with its categories, in the order they are entered."""
-    return [(breakdown, categories(breakdown.dimension)) for breakdown in indicator.breakdowns]
+    """Each breakdown of the indicator with its categories, in the order national statistics
+    publish them (sex, age band, ethnicity, disability; the children, then the victims and
+    the perpetrators)."""
+    dimensions, subjects = list(Dimension), list(Subject)
+    ordered = sorted(indicator.breakdowns, key=lambda b: (subjects.index(b.subject),
+                                                          dimensions.index(b.dimension)))
+    return [(breakdown, categories(breakdown.dimension)) for breakdown in ordered]
