@@ -48,6 +48,8 @@ def test_the_executive_sees_exceptions_first_and_raises_an_action_in_one_step(
     second = [td.get_text(" ", strip=True) for td in rows[1].select("td")]
     assert second[3] == "Within the tolerance band" and second[4] == "None"
     assert "1 with an exception" in soup.select_one("#headline").get_text()
+    named = [element["id"] for element in soup.select("[id]")]
+    assert len(named) == len(set(named)), "an id is repeated"
 
     # One step: the button on the dashboard makes the action and opens it.
     button = rows[0].select_one("form")

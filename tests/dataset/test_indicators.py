@@ -61,7 +61,10 @@ def test_the_library_groups_indicators_by_priority_with_their_latest_figure(
 
     filtered = text_of(reader.get(f"{BASE}?objective={ids.objective}"))
     assert "Child protection plans" in filtered and "Early help" not in filtered
-    assert "Add an indicator" in text_of(signed_in(Role.TEAM).get(BASE))
+    library = page(signed_in(Role.TEAM).get(BASE))
+    assert "Add an indicator" in library.get_text()
+    named = [element["id"] for element in library.select("[id]")]
+    assert len(named) == len(set(named)), "an id is repeated"
 
 
 def test_the_indicator_page_shows_trend_band_benchmarks_commentary_and_breakdowns(

@@ -258,4 +258,4 @@ class ExceptionActionForm(FlaskForm):
 class StarterForm(FlaskForm):
     """The button that adds the starter library of indicators."""
 
-    submit = SubmitField("Add the starter library", widget=GovSubmitInput())
+    add_starter = SubmitField("Add the starter library", widget=GovSubmitInput())
