@@ -256,3 +256,26 @@ def test_a_tampered_confirmation_imports_nothing(
                          follow_redirects=True)
     assert "could not be read back: upload it again" in page(response).get_text()
     assert values_of(app) == []
+
+
+def test_the_command_line_imports_with_the_same_checks(
+        app: Flask, ids: dict[str, int], tmp_path: Any) -> None:
+    add_indicator(app, "CP2", ids["council"])
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv([HEADINGS, ["CP2", "Q2 2025-26", None, None, "lots", None, None, None]]))
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["dataset", "import-values", str(bad),
+                                  "--partnership", "eastvale"])
+    assert refused.exit_code != 0
+    assert "Row 2, Value: 'lots' is not a number" in refused.output
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(xlsx([HEADINGS, ["CP2", "Q2 2025-26", None, None, 120, None, None, None]]))
+    checked = runner.invoke(args=["dataset", "import-values", str(good), "--partnership",
+                                  "eastvale", "--dry-run"])
+    assert "CP2: 1 new, 0 corrected, 0 unchanged" in checked.output
+    assert values_of(app) == []
+    done = runner.invoke(args=["dataset", "import-values", str(good),
+                               "--partnership", "eastvale"])
+    assert done.exit_code == 0, done.output
+    assert "Imported good.xlsx: 1 new, 0 corrected" in done.output
+    assert [row[5] for row in values_of(app)] == [120]

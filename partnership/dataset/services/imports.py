@@ -283,9 +283,15 @@ def indicators_of(partnership: Partnership) -> list[Indicator]:
         .order_by(Indicator.position, Indicator.reference, Indicator.id)))
 
 
+def may_enter(user: Any, indicator: Indicator) -> bool:
+    """Whether the user may enter the indicator's figures (None: the command line, which
+    does the service's own work)."""
+    return user is None or can(user, "enter", indicator)
+
+
 def enterable(partnership: Partnership, user: Any) -> list[Indicator]:
     """The current indicators this user may enter figures for."""
-    return [i for i in indicators_of(partnership) if not i.retired and can(user, "enter", i)]
+    return [i for i in indicators_of(partnership) if not i.retired and may_enter(user, i)]
 
 
 def _breakdown_of(indicator: Indicator, text: str) -> tuple[Dimension, Subject] | None:
@@ -360,7 +366,7 @@ def check_table(partnership: Partnership, user: Any, table: Table) -> CheckedVal
         elif indicator.retired:
             bad("indicator", f"{indicator.reference} is no longer collected")
             indicator = None
-        elif not can(user, "enter", indicator):
+        elif not may_enter(user, indicator):
             agency = indicator.source_agency.name if indicator.source_agency else "the team"
             bad("indicator", f"you may enter only your own agency's figures: "
                              f"{indicator.reference} comes from {agency}")
@@ -612,7 +618,7 @@ def apply_values(partnership: Partnership, user: User | None, filename: str,
     saved = Saved()
     for row in rows:
         indicator = library.get(row.indicator_id)
-        if indicator is None or indicator.retired or not can(user, "enter", indicator):
+        if indicator is None or indicator.retired or not may_enter(user, indicator):
             raise DomainError(f"Row {row.row}: you may no longer enter this indicator's "
                               "figures", "spreadsheet")
         existing = saved_values.get((row.indicator_id, row.period_start, row.key))
