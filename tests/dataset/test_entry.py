@@ -17,12 +17,14 @@ from partnership.accounts.models import User
 from partnership.dataset.models import (
     Commentary,
     Dimension,
+    Indicator,
     IndicatorValue,
     Population,
     Subject,
     Unit,
     ValueStatus,
 )
+from partnership.dataset.series import load_series
 from partnership.extensions import db
 from partnership.policy import Role
 from tests.dataset.test_entry_builders import (
@@ -257,3 +259,23 @@ def test_the_team_keeps_the_child_population_and_everyone_reads_it(
     assert not page(shown).select("main form[method=post]")
     assert partner.post_with_token(f"{BASE}/population", form,
                                    token_from=f"{BASE}/population").status_code == 403
+
+
+def test_published_figures_are_the_approved_ones_only(
+        app: Flask, ids: dict[str, int],
+        signed_in: Callable[[Role], BrowserLikeClient]) -> None:
+    team = signed_in(Role.TEAM)
+    enter(team, url(ids["cse"]), {"number": "14", "status": "validated"})
+
+    def published() -> list[Decimal]:
+        with app.app_context():
+            indicator = db.session.get(Indicator, ids["cse"])
+            return [point.number for point in
+                    load_series([indicator], published=True)[ids["cse"]].points]
+
+    assert published() == []
+    choice = page(team.get(f"{BASE}/approve")).select_one("input[name=chosen]")["value"]
+    team.submit(f"{BASE}/approve", {"chosen": [choice]})
+    assert published() == [14]
+    enter(team, url(ids["cse"]), {"number": "15", "status": "validated"})
+    assert published() == []
