@@ -131,3 +131,43 @@ def add_split(app: Flask, indicator_id: int, start: dt.date, dimension: Dimensio
                                           dimension=dimension, subject=subject,
                                           category=category, number=Decimal(number)))
         db.session.commit()
+
+
+def add_many(app: Flask, ids: World, count: int, start: int = 0, quarters: int = 8) -> None:
+    """``count`` rate indicators, each reported by the four disaggregations, with
+    ``quarters`` quarters of figures and England's benchmarks (rows inserted in bulk)."""
+    from partnership.kernel.dates import add_months
+
+    with app.app_context(), acting_as("tests"):
+        indicators = []
+        for n in range(start, start + count):
+            indicator = Indicator(
+                partnership_id=ids.partnership, reference=f"B{n}", name=f"Indicator {n}",
+                source_agency_id=ids.agency, owner_id=ids.owner, unit=Unit.RATE,
+                polarity=Polarity.LOWER, frequency=Frequency.QUARTERLY,
+                lower_tolerance=Decimal(20), upper_tolerance=Decimal(40),
+                objective_id=ids.objective, body_id=ids.body, position=n)
+            indicator.breakdowns = [Breakdown(dimension=d) for d in
+                                    (Dimension.SEX, Dimension.AGE_BAND, Dimension.ETHNICITY,
+                                     Dimension.DISABILITY)]
+            indicators.append(indicator)
+        db.session.add_all(indicators)
+        db.session.flush()
+        release = BenchmarkRelease(partnership_id=ids.partnership,
+                                   publication=f"Release {start}",
+                                   released_on=dt.date(2025, 10, 30) + dt.timedelta(days=start))
+        db.session.add(release)
+        db.session.flush()
+        days = [add_months(dt.date(2021, 4, 1), 3 * q) for q in range(quarters)]
+        db.session.execute(sa.insert(IndicatorValue), [
+            {"indicator_id": i.id, "period_start": day, "dimension": Dimension.TOTAL,
+             "subject": Subject.CHILDREN, "category": "", "number": Decimal(100 + q * 7),
+             "status": ValueStatus.PROVISIONAL, "note": ""}
+            for i in indicators for q, day in enumerate(days)])
+        benchmarks = [
+            {"release_id": release.id, "indicator_id": i.id, "comparator": Comparator.ENGLAND,
+             "period_start": day, "value": Decimal("41.5")}
+            for i in indicators for day in days[:-2]]
+        if benchmarks:
+            db.session.execute(sa.insert(Benchmark), benchmarks)
+        db.session.commit()

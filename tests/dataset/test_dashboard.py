@@ -12,11 +12,17 @@ import sqlalchemy as sa
 from flask import Flask
 
 from partnership.actions.models import Action
-from partnership.dataset.models import DatasetSettings, Indicator, Polarity
+from partnership.dataset.models import (
+    DatasetSettings,
+    Dimension,
+    Indicator,
+    IndicatorValue,
+    Polarity,
+)
 from partnership.extensions import db
 from partnership.policy import Role
 from tests.actions.test_query_counts import statements
-from tests.dataset.seeing import BASE, World, add_indicator, world
+from tests.dataset.seeing import BASE, World, add_indicator, add_many, add_split, world
 from tests.support.client import BrowserLikeClient, page
 
 
@@ -109,24 +115,35 @@ def test_a_priority_s_dashboard_lists_its_indicators_only(
 
 def test_the_pages_read_a_fixed_number_of_statements_at_any_size(
         app: Flask, ids: World, signed_in: Callable[[Role], BrowserLikeClient]) -> None:
-    def grow(count: int, start: int) -> None:
-        for n in range(start, start + count):
-            add_indicator(app, ids, f"X{n}", f"Indicator {n}",
-                          [100 + n, 110 + n, 120 + n, 130 + n, 150 + n, 180 + n],
-                          england=["41.0", "42.0"], commentary={5: "Noted."})
-
-    grow(3, 0)
+    add_many(app, ids, 3, quarters=4)
     with app.app_context():
         db.session.add(DatasetSettings(partnership_id=ids.partnership, suppress_below=3))
         db.session.commit()
+        first = db.session.scalar(sa.select(sa.func.min(Indicator.id)))
     team = signed_in(Role.TEAM)
-    pages = [f"{BASE}/dashboard", BASE, "/dataset", f"{BASE}/export.xlsx"]
+    pages = [f"{BASE}/dashboard", f"{BASE}/dashboard?objective={ids.objective}", BASE,
+             "/dataset", f"{BASE}/export.xlsx"]
     small = [statements(app, team, url) for url in pages]
-    grow(40, 3)
+    add_many(app, ids, 197, start=3, quarters=20)  # 200 indicators, 5 years of quarters
     with app.app_context():
-        action = Action(partnership_id=ids.partnership, year=2025, title="Raised",
-                        indicator_id=db.session.scalar(sa.select(sa.func.min(Indicator.id))))
-        db.session.add(action)
+        db.session.add(Action(partnership_id=ids.partnership, year=2025, title="Raised",
+                              indicator_id=first))
         db.session.commit()
     large = [statements(app, team, url) for url in pages]
     assert large == small
+
+
+def test_the_indicator_page_reads_a_fixed_number_of_statements_at_any_length(
+        app: Flask, ids: World, signed_in: Callable[[Role], BrowserLikeClient]) -> None:
+    add_many(app, ids, 1, quarters=2)
+    add_many(app, ids, 1, start=1, quarters=20)
+    with app.app_context():
+        short, long = db.session.scalars(sa.select(Indicator.id).order_by(Indicator.id))
+        latest = db.session.scalar(sa.select(sa.func.max(IndicatorValue.period_start))
+                                   .where(IndicatorValue.indicator_id == long))
+    assert latest is not None
+    add_split(app, long, latest, Dimension.SEX, {"male": 60, "female": 70})
+    add_split(app, long, latest, Dimension.ETHNICITY, {"white": 100, "asian": 30})
+    team = signed_in(Role.TEAM)
+    assert (statements(app, team, f"{BASE}/indicators/{short}")
+            == statements(app, team, f"{BASE}/indicators/{long}"))
