@@ -54,7 +54,7 @@ class Polarity(LabelledEnum):
     @staticmethod
     def _labels() -> dict[str, str]:
         return {"higher": "Higher is better", "lower": "Lower is better",
-                "neither": "Neither (context only)"}
+                "neither": "Neither higher nor lower is better"}
 
 
 class Frequency(LabelledEnum):

@@ -26,6 +26,7 @@ import math
 import re
 import textwrap
 import xml.etree.ElementTree as ET
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -400,13 +401,18 @@ def _draw_lines(chart: Chart | Mapping[str, Any]) -> Figure:
             value = format_value(end, unit)
             ends.append((end, last, f"{name} {value}" if len(series) > 1 else value))
     largest = _largest(chart, values)
-    # Each line is named at its end; labels that would overlap are moved apart.
-    gap, placed = largest * 0.075, []
+    # Each line is named at its end; labels that would overlap are moved apart. A line that
+    # stops before the last period (a benchmark published for one year) is named where it
+    # stops.
+    gap, stacked = largest * 0.075, defaultdict(list)
     for value, last, text in sorted(ends):
+        placed = stacked[last]
         y = max(value, placed[-1] + gap) if placed else value
         placed.append(y)
-        ax.annotate(text, xy=(last, value), xytext=(positions[-1] + 0.25, y),
+        ax.annotate(text, xy=(last, value), xytext=(last + (0.25 if last == positions[-1]
+                                                            else 0.15), y),
                     textcoords="data", va="center", fontsize=8, color=TEXT)
+    placed = [y for ys in stacked.values() for y in ys]
     ax.set_xticks(positions, categories)
     step = max(1, -(-len(categories) // 24))
     crowded = sum(len(c) + 2 for c in categories[::step]) > 80
@@ -416,8 +422,9 @@ def _draw_lines(chart: Chart | Mapping[str, Any]) -> Figure:
             label.set_rotation(35)
             label.set_horizontalalignment("right")
             label.set_rotation_mode("anchor")
-    ax.set_ylim(0, max(largest * 1.12, (placed[-1] if placed else 0) + gap))
-    label_room = max((len(text) for *_, text in ends), default=0) * 0.14 * len(categories) / 12
+    ax.set_ylim(0, max(largest * 1.12, (max(placed) if placed else 0) + gap))
+    label_room = max((len(text) for _, last, text in ends if last == positions[-1]),
+                     default=0) * 0.14 * len(categories) / 12
     ax.set_xlim(-0.3, max(len(categories) - 1, 1) + 0.4 + label_room)
     ax.set_ylabel(_unit_label(unit))
     _whole_numbers(ax.yaxis, values, unit)
@@ -436,7 +443,7 @@ def _band(ax: Any, chart: Chart | Mapping[str, Any]) -> str:
     bottom, top = ax.get_ylim()
     label = _get(chart, "band_label") or "Band"
     ax.axhspan(bottom if low is None else low, top if high is None else high,
-               facecolor="#cce2d8", edgecolor="#00703c", hatch="..", linewidth=0.8,
+               facecolor="#e3efe8", edgecolor="#85b89c", hatch=".", linewidth=0.6,
                label=label, zorder=1)
     ax.set_ylim(bottom, top)
     return str(label)

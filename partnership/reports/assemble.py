@@ -44,6 +44,7 @@ from partnership.reports.parts import (
     activities,
     changes,
     charts,
+    dataset,
     feedback,
     impact,
     progress,
@@ -71,16 +72,17 @@ def assemble(partnership: Partnership, start: dt.date, end: dt.date,
     part_two = reviews.reviews(loaded)
     part_eight = changes.changes(loaded)
     part_one = activities.activities(loaded, meetings, part_two, part_eight)
+    data, data_charts = dataset.data(loaded)
     drawn = [chart for chart in (charts.rag_chart(loaded, plan_actions),
                                  charts.progress_chart(loaded),
                                  charts.timeliness_chart(part_two),
                                  charts.attendance_chart(part_one))
-             if chart is not None]
+             if chart is not None] + data_charts
     return ReportContent(
         partnership=partnership.name, partnership_short=partnership.short_name,
         slug=partnership.slug, period_start=start.isoformat(), period_end=end.isoformat(),
         period_label=records.period_label(start, end, loaded.month),
         as_of=loaded.as_of.isoformat(), activities=part_one, reviews=part_two,
-        impact=impact.impact(loaded), progress=progress.progress(loaded, plans, plan_actions),
+        impact=impact.impact(loaded, data), progress=progress.progress(loaded, plans, plan_actions),
         recommendations=recommendations.recommendations(loaded),
         feedback=feedback.feedback(loaded), changes=part_eight, charts=drawn)

@@ -258,12 +258,59 @@ class EscalationFigures:
 
 
 @dataclass(frozen=True)
-class Impact:
-    """Part 3: evidence of impact grouped by objective, the assurance work of the period
-    (case audits, scrutiny, self-assessments, escalations), and training when recorded.
+class DataRow:
+    """One period of an indicator in the report's table: the figure and its comparators."""
 
-    The assurance fields came after the first published reports: a snapshot without them
-    reads as having none.
+    period: str
+    figure: str
+    england: str
+    region: str
+    neighbours: str
+
+
+@dataclass(frozen=True)
+class DataIndicator:
+    """One indicator the partnership chose for the report, over the period and the year
+    before it, with only figures approved for publication (small numbers hidden)."""
+
+    reference: str
+    name: str
+    definition: str
+    unit: str
+    polarity: str
+    latest_period: str
+    latest: str  # the last figure in the period, in words
+    change: str  # against the same period a year before: "up from 41.2, worse"
+    standing: str  # against the tolerance band
+    comparison: str  # against England and the comparators, in a sentence
+    commentary: str  # the owner's, on the last period
+    exceptions: list[str]
+    actions: list[str]  # the actions raised from it: title, and how far it had got
+    rows: list[DataRow]
+    chart_key: str
+    link: str
+
+
+@dataclass(frozen=True)
+class DataFigures:
+    """The multi-agency dataset in the period: the chosen indicators and their exceptions."""
+
+    indicators: list[DataIndicator]
+    exceptions: int
+    suppress_below: int
+    sources: list[str]  # the population estimates and benchmark releases used
+    missing: str  # why there is nothing to show, when there is nothing
+    link: str
+
+
+@dataclass(frozen=True)
+class Impact:
+    """Part 3: evidence of impact grouped by objective, the multi-agency dataset, the
+    assurance work of the period (case audits, scrutiny, self-assessments, escalations), and
+    training when recorded.
+
+    The assurance and data fields came after the first published reports: a snapshot without
+    them reads as having none.
     """
 
     objectives: list[ObjectiveImpact]
@@ -274,6 +321,7 @@ class Impact:
     scrutiny: list[ScrutinyEntry] = field(default_factory=list)
     rounds: list[RoundEntry] = field(default_factory=list)
     escalations: EscalationFigures | None = None
+    data: DataFigures | None = None
 
 
 # --- 4. little or no progress -------------------------------------------------------------

@@ -400,6 +400,9 @@ SENTENCES: dict[str, Callable[..., list[str]]] = {
 # --- charts -------------------------------------------------------------------------------
 
 
+DATA_CHART = "impact-data-"  # an indicator's chart, shown with it in part 3 (parts/dataset.py)
+
+
 def chart_part(key: str) -> str:
     """Return the part a chart belongs to, from its key ("reviews-timeliness" -> reviews)."""
     lowered = key.lower()
@@ -419,9 +422,11 @@ def report_charts(charts: Sequence[Mapping[str, Any]], content: Mapping[str, Any
         key = str(chart.get("key") or f"chart-{index}")
         anchor = "chart-" + re.sub(r"[^\w-]", "-", key)
         part = chart_part(key)
-        # The attendance table that follows the attendance chart already gives its figures.
-        own_table = (part == "activities" and "attendance" in key.lower()
-                     and bool(content["activities"]["attendance"]))
+        # The attendance table that follows the attendance chart, and each indicator's table
+        # beside its chart, already give their figures.
+        own_table = ((part == "activities" and "attendance" in key.lower()
+                      and bool(content["activities"]["attendance"]))
+                     or key.lower().startswith(DATA_CHART))
         grouped.setdefault(part, []).append(ReportChart(
             anchor=anchor, title=chart.get("title", ""), summary=chart.get("summary", ""),
             svgs=drawn({**chart, "key": anchor}),

@@ -3,7 +3,8 @@
 The evidence recorded on actions completed in the period or in progress on ``as_of``
 (``Action.impact``), and in progress updates dated in the period (``ProgressUpdate.impact``;
 an update later corrected by another is left out). Each action's status is as it stood on
-``as_of``. Then the assurance work of the period (:mod:`.assurance`): case audits,
+``as_of``. Then the multi-agency dataset's chosen indicators (:mod:`.dataset`) and the
+assurance work of the period (:mod:`.assurance`): case audits,
 scrutiny activities, self-assessment rounds and escalations. Training is not recorded in the
 tracker, and the report says so.
 """
@@ -17,7 +18,7 @@ from typing import Any
 from flask import url_for
 
 from partnership.actions import rules
-from partnership.reports.content import Impact, ImpactEntry, ObjectiveImpact
+from partnership.reports.content import DataFigures, Impact, ImpactEntry, ObjectiveImpact
 from partnership.reports.parts import assurance
 from partnership.reports.parts.records import OTHER_WORK, Records, action_link, iso
 
@@ -26,8 +27,9 @@ TRAINING = ("Training attendance and evaluation are not recorded in the tracker 
             "records.")
 
 
-def impact(records: Records) -> Impact:
-    """Gather the evidence of impact of the period, grouped by objective."""
+def impact(records: Records, data: DataFigures | None = None) -> Impact:
+    """Gather the evidence of impact of the period, grouped by objective, with the dataset's
+    chosen indicators (``data``, from :mod:`.dataset`)."""
     entries: dict[int | None, list[tuple[tuple[Any, ...], ImpactEntry]]] = defaultdict(list)
     completed: Counter[int | None] = Counter()
     in_progress: Counter[int | None] = Counter()
@@ -76,8 +78,9 @@ def impact(records: Records) -> Impact:
     total = sum(len(group.entries) for group in groups)
     audits, scrutiny = assurance.audits(records), assurance.scrutiny(records)
     rounds, escalations = assurance.rounds(records), assurance.escalations(records)
-    missing = "" if total or audits or scrutiny or rounds or escalations else (
+    missing = "" if total or audits or scrutiny or rounds or escalations or data else (
         "No evidence of impact was recorded on the actions completed or in progress in this "
         "period, or in their progress updates.")
     return Impact(objectives=groups, entries=total, training=TRAINING, missing=missing,
-                  audits=audits, scrutiny=scrutiny, rounds=rounds, escalations=escalations)
+                  audits=audits, scrutiny=scrutiny, rounds=rounds, escalations=escalations,
+                  data=data)
