@@ -132,6 +132,16 @@ def _key(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
 
 
+def missing_columns(headings: Sequence[str], columns: dict[str, str],
+                    labels: dict[str, str], required: Iterable[str], how: str) -> Problem | None:
+    """Say which required columns a file lacks, with its headings and ``how`` to name them."""
+    missing = [labels[name] for name in required if name not in columns]
+    if not missing:
+        return None
+    return Problem(None, "", f"The file has no {' or '.join(missing)} column. Its headings "
+                             f"are: {', '.join(headings)}. {how}")
+
+
 def match_headings(headings: Sequence[str],
                    wanted: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """Match a file's headings to our columns by name or a common synonym (case, spacing
@@ -327,12 +337,11 @@ def check_table(partnership: Partnership, user: Any, table: Table) -> CheckedVal
     """Check every row of a table of figures against the library and the rules."""
     result = CheckedValues()
     columns = match_headings(table.headings, VALUE_HEADINGS)
-    missing = [VALUE_LABELS[name] for name in REQUIRED if name not in columns]
+    missing = missing_columns(table.headings, columns, VALUE_LABELS, REQUIRED, (
+        "Name the columns Indicator reference, Period, Breakdown, Category, Value, "
+        "Denominator, Status and Note (the template has them)"))
     if missing:
-        result.problems.append(Problem(None, "", (
-            f"The file has no {' or '.join(missing)} column. Its headings are: "
-            f"{', '.join(table.headings)}. Name the columns Indicator reference, Period, "
-            "Breakdown, Category, Value, Denominator, Status and Note (the template has them)")))
+        result.problems.append(missing)
         return result
     index = {name: table.headings.index(heading) for name, heading in columns.items()}
     heading = {name: columns.get(name, VALUE_LABELS[name]) for name in VALUE_LABELS}
@@ -765,12 +774,11 @@ def _benchmark_period(indicator: Indicator, text: str, month: int) -> Period:
 def _check_own(partnership: Partnership, table: Table) -> CheckedRelease:
     result = CheckedRelease()
     columns = match_headings(table.headings, OWN_HEADINGS)
-    missing = [OWN_LABELS[name] for name in OWN_LABELS if name not in columns]
+    missing = missing_columns(table.headings, columns, OWN_LABELS, OWN_LABELS, (
+        "Use Indicator, Period, Comparator and Value, or the statistics' own data file "
+        "(with time_period and geographic_level)"))
     if missing:
-        result.problems.append(Problem(None, "", (
-            f"The file has no {' or '.join(missing)} column. Its headings are: "
-            f"{', '.join(table.headings)}. Use Indicator, Period, Comparator and Value, or "
-            "the statistics' own data file (with time_period and geographic_level)")))
+        result.problems.append(missing)
         return result
     index = {name: table.headings.index(heading) for name, heading in columns.items()}
     library = {_key(i.reference): i for i in indicators_of(partnership)}
