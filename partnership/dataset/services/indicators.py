@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from flask import abort
@@ -40,6 +40,7 @@ from partnership.editing import EditConflict, apply_edit
 from partnership.extensions import db
 from partnership.kernel.errors import DomainError
 from partnership.plans.models import Objective, Plan
+from partnership.policy import can
 from partnership.register.models import Agency, Body, Partnership, Person
 from partnership.register.services.bodies import bodies_of, takes_part_in
 
@@ -553,6 +554,30 @@ def actions_raised(indicator: Indicator) -> list[TrackedAction]:
 
 
 # --- an exception turned into an action ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProposedAction:
+    """The action an exception would raise, as the tracker's rules judge it before it exists
+    (a chair may raise one only for an indicator their group watches)."""
+
+    __realm__: ClassVar[str] = "actions"
+    partnership_id: int
+    body_id: int | None
+
+    def __str__(self) -> str:
+        return "actions"  # what a refusal's audit row names
+
+
+def proposed_action(indicator: Indicator) -> ProposedAction:
+    """What the tracker's rules are asked about before an action is raised from it."""
+    return ProposedAction(indicator.partnership_id, indicator.body_id)
+
+
+def may_raise_action(user: Any, indicator: Indicator) -> bool:
+    """Whether the user may raise an action from the indicator's exception."""
+    return can(user, "create", proposed_action(indicator))
+
 
 
 def exception_to_act_on(series: Series) -> Flag:

@@ -35,6 +35,12 @@ from partnership.register.models import Partnership
 from partnership.web import query_id, refused, run_service
 
 
+@bp.context_processor
+def rules() -> dict[str, object]:
+    """Let the pages ask whether the reader may raise an action from an indicator."""
+    return {"may_raise_action": services.may_raise_action}
+
+
 @bp_all.route("", endpoint="index")
 @requires("view", "dataset")
 def every_partnership() -> str:
@@ -195,6 +201,7 @@ def exception_action(slug: str, indicator_id: int) -> WerkzeugResponse:
     """Turn the latest figure's exception into an action on the tracker in one step (the
     tracker's own create service), then open it."""
     partnership, record = indicator_for(slug, indicator_id)
+    authorize("create", services.proposed_action(record))  # a chair: of its group only
     back = request.form.get("back") == "dashboard"
     back_url = (url_for(".dashboard", slug=slug) if back
                 else url_for(".indicator", slug=slug, indicator_id=record.id))
