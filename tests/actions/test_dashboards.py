@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Flask
 
 from partnership.actions.models import Rating, Status
-from partnership.extensions import db
 from partnership.policy import Role
 from tests.actions import (
     DAY,
@@ -24,6 +21,7 @@ from tests.actions import (
     make_chair,
 )
 from tests.support.client import BrowserLikeClient, page
+from tests.support.queries import sql_statements as counting
 
 
 def panel(client: BrowserLikeClient) -> dict[str, Any]:
@@ -136,23 +134,6 @@ def test_a_partner_sees_a_panel_only_when_they_lead_actions(
 
 
 # --- a fixed number of queries whatever the size ----------------------------------------------
-
-
-@contextmanager
-def counting(app: Flask) -> Iterator[list[str]]:
-    """Collect the SQL statements sent while the block runs."""
-    statements: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", note)
 
 
 def test_lists_my_actions_and_panels_use_the_same_queries_at_any_size(

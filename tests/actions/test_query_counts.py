@@ -36,6 +36,7 @@ from partnership.plans.models import Part
 from partnership.policy import Role
 from partnership.register.models import Body, BodyKind, Partnership, Person
 from tests.support.client import BrowserLikeClient
+from tests.support.queries import sql_statements
 
 TODAY = clock.today()
 SMALL = Sizes(strategic=2, activities=1, per_year=2, next_year=1, per_activity=2)
@@ -147,18 +148,8 @@ def statements(app: Flask, client: BrowserLikeClient, url: str) -> int:
     """Count the SQL statements one GET of ``url`` sends (after a warm-up request)."""
     warm = client.get(url)
     assert warm.status_code == 200, f"GET {url} answered {warm.status_code}"
-    with app.app_context():
-        engine = db.engine
-    sent: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        sent.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
+    with sql_statements(app) as sent:
         response = client.get(url)
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 200, f"GET {url} answered {response.status_code}"
     return len(sent)
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,6 +35,7 @@ from partnership.register.models import (
 )
 from tests.conftest import PASSWORD
 from tests.support.client import BrowserLikeClient
+from tests.support.queries import sql_statements as counting_queries  # noqa: F401 - for the meeting tests
 
 TODAY = clock.today()
 
@@ -155,20 +155,3 @@ def status_of(app: Flask, meeting_id: int) -> MeetingStatus:
     """A meeting's status now."""
     with app.app_context():
         return db.session.get_one(Meeting, meeting_id).status
-
-
-@contextmanager
-def counting_queries(app: Flask) -> Iterator[list[str]]:
-    """Collect the SQL statements the app runs inside the block."""
-    statements: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)

@@ -4,19 +4,17 @@ fixed number of queries whatever the size of the plan."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 
 from partnership.actions.models import Rating, Status
-from partnership.extensions import db
 from partnership.policy import Role
 from tests.plans.records import TODAY, Built, add_action, add_update, build_plan
 from tests.support.client import BrowserLikeClient, page
 from tests.support.clock import clock_at
+from tests.support.queries import sql_statements as counting
 
 RECENTLY = dt.date(2025, 11, 1)
 
@@ -149,23 +147,6 @@ def test_the_objective_page_rolls_up_every_year_and_each_year(
             for row in table.select("tbody tr")]
     assert rows == [["2024\u201325", "1 complete", "100%"],
                     ["2025\u201326", "1 red 1 amber 1 green 1 complete 1 closed", "55%"]]
-
-
-@contextmanager
-def counting(app: Flask) -> Iterator[list[str]]:
-    """Count the SQL statements run while the block runs."""
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
 
 
 def grow(app: Flask, built: Built, n: int) -> None:

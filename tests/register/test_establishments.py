@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,6 +18,7 @@ from partnership.register.models import Establishment, Sector
 from tests.register.builders import field_error
 from tests.register.records import add_agency, add_area
 from tests.support.client import BrowserLikeClient, page
+from tests.support.queries import sql_statements as counted_queries
 
 SLUG = "northshire"
 BASE = f"/partnerships/{SLUG}/establishments"
@@ -95,22 +95,6 @@ def stored(app: Flask) -> list[tuple[str, str, str, str, str, int | None]]:
     with app.app_context():
         return [(e.urn, e.name, e.phase, e.kind, e.local_authority, e.agency_id)
                 for e in db.session.scalars(sa.select(Establishment).order_by(Establishment.urn))]
-
-
-@contextmanager
-def counted_queries(app: Flask) -> Iterator[list[str]]:
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
 
 
 def test_four_hundred_rows_are_checked_previewed_and_saved_then_listed_by_phase(
