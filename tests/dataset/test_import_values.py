@@ -279,3 +279,13 @@ def test_the_command_line_imports_with_the_same_checks(
     assert done.exit_code == 0, done.output
     assert "Imported good.xlsx: 1 new, 0 corrected" in done.output
     assert [row[5] for row in values_of(app)] == [120]
+
+
+def test_a_file_too_large_is_refused_next_to_the_file_field(
+        app: Flask, ids: dict[str, int],
+        signed_in: Callable[[Role], BrowserLikeClient]) -> None:
+    team = signed_in(Role.TEAM)
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    response = upload(team, b"a" * (1024 * 1024 + 10), "big.csv")
+    assert response.status_code == 413
+    assert "The file must be smaller than 1 MB" in page(response).get_text()

@@ -3,8 +3,9 @@ the benchmarks and their releases."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from partnership import clock
@@ -27,7 +28,7 @@ from partnership.documents.spreadsheets import XLSX_MIMETYPE, SpreadsheetError, 
 from partnership.extensions import db
 from partnership.kernel.errors import DomainError
 from partnership.policy import can
-from partnership.web import refused, run_service
+from partnership.web import refused, render_error, run_service
 
 
 def _user() -> object:
@@ -122,6 +123,23 @@ def approve(slug: str) -> str | Response:
             return redirect(url_for(".approve", slug=slug))
     return render_template("dataset/entry/approve.html", partnership=partnership,
                            waiting=waiting, form=form, chosen=set(form.chosen.data or []))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+    """Say next to the file field that a spreadsheet is too big (other pages: the error page)."""
+    slug = (request.view_args or {}).get("slug", "")
+    limit = max(1, (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024))
+    message = f"The file must be smaller than {limit} MB: split it into smaller files"
+    if request.endpoint == "dataset.import_values" and current_user.is_authenticated:
+        partnership = partnership_for(slug)
+        form = ImportValuesForm(formdata=None)  # the body is never read
+        form.spreadsheet.errors = [message]
+        return render_template(
+            "dataset/entry/import.html", partnership=partnership, form=form, checked=None,
+            confirm=ConfirmImportForm(formdata=None), filename="", problems=[],
+            indicators=imports.enterable(partnership, _user())), 413
+    return render_error(413), 413
 
 
 @bp.route("/import", methods=["GET", "POST"])
