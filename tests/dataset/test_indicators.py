@@ -161,6 +161,18 @@ def test_an_indicator_is_changed_and_a_stale_edit_never_overwrites(
                                                                Dimension.SEX]
     assert signed_in(Role.PARTNER).get(url).status_code == 403
 
+    # Retired: out of the library's tables, listed below them, its figures kept.
+    current = page(first.get(url))
+    form = {field["name"]: field.get("value", "") for field in current.select("input")
+            if field.get("type") not in ("radio", "checkbox", "submit")
+            and field["name"] != "csrf_token"}
+    form.update({"unit": "rate", "polarity": "lower", "frequency": "quarterly",
+                 "retired": "y"})
+    first.submit(url, form)
+    library = page(first.get(BASE))
+    assert library.select("tbody tr") == []
+    assert "CP1 Children subject to a plan" in library.select_one("#retired ~ ul").get_text()
+
 
 def test_the_settings_keep_the_threshold_region_and_neighbours(
         app: Flask, ids: World, signed_in: Callable[[Role], BrowserLikeClient]) -> None:

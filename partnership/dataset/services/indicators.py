@@ -244,6 +244,14 @@ def indicators_of(partnership: Partnership, *, objective_id: int | None = None,
         .order_by(Indicator.position, Indicator.reference, Indicator.id)))
 
 
+def retired_of(partnership: Partnership) -> list[Indicator]:
+    """The indicators no longer collected (their figures are kept), in the library's order."""
+    return list(db.session.scalars(
+        sa.select(Indicator).where(Indicator.partnership_id == partnership.id,
+                                   Indicator.retired.is_(True))
+        .order_by(Indicator.position, Indicator.reference, Indicator.id)))
+
+
 @dataclass(frozen=True)
 class Comparison:
     """A comparator's latest figure up to the indicator's latest period."""

@@ -69,7 +69,7 @@ def index(slug: str) -> str:
     return render_template(
         "dataset/index.html", partnership=partnership, filters=filters,
         groups=services.grouped(lines), filtered=any(chosen.values()),
-        starter_form=StarterForm())
+        retired=services.retired_of(partnership), starter_form=StarterForm())
 
 
 @bp.route("/starter", methods=["POST"])
