@@ -56,8 +56,9 @@ class StarterIndicator:
     source_note: str = ""
 
 
-COUNCIL = (Sector.LOCAL_AUTHORITY, ("children", "council"))
-POLICE = (Sector.POLICE_AND_JUSTICE, ("police", "constabulary"))
+COUNCIL = (Sector.LOCAL_AUTHORITY, ("children and families", "children's services",
+                                     "children's social care", "council"))
+POLICE = (Sector.POLICE_AND_JUSTICE, ("constabulary", "police service", "police force", "police"))
 HEALTH = (Sector.HEALTH, ("integrated care", "icb", "health"))
 SCHOOLS = (Sector.EDUCATION, ("education", "school"))
 
