@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from partnership import clock
 from partnership.access import authorize, requires
+from partnership.accounts.models import User
 from partnership.dataset.forms.entry import (
     ApproveForm,
     BenchmarkImportForm,
@@ -31,8 +32,9 @@ from partnership.policy import can
 from partnership.web import refused, render_error, run_service
 
 
-def _user() -> object:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+def _user() -> User:
+    """The signed-in user, as the services record who did what."""
+    return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
 
 
 def _fill(form: ValuesForm, saved: values.PeriodFigures) -> None:
@@ -69,7 +71,7 @@ def values_page(slug: str, indicator_id: int, period: str) -> str | Response | t
     if form.validate_on_submit():
         try:
             outcome = values.save_figures(indicator, at, form.entered(indicator),
-                                          form.opened_at.data or "", _user())  # type: ignore[arg-type]
+                                          form.opened_at.data or "", _user())
             values.commit_figures(indicator, at)
         except DomainError as problem:
             refused(form, problem, "number")
@@ -116,7 +118,7 @@ def approve(slug: str) -> str | Response:
                                 for each in waiting])
     if form.validate_on_submit():
         with run_service(form, "chosen") as step:
-            count = values.approve(partnership, form.chosen.data or [], _user())  # type: ignore[arg-type]
+            count = values.approve(partnership, form.chosen.data or [], _user())
         if step.done:
             flash(f"Approved for publication: the figures of {count} period"
                   f"{'' if count == 1 else 's'}", "success")
@@ -179,7 +181,7 @@ def import_confirm(slug: str) -> Response:
         return redirect(back)
     with run_service(None) as step:
         filename, rows, states = imports.unseal(form.sealed.data)
-        saved = imports.apply_values(partnership, _user(), filename, rows, states)  # type: ignore[arg-type]
+        saved = imports.apply_values(partnership, _user(), filename, rows, states)
     if not step.done:
         return redirect(back)
     flash(f"Imported {filename}: {saved.new} new figure{'' if saved.new == 1 else 's'}, "
@@ -268,7 +270,7 @@ def benchmarks_import(slug: str) -> str | Response:
                 with run_service(form, "spreadsheet") as step:
                     saved, count = imports.save_release(
                         partnership, form.publication.data or "", form.released_on.data,
-                        form.url.data or "", checked, _user())  # type: ignore[arg-type]
+                        form.url.data or "", checked, _user())
                 if step.done:
                     flash(f"Imported {count} figure{'' if count == 1 else 's'} from {saved}. "
                           + ". ".join(checked.notes), "success")
