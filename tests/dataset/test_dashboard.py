@@ -21,14 +21,22 @@ from partnership.dataset.models import (
 )
 from partnership.extensions import db
 from partnership.policy import Role
-from tests.actions.test_query_counts import statements
 from tests.dataset.seeing import BASE, World, add_indicator, add_many, add_split, world
 from tests.support.client import BrowserLikeClient, page
+from tests.support.queries import sql_statements
 
 
 @pytest.fixture
 def ids(app: Flask) -> World:
     return world(app)
+
+
+def statements(app: Flask, client: BrowserLikeClient, url: str) -> int:
+    """The SQL statements one GET of ``url`` sends (after a warm-up request)."""
+    assert client.get(url).status_code == 200, url
+    with sql_statements(app) as sent:
+        assert client.get(url).status_code == 200, url
+    return len(sent)
 
 
 def test_the_executive_sees_exceptions_first_and_raises_an_action_in_one_step(
