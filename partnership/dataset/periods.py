@@ -102,6 +102,13 @@ def periods_of_year(year: int, frequency: Frequency, year_start_month: int = 4) 
     return [first.shifted(n) for n in range(12 // _length(frequency))]
 
 
+def year_end_period(year: int, frequency: Frequency, year_start_month: int = 4) -> Period:
+    """Return the last month or quarter of a reporting year (or the year itself): where a
+    figure published for the whole year is shown beside figures of shorter periods, as
+    national statistics count children "at 31 March"."""
+    return periods_of_year(year, frequency, year_start_month)[-1]
+
+
 class PeriodUnreadable(ValueError):
     """Words that name no period of the indicator's frequency."""
 

@@ -163,3 +163,15 @@ def test_only_the_team_keeps_benchmarks(
         client = signed_in(role)
         assert client.get(f"{BASE}/benchmarks").status_code == 403
         assert client.get(f"{BASE}/benchmarks/import").status_code == 403
+
+
+def test_a_year_s_figure_sits_at_the_year_s_last_quarter(
+        app: Flask, ids: dict[str, int],
+        signed_in: Callable[[Role], BrowserLikeClient]) -> None:
+    add_indicator(app, "CP3", ids["council"], unit=Unit.RATE)  # quarterly
+    team = signed_in(Role.TEAM)
+    post(team, release_form(csv([["Indicator", "Period", "Comparator", "Value"],
+                                 ["CP3", "2024-25", "England", "40.2"]])))
+    # "At 31 March 2025": shown beside the partnership's Q4 2024-25.
+    assert benchmarks(app) == [
+        (dt.date(2025, 10, 30), Comparator.ENGLAND, dt.date(2025, 1, 1), Decimal("40.20"))]

@@ -49,7 +49,7 @@ from partnership.dataset.periods import (
     PeriodUnreadable,
     parse_period,
     period_of,
-    year_start,
+    year_end_period,
 )
 from partnership.dataset.services.values import (
     TOTAL,
@@ -767,8 +767,8 @@ def _benchmark_period(indicator: Indicator, text: str, month: int) -> Period:
     except PeriodUnreadable:
         if indicator.frequency is Frequency.YEARLY:
             raise
-        year = parse_period(text, Frequency.YEARLY, month)  # a year's figure, at its start
-        return Period(year.start, indicator.frequency, month)
+        year = parse_period(text, Frequency.YEARLY, month)  # a year's figure, at its end
+        return year_end_period(year.reporting_year, indicator.frequency, month)
 
 
 def _check_own(partnership: Partnership, table: Table) -> CheckedRelease:
@@ -905,7 +905,7 @@ def _check_tidy(partnership: Partnership, table: Table, indicator: Indicator,
         return result
 
     def start_of(year: int) -> dt.date:
-        return Period(year_start(year, month), indicator.frequency, month).start
+        return year_end_period(year, indicator.frequency, month).start
 
     for year, (figure, _) in national.items():
         result.figures[(indicator.id, Comparator.ENGLAND, start_of(year))] = figure
