@@ -29,7 +29,8 @@ def unsafe_rules(app: Flask) -> list[Rule]:
 # Text placeholders need only look plausible: the CSRF check (and, for the admin, the
 # permission check) runs before any record is looked up.
 TEXT_VALUES = {"slug": "no-such-partnership", "kind": "police", "section": "foreword",
-               "review_kind": "rapid_review", "document": "arrangements", "direction": "up"}
+               "review_kind": "rapid_review", "document": "arrangements", "direction": "up",
+               "period": "2025-07-01"}
 
 
 def url_for_rule(app: Flask, rule: Rule, user_id: int) -> str:

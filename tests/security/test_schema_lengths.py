@@ -26,6 +26,13 @@ from partnership.actions.models import Action, ImportUpload, ProgressUpdate
 from partnership.arrangements.models import ArrangementsVersion, Figure, NarrativeSection
 from partnership.audit.models import AuditEvent
 from partnership.case_audits.models import AuditCase, AuditQuestion, AuditReturn, CaseAudit
+from partnership.dataset.models import (
+    BenchmarkRelease,
+    DatasetSettings,
+    Indicator,
+    IndicatorValue,
+    Population,
+)
 from partnership.escalations.models import Escalation
 from partnership.evidence.models import EvidenceFile
 from partnership.meetings.models import AgendaItem, Attendance, Decision, Meeting
@@ -171,6 +178,12 @@ FORM_MODELS: dict[str, type] = {
     "self_assessment.SessionForm": ModerationSession,
     "self_assessment.GapActionForm": Action,
     "voice.EngagementForm": Engagement,
+    "dataset.IndicatorForm": Indicator,
+    "dataset.SettingsForm": DatasetSettings,
+    "dataset.ExceptionActionForm": Action,
+    "dataset.ValuesForm": IndicatorValue,
+    "dataset.PopulationForm": Population,
+    "dataset.BenchmarkImportForm": BenchmarkRelease,
     "voice.ActionFromEngagementForm": Action,
     "escalations.EscalationForm": Escalation,
 }
@@ -185,7 +198,9 @@ NO_MODEL = {"accounts.ChangePasswordForm", "accounts.SetPasswordForm",
             "case_audits.AgenciesForm", "case_audits.StageForm", "escalations.EscalationFilterForm",
             "self_assessment.ButtonForm", "self_assessment.ChaseForm",
             "self_assessment.SchoolsForm", "self_assessment.StarterSetForm",
-            "self_assessment.AgenciesForm", "voice.EngagementFilterForm"}
+            "self_assessment.AgenciesForm", "voice.EngagementFilterForm",
+            "dataset.LibraryFilterForm", "dataset.StarterForm", "dataset.ApproveForm",
+            "dataset.ImportValuesForm", "dataset.ConfirmImportForm"}
 
 
 def form_classes() -> dict[str, type[FlaskForm]]:
