@@ -7,24 +7,17 @@ copy, not a publication); small numbers are marked, not hidden.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from partnership.dataset.categories import category_label
 from partnership.dataset.models import Comparator, Dimension, IndicatorValue, Unit
 from partnership.dataset.periods import period_of
 from partnership.dataset.series import Series, load_series
 from partnership.dataset.services.indicators import breakdown_label, indicators_of
-from partnership.documents.spreadsheets import neutralise
+from partnership.documents.spreadsheets import Sheet, workbook
 from partnership.extensions import db
 from partnership.register.models import Partnership
 
@@ -43,41 +36,6 @@ BENCHMARK_HEADINGS = ("Reference", "Indicator", "Period", "Period starts", "Comp
                       "Figure", "Release")
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, str):
-        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
-    return value
-
-
-def _sheet(book: Workbook, title: str, headings: Sequence[str],
-           rows: Iterable[Sequence[Any]]) -> None:
-    """Write one sheet: a bold, frozen heading row, dates as dates, an autofilter."""
-    sheet: WriteOnlyWorksheet = book.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    for index, heading in enumerate(headings, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(
-            45, max(12, len(heading) + 2))
-    header = []
-    for heading in headings:
-        cell = WriteOnlyCell(sheet, value=heading)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    for row in rows:
-        count += 1
-        cells: list[Any] = []
-        for value in row:
-            if hasattr(value, "isoformat") and not isinstance(value, str):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "dd/mm/yyyy"
-                cells.append(cell)
-            else:
-                cells.append(_cell(value))
-        sheet.append(cells)
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headings))}{count + 1}"
-
-
 def _yes(value: bool) -> str:
     return "Yes" if value else "No"
 
@@ -87,17 +45,15 @@ def dataset_workbook(partnership: Partnership) -> bytes:
     queries whatever the number of indicators)."""
     indicators = indicators_of(partnership, include_retired=True)
     series = load_series(indicators)
-    book = Workbook(write_only=True)
-    _sheet(book, "Indicators", INDICATOR_HEADINGS,
-           (_indicator_row(series[i.id]) for i in indicators))
-    _sheet(book, "Figures", FIGURE_HEADINGS,
-           (row for i in indicators for row in _figure_rows(series[i.id])))
-    _sheet(book, "Breakdowns", BREAKDOWN_HEADINGS, _breakdown_rows(partnership, indicators))
-    _sheet(book, "Benchmarks", BENCHMARK_HEADINGS,
-           (row for i in indicators for row in _benchmark_rows(series[i.id])))
-    stream = io.BytesIO()
-    book.save(stream)
-    return stream.getvalue()
+    return workbook([
+        Sheet("Indicators", INDICATOR_HEADINGS,
+              (_indicator_row(series[i.id]) for i in indicators)),
+        Sheet("Figures", FIGURE_HEADINGS,
+              (row for i in indicators for row in _figure_rows(series[i.id]))),
+        Sheet("Breakdowns", BREAKDOWN_HEADINGS, _breakdown_rows(partnership, indicators)),
+        Sheet("Benchmarks", BENCHMARK_HEADINGS,
+              (row for i in indicators for row in _benchmark_rows(series[i.id]))),
+    ])
 
 
 def _indicator_row(series: Series) -> list[Any]:

@@ -273,23 +273,49 @@ def _csv_cell(value: Any) -> Any:
     return neutralise(value)
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its name, headings, rows and (optionally) column widths; with
+    no widths, each column is as wide as its heading (12 to 45 characters)."""
+
+    title: str
+    headings: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    widths: Sequence[int] = ()
+
+
 def to_xlsx(headings: Sequence[str], rows: Iterable[Sequence[Any]],
             widths: Sequence[int] = (), title: str = "Actions") -> bytes:
-    """Write an XLSX workbook: a bold, frozen header row, column widths and an autofilter."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
+    """Write a one-sheet XLSX workbook (see :func:`workbook`)."""
+    return workbook([Sheet(title, headings, rows, widths)])
+
+
+def workbook(sheets: Sequence[Sheet]) -> bytes:
+    """Write an XLSX workbook: on each sheet a bold, frozen header row, column widths, dates
+    as dates and an autofilter; text a spreadsheet could run as a formula is neutralised."""
+    book = Workbook(write_only=True)
+    for each in sheets:
+        _write_sheet(book, each)
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+def _write_sheet(book: Workbook, each: Sheet) -> None:
+    sheet = book.create_sheet(each.title)
     sheet.freeze_panes = "A2"
+    widths = each.widths or [min(45, max(12, len(heading) + 2)) for heading in each.headings]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
     header = []
-    for heading in headings:
+    for heading in each.headings:
         cell = WriteOnlyCell(sheet, value=_xlsx_text(heading))
         cell.font = bold
         header.append(cell)
     sheet.append(header)
     count = 0
-    for row in rows:
+    for row in each.rows:
         count += 1
         cells: list[Any] = []
         for value in row:
@@ -300,10 +326,7 @@ def to_xlsx(headings: Sequence[str], rows: Iterable[Sequence[Any]],
             else:
                 cells.append(_xlsx_text(value))
         sheet.append(cells)
-    sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(headings)))}{count + 1}"
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(each.headings)))}{count + 1}"
 
 
 def _xlsx_text(value: Any) -> Any:

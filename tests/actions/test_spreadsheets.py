@@ -21,6 +21,7 @@ from partnership.actions.models import Action, ProgressUpdate, Status
 from partnership.actions.spreadsheets import suggest_mapping
 from partnership.audit.models import AuditEvent
 from partnership.audit.services import acting_as
+from partnership.documents import spreadsheets as reading
 from partnership.documents.spreadsheets import XLSX_MIMETYPE, SpreadsheetError, read_table
 from partnership.extensions import db
 from partnership.plans.models import Objective, Part, Plan
@@ -170,7 +171,7 @@ def test_the_wrong_kind_of_file_is_refused_with_a_reason(filename: str, content:
 
 
 def test_a_sheet_with_too_many_rows_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 3)
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)
     rows = [["Action", "Lead"]] + [[f"Action {n}", "Police"] for n in range(4)]
 
     with pytest.raises(SpreadsheetError, match="more than 3 rows"):
@@ -183,7 +184,7 @@ def test_a_sheet_with_too_many_rows_is_refused(monkeypatch: pytest.MonkeyPatch) 
 def test_a_workbook_that_unpacks_too_large_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     content = xlsx_bytes([["Action", "Lead"], ["Audit", "Police"]])
     assert read_table("t.xlsx", content).rows
-    monkeypatch.setattr(spreadsheets, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(reading, "MAX_UNPACKED_BYTES", 1000)
 
     with pytest.raises(SpreadsheetError, match="too large to read"):
         read_table("t.xlsx", content)
