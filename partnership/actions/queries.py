@@ -108,6 +108,8 @@ class ActionFilter:
     # A review's action plan, one recommendation's actions.
     review_id: int | None = None
     recommendation_id: int | None = None
+    # The actions raised from a dataset indicator's exceptions.
+    indicator_id: int | None = None
 
     _INTS: ClassVar[tuple[str, ...]] = (
         "partnership_id", "plan_id", "objective_id", "meeting_id", "body_id", "agency_id",
@@ -291,7 +293,7 @@ def _statement(flt: ActionFilter) -> sa.Select[Any]:
                          ("meeting_id", Action.meeting_id), ("body_id", Action.body_id),
                          ("agency_id", Action.lead_agency_id),
                          ("person_id", Action.lead_person_id), ("year", Action.year),
-                         ("status", Action.status)):
+                         ("status", Action.status), ("indicator_id", Action.indicator_id)):
         value = getattr(flt, name)
         if value is not None:
             conditions.append(column == value)

@@ -554,11 +554,8 @@ def _category(indicator: Indicator, threshold: int, label: str, value: Indicator
 
 
 def actions_raised(indicator: Indicator) -> list[TrackedAction]:
-    """The actions raised from the indicator, with their ratings (one query each)."""
-    ids = db.session.scalars(sa.select(Action.id).where(Action.indicator_id == indicator.id)
-                             .order_by(Action.created_at, Action.id))
-    day = today()
-    return [row for action_id in ids for row in tracked(ActionFilter(action_id=action_id), day)]
+    """The actions raised from the indicator, with their ratings, as the tracker lists them."""
+    return tracked(ActionFilter(indicator_id=indicator.id), today())
 
 
 # --- an exception turned into an action ---------------------------------------------------------
