@@ -187,6 +187,22 @@ ASSURANCE_PAGES: list[tuple[frozenset[Role], str, str]] = [
     (frozenset({T, A}), "escalation new", "escalations.new"),
     (frozenset({T}), "grading scales", "scales.index"),
     (frozenset({T}), "evidence files", "evidence.quota"),
+    # The multi-agency dataset: the team's every page; the scrutineer reads, a chair of an
+    # indicator's group sees its action button, an agency may import its own figures.
+    (frozenset({T, S, C}), "data (every partnership)", "dataset_all.index"),
+    (frozenset({T, S}), "multi-agency data", "dataset.index"),
+    (frozenset({T, C}), "data dashboard", "dataset.dashboard"),
+    (frozenset({T, S, C}), "indicator", "dataset.indicator"),
+    (frozenset({T}), "indicator new", "dataset.indicator_new"),
+    (frozenset({T}), "indicator edit", "dataset.indicator_edit"),
+    (frozenset({T}), "data settings", "dataset.settings"),
+    (frozenset({T}), "figures for a period", "dataset.values"),
+    (frozenset({T}), "approve figures", "dataset.approve"),
+    (frozenset({T, A}), "import figures", "dataset.import_values"),
+    (frozenset({T, Role.PARTNER}), "child population", "dataset.population"),
+    (frozenset({T}), "benchmarks", "dataset.benchmarks"),
+    (frozenset({T}), "benchmark release", "dataset.release"),
+    (frozenset({T}), "import benchmarks", "dataset.benchmarks_import"),
 ]
 
 
@@ -292,7 +308,7 @@ def assurance_pages(server: LiveServer) -> list[tuple[frozenset[Role], str, str]
         return pages
 
 
-def assurance_values(partnership_id: int) -> dict[str, int | None]:
+def assurance_values(partnership_id: int) -> dict[str, int | str | None]:
     """Ids of the demo county's assurance records, for the assurance pages' URLs."""
     import sqlalchemy as sa
 
@@ -328,7 +344,26 @@ def assurance_values(partnership_id: int) -> dict[str, int | None]:
         "engagement_id": first(sa.select(Engagement.id)
                                .where(Engagement.partnership_id == partnership_id)
                                .order_by(Engagement.id)),
+        **dataset_values(partnership_id),
     }
+
+
+def dataset_values(partnership_id: int) -> dict[str, int | str | None]:
+    """The county's indicator watched by the executive with an exception (second child
+    protection plans), its latest period, and a benchmark release."""
+    import sqlalchemy as sa
+
+    from partnership.dataset.models import BenchmarkRelease, Indicator, IndicatorValue
+    from partnership.extensions import db
+
+    indicator = db.session.scalar(sa.select(Indicator.id).where(
+        Indicator.partnership_id == partnership_id, Indicator.reference == "CP4"))
+    period = db.session.scalar(sa.select(sa.func.max(IndicatorValue.period_start))
+                               .where(IndicatorValue.indicator_id == indicator))
+    release = db.session.scalar(sa.select(BenchmarkRelease.id).where(
+        BenchmarkRelease.partnership_id == partnership_id).limit(1))
+    assert indicator and period and release, "the demo's county has no dataset"
+    return {"indicator_id": indicator, "period": period.isoformat(), "release_id": release}
 
 
 def check(page: Page, label: str, problems: list[str], titles: dict[str, str] | None = None,
