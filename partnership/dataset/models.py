@@ -88,6 +88,13 @@ class Subject(LabelledEnum):
     PERPETRATORS = "perpetrators"
 
 
+def breakdown_label(dimension: Dimension, subject: Subject) -> str:
+    """Say what a split is by: 'Sex', 'Ethnicity of perpetrators'."""
+    if subject is Subject.CHILDREN:
+        return dimension.label
+    return f"{dimension.label} of {subject.label.lower()}"
+
+
 class ValueStatus(LabelledEnum):
     """How far a value has been checked."""
 
@@ -186,9 +193,7 @@ class Breakdown(db.Model):
     @property
     def label(self) -> str:
         """Say what it splits: 'Ethnicity' or 'Ethnicity of perpetrators'."""
-        if self.subject is Subject.CHILDREN:
-            return self.dimension.label
-        return f"{self.dimension.label} of {self.subject.label.lower()}"
+        return breakdown_label(self.dimension, self.subject)
 
 
 class IndicatorValue(Versioned, db.Model):

@@ -13,10 +13,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from partnership.dataset.categories import category_label
-from partnership.dataset.models import Comparator, Dimension, IndicatorValue, Unit
+from partnership.dataset.models import Comparator, Dimension, IndicatorValue, Unit, breakdown_label
 from partnership.dataset.periods import period_of
 from partnership.dataset.series import Series, load_series
-from partnership.dataset.services.indicators import breakdown_label, indicators_of
+from partnership.dataset.services.indicators import indicators_of
 from partnership.documents.spreadsheets import Sheet, workbook
 from partnership.extensions import db
 from partnership.register.models import Partnership

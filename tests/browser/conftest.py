@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
-from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Playwright, expect, sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from config import TestConfig
@@ -27,6 +27,11 @@ from partnership.extensions import db
 from partnership.jobs.worker import Worker
 from partnership.policy import Role
 from tests.browser.support import ACCOUNTS, CHROMIUM, CHROMIUM_ARGS, LiveServer, sign_in
+
+# The whole suite shares two cores: a page that answers in a tenth of a second alone may take
+# seconds while other tests render PDFs, so assertions wait longer than Playwright's 5 s.
+EXPECT_TIMEOUT_MS = 20_000
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 class QuietHandler(WSGIRequestHandler):

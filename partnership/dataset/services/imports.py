@@ -43,6 +43,7 @@ from partnership.dataset.models import (
     Subject,
     Unit,
     ValueStatus,
+    breakdown_label,
 )
 from partnership.dataset.periods import (
     Period,
@@ -55,7 +56,6 @@ from partnership.dataset.services.values import (
     TOTAL,
     Key,
     Saved,
-    breakdown_label,
     check_figure,
     put_value,
     split_rows,

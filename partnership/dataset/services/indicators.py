@@ -33,6 +33,7 @@ from partnership.dataset.models import (
     IndicatorValue,
     Subject,
     Unit,
+    breakdown_label,
 )
 from partnership.dataset.periods import Period
 from partnership.dataset.series import BenchmarkPoint, Flag, Point, Series, load_series
@@ -54,13 +55,6 @@ class IndicatorError(DomainError):
 
 
 # --- breakdowns --------------------------------------------------------------------------------
-
-
-def breakdown_label(dimension: Dimension, subject: Subject) -> str:
-    """Say what a disaggregation splits: 'Ethnicity' or 'Ethnicity of perpetrators'."""
-    if subject is Subject.CHILDREN:
-        return dimension.label
-    return f"{dimension.label} of {subject.label.lower()}"
 
 
 def breakdown_key(dimension: Dimension, subject: Subject) -> str:

@@ -36,6 +36,7 @@ from partnership.dataset.models import (
     Subject,
     Unit,
     ValueStatus,
+    breakdown_label,
 )
 from partnership.dataset.periods import Period
 from partnership.extensions import db
@@ -136,13 +137,6 @@ def field_name(breakdown: Breakdown | tuple[Dimension, Subject], category: str) 
     dimension, subject = ((breakdown.dimension, breakdown.subject)
                           if isinstance(breakdown, Breakdown) else breakdown)
     return f"split-{dimension.value}-{subject.value}-{category}"
-
-
-def breakdown_label(dimension: Dimension, subject: Subject) -> str:
-    """Say what a split is by: 'Sex', 'Ethnicity of victims'."""
-    if subject is Subject.CHILDREN:
-        return dimension.label
-    return f"{dimension.label} of {subject.label.lower()}"
 
 
 # --- the rules ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from partnership import clock
-from partnership.access import authorize, requires
+from partnership.access import requires
 from partnership.accounts.models import User
 from partnership.dataset.forms.entry import (
     ApproveForm,
@@ -29,6 +29,7 @@ from partnership.documents.spreadsheets import XLSX_MIMETYPE, SpreadsheetError, 
 from partnership.extensions import db
 from partnership.kernel.errors import DomainError
 from partnership.policy import can
+from partnership.register.models import Partnership
 from partnership.web import refused, render_error, run_service
 
 
@@ -200,16 +201,20 @@ def import_template(slug: str) -> Response:
         "Content-Disposition": f'attachment; filename="{partnership.slug}-figures.xlsx"'})
 
 
-@bp.route("/population", methods=["GET", "POST"])
+@bp.route("/population")
 @requires("view", "dataset")
-def population(slug: str) -> str | Response:
+def population(slug: str) -> str:
     """The child population per area and year, with its source; the team keeps it."""
+    return _population_page(partnership_for(slug), PopulationForm())
+
+
+@bp.route("/population", methods=["POST"], endpoint="population_save")
+@requires("edit", "dataset")
+def population_save(slug: str) -> str | Response:
+    """Add or correct one area's population for a year."""
     partnership = partnership_for(slug)
-    may_edit = can(_user(), "edit", "dataset")
     form = PopulationForm()
-    if request.method == "POST":
-        authorize("edit", "dataset")
-    if may_edit and form.validate_on_submit():
+    if form.validate_on_submit():
         with run_service(form) as step:
             saved, new = imports.save_population(
                 partnership, form.area.data or "", form.year.data or 0,
@@ -217,9 +222,13 @@ def population(slug: str) -> str | Response:
         if step.done:
             flash(f"{'Added' if new else 'Corrected'}: {saved.area} {saved.year}", "success")
             return redirect(url_for(".population", slug=slug))
+    return _population_page(partnership, form)
+
+
+def _population_page(partnership: Partnership, form: PopulationForm) -> str:
     return render_template("dataset/entry/population.html", partnership=partnership,
                            rows=imports.populations_of(partnership), form=form,
-                           may_edit=may_edit)
+                           may_edit=can(_user(), "edit", "dataset"))
 
 
 @bp.route("/benchmarks")

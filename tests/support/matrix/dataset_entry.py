@@ -19,6 +19,7 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "dataset.import_confirm": ENTERS,
     "dataset.import_template": ENTERS,
     "dataset.population": ALL,
+    "dataset.population_save": TEAM,
     "dataset.benchmarks": TEAM,
     "dataset.release": TEAM,
     "dataset.benchmarks_import": TEAM,
