@@ -241,15 +241,16 @@ def test_the_team_keeps_the_child_population_and_everyone_reads_it(
     team = signed_in(Role.TEAM)
     form = {"area": "Eastvale", "year": "2025", "children": "61250",
             "source": "ONS mid-year population estimates 2025"}
+    change = f"{BASE}/population/change"
     assert "Added: Eastvale 2025" in text_of(team.submit(f"{BASE}/population", form,
-                                                         follow_redirects=True))
+                                                         action=change, follow_redirects=True))
     corrected = team.submit(f"{BASE}/population", {**form, "children": "61300"},
-                            follow_redirects=True)
+                            action=change, follow_redirects=True)
     assert "Corrected: Eastvale 2025" in text_of(corrected)
     with app.app_context():
         assert db.session.execute(sa.select(Population.area, Population.children)).all() == [
             ("Eastvale", 61300)]
-    bad = team.submit(f"{BASE}/population", {**form, "children": "lots"})
+    bad = team.submit(f"{BASE}/population", {**form, "children": "lots"}, action=change)
     assert field_error(page(bad), "children") == (
         "The number of children must be a whole number, like 61250")
 
@@ -257,7 +258,7 @@ def test_the_team_keeps_the_child_population_and_everyone_reads_it(
     shown = partner.get(f"{BASE}/population")
     assert "61,300" in text_of(shown)
     assert not page(shown).select("main form[method=post]")
-    assert partner.post_with_token(f"{BASE}/population", form,
+    assert partner.post_with_token(change, form,
                                    token_from=f"{BASE}/population").status_code == 403
 
 

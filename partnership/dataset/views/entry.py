@@ -208,7 +208,7 @@ def population(slug: str) -> str:
     return _population_page(partnership_for(slug), PopulationForm())
 
 
-@bp.route("/population", methods=["POST"], endpoint="population_save")
+@bp.route("/population/change", methods=["POST"], endpoint="population_save")
 @requires("edit", "dataset")
 def population_save(slug: str) -> str | Response:
     """Add or correct one area's population for a year."""
