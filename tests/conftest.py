@@ -28,6 +28,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
+from werkzeug.routing import Rule
 
 from config import TestConfig
 from partnership import clock, create_app
@@ -147,7 +148,7 @@ def _load_demo_into(url: str, recipe: DemoRecipe) -> None:
             if recipe.scale:
                 load_synthetic(recipe.scale, today=recipe.day)
             else:
-                load_demo(today=recipe.day)
+                load_demo(today=recipe.day, until=recipe.until)
             db.session.commit()
         db.session.remove()
         db.engine.dispose()
@@ -209,6 +210,30 @@ class CompiledTemplates(BytecodeCache):
 
 
 _compiled_templates = CompiledTemplates()
+
+
+def _share_url_builders() -> None:
+    """Compile each URL rule's builder once per test process, not once per test's app.
+
+    Every test builds an app, and Werkzeug compiles two builder functions (through ``ast``)
+    for each of its 300 rules: a tenth of a second an app. A builder is a pure function of
+    its rule (the rule object is passed in when it is called), so rules alike share one.
+    """
+    compile_builder = Rule._compile_builder
+    builders: dict[tuple[Any, ...], Callable[..., tuple[str, str]]] = {}
+
+    def shared(rule: Rule, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
+        key = (rule.rule, rule.host, rule.subdomain, tuple(rule._trace),
+               tuple(sorted((name, repr(value)) for name, value in (rule.defaults or {}).items())),
+               append_unknown)
+        if key not in builders:
+            builders[key] = compile_builder(rule, append_unknown)
+        return builders[key]
+
+    Rule._compile_builder = shared  # type: ignore[method-assign]
+
+
+_share_url_builders()
 
 
 @pytest.fixture

@@ -100,27 +100,48 @@ def _next_stage(stage: Progress) -> None:
     stage("meetings")
 
 
-def load_demo(today: dt.date | None = None, progress: Progress | None = None
-              ) -> dict[str, int]:
+def load_demo(today: dt.date | None = None, progress: Progress | None = None,
+              until: str | None = None) -> dict[str, int]:
     """Create the demo accounts, the demo register (accounts linked to people), and the
     business plans, actions, meetings, case reviews, arrangements versions and yearly
-    reports dated relative to ``today``, saying each stage as it starts (see STAGES)."""
+    reports dated relative to ``today``, saying each stage as it starts (see STAGES).
+
+    ``until`` names the last stage to load (the rest are left out): a test of the case
+    reviews on some day needs neither the assurance records nor the published documents."""
+    if until is not None and until not in STAGES:
+        raise ValueError(f"until must be one of {', '.join(STAGES)}")
+    last = STAGES.index(until) if until else len(STAGES) - 1
+
+    def reached(name: str) -> bool:
+        return STAGES.index(name) > last
+
     stage = progress or (lambda _name: None)
     with one_transaction():
         stage("accounts")
         users, created = _demo_users()
+        counts = {"accounts": created}
+        if reached("register"):
+            return counts
         stage("register")
-        counts = {"accounts": created, **load_demo_register(users)}
+        counts.update(load_demo_register(users))
         for what, added in load_demo_establishments().items():  # adds to the register's
             counts[what] = counts.get(what, 0) + added
         serve_demo_partnerships(users)
+        if reached("plans and actions"):
+            return counts
         stage("plans and actions")
         counts.update(load_demo_tracker(today, starting_meetings=lambda: _next_stage(stage)))
+        if reached("case reviews"):
+            return counts
         stage("case reviews")
         counts.update(load_demo_reviews(today))
+        if reached("assurance"):
+            return counts
         stage("assurance")
         for what, added in load_demo_assurance(today).items():  # adds people, accounts
             counts[what] = counts.get(what, 0) + added
+        if reached("published documents"):
+            return counts
         stage("published documents")
         counts.update(load_demo_reports(today))
         counts.update(load_demo_thresholds(today))

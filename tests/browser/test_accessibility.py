@@ -52,10 +52,19 @@ def pages_for(role: Role, server: LiveServer) -> list[tuple[str, str]]:
     if can(user, "view", "audit_log"):
         pages.append(("audit log", "/audit"))
     pages += [(label, path) for verb, realm, label, path in register_pages(server)
-              if can(user, verb, realm)]
+              if can(user, verb, realm) and (role is Role.TEAM or verb != "view"
+                                             or label in READ_BY_EVERY_ROLE)]
     pages += [(label, path) for roles, label, path in assurance_pages(server) if role in roles]
     return pages
 
+
+# The pages every role reads that show each role something of its own (what it may do, sign,
+# vote on or update; the cases it may know of). The team is walked through every page; the
+# other pages other roles only read are the team's templates without its buttons.
+READ_BY_EVERY_ROLE = frozenset({
+    "partnerships", "partnership overview", "arrangements", "action list", "my actions",
+    "action", "meetings", "meeting", "cases", "case board", "learning", "reading room",
+    "yearly reports", "yearly report", "plans", "plan"})
 
 # (verb, realm, label, endpoint): the register and arrangements pages, filled from the demo.
 REGISTER_PAGES = [

@@ -193,7 +193,7 @@ def assert_learning_from_elsewhere(day: dt.date) -> None:
     assert areas == ["Understanding and identifying", "Responding", "Preventing"]
 
 
-@pytest.mark.parametrize("day", on_days(DAYS))
+@pytest.mark.parametrize("day", on_days(DAYS, until="case reviews"))
 def test_the_board_shows_every_state_whenever_the_demo_is_loaded(app: Flask, day: dt.date):
     with app.app_context():
         assert_board_states(day)
@@ -208,7 +208,7 @@ def test_the_demo_loaded_today_shows_every_state(app: Flask, session_day: dt.dat
         assert_learning_from_elsewhere(day)
 
 
-@pytest.mark.demo(day=dt.date(2026, 12, 30))
+@pytest.mark.demo(day=dt.date(2026, 12, 30), until="case reviews")
 def test_the_county_counts_rapid_reviews_from_awareness_with_christmas_closures(app: Flask):
     day = dt.date(2026, 12, 30)
     with app.app_context():
@@ -226,7 +226,7 @@ def test_the_county_counts_rapid_reviews_from_awareness_with_christmas_closures(
         assert in_progress.aware_on == dt.date(2026, 12, 16)
 
 
-@pytest.mark.demo(day=dt.date(2026, 11, 2))
+@pytest.mark.demo(day=dt.date(2026, 11, 2), until="case reviews")
 def test_no_case_text_looks_like_an_identifier(app: Flask):
     with app.app_context():
         texts: list[str] = []
@@ -258,7 +258,7 @@ def test_no_case_text_looks_like_an_identifier(app: Flask):
         assert [(t, identifier_problems(t)) for t in texts if identifier_problems(t)] == []
 
 
-@pytest.mark.demo(day=dt.date(2026, 11, 2))
+@pytest.mark.demo(day=dt.date(2026, 11, 2), until="case reviews")
 def test_the_themes_are_the_managed_list(app: Flask):
     with app.app_context():
         names = set(db.session.scalars(sa.select(Theme.name)))

@@ -6,6 +6,7 @@ takes milliseconds. A test asks for a loaded demo with the ``demo`` marker:
     @pytest.mark.demo                       # the demo as loaded today
     @pytest.mark.demo(day=dt.date(...))     # as if loaded on that day
     @pytest.mark.demo(scale=5)              # plus the benchmark's synthetic data
+    @pytest.mark.demo(day=..., until="case reviews")  # only up to that stage of the load
 
 and its ``app`` then starts on a fresh copy of that database. ``on_days`` parametrizes a
 test over days, each with its own copy. The real ``flask demo load`` command keeps its own
@@ -32,21 +33,27 @@ class DemoRecipe:
 
     day: dt.date
     scale: int | None = None
+    until: str | None = None  # the last stage loaded (partnership.demo.loader.STAGES)
 
     @property
     def label(self) -> str:
         """Name the template (database and file names)."""
-        return f"demo_{self.day:%Y%m%d}" + (f"_x{self.scale}" if self.scale else "")
+        stages = f"_to_{self.until.replace(' ', '_')}" if self.until else ""
+        return f"demo_{self.day:%Y%m%d}" + (f"_x{self.scale}" if self.scale else "") + stages
 
 
 def recipe_of(marker: pytest.Mark, today: dt.date) -> DemoRecipe:
     """Read a ``demo`` marker."""
-    return DemoRecipe(day=marker.kwargs.get("day") or today, scale=marker.kwargs.get("scale"))
+    return DemoRecipe(day=marker.kwargs.get("day") or today, scale=marker.kwargs.get("scale"),
+                      until=marker.kwargs.get("until"))
 
 
-def on_days(days: Iterable[dt.date]) -> list[Any]:
-    """Parametrize ``day`` over days, each test on the demo as loaded that day."""
-    return [pytest.param(day, marks=pytest.mark.demo(day=day), id=str(day)) for day in days]
+def on_days(days: Iterable[dt.date], until: str | None = None) -> list[Any]:
+    """Parametrize ``day`` over days, each test on the demo as loaded that day (``until``: up
+    to that stage only, when the test reads nothing loaded after it)."""
+    marks = {"until": until} if until else {}
+    return [pytest.param(day, marks=pytest.mark.demo(day=day, **marks), id=str(day))
+            for day in days]
 
 
 class DemoTemplates:
