@@ -1,32 +1,33 @@
 """Fixtures for the browser tests: one live server on SQLite and one headless Chromium.
 
 These run once (not per database backend), so they never use the ``backend``/``app``
-fixtures from ``tests/conftest.py``. The server is migrated with the real migrations and
-holds the demo accounts; each role signs in through the real form once, and tests get
-new browser contexts that reuse that signed-in storage state.
+fixtures from ``tests/conftest.py``. The server serves a copy of the demo-loaded template
+(migrated with the real migrations, the demo loaded once per process); each role signs in
+through the real form once, and tests get new browser contexts that reuse that signed-in
+storage state.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 from playwright.sync_api import Browser, BrowserContext, Playwright, expect, sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from config import TestConfig
 from partnership import create_app
 from partnership.accounts.models import User
-from partnership.audit.services import acting_as
-from partnership.demo.loader import load_demo
 from partnership.extensions import db
 from partnership.jobs.worker import Worker
 from partnership.policy import Role
 from tests.browser.support import ACCOUNTS, CHROMIUM, CHROMIUM_ARGS, LiveServer, sign_in
+from tests.support.demo import DemoRecipe, DemoTemplates
 
 # The whole suite shares two cores: a page that answers in a tenth of a second alone may take
 # seconds while other tests render PDFs, so assertions wait longer than Playwright's 5 s.
@@ -42,15 +43,14 @@ class QuietHandler(WSGIRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """Serve a freshly migrated SQLite database holding the demo accounts."""
+def live_server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path,
+                demo_templates: DemoTemplates, session_day: dt.date) -> Iterator[LiveServer]:
+    """Serve a copy of the demo as loaded today on SQLite (the template the other demo tests
+    of this process copy too, so the demo is loaded once)."""
     path = tmp_path_factory.mktemp("browser") / "live.db"
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    url = demo_templates.sqlite_copy(sqlite_template, DemoRecipe(day=session_day), path)
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
-        upgrade()
-        with acting_as("tests"):
-            load_demo()
-            db.session.commit()
         user_ids = {email: uid for uid, email in db.session.execute(sa.select(User.id, User.email))}
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
