@@ -33,6 +33,9 @@ from tests.support.demo import DemoRecipe, DemoTemplates
 # seconds while other tests render PDFs, so assertions wait longer than Playwright's 5 s.
 EXPECT_TIMEOUT_MS = 20_000
 expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+# Clicks and navigations wait for pages the server may be slow to send while the machine
+# renders a yearly report's PDF for another test.
+ACTION_TIMEOUT_MS = 60_000
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -123,6 +126,7 @@ def new_context(
         if role is not None:
             options["storage_state"] = storage_states(role)
         context = browser.new_context(**options)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
         opened.append(context)
         return context
 
