@@ -33,5 +33,7 @@ def load_demo_assurance(today: dt.date | None) -> dict[str, int]:
 
 def load_synthetic_assurance(scale: int, today: dt.date | None) -> dict[str, int]:
     """Add the benchmark's assurance records: a self-assessment round of 300 organisations,
-    and a dataset of 200 indicators with five years of quarterly figures split four ways."""
-    return {**load_synthetic_self_assessment(scale, today), **load_synthetic_dataset(today)}
+    and a dataset of 40 indicators per unit of scale with five years of quarterly figures
+    split four ways (200 at the benchmark's --scale 5)."""
+    return {**load_synthetic_self_assessment(scale, today),
+            **load_synthetic_dataset(scale, today)}

@@ -397,15 +397,16 @@ def _exception_action(county: Partnership, indicators: list[Indicator], latest: 
     return 1
 
 
-SYNTHETIC_INDICATORS = 200
+SYNTHETIC_INDICATORS_PER_SCALE = 40  # 200 at the benchmark's --scale 5
 SYNTHETIC_YEARS = 5
 SYNTHETIC_SPLITS = (Dimension.SEX, Dimension.AGE_BAND, Dimension.ETHNICITY,
                     Dimension.DISABILITY)
 
 
-def load_synthetic_dataset(today: dt.date | None) -> dict[str, int]:
-    """Give the first synthetic partnership the benchmark's dataset: 200 quarterly indicators
-    with five years of figures, each split four ways, all approved."""
+def load_synthetic_dataset(scale: int, today: dt.date | None) -> dict[str, int]:
+    """Give the first synthetic partnership the benchmark's dataset: 40 quarterly indicators
+    per unit of scale (200 at --scale 5) with five years of figures, each split four ways,
+    all approved."""
     day = today or clock.today()
     partnership = db.session.scalar(sa.select(Partnership)
                                     .where(Partnership.slug == "synthetic-1"))
@@ -420,7 +421,7 @@ def load_synthetic_dataset(today: dt.date | None) -> dict[str, int]:
     units = (Unit.COUNT, Unit.RATE, Unit.PERCENTAGE, Unit.COUNT)
     polarities = (Polarity.LOWER, Polarity.HIGHER, Polarity.NEITHER)
     indicators = []
-    for n in range(1, SYNTHETIC_INDICATORS + 1):
+    for n in range(1, SYNTHETIC_INDICATORS_PER_SCALE * scale + 1):
         unit = units[n % len(units)]
         indicator = Indicator(
             partnership=partnership, reference=f"S{n:03d}", name=f"Synthetic indicator {n}",
@@ -433,7 +434,7 @@ def load_synthetic_dataset(today: dt.date | None) -> dict[str, int]:
         indicators.append(indicator)
     db.session.add_all(indicators)
     db.session.flush()
-    rng = random.Random(SYNTHETIC_INDICATORS)  # noqa: S311 - synthetic figures
+    rng = random.Random(scale)  # noqa: S311 - synthetic figures
     rows: list[dict[str, object]] = []
     for indicator in indicators:
         for period in quarters:
