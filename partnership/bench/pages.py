@@ -251,7 +251,7 @@ PAGES: list[BenchPage] = [
     BenchPage("self-assessment (300 organisations)", Role.TEAM, synthetic_assessment_index),
     BenchPage("dataset dashboard (200 indicators)", Role.TEAM,
               "/partnerships/synthetic-1/dataset/dashboard"),
-    BenchPage("dataset library (200 indicators)", Role.SCRUTINEER,
+    BenchPage("dataset library (200 indicators)", Role.TEAM,
               "/partnerships/synthetic-1/dataset"),
     BenchPage("indicator (5 years, 4 splits)", Role.TEAM, synthetic_indicator),
     BenchPage("dataset (county)", Role.CHAIR, "/partnerships/wscp/dataset/dashboard"),
