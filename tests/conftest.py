@@ -79,16 +79,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     scale: each worker loads every demo it is asked for once, and a load takes seconds (the
     benchmark's scale far longer), so one load per day serves them all. They run on SQLite
     only: what changes with the day or the scale is the demo's own Python, and PostgreSQL
-    runs every test of the demo as loaded today."""
+    runs every test of the demo as loaded today. A test marked ``databases("sqlite")`` is
+    about Python alone too (a loader's messages, a missing tool) and runs on that backend.
+
+    The long groups go first (the browser's, then the demo's other days), so the many short
+    tests fill the workers' last minutes instead of one worker finishing a browser walk
+    alone."""
     kept, deselected = [], []
     for item in items:
+        backend = getattr(item, "callspec", None) and item.callspec.params.get("backend")
+        only = item.get_closest_marker("databases")
+        if only is not None and backend and backend not in only.args:
+            deselected.append(item)
+            continue
         if item.get_closest_marker("browser"):
             module = item.nodeid.split("::")[0]
             alone = module.endswith("test_accessibility.py")
             item.add_marker(pytest.mark.xdist_group(item.nodeid if alone else module))
         elif (demo := item.get_closest_marker("demo")) is not None and demo.kwargs:
-            callspec = getattr(item, "callspec", None)
-            if callspec is not None and callspec.params.get("backend", "sqlite") != "sqlite":
+            if backend and backend != "sqlite":
                 deselected.append(item)
                 continue
             recipe = ",".join(f"{key}={value}" for key, value in sorted(demo.kwargs.items()))
@@ -96,7 +105,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         kept.append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
-        items[:] = kept
+    kept.sort(key=_schedule_rank)  # stable: each module keeps its own order
+    items[:] = kept
+
+
+def _schedule_rank(item: pytest.Item) -> int:
+    if item.get_closest_marker("browser"):
+        return 0 if "test_every_page_for_role" in item.nodeid else 1
+    demo = item.get_closest_marker("demo")
+    return 2 if demo is not None and demo.kwargs else 3
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

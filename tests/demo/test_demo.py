@@ -147,6 +147,7 @@ def test_refuses_a_database_holding_a_register_but_no_accounts(app, runner):
     assert "already holds a register (1 partnership)" in result.output
 
 
+@pytest.mark.databases("sqlite")  # the loader's Python, the same on any backend
 def test_loads_beside_the_first_administrator(app, runner, make_user):
     """The production guide has the operator create an administrator before anything else."""
     admin = make_user(Role.ADMIN, email="first.admin@example.org")
@@ -163,6 +164,7 @@ def test_loads_beside_the_first_administrator(app, runner, make_user):
         assert count(Partnership) == 4
 
 
+@pytest.mark.databases("sqlite")  # the loader's Python, the same on any backend
 def test_a_demo_account_already_there_is_kept_and_not_created_again(app, runner, make_user):
     mine = make_user(Role.TEAM, email="chair@demo.example", name="Someone Else")
 
@@ -209,6 +211,7 @@ def test_a_failed_load_leaves_the_database_as_it_was_and_the_next_load_works(
         assert count(User) == len(DEMO_ACCOUNTS) + 1
 
 
+@pytest.mark.databases("sqlite")  # the loader's Python, the same on any backend
 def test_nothing_the_loader_calls_may_commit_part_way(app, runner, monkeypatch):
     with app.app_context():
         before = rows_in_every_table()
@@ -226,6 +229,7 @@ def test_nothing_the_loader_calls_may_commit_part_way(app, runner, monkeypatch):
         assert rows_in_every_table() == before
 
 
+@pytest.mark.databases("sqlite")  # the loader's Python, the same on any backend
 def test_the_demo_loads_without_graphviz(app, runner, monkeypatch):
     hide_graphviz(monkeypatch)
 
@@ -454,6 +458,7 @@ def test_demo_accounts_lists_every_account_including_the_new_partners(runner):
     assert "police.partner@demo.example" in result.output
 
 
+@pytest.mark.databases("sqlite")  # the loader's Python, the same on any backend
 def test_scaled_load_adds_synthetic_partnerships_for_the_benchmark(app, runner):
     result = runner.invoke(args=["demo", "load", "--scale", "2"])
 
