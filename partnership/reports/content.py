@@ -461,6 +461,119 @@ class Feedback:
     engagements: list[EngagementEntry] = field(default_factory=list)
 
 
+# --- training and its impact (partnership.training; part made by parts/training.py) --------
+
+
+@dataclass(frozen=True)
+class UptakeRow:
+    """Attendance of one agency or sector against the number the partnership expected."""
+
+    label: str
+    expected: int | None  # None when no expectation was set
+    attended: int
+    percent: int | None  # attended / expected, rounded; None without an expectation
+
+
+@dataclass(frozen=True)
+class CourseRow:
+    """One course of the multi-agency training programme, over its sessions in the period."""
+
+    title: str
+    level: str  # the level's label
+    priority: str  # the plan priority it serves ("P2 Neglect"), or ""
+    sessions: int  # held in the period (not cancelled)
+    places: int
+    attended: int
+    evaluations: int
+    confidence_before: float | None  # mean on the evaluation's 1-5 scale, one decimal
+    confidence_after: float | None
+    useful_percent: int | None  # evaluations rating it useful (4 or 5 of 5)
+    link: str
+
+
+@dataclass(frozen=True)
+class Training:
+    """The multi-agency training of the period: reach (uptake by sector and agency against
+    what was expected), what learners said, and the follow-up of its impact on practice."""
+
+    courses: list[CourseRow]
+    sessions_held: int
+    places: int
+    booked: int
+    attended: int
+    did_not_attend: int
+    by_sector: list[UptakeRow]
+    by_agency: list[UptakeRow]
+    evaluations: int
+    confidence_before: float | None
+    confidence_after: float | None
+    follow_ups_sent: int
+    follow_ups_answered: int
+    practice_changed: int  # follow-ups saying practice changed (fully or partly)
+    manager_confirmed: int  # of those, confirmed by a manager (0 when not used)
+    manager_confirmation_used: bool
+    examples: list[str]  # what changed in practice, as answered (agency and role, no names)
+    missing: str  # why there is nothing to show, when there is nothing
+    link: str
+
+
+# --- money (partnership.funding; part made by parts/money.py) ------------------------------
+# Amounts are whole pence (int), exact and JSON-safe; the document prints them in pounds.
+
+
+@dataclass(frozen=True)
+class ContributionRow:
+    """One contributor's money for the year: agreed, received, and what it gave in kind."""
+
+    contributor: str  # the agency's name
+    partner: str  # the statutory partner it counts under ("Local authority"...), or "Other"
+    agreed: int
+    received: int
+    in_kind: str  # what it gave in kind, in words ("" when nothing)
+    in_kind_value: int
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    """A statutory partner's (or others') share of the agreed contributions."""
+
+    label: str
+    amount: int
+    percent: int | None
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    """A budget line: what was set, what was spent, the difference."""
+
+    heading: str
+    budget: int
+    spent: int
+
+
+@dataclass(frozen=True)
+class Money:
+    """The shared budget of the reporting year that ends in the period: income, spending,
+    in-kind contributions and the year-end position, and the signed budget statement."""
+
+    year_label: str  # "2025-26"
+    contributions: list[ContributionRow]
+    shares: list[ShareRow]
+    agreed_total: int
+    received_total: int
+    other_income: int  # grants and other income received
+    in_kind_total: int
+    budget_lines: list[BudgetRow]
+    budget_total: int
+    spent_total: int
+    opening_balance: int  # carried from the year before
+    closing_balance: int  # opening + received + other income - spent
+    statement: str  # "Signed off by the three partners on 12 May 2026", or why not
+    statement_link: str
+    missing: str
+    link: str
+
+
 # --- 8. changes to the arrangements -------------------------------------------------------
 
 
@@ -517,6 +630,9 @@ class ReportContent:
     feedback: Feedback
     changes: Changes
     charts: list[Chart] = field(default_factory=list)
+    # Came after the first published reports: a snapshot without them reads as having none.
+    training: Training | None = None
+    money: Money | None = None
 
 
 # --- the document: content, narrative and sign-offs together --------------------------------
