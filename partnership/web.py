@@ -22,6 +22,7 @@ from wtforms import Form
 
 from partnership.extensions import db
 from partnership.kernel.errors import DomainError
+from partnership.kernel.numbers import pounds
 
 log = logging.getLogger("partnership.request")
 
@@ -131,6 +132,7 @@ def init_app(app: Flask) -> None:
     configure_logging(app)
     # Before any blueprint is registered: a rule takes its converters when it is added.
     app.url_map.converters["int"] = DatabaseId
+    app.add_template_filter(pounds, "pounds")  # whole pence, as every page and document writes it
 
     @app.before_request
     def start_request() -> None:

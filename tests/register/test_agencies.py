@@ -283,7 +283,7 @@ def test_contributions_are_totalled_per_reporting_year(
     history = page(reader.get(f"{BASE}/{police}")).select("table")[-1].get_text(" ", strip=True)
     assert "Amount : 12000.00 → (empty)" in history  # the removal, on the agency's page
     totals = page(reader.get(BASE)).select_one("#contributions + table")
-    assert table_rows(totals) == [["2023 to 2024", "1", "£40,000.00"],
+    assert table_rows(totals) == [["2023 to 2024", "1", "£40,000"],
                                   ["2024 to 2025", "1", "£13,000.25"]]
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput
-from wtforms import Field, SelectMultipleField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput, GovTextInput
+from wtforms import Field, SelectMultipleField, StringField
 from wtforms.validators import Length, ValidationError
 
 PARTS = ("day", "month", "year")
+LARGEST_AMOUNT = decimal.Decimal("9999999999.99")  # the columns hold 12 digits, 2 after the point
 
 
 class DayMonthYearField(Field):
@@ -113,3 +115,30 @@ class RecordsField(SelectMultipleField):
         """Return the ticked records, in the order offered."""
         wanted = set(self.data or ())
         return [record for record in self._offered if record.id in wanted]
+
+
+class MoneyField(StringField):
+    """An amount of money in pounds, with up to 2 decimal places (a £ and commas are allowed):
+    the one money input (agencies' contributions, the budget's income, lines and spending)."""
+
+    widget = GovTextInput()
+
+    def pre_validate(self, form: Any) -> None:
+        """Turn the text into a Decimal, or say exactly what is wrong with it."""
+        if isinstance(self.data, decimal.Decimal):
+            return
+        text = (self.data or "").replace("£", "").replace(",", "").strip()
+        if not text:
+            raise ValidationError(f"Enter the {self.label.text.lower()}")
+        try:
+            amount = decimal.Decimal(text)
+        except decimal.InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite():
+            raise ValidationError(f"{self.label.text} must be a number, like 12500 or 12500.50")
+        exponent = amount.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -2:
+            raise ValidationError(f"{self.label.text} must not have more than 2 decimal places")
+        if abs(amount) > LARGEST_AMOUNT:
+            raise ValidationError(f"{self.label.text} must be less than £10,000,000,000")
+        self.data = amount.quantize(decimal.Decimal("0.01"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import decimal
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -25,12 +24,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from partnership.register.forms import TEXT_LIMIT, DayMonthYearField
+from partnership.register.forms import TEXT_LIMIT, DayMonthYearField, MoneyField
 from partnership.register.models import Agency, AgencyBasis, Person, Sector
-
-LARGEST_AMOUNT = decimal.Decimal("9999999999.99")  # the column holds 12 digits, 2 after the point
 
 
 class RecordSelectField(SelectField):
@@ -81,32 +78,6 @@ class WholeNumberField(IntegerField):
         except ValueError:
             self.data = None
             raise ValueError(self.not_a_number) from None
-
-
-class PoundsField(StringField):
-    """An amount of money in pounds, with up to 2 decimal places (a £ and commas are allowed)."""
-
-    widget = GovTextInput()
-
-    def pre_validate(self, form: Any) -> None:
-        """Turn the text into a Decimal, or say exactly what is wrong with it."""
-        if isinstance(self.data, decimal.Decimal):
-            return
-        text = (self.data or "").replace("£", "").replace(",", "").strip()
-        if not text:
-            raise ValidationError(f"Enter the {self.label.text.lower()}")
-        try:
-            amount = decimal.Decimal(text)
-        except decimal.InvalidOperation:
-            amount = None
-        if amount is None or not amount.is_finite():
-            raise ValidationError(f"{self.label.text} must be a number, like 12500 or 12500.50")
-        exponent = amount.as_tuple().exponent
-        if isinstance(exponent, int) and exponent < -2:
-            raise ValidationError(f"{self.label.text} must not have more than 2 decimal places")
-        if abs(amount) > LARGEST_AMOUNT:
-            raise ValidationError(f"{self.label.text} must be less than £10,000,000,000")
-        self.data = amount.quantize(decimal.Decimal("0.01"))
 
 
 def stated(value: object) -> str:
@@ -207,7 +178,7 @@ class ContributionForm(FlaskForm):
         not_a_number="Year must be a number, like 2023",
         validators=[InputRequired("Enter the year the reporting year starts in"),
                     NumberRange(2000, 2100, message="Year must be between 2000 and 2100")])
-    amount = PoundsField("Amount", description="In pounds, for example 12500 or 12500.50")
+    amount = MoneyField("Amount", description="In pounds, for example 12500 or 12500.50")
     submit = SubmitField("Save contribution", widget=GovSubmitInput())
 
     def values(self) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from partnership.audit.models import AuditEvent
 from partnership.clock import today
 from partnership.editing import apply_edit
 from partnership.extensions import db
+from partnership.kernel import numbers
 from partnership.kernel.dates import long_date
 from partnership.register.models import (
     Agency,
@@ -321,5 +322,5 @@ def agency_history(agency: Agency) -> list[AuditEvent]:
 
 
 def pounds(amount: decimal.Decimal) -> str:
-    """Write an amount of money as people read it: £12,500.00."""
-    return f"£{amount:,.2f}"
+    """Write an amount of money as people read it: £12,500, or £12,500.50."""
+    return numbers.pounds(numbers.pence(amount))
