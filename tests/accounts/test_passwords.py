@@ -21,6 +21,10 @@ from tests.conftest import PASSWORD
 from tests.support.client import page
 from tests.support.partnerships import add_partnership
 
+# About responses, rendering and Python rules that do not depend on the database: SQLite only.
+pytestmark = pytest.mark.databases("sqlite")
+
+
 SIGN_IN_FAILED = "Enter a correct email address and password"
 TOO_SHORT = "Password must be 12 characters or more"
 TOO_COMMON = "Password is too common"

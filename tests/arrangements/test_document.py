@@ -35,6 +35,10 @@ from tests.documents.builders import (
 )
 from tests.documents.pdftools import pdf_info, pdf_objects, pdf_text
 
+# About responses, rendering and Python rules that do not depend on the database: SQLite only.
+pytestmark = pytest.mark.databases("sqlite")
+
+
 DRAFT_LINE = "Draft \N{EN DASH} not yet signed off by all three safeguarding partners"
 # The partnership's sections in its order; what the register holds after the section that
 # covers its topic, or (as here, with no such section) before the first section on a later

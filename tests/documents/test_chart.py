@@ -27,6 +27,10 @@ from partnership.register.models import AccountabilityLine, Body, LineKind, Part
 from tests.documents.builders import AS_OF, NO_GRAPHVIZ_NOTE, build_hampton, hide_graphviz
 from tests.support.client import BrowserLikeClient, page
 
+# About responses, rendering and Python rules that do not depend on the database: SQLite only.
+pytestmark = pytest.mark.databases("sqlite")
+
+
 
 def parse_svg(svg: str) -> ET.Element:
     """Parse the chart (our own output, in a test) as XML."""

@@ -42,6 +42,10 @@ from tests.documents.pdftools import (
     tagged_tables,
 )
 
+# About responses, rendering and Python rules that do not depend on the database: SQLite only.
+pytestmark = pytest.mark.databases("sqlite")
+
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # An opening <th> tag, whatever its attributes, over one line or several.
 TH_TAG = re.compile(r"<th(?=[\s>])[^>]*>")

@@ -23,6 +23,10 @@ from tests.support.client import BrowserLikeClient
 from tests.support.clock import pin_clock
 from tests.support.documents import fetch_pdf
 
+# About responses, rendering and Python rules that do not depend on the database: SQLite only.
+pytestmark = pytest.mark.databases("sqlite")
+
+
 LONG = ("Develop a joint safeguarding adolescents strategy with the neighbouring partnership, "
         "hearing from young people and their families throughout. ")
 

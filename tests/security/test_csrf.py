@@ -16,6 +16,9 @@ from tests.conftest import PASSWORD
 from tests.security.conftest import HTTPS, HttpsClient
 from tests.support.client import BrowserLikeClient, csrf_token_from
 
+# About responses, rendering and Python rules that do not depend on the database: SQLite only.
+pytestmark = pytest.mark.databases("sqlite")
+
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Run last: it ends the session the other requests use.
 LAST = ("accounts.sign_out",)
@@ -155,6 +158,7 @@ def test_over_https_a_foreign_or_missing_referer_is_refused(https_admin: HttpsCl
 def test_over_https_sign_in_needs_a_same_origin_referer(
     https_client: HttpsClient, make_user: Callable[..., User],
 ) -> None:
+
     user = make_user(Role.TEAM)
     token = https_client.token("/sign-in")
     data = {"csrf_token": token, "email": user.email, "password": PASSWORD}

@@ -15,6 +15,9 @@ from partnership.accounts.models import User
 from partnership.policy import Role
 from tests.support.client import BrowserLikeClient, page
 
+# About responses, rendering and Python rules that do not depend on the database: SQLite only.
+pytestmark = pytest.mark.databases("sqlite")
+
 MIN_HSTS_SECONDS = 31536000
 FAVICON = "/static/images/favicon.svg"
 
@@ -279,6 +282,7 @@ def test_no_cookie_but_the_session_cookie_is_set(
 def test_no_cookie_but_the_session_cookie_in_production(
     production_app: Flask, make_user: Callable[..., User], https_client,  # type: ignore[no-untyped-def]
 ) -> None:
+
     user = make_user(Role.ADMIN)
     responses = [https_client.get("/sign-in"), https_client.sign_in(user.email),
                  https_client.get("/"), https_client.get("/users")]

@@ -22,6 +22,10 @@ from tests.conftest import PASSWORD
 from tests.support.client import BrowserLikeClient, page
 from tests.support.partnerships import add_partnership
 
+# About responses, rendering and Python rules that do not depend on the database: SQLite only.
+pytestmark = pytest.mark.databases("sqlite")
+
+
 PAYLOADS = [
     "<script>alert(1)</script>",
     '"><img src=x onerror=alert(1)>',
