@@ -409,7 +409,7 @@ PARTNERSHIP_PARENTS: tuple[str, ...] = (
     "body", "meeting", "decision", "case", "rapid_review", "local_review", "review",
     "recommendation", "report", "action", "objective", "plan", "activity", "audit",
     "audit_return", "round", "assessment_return", "standard_set", "scale", "partner", "agency",
-    "indicator", "release")
+    "indicator", "release", "course", "training_session")
 
 
 @dataclass(frozen=True)
@@ -721,6 +721,18 @@ def _enters_figures(user: Any, target: Any) -> bool:
     return agency_id is not None and getattr(indicator, "source_agency_id", None) == agency_id
 
 
+def _own_agency_training(user: Any, target: Any) -> bool:
+    """The team; an agency lead, for their own agency's attendance and follow-ups."""
+    if user.role is Role.TEAM:
+        return True
+    if user.role is not Role.AGENCY:
+        return False
+    if isinstance(target, str | type):
+        return True
+    agency_id = scope(user).agency_id
+    return agency_id is not None and getattr(target, "agency_id", None) == agency_id
+
+
 def _listed(check: Rule, where: Where, *roles: Role) -> Listed:
     """A view rule for the roles given, narrowed record by record by ``check``/``where``."""
     allowed = frozenset(roles)
@@ -876,6 +888,13 @@ RULES: dict[tuple[str, str], Rule] = {
     ("enter", "dataset"): _enters_figures,
     ("approve", "dataset"): _roles(Role.TEAM),
     ("export", "dataset"): _roles(*EVERYONE),
+    # Multi-agency training: everyone reads the programme, uptake and what changed; the team
+    # keeps courses, sessions, evaluations, expected places, settings and imports; an agency
+    # lead records their own agency's attendance and answers its follow-ups.
+    ("view", "training"): _roles(*EVERYONE),
+    ("edit", "training"): _roles(Role.TEAM),
+    ("record", "training"): _own_agency_training,
+    ("follow_up", "training"): _own_agency_training,
     # Evidence files follow the record they are attached to; the team sees the quota.
     ("view", "evidence"): Listed(check=_through_owner, where=_through_owner_where),
     ("attach", "evidence"): _attaches_to_owner,

@@ -35,6 +35,8 @@ NAVIGATION = [
             ("pages.assurance", "scrutiny.", "case_audits", "scales.", "self_assessment.",
              "voice.", "escalations.")),
     NavItem("Data", "dataset_all.index", "view", "dataset", ("dataset.", "dataset_all.")),
+    NavItem("Training", "training_all.index", "view", "training",
+            ("training.", "training_all.")),
     NavItem("Reading room", "reading_room.index", "view", "reading_room",
             ("reading_room.", "reports.")),
     NavItem("Partnerships", "partnerships.index", "view", "register",
