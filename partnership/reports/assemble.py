@@ -39,7 +39,7 @@ import datetime as dt
 
 from partnership.actions.queries import ActionFilter, Source, tracked
 from partnership.register.models import Partnership
-from partnership.reports.content import ReportContent
+from partnership.reports.content import ReportContent, Training
 from partnership.reports.parts import (
     activities,
     changes,
@@ -47,6 +47,7 @@ from partnership.reports.parts import (
     dataset,
     feedback,
     impact,
+    next_year,
     progress,
     recommendations,
     records,
@@ -71,12 +72,14 @@ def assemble(partnership: Partnership, start: dt.date, end: dt.date,
     meetings = activities.meetings(loaded)
     part_two = reviews.reviews(loaded)
     part_eight = changes.changes(loaded)
-    part_one = activities.activities(loaded, meetings, part_two, part_eight)
+    learning: Training | None = None  # the training part, once training is recorded
+    part_one = activities.activities(loaded, meetings, part_two, part_eight, learning)
     data, data_charts = dataset.data(loaded)
+    # The attendance chart is left out: the table of how each agency took part gives the
+    # same figures, with the rest of its part in the arrangements.
     drawn = [chart for chart in (charts.rag_chart(loaded, plan_actions),
                                  charts.progress_chart(loaded),
-                                 charts.timeliness_chart(part_two),
-                                 charts.attendance_chart(part_one))
+                                 charts.timeliness_chart(part_two))
              if chart is not None] + data_charts
     return ReportContent(
         partnership=partnership.name, partnership_short=partnership.short_name,
@@ -85,4 +88,5 @@ def assemble(partnership: Partnership, start: dt.date, end: dt.date,
         as_of=loaded.as_of.isoformat(), activities=part_one, reviews=part_two,
         impact=impact.impact(loaded, data), progress=progress.progress(loaded, plans, plan_actions),
         recommendations=recommendations.recommendations(loaded),
-        feedback=feedback.feedback(loaded), changes=part_eight, charts=drawn)
+        feedback=feedback.feedback(loaded), changes=part_eight, charts=drawn,
+        training=learning, next_year=next_year.next_year(loaded))

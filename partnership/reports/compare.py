@@ -253,7 +253,102 @@ FIGURES: dict[str, tuple[tuple[str, str, Reader], ...]] = {
         ("Arrangements versions published in the period", "", _length("published_in_period")),
         ("Changes to the arrangements listed", "", _change_lines),
     ),
+    # Read by the narrative check (not compared between reports: a report from before
+    # training and money were recorded has neither).
+    "training": (
+        ("Training sessions held", "", _field("sessions_held")),
+        ("Training places offered", "", _field("places")),
+        ("People who attended training", "", _field("attended")),
+        ("Training evaluations returned", "", _field("evaluations")),
+        ("Follow-ups answered", "", _field("follow_ups_answered")),
+        ("Follow-ups saying practice changed", "", _field("practice_changed")),
+    ),
+    "money": (
+        ("Contributions agreed", "£", _field("agreed_total")),
+        ("Contributions received", "£", _field("received_total")),
+        ("Budget set", "£", _field("budget_total")),
+        ("Money spent", "£", _field("spent_total")),
+        ("Balance at the year's end", "£", _field("closing_balance")),
+    ),
 }
+_MEETINGS_CANCELLED: Reader = lambda part: _sum(  # noqa: E731
+    [_number(row.get("cancelled")) for row in _rows(part, "meetings")])
+FIGURES["activities"] += (("Meetings cancelled", "", _MEETINGS_CANCELLED),)
+
+# How a narrative names each key figure (the words a claim about it uses, in order, each
+# with its other forms after "|"): the narrative check (reports/claims.py) matches a number
+# to the figure whose words follow it. The longest match wins; a figure not named here is
+# never checked.
+CLAIM_WORDS: dict[str, tuple[str, ...]] = {
+    "Meetings held": ("meetings|meeting",),
+    "Meetings cancelled": ("meetings|meeting cancelled", "meetings|meeting were|was cancelled"),
+    "Decisions made at meetings": ("decisions|decision",),
+    "Attendance by agencies": ("attendance", "attended"),
+    "Business-plan actions in the period": ("business-plan actions|action",
+                                            "actions|action in the plan",
+                                            "plan actions|action"),
+    "Business-plan actions completed": ("business-plan actions|action completed|complete",
+                                        "actions|action completed|complete",
+                                        "completed actions|action",
+                                        "completed business-plan actions|action"),
+    "Rapid Reviews in the period": ("rapid reviews|review started|begun|held",),
+    "Rapid Reviews completed": ("rapid reviews|review", "rapid reviews|review completed"),
+    "Rapid Reviews on time": ("rapid reviews|review on time",),
+    "Local reviews open": ("local reviews|review",
+                           "local child safeguarding practice reviews|review"),
+    "Local reviews completed": ("local reviews|review completed|published",),
+    "Referrals for national review": ("referrals|referral for national review",
+                                      "cases|case referred"),
+    "Reviews from elsewhere taken in": ("reviews|review from elsewhere",
+                                        "reviews|review published elsewhere"),
+    "Arrangements versions published": ("versions|version of the arrangements",
+                                        "new versions|version"),
+    "Evidence of impact entries": ("pieces|piece of evidence", "entries|entry of evidence"),
+    "Multi-agency case audits completed": ("case audits|audit", "multi-agency audits|audit"),
+    "Scrutiny activities reported": ("scrutiny activities|activity",),
+    "Self-assessment rounds": ("self-assessment rounds|round",),
+    "Escalations raised": ("escalations|escalation",),
+    "Objectives with little or no progress": ("objectives|objective made little",),
+    "Recommendations": ("recommendations|recommendation",),
+    "Engagements with children and families": ("pieces|piece of work",),
+    "Training sessions held": ("training sessions|session", "sessions|session of training",
+                               "courses|course sessions|session"),
+    "Training places offered": ("training places|place", "places|place"),
+    "People who attended training": ("people|practitioners|professionals|staff trained",
+                                     "people|practitioners|professionals|staff attended",
+                                     "attendees|attendee"),
+    "Training evaluations returned": ("evaluations|evaluation",),
+    "Contributions agreed": ("agreed contributions", "contributions agreed",
+                             "agreed in contributions"),
+    "Contributions received": ("contributions received", "received in contributions"),
+    "Budget set": ("budget",),
+    "Money spent": ("spent", "spending", "spend"),
+}
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One of the report's key figures as the document states it: its label and value."""
+
+    part: str
+    label: str
+    value: int
+    unit: str  # "" a count, "%" a percentage, "£" an amount in pence
+
+
+def key_figures(document: Any) -> list[KeyFigure]:
+    """Every key figure the report's content states (one catalogue: :data:`FIGURES`)."""
+    snapshot = as_snapshot(document)
+    found = []
+    for key, figures in FIGURES.items():
+        part = _part(snapshot, key)
+        if not part or part.get("missing"):
+            continue
+        for label, unit, read in figures:
+            value = read(part)
+            if value is not None:
+                found.append(KeyFigure(key, label, value, unit))
+    return found
 
 
 # --- comparing ----------------------------------------------------------------------------

@@ -46,6 +46,57 @@ class AgencyAttendanceRow:
 
 
 @dataclass(frozen=True)
+class ParticipationRow:
+    """How one agency took part in the period: at meetings, in self-assessment and case
+    audits, in escalations, and (when training is recorded) in training."""
+
+    agency: str
+    sector: str  # the sector's label ("Education"...), or ""
+    expected: int  # held meetings it was expected at
+    attended: int
+    attendance_percent: int | None
+    assessments_asked: int  # self-assessment returns asked of it in rounds due in the period
+    assessments_returned: int
+    audits_asked: int  # case audit returns asked of it, in audits completed in the period
+    audits_returned: int
+    escalations_raised: int  # escalations it raised in the period
+    trained: int | None = None  # people it sent to multi-agency training (None: not recorded)
+
+
+@dataclass(frozen=True)
+class SectorParticipation:
+    """One sector's part in the period, summed over its agencies."""
+
+    sector: str
+    agencies: int
+    attendance_percent: int | None
+    assessments_asked: int
+    assessments_returned: int
+    audits_asked: int
+    audits_returned: int
+    escalations_raised: int
+
+
+@dataclass(frozen=True)
+class DecisionEntry:
+    """A decision of the partnership's board or executive in the period."""
+
+    body: str
+    made: str  # ISO date of the meeting
+    text: str
+
+
+@dataclass(frozen=True)
+class CompletedEntry:
+    """A business-plan action completed in the period."""
+
+    title: str
+    objective: str  # its objective's reference ("A1"), or ""
+    completed: str | None  # ISO date
+    link: str
+
+
+@dataclass(frozen=True)
 class Activities:
     """Part 1: meetings and attendance, actions completed, reviews undertaken, other work."""
 
@@ -63,6 +114,11 @@ class Activities:
     learning_reviews: int  # reviews from elsewhere taken in during the period
     arrangements_published: int  # arrangements versions published in the period
     missing: str
+    # Came after the first published reports: a snapshot without them reads as having none.
+    participation: list[ParticipationRow] = field(default_factory=list)
+    sectors: list[SectorParticipation] = field(default_factory=list)
+    decisions_made: list[DecisionEntry] = field(default_factory=list)
+    completed: list[CompletedEntry] = field(default_factory=list)
 
 
 # --- 2. child safeguarding practice reviews -----------------------------------------------
@@ -574,6 +630,32 @@ class Money:
     link: str
 
 
+# --- the coming year ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextYearObjective:
+    """An objective the partnership's plan sets for the year after the period."""
+
+    reference: str
+    title: str
+    outcome: str  # the intended outcome ("" when none is recorded)
+    actions: int  # actions set for that year under it
+    link: str
+
+
+@dataclass(frozen=True)
+class NextYear:
+    """What the business plan sets for the reporting year after the period, and the actions
+    carried into it from the period."""
+
+    year_label: str  # "2026-27"
+    plan: str  # the plan's title ("" when none covers that year)
+    objectives: list[NextYearObjective]
+    carried_forward: list[str]  # titles of actions carried forward into that year
+    missing: str
+
+
 # --- 8. changes to the arrangements -------------------------------------------------------
 
 
@@ -633,6 +715,7 @@ class ReportContent:
     # Came after the first published reports: a snapshot without them reads as having none.
     training: Training | None = None
     money: Money | None = None
+    next_year: NextYear | None = None
 
 
 # --- the document: content, narrative and sign-offs together --------------------------------

@@ -32,7 +32,7 @@ from partnership.documents.markdown import render_markdown
 from partnership.documents.renders import document_builder
 from partnership.documents.styles import stylesheet_urls
 from partnership.extensions import db
-from partnership.kernel.numbers import percent_words
+from partnership.kernel.numbers import percent_words, pounds
 from partnership.kernel.words import capital, in_words, plural, times
 from partnership.publishing.documents import paper_words
 from partnership.reports import services
@@ -143,7 +143,7 @@ def web_link(url: str | None) -> str:
 def activities_sentences(a: Mapping[str, Any], period: str) -> list[str]:
     """Say what the partnership did: meetings, attendance, actions, reviews, arrangements."""
     sentences = []
-    bodies = a["meetings"]
+    bodies = [b for b in a["meetings"] if b["held"] or b["cancelled"]]
     held = a["meetings_held"]
     if bodies:
         first = with_the(bodies[0]["body"])
@@ -160,16 +160,8 @@ def activities_sentences(a: Mapping[str, Any], period: str) -> list[str]:
             said += f"; {plural(cancelled, 'meeting')} {were(cancelled)} cancelled"
         sentences.append(said + ".")
     if a["attendance_percent"] is not None:
-        said = (f"Agencies attended {a['attendance_percent']}% of the meetings they were "
-                "expected at")
-        judged = [r for r in a["attendance"] if r["percent"] is not None and r["held"] >= 3]
-        if len(judged) > 1:
-            low = min(judged, key=lambda r: (r["percent"], r["agency"]))
-            high = max(judged, key=lambda r: (r["percent"], r["agency"]))
-            if low["percent"] != high["percent"]:
-                said += (f", from {high['percent']}% ({high['agency']}) to "
-                         f"{low['percent']}% ({low['agency']})")
-        sentences.append(said + ".")
+        sentences.append(f"Agencies attended {a['attendance_percent']}% of the meetings they "
+                         "were expected at.")
     if a["actions_live"]:
         sentences.append(
             f"Of the {plural(a['actions_live'], 'business-plan action')} for the year, "
@@ -193,6 +185,97 @@ def activities_sentences(a: Mapping[str, Any], period: str) -> list[str]:
         count = a["arrangements_published"]
         sentences.append(f"It published {plural(count, 'new version')} of its local "
                          "safeguarding arrangements.")
+    return sentences
+
+
+def participation_sentences(a: Mapping[str, Any]) -> list[str]:
+    """Say how agencies, and education in particular, took part beyond meetings."""
+    sectors = a.get("sectors") or []
+    if not sectors:
+        return []
+    sentences = []
+    asked = sum(s["assessments_asked"] for s in sectors)
+    returned = sum(s["assessments_returned"] for s in sectors)
+    if asked:
+        sentences.append(f"{plural(returned, 'self-assessment return')} came back of the "
+                         f"{asked:,} asked for ({percent_words(returned, asked)}).")
+    audits_asked = sum(s["audits_asked"] for s in sectors)
+    audits_returned = sum(s["audits_returned"] for s in sectors)
+    if audits_asked:
+        sentences.append(f"Agencies sent {audits_returned:,} of the {audits_asked:,} case "
+                         "audit returns asked of them.")
+    education = next((s for s in sectors if s["sector"] == "Education"), None)
+    if education is not None:
+        said = []
+        if education["attendance_percent"] is not None:
+            said.append(f"attended {education['attendance_percent']}% of the meetings they "
+                        "were expected at")
+        if education["assessments_asked"]:
+            said.append(f"returned {education['assessments_returned']:,} of "
+                        f"{education['assessments_asked']:,} self-assessments")
+        if education["audits_asked"]:
+            said.append(f"sent {education['audits_returned']:,} of "
+                        f"{education['audits_asked']:,} case audit returns")
+        if education["escalations_raised"]:
+            said.append(f"raised {plural(education['escalations_raised'], 'escalation')}")
+        if said:
+            sentences.append(f"Schools, colleges and early years settings "
+                             f"{in_words(said)}.")
+    return sentences
+
+
+def training_sentences(t: Mapping[str, Any]) -> list[str]:
+    """Say how far the training reached, what learners said and what changed in practice."""
+    sentences = []
+    if t["sessions_held"]:
+        said = (f"The partnership ran {plural(t['sessions_held'], 'training session')} "
+                f"with {t['places']:,} places")
+        if t["booked"]:
+            said += f"; {t['booked']:,} were booked and {t['attended']:,} people attended"
+        sentences.append(said + ".")
+    expected = [r for r in t["by_sector"] if r["expected"]]
+    if expected:
+        low = min(expected, key=lambda r: (r["percent"] or 0, r["label"]))
+        sentences.append(f"Against the numbers the partners expected to train, uptake was "
+                         f"lowest in {low['label'].lower()} ({low['percent'] or 0}%).")
+    if t["confidence_before"] is not None and t["confidence_after"] is not None:
+        sentences.append(f"Learners rated their confidence at {t['confidence_before']:.1f} out "
+                         f"of 5 before the training and {t['confidence_after']:.1f} after it.")
+    if t["follow_ups_sent"]:
+        said = (f"Some months later, {t['follow_ups_answered']:,} of the "
+                f"{t['follow_ups_sent']:,} people asked said whether their practice had "
+                f"changed, and {t['practice_changed']:,} said it had")
+        if t["manager_confirmation_used"] and t["practice_changed"]:
+            said += f"; managers confirmed {t['manager_confirmed']:,} of them"
+        sentences.append(said + ".")
+    return sentences
+
+
+def money_sentences(m: Mapping[str, Any]) -> list[str]:
+    """Say where the money came from, what it was spent on and how the year ended."""
+    sentences = []
+    if m["agreed_total"]:
+        said = (f"The partners and agencies agreed to contribute {pounds(m['agreed_total'])} "
+                f"for {m['year_label']}, and {pounds(m['received_total'])} was received")
+        if m["other_income"]:
+            said += f", with {pounds(m['other_income'])} from grants and other income"
+        sentences.append(said + ".")
+    shares = [r for r in m["shares"] if r["percent"] is not None]
+    if shares:
+        sentences.append("The shares of the agreed contributions were " + in_words(
+            [f"{r['label'].lower()} {r['percent']}%" for r in shares]) + ".")
+    if m["budget_total"] or m["spent_total"]:
+        sentences.append(f"Against a budget of {pounds(m['budget_total'])}, the partnership "
+                         f"spent {pounds(m['spent_total'])}.")
+    if m["in_kind_total"]:
+        sentences.append(f"Agencies also gave help in kind worth about "
+                         f"{pounds(m['in_kind_total'])}.")
+    closing = m["closing_balance"]
+    if closing >= 0:
+        sentences.append(f"The year ended with a balance of {pounds(closing)} to carry "
+                         "forward.")
+    else:
+        sentences.append(f"The year ended with a deficit of {pounds(-closing)}.")
     return sentences
 
 
@@ -491,7 +574,11 @@ def report_context(document: ReportDocument | Mapping[str, Any], *, for_pdf: boo
     charts = report_charts(content.get("charts") or [], content)
     parts = _parts(data, charts)
     foreword = _narrative(data, "foreword")
+    summary = _narrative(data, "summary")
     next_year = _narrative(data, "next_year")
+    money_text = _narrative(data, "money")
+    training = content.get("training")
+    money = content.get("money")
     draft = bool(data["draft"])
     assessment = data.get("assessment")
     if assessment and not (assessment.get("markdown") or "").strip():
@@ -499,8 +586,12 @@ def report_context(document: ReportDocument | Mapping[str, Any], *, for_pdf: boo
     contents = []
     if foreword or draft:
         contents.append(ContentsEntry("foreword", "Foreword"))
+    if summary or draft:
+        contents.append(ContentsEntry("summary", "Summary"))
     contents += [ContentsEntry(part.anchor, part.heading) for part in parts]
-    if next_year or draft:
+    if money or money_text or draft:
+        contents.append(ContentsEntry("money", "The partnership's budget"))
+    if next_year or content.get("next_year") or draft:
         contents.append(ContentsEntry("next-year", "Priorities for the coming year"))
     contents.append(ContentsEntry("sign-off", "Agreement by the safeguarding partners"))
 
@@ -517,7 +608,16 @@ def report_context(document: ReportDocument | Mapping[str, Any], *, for_pdf: boo
         "stylesheet_urls": stylesheet_urls(STYLESHEETS, for_pdf=for_pdf),
         "contents": contents,
         "foreword": foreword,
+        "summary": summary,
         "next_year": next_year,
+        "money_text": money_text,
+        "training": training,
+        "training_sentences": training_sentences(training)
+        if training and not training.get("missing") else [],
+        "money": money,
+        "money_sentences": money_sentences(money) if money and not money.get("missing") else [],
+        "participation_sentences": participation_sentences(content["activities"]),
+        "pounds": pounds,
         "parts": {part.key: part for part in parts},
         "part_order": [part.key for part in parts],
         "assessment": assessment,

@@ -38,6 +38,7 @@ class ReportSection(StrEnum):
     """
 
     FOREWORD = "foreword"
+    SUMMARY = "summary"
     ACTIVITIES = "activities"
     REVIEWS = "reviews"
     IMPACT = "impact"
@@ -47,6 +48,9 @@ class ReportSection(StrEnum):
     ASSESSMENT = "assessment"
     CHANGES = "changes"
     NEXT_YEAR = "next_year"
+    MONEY = "money"
+    FAMILIES = "families"
+    FAMILIES_NEXT = "families_next"
 
     @property
     def title(self) -> str:  # type: ignore[override]
@@ -56,6 +60,7 @@ class ReportSection(StrEnum):
 
 SECTION_TITLES = {
     ReportSection.FOREWORD: "Foreword",
+    ReportSection.SUMMARY: "Summary",
     ReportSection.ACTIVITIES: "Summary of activities",
     ReportSection.REVIEWS: "Child safeguarding practice reviews",
     ReportSection.IMPACT: "Evidence of impact",
@@ -65,7 +70,12 @@ SECTION_TITLES = {
     ReportSection.ASSESSMENT: "The independent scrutineer's assessment",
     ReportSection.CHANGES: "Changes to the arrangements",
     ReportSection.NEXT_YEAR: "Priorities for the coming year",
+    ReportSection.MONEY: "The partnership's budget",
+    ReportSection.FAMILIES: "For children, young people and families: what we did",
+    ReportSection.FAMILIES_NEXT: "For children, young people and families: what happens next",
 }
+# The sections of the short version for children, young people and families.
+FAMILY_SECTIONS = (ReportSection.FAMILIES, ReportSection.FAMILIES_NEXT)
 
 
 class ReportSettings(Versioned, db.Model):

@@ -551,6 +551,28 @@ def add_copy(report: YearlyReport, recipient: str, sent_on: dt.date | None, how:
     return copy
 
 
+@dataclass(frozen=True)
+class RecipientCopy:
+    """A recipient in the settings and the copies sent to them (none yet: an empty list)."""
+
+    recipient: str
+    sent: list[CopySent]
+
+
+def copies_by_recipient(report: YearlyReport,
+                        settings: ReportSettings | None = None) -> list[RecipientCopy]:
+    """Each recipient in the settings with the copies sent to them, then anyone else sent
+    one."""
+    settings = settings or settings_of(report.partnership)
+    by_name: dict[str, list[CopySent]] = {}
+    for copy in report.copies:
+        by_name.setdefault(" ".join(copy.recipient.split()).casefold(), []).append(copy)
+    rows = [RecipientCopy(name, by_name.pop(name.casefold(), []))
+            for name in settings.recipient_list]
+    rows += [RecipientCopy(copies[0].recipient, copies) for copies in by_name.values()]
+    return rows
+
+
 def copies_missing(report: YearlyReport, settings: ReportSettings | None = None) -> list[str]:
     """Return the recipients in the settings who have not been sent a copy yet."""
     settings = settings or settings_of(report.partnership)

@@ -27,8 +27,8 @@ from partnership.publishing.views import (
     sign_from_form,
 )
 from partnership.register.services.partnerships import partnership_or_404
+from partnership.reports import claims, services
 from partnership.reports import document as rendering
-from partnership.reports import services
 from partnership.reports.forms import (
     CopySentForm,
     ReportNarrativeForm,
@@ -124,6 +124,8 @@ def _detail_context(report: YearlyReport, **extra: Any) -> dict[str, Any]:
     settings_row = services.settings_of(partnership)
     rows = services.narrative_rows(report)
     due = services.publication_due(partnership, report.period_end, settings_row)
+    # A published report's narrative is what was signed: only a draft is checked.
+    disagreeing = [] if report.published else claims.mismatches(document)
     context = {
         "partnership": partnership,
         "report": report,
@@ -131,6 +133,8 @@ def _detail_context(report: YearlyReport, **extra: Any) -> dict[str, Any]:
         "due": due,
         "due_words": services.days_words((due - day).days),
         "parts": services.part_summaries(document),
+        "mismatches": disagreeing,
+        "copies": services.copies_by_recipient(report, settings_row),
         "panel": panel,
         "sections": [
             {"section": section, "row": rows.get(section),

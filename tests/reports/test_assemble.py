@@ -95,7 +95,7 @@ def test_the_snapshot_is_plain_json(app, world):
 
     assert snapshot["activities"]["meetings_held"] == 4
     assert [chart["key"] for chart in snapshot["charts"]] == [
-        "rag_by_objective", "progress_over_year", "review_timeliness", "attendance_by_agency"]
+        "rag_by_objective", "progress_over_year", "review_timeliness"]
 
 
 # --- part 1: activities -----------------------------------------------------------------------
@@ -294,8 +294,7 @@ def test_evidence_of_impact_grouped_by_objective_then_other_work(app, world):
 def test_training_is_said_to_be_not_recorded_yet(app, world):
     impact = report(app, world.partnership_id).impact
 
-    assert impact.training.startswith(
-        "Training attendance and evaluation are not recorded in the tracker yet")
+    assert impact.training == "No multi-agency training was recorded for this period."
 
 
 def test_evidence_is_not_repeated_when_an_update_and_its_action_say_the_same(app, world):
@@ -421,7 +420,8 @@ def test_changes_between_the_arrangements_in_force_at_the_start_and_the_end(app,
         f"/partnerships/westshire/arrangements/versions/{world.versions['2024']}")
     assert [v.title for v in changes.published_in_period] == ["Arrangements 2024"]
     assert [(g.heading, g.changes) for g in changes.groups] == [
-        ("Agencies added", ["Westshire Youth Justice Service"])]
+        ("Relevant agencies and settings",
+         ["Westshire Youth Justice Service became a relevant agency."])]
     assert changes.missing == ""
 
 
@@ -439,11 +439,11 @@ def test_a_changed_record_is_one_sentence_with_its_details(app, world):
 
     assert [v.title for v in changes.published_in_period] == [
         "Arrangements 2024", "Arrangements 2025"]
+    # Sentences a reader follows, not field differences.
     assert [(g.heading, g.changes) for g in changes.groups] == [
-        ("Agencies added", ["Westshire Youth Justice Service"]),
-        # The words that changed, not "notes changed".
-        ("Agencies changed",
-         ["Westshire Police \u2013 notes: Added: \u201cNow also covers the airport\u201d"])]
+        ("Relevant agencies and settings",
+         ["Westshire Youth Justice Service became a relevant agency.",
+          "Westshire Police: its notes were rewritten."])]
 
 
 @pytest.mark.parametrize(("start", "end", "missing"), [
@@ -511,14 +511,7 @@ def test_charts_of_ratings_progress_timeliness_and_attendance(app, world):
         "1 of the 2 Rapid Reviews completed in the period was sent to the national panel "
         "within 15 working days; they took from 14 to 19 working days.")
 
-    attendance = charts["attendance_by_agency"]
-    assert (attendance.kind, attendance.unit) == ("bar", "%")
-    assert attendance.categories == ["Westshire Council", "Westshire Health",
-                                     "Westshire Police"]
-    assert attendance.values == [[75, 33, 67]]
-    assert attendance.summary == (
-        "Agencies attended 60% of the meetings they were expected at. The highest attendance "
-        "was Westshire Council (75%), the lowest Westshire Health (33%).")
+    assert "attendance_by_agency" not in charts  # the agencies' table gives the figures
 
 
 # --- nothing recorded -------------------------------------------------------------------------
@@ -540,7 +533,7 @@ def test_every_part_says_plainly_when_there_is_no_data(app):
     assert content.impact.missing == (
         "No evidence of impact was recorded on the actions completed or in progress in this "
         "period, or in their progress updates.")
-    assert content.impact.training.startswith("Training attendance and evaluation")
+    assert content.impact.training == "No multi-agency training was recorded for this period."
     assert content.progress.missing == (
         "No business plan covers this period, so there is no progress to analyse.")
     assert content.recommendations.missing == (
@@ -567,8 +560,8 @@ def test_a_plan_where_nothing_stalled_says_so(app, world):
 
     assert progress.objectives == []
     assert progress.missing == (
-        "None of the 3 objectives considered made little or no progress in this period by "
-        "the rule below.")
+        "Each of the 3 objectives for the period made progress: every one had work completed "
+        "or updated, and none was rated red or amber at the end.")
 
 
 # --- need to know -----------------------------------------------------------------------------

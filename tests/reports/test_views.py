@@ -190,7 +190,7 @@ def test_each_role_sees_what_it_may_do(
     team_page = page(as_user(world.team).get(url))
     changes = [a["href"] for a in team_page.find_all("a")
                if a.get_text(strip=True).startswith("Change")]
-    assert len(changes) == 9 and not any(href.endswith("/assessment") for href in changes)
+    assert len(changes) == 13 and not any(href.endswith("/assessment") for href in changes)
     assert "Write your assessment" not in team_page.get_text()
     assert _post_forms(as_user(world.team).get(url)) == []  # nothing to publish yet
     assert ("You can publish once all three partners have signed off the yearly report as it "

@@ -16,29 +16,35 @@ publication).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
 from flask import url_for
 
+from partnership.actions import rules
 from partnership.actions.queries import Source
 from partnership.extensions import db
 from partnership.kernel.dates import reporting_year, year_span
 from partnership.kernel.numbers import percent
 from partnership.meetings.models import Decision, Meeting, MeetingStatus
 from partnership.meetings.services import attendance_by_agency
-from partnership.register.models import Body
+from partnership.register.models import Body, BodyKind
 from partnership.register.services.bodies import bodies_of
 from partnership.reports.content import (
     Activities,
     AgencyAttendanceRow,
     BodyMeetings,
     Changes,
+    CompletedEntry,
+    DecisionEntry,
     RapidReviewRow,
     Reviews,
+    Training,
 )
-from partnership.reports.parts.records import Records
+from partnership.reports.parts import participation
+from partnership.reports.parts.records import Records, action_link, iso
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,8 @@ class Meetings:
     rows: list[BodyMeetings]
     attendance: list[AgencyAttendanceRow]
     attendance_percent: int | None
+    agency_ids: list[int]  # the agency of each attendance row
+    decisions: list[DecisionEntry]  # the board's and the executive's, first of each wording
 
 
 def meetings(records: Records) -> Meetings:
@@ -80,15 +88,70 @@ def meetings(records: Records) -> Meetings:
                                  link=url_for("meetings.index", body_id=body.id, year=year),
                                  held=held, cancelled=cancelled,
                                  decisions=decisions.get(body.id, 0)))
+    found = attendance_by_agency(ids, start, end)
     attendance = [
         AgencyAttendanceRow(agency=row.agency_name, held=row.held,
                             attended=row.present + row.deputy, apologies=row.apologies,
                             absent=row.absent, not_recorded=row.not_recorded,
                             percent=percent(row.present + row.deputy, row.held))
-        for row in attendance_by_agency(ids, start, end)]
+        for row in found]
     expected = sum(row.held for row in attendance)
     attended = sum(row.attended for row in attendance)
-    return Meetings(rows, attendance, percent(attended, expected))
+    return Meetings(rows, attendance, percent(attended, expected),
+                    [row.agency_id for row in found], _decisions(records, bodies))
+
+
+def _decisions(records: Records, bodies: list[Body]) -> list[DecisionEntry]:
+    """The decisions of the partnership's own board and executive in the period, each wording
+    once, leaving out any that names a case whose review is not published."""
+    leading = {body.id: body.name for body in bodies
+               if body.partnership_id == records.partnership.id
+               and BodyKind(body.kind) in (BodyKind.BOARD, BodyKind.EXECUTIVE)}
+    if not leading:
+        return []
+    unnamed = [case.reference.casefold() for case in records.cases
+               if case.id not in records.named and case.reference.strip()]
+    seen: set[str] = set()
+    found = []
+    for body_id, held_on, text in db.session.execute(
+            sa.select(Meeting.body_id, Meeting.held_on, Decision.text)
+            .join(Decision, Decision.meeting_id == Meeting.id)
+            .where(Meeting.body_id.in_(sorted(leading)),
+                   Meeting.held_on.between(records.start, records.end),
+                   Meeting.status == MeetingStatus.HELD)
+            .order_by(Meeting.held_on, Meeting.id, Decision.position, Decision.id)):
+        words = " ".join((text or "").split())
+        key = words.casefold()
+        if not words or key in seen or any(_names(key, ref) for ref in unnamed) \
+                or key.startswith(ROUTINE):
+            continue
+        seen.add(key)
+        found.append(DecisionEntry(body=leading[body_id], made=held_on.isoformat(), text=words))
+    return found
+
+
+ROUTINE = ("approved the agenda", "approved the minutes", "agreed the minutes",
+           "agreed the agenda")
+
+
+def _names(text: str, reference: str) -> bool:
+    """Say whether a decision's text names a case reference (as a whole word)."""
+    return re.search(rf"(?<!\w){re.escape(reference)}(?!\w)", text) is not None
+
+
+def completed_actions(records: Records) -> list[CompletedEntry]:
+    """The business-plan actions completed in the period, by completion date."""
+    found = []
+    for action in records.plan_actions():
+        if not records.visible(action) or not records.completed_in(action):
+            continue
+        day = rules.completion_date(action, records.as_of)
+        objective = records.objectives.get(action.objective_id) \
+            if action.objective_id is not None else None
+        found.append(((day or dt.date.max, action.id), CompletedEntry(
+            title=action.title, objective=objective.reference if objective else "",
+            completed=iso(day), link=action_link(action.id))))
+    return [entry for _, entry in sorted(found, key=lambda item: item[0])]
 
 
 def _active(body: Body, start: dt.date, end: dt.date) -> bool:
@@ -97,8 +160,11 @@ def _active(body: Body, start: dt.date, end: dt.date) -> bool:
 
 
 def activities(records: Records, meetings: Meetings, reviews: Reviews,
-                changes: Changes) -> Activities:
-    """Sum up the period: meetings, business-plan actions, reviews, other work."""
+                changes: Changes, training: Training | None = None) -> Activities:
+    """Sum up the period: meetings, decisions, business-plan actions completed, reviews,
+    other work, and how each agency took part."""
+    participation_rows, sectors = participation.participation(
+        records, meetings.attendance, meetings.agency_ids, training)
     plan_actions = records.plan_actions()
     completed = sum(records.completed_in(a) for a in plan_actions)
     args: dict[str, Any] = {"partnership_id": records.partnership.id,
@@ -120,7 +186,8 @@ def activities(records: Records, meetings: Meetings, reviews: Reviews,
         actions_link=url_for("actions.index", **args),
         rapid_reviews=rapid, local_reviews=len(reviews.local), national_referrals=national,
         learning_reviews=learning, arrangements_published=len(changes.published_in_period),
-        missing="")
+        missing="", participation=participation_rows, sectors=sectors,
+        decisions_made=meetings.decisions, completed=completed_actions(records))
     nothing = not (held or any(row.cancelled for row in meetings.rows) or plan_actions
                    or reviews.rapid or reviews.local or reviews.national or learning
                    or changes.published_in_period)

@@ -12,6 +12,8 @@ tracker, and the report says so.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -22,9 +24,42 @@ from partnership.reports.content import DataFigures, Impact, ImpactEntry, Object
 from partnership.reports.parts import assurance
 from partnership.reports.parts.records import OTHER_WORK, Records, action_link, iso
 
-TRAINING = ("Training attendance and evaluation are not recorded in the tracker yet, so this "
-            "report cannot show the reach or the impact of multi-agency training from the "
-            "records.")
+TRAINING = "No multi-agency training was recorded for this period."
+NUMBER = re.compile(r"\d[\d,.]*")
+ALIKE = 0.6  # two entries on one action this alike in their words say the same thing
+
+
+def _numbers(text: str) -> frozenset[str]:
+    return frozenset(n.rstrip(".,").replace(",", "") for n in NUMBER.findall(text))
+
+
+def _same(one: str, other: str) -> bool:
+    """Say whether two pieces of evidence on one action say the same thing: the same words,
+    or the same figures, or mostly the same words."""
+    if one == other:
+        return True
+    numbers = _numbers(one)
+    if numbers and numbers == _numbers(other):
+        return True
+    return difflib.SequenceMatcher(a=one.lower().split(), b=other.lower().split(),
+                                   autojunk=False).ratio() >= ALIKE
+
+
+def _once(found: list[tuple[tuple[Any, ...], ImpactEntry]]) -> list[ImpactEntry]:
+    """The entries in date order, each piece of evidence once: an action's own evidence that
+    repeats one of its progress updates (often copied from it) is left out, and so is an
+    update repeating an earlier one."""
+    updates = [(order, entry) for order, entry in found if order[1] == 0]
+    kept: list[tuple[tuple[Any, ...], ImpactEntry]] = []
+    for order, entry in sorted(found, key=lambda item: item[0]):
+        if order[1] == 1 and any(other.link == entry.link and _same(entry.text, other.text)
+                                 for _, other in updates):
+            continue
+        if any(other.link == entry.link and _same(entry.text, other.text)
+               for _, other in kept):
+            continue
+        kept.append((order, entry))
+    return [entry for _, entry in kept]
 
 
 def impact(records: Records, data: DataFigures | None = None) -> Impact:
@@ -60,12 +95,7 @@ def impact(records: Records, data: DataFigures | None = None) -> Impact:
     groups = []
     keys = sorted((k for k in entries if k is not None), key=records.objective_key)
     for key in [*keys, None] if None in entries else keys:
-        found: list[ImpactEntry] = []
-        seen: set[tuple[str, str]] = set()
-        for _, entry in sorted(entries[key], key=lambda item: item[0]):
-            if (entry.link, entry.text) not in seen:  # an update's text copied to the action
-                seen.add((entry.link, entry.text))
-                found.append(entry)
+        found = _once(entries[key])
         if key is None:
             reference, title, link = "", OTHER_WORK, ""
         else:

@@ -16,18 +16,8 @@ from partnership.plans.services import little_or_no_progress, plan_span
 from partnership.reports.content import GapAction, GapObjective, Progress
 from partnership.reports.parts.records import Records, action_link
 
-RULE = (
-    "The actions that count for the period are the business-plan actions whose reporting "
-    "year overlaps it, less those cancelled or carried forward (decisions, not a lack of "
-    "progress). Every Part A objective is considered, and every one-year activity or "
-    "learning hub priority whose year overlaps the period or that has actions that count. "
-    "An objective is listed when none of its actions counts, when none of them was "
-    "completed in the period, when none of them had a progress update dated in the period, "
-    "or when every rated action is red or amber. An action is listed in its own right while "
-    "it was unfinished at the end of the period (not complete, not deferred, and due to have "
-    "started) when it had no progress update dated in the period, or when the tracker's "
-    "rating rule rated it red or amber on {as_of}, with the rule's reasons. Every action is "
-    "taken as it stood on {as_of}.")
+RULE = ("An objective or action is listed here when none of its work was completed or updated "
+        "during the period, or when it was rated red or amber on {as_of}.")
 
 
 def overlapping_plans(records: Records) -> list[Plan]:
@@ -72,7 +62,7 @@ def progress(records: Records, plans: Sequence[Plan],
                 link=url_for("plans.objective", objective_id=gap.objective_id),
                 plan=plan.title, reasons=list(gap.reasons), actions=actions))
     missing = "" if listed else (
-        f"None of the {plural(considered, 'objective')} considered made little or no "
-        "progress in this period by the rule below.")
+        f"Each of the {plural(considered, 'objective')} for the period made progress: every "
+        "one had work completed or updated, and none was rated red or amber at the end.")
     return Progress(objectives=listed, objectives_considered=considered, rule=rule,
                     missing=missing)
