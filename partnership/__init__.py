@@ -95,6 +95,7 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
         demo,
         escalations,
         evidence,
+        funding,
         jobs,
         meetings,
         operations,
@@ -117,7 +118,7 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
     # Jobs and renders first: features register their job handlers into them.
     for feature in (jobs, renders, accounts, audit, pages, register, publishing, evidence,
                     thresholds, arrangements, plans, meetings, reviews, scales, case_audits,
-                    self_assessment, voice, escalations, dataset, training, scrutiny, actions,
-                    reports, reading_room, demo, operations):
+                    self_assessment, voice, escalations, dataset, training, funding, scrutiny,
+                    actions, reports, reading_room, demo, operations):
         feature.init_app(app)
     return app

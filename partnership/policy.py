@@ -895,6 +895,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("edit", "training"): _roles(Role.TEAM),
     ("record", "training"): _own_agency_training,
     ("follow_up", "training"): _own_agency_training,
+    # The shared budget: published by the partners, so everyone reads it (agency leads and
+    # the scrutineer included); the team keeps the figures and runs the statement's round;
+    # each partner's representative signs off their own partnership's statement.
+    ("view", "funding"): _roles(*EVERYONE),
+    ("edit", "funding"): _roles(Role.TEAM),
+    ("publish", "funding"): _roles(Role.TEAM),
+    ("sign_off", "funding"): _partner_of_partnership,
+    ("record_paper", "funding"): _roles(Role.TEAM),
     # Evidence files follow the record they are attached to; the team sees the quota.
     ("view", "evidence"): Listed(check=_through_owner, where=_through_owner_where),
     ("attach", "evidence"): _attaches_to_owner,

@@ -11,6 +11,7 @@ from partnership.demo.case_audits import load_demo_case_audits
 from partnership.demo.dataset import load_demo_dataset, load_synthetic_dataset
 from partnership.demo.escalations import load_demo_escalations
 from partnership.demo.evidence import load_demo_evidence
+from partnership.demo.funding import load_demo_funding, load_synthetic_funding
 from partnership.demo.scrutiny import load_demo_scrutiny
 from partnership.demo.self_assessment import (
     load_demo_self_assessment,
@@ -26,8 +27,8 @@ def load_demo_assurance(today: dt.date | None) -> dict[str, int]:
     # Scales first (audits and self-assessments grade on them); scrutiny last (it looks at
     # audits and at what children and families said).
     for load in (load_demo_case_audits, load_demo_self_assessment, load_demo_voice,
-                 load_demo_escalations, load_demo_dataset, load_demo_training,
-                 load_demo_scrutiny, load_demo_evidence):
+                 load_demo_escalations, load_demo_dataset, load_demo_funding,
+                 load_demo_training, load_demo_scrutiny, load_demo_evidence):
         counts.update(load(today))
     return counts
 
@@ -37,4 +38,5 @@ def load_synthetic_assurance(scale: int, today: dt.date | None) -> dict[str, int
     and a dataset of 40 indicators per unit of scale with five years of quarterly figures
     split four ways (200 at the benchmark's --scale 5)."""
     return {**load_synthetic_self_assessment(scale, today),
-            **load_synthetic_dataset(scale, today), **load_synthetic_training(scale, today)}
+            **load_synthetic_dataset(scale, today), **load_synthetic_funding(scale, today),
+            **load_synthetic_training(scale, today)}

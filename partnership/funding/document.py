@@ -55,8 +55,11 @@ def summary(content: Mapping[str, Any]) -> list[str]:
     ended = bool(content.get("ended"))
     said = []
     if totals.get("agreed"):
-        sentence = (f"For {label} the safeguarding partners and other agencies agreed to "
-                    f"contribute {pounds(totals['agreed'])} to the partnership's shared budget")
+        who = ("the safeguarding partners and other agencies" if any(
+            not share.get("statutory") for share in content.get("partners") or [])
+            else "the three safeguarding partners")
+        sentence = (f"For {label} {who} agreed to contribute {pounds(totals['agreed'])} to "
+                    "the partnership's shared budget")
         if totals.get("received") == totals.get("agreed"):
             sentence += ", and every contribution was received."
         else:

@@ -238,16 +238,16 @@ def budget_of(partnership: Partnership, year: int) -> Budget:
         sa.select(StatutoryPartner).where(StatutoryPartner.partnership_id == pid)
         .options(selectinload(StatutoryPartner.names))))
     labels = _partner_labels(partners, last_day)
-    counts_under = dict(db.session.execute(
+    counts_under = {agency_id: partner_id for agency_id, partner_id in db.session.execute(
         sa.select(ContributorPartner.agency_id, ContributorPartner.partner_id)
-        .where(ContributorPartner.partnership_id == pid)).tuples())
+        .where(ContributorPartner.partnership_id == pid))}
 
     names: dict[int, str] = {}
     agreed: dict[int, int] = {}
     for agency_id, name, amount in db.session.execute(
             sa.select(Agency.id, Agency.name, Contribution.amount)
             .join(Contribution, Contribution.agency_id == Agency.id)
-            .where(Agency.partnership_id == pid, Contribution.year == year)).tuples():
+            .where(Agency.partnership_id == pid, Contribution.year == year)):
         names[agency_id] = name
         agreed[agency_id] = agreed.get(agency_id, 0) + pence_of(amount)
 
@@ -282,13 +282,13 @@ def budget_of(partnership: Partnership, year: int) -> Budget:
         sa.select(Spending.line_id, sa.func.sum(Spending.amount), sa.func.count())
         .join(BudgetLine, BudgetLine.id == Spending.line_id)
         .where(BudgetLine.partnership_id == pid, BudgetLine.year == year)
-        .group_by(Spending.line_id)).tuples()}
+        .group_by(Spending.line_id))}
     lines = tuple(
         LineFigures(line_id, heading, pence_of(amount), *spent.get(line_id, (0, 0)))
         for line_id, heading, amount in db.session.execute(
             sa.select(BudgetLine.id, BudgetLine.heading, BudgetLine.amount)
             .where(BudgetLine.partnership_id == pid, BudgetLine.year == year)
-            .order_by(BudgetLine.position, BudgetLine.id)).tuples())
+            .order_by(BudgetLine.position, BudgetLine.id)))
 
     opening, earlier = _carried_into(pid, year)
 
@@ -364,7 +364,7 @@ def recorded_years(partnership: Partnership) -> list[int]:
         sa.select(Receipt.year).where(Receipt.partnership_id == pid),
         sa.select(BudgetLine.year).where(BudgetLine.partnership_id == pid),
         sa.select(InKind.year).where(InKind.partnership_id == pid)).subquery()
-    return sorted(db.session.scalars(sa.select(sa.distinct(union.c.year))), reverse=True)
+    return sorted(db.session.scalars(sa.select(union.c.year).distinct()), reverse=True)
 
 
 @dataclass(frozen=True)
@@ -408,4 +408,4 @@ def summaries(partnership: Partnership, years: Iterable[int]) -> list[YearSummar
 
 
 def _by_year(query: sa.Select[Any]) -> dict[int, int]:
-    return {year: pence_of(total) for year, total in db.session.execute(query).tuples()}
+    return {year: pence_of(total) for year, total in db.session.execute(query)}

@@ -37,6 +37,7 @@ NAVIGATION = [
     NavItem("Data", "dataset_all.index", "view", "dataset", ("dataset.", "dataset_all.")),
     NavItem("Training", "training_all.index", "view", "training",
             ("training.", "training_all.")),
+    NavItem("Budget", "funding_all.index", "view", "funding", ("funding.", "funding_all.")),
     NavItem("Reading room", "reading_room.index", "view", "reading_room",
             ("reading_room.", "reports.")),
     NavItem("Partnerships", "partnerships.index", "view", "register",
