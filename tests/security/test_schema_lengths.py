@@ -81,6 +81,14 @@ from partnership.self_assessment.models import (
     StandardSet,
 )
 from partnership.thresholds.models import ThresholdSection, ThresholdVersion
+from partnership.training.models import (
+    Course,
+    Evaluation,
+    FollowUp,
+    SessionAttendance,
+    TrainingSession,
+    TrainingSettings,
+)
 from partnership.voice.models import Engagement
 
 # Which model each form writes to (or searches). Add every new form here.
@@ -184,6 +192,12 @@ FORM_MODELS: dict[str, type] = {
     "dataset.ValuesForm": IndicatorValue,
     "dataset.PopulationForm": Population,
     "dataset.BenchmarkImportForm": BenchmarkRelease,
+    "training.CourseForm": Course,
+    "training.SessionForm": TrainingSession,
+    "training.AttendanceForm": SessionAttendance,
+    "training.EvaluationForm": Evaluation,
+    "training.FollowUpForm": FollowUp,
+    "training.SettingsForm": TrainingSettings,
     "voice.ActionFromEngagementForm": Action,
     "escalations.EscalationForm": Escalation,
 }
@@ -200,7 +214,9 @@ NO_MODEL = {"accounts.ChangePasswordForm", "accounts.SetPasswordForm",
             "self_assessment.SchoolsForm", "self_assessment.StarterSetForm",
             "self_assessment.AgenciesForm", "voice.EngagementFilterForm",
             "dataset.LibraryFilterForm", "dataset.StarterForm", "dataset.ApproveForm",
-            "dataset.ImportValuesForm", "dataset.ConfirmImportForm"}
+            "dataset.ImportValuesForm", "dataset.ConfirmImportForm",
+            "training.RemoveForm", "training.UptakeFilterForm", "training.ImportForm",
+            "training.ConfirmImportForm"}
 
 
 def form_classes() -> dict[str, type[FlaskForm]]:
