@@ -35,6 +35,14 @@ from partnership.dataset.models import (
 )
 from partnership.escalations.models import Escalation
 from partnership.evidence.models import EvidenceFile
+from partnership.funding.models import (
+    BudgetLine,
+    BudgetStatement,
+    ContributorPartner,
+    InKind,
+    Receipt,
+    Spending,
+)
 from partnership.meetings.models import AgendaItem, Attendance, Decision, Meeting
 from partnership.plans.models import Objective, Phase, Plan
 from partnership.publishing.models import Delegation, Signature
@@ -200,6 +208,12 @@ FORM_MODELS: dict[str, type] = {
     "training.SettingsForm": TrainingSettings,
     "voice.ActionFromEngagementForm": Action,
     "escalations.EscalationForm": Escalation,
+    "funding.LineForm": BudgetLine,
+    "funding.SpendingForm": Spending,
+    "funding.ReceiptForm": Receipt,
+    "funding.InKindForm": InKind,
+    "funding.CountsUnderForm": ContributorPartner,
+    "funding.StatementRoundForm": BudgetStatement,
 }
 # Forms that hold no stored text (passwords are hashed; buttons carry only a CSRF token).
 NO_MODEL = {"accounts.ChangePasswordForm", "accounts.SetPasswordForm",
