@@ -299,6 +299,10 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "reports.detail": ALL,
     "reports.read": ALL,
     "reports.pdf": ALL,
+    "reports.families": ALL,
+    "reports.families_pdf": ALL,
+    "reports.statement": ALL,
+    "reports.statement_pdf": ALL,
     "reports.section_edit": TEAM,
     "reports.assessment": frozenset({Role.SCRUTINEER}),
     "reports.sign_off": frozenset({Role.PARTNER}),
@@ -341,6 +345,7 @@ PUBLIC_ENDPOINTS = frozenset(
 
 # Generated PDFs: 202 "being prepared" until the background worker has rendered them.
 PREPARED_DOCUMENTS = frozenset({"arrangements.draft_pdf", "plans.pdf", "reports.pdf",
+                                "reports.families_pdf", "reports.statement_pdf",
                                 "learning.action_plan_pdf", "thresholds.draft_pdf"})
 
 # What a scrutineer (who only reads) may still POST to: their own account and session, and

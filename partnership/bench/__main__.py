@@ -24,7 +24,12 @@ from partnership import create_app
 from partnership.accounts.models import User
 from partnership.actions.models import Action, ProgressUpdate
 from partnership.audit.models import AuditEvent
-from partnership.bench.documents import document_report, measure_document_pages
+from partnership.bench.documents import (
+    assembly_report,
+    document_report,
+    measure_assembly,
+    measure_document_pages,
+)
 from partnership.bench.pages import PAGES, BenchPage
 from partnership.demo.accounts import DEMO_ACCOUNTS
 from partnership.extensions import db
@@ -250,11 +255,14 @@ def main(argv: list[str] | None = None) -> int:
     print(report(info, args, results))
     documents = measure_document_pages(app, client_for, args.repeat, args.document_repeat)
     print(document_report(documents, args.repeat, args.document_repeat))
+    assembled = measure_assembly(app, args.document_repeat)
+    print(assembly_report(assembled))
     if args.json:
         args.json.write_text(json.dumps(
             {"scale": args.scale, "repeat": args.repeat, "warm_up": WARM_UP, **info,
              "pages": [asdict(r) for r in results],
-             "documents": [d.as_dict() for d in documents]},
+             "documents": [d.as_dict() for d in documents],
+             "assembly": [a.as_dict() for a in assembled]},
             indent=2,
         ) + "\n")
     with app.app_context():

@@ -38,6 +38,7 @@ from partnership.jobs.models import Job, JobStatus
 from partnership.plans.models import Plan
 from partnership.policy import Role
 from partnership.register.models import Partnership
+from partnership.reports.assemble import assemble
 from partnership.reports.cli import draft_of, period_of
 from partnership.reports.document import report_pdf_request
 from partnership.reports.models import YearlyReport
@@ -313,4 +314,85 @@ def document_report(results: list[DocumentResult], repeat: int, document_repeat:
         lines.append(f"{r.document:<32} {r.job_s or 0:>6.2f} {r.render_s[0]:>9.2f} "
                      f"{statistics.median(r.render_s):>9.2f} {max(r.render_s):>6.2f} "
                      f"{r.pages or 0:>6} {r.size_kb or 0:>6}")
+    return "\n".join(lines)
+
+
+# --- assembling the yearly report (apart from rendering it) -----------------------------------
+
+ASSEMBLE_TARGET_S = 1.0  # the yearly report assembles within this, at --scale 5
+
+
+@dataclass
+class AssemblyResult:
+    """How long the yearly report of one partnership took to assemble, and how many SQL
+    statements it ran."""
+
+    partnership: str
+    times_s: list[float] = field(default_factory=list)
+    statements: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        """The median, in seconds."""
+        return round(statistics.median(self.times_s), 3) if self.times_s else math.nan
+
+    def as_dict(self) -> dict[str, Any]:
+        """The figures as plain data, for --json."""
+        return {"partnership": self.partnership, "assemble_s": self.times_s,
+                "median_s": self.median, "statements": self.statements,
+                "problems": self.problems}
+
+
+def _counter(counted: list[int]) -> Callable[..., None]:
+    def count(*_args: Any) -> None:
+        counted[0] += 1
+    return count
+
+
+def measure_assembly(app: Flask, repeat: int) -> list[AssemblyResult]:
+    """Time assembling the last complete year's report of the demo county and of the largest
+    synthetic partnership, each ``repeat`` times (the render is timed apart, above)."""
+    results = []
+    for slug in (DEMO_SLUG, SYNTHETIC_SLUG):
+        result = AssemblyResult(slug)
+        with app.app_context(), offline_request_context():
+            partnership = db.session.scalar(sa.select(Partnership)
+                                            .where(Partnership.slug == slug))
+            if partnership is None:
+                result.problems.append("not loaded")
+                results.append(result)
+                continue
+            today = clock.today()
+            start, end = period_of(partnership, None, today)
+            counted = [0]
+            count = _counter(counted)
+            sa.event.listen(db.engine, "before_cursor_execute", count)
+            try:
+                for _ in range(repeat):
+                    db.session.expire_all()
+                    counted[0] = 0
+                    started = time.perf_counter()
+                    assemble(partnership, start, end, today)
+                    result.times_s.append(round(time.perf_counter() - started, 3))
+            finally:
+                sa.event.remove(db.engine, "before_cursor_execute", count)
+            result.statements = counted[0]
+            db.session.remove()
+        results.append(result)
+    return results
+
+
+def assembly_report(results: list[AssemblyResult]) -> str:
+    """The plain-text table of assembly times."""
+    lines = ["", f"yearly report assembled from the records (no render); target: under "
+             f"{ASSEMBLE_TARGET_S:.0f} s",
+             f"{'partnership':<30} {'median s':>9} {'max s':>6} {'SQL':>5}  target"]
+    for r in results:
+        if not r.times_s:
+            lines.append(f"{r.partnership:<30} {'; '.join(r.problems)}")
+            continue
+        met = "met" if max(r.times_s) <= ASSEMBLE_TARGET_S else "NOT MET"
+        lines.append(f"{r.partnership:<30} {r.median:>9.3f} {max(r.times_s):>6.3f} "
+                     f"{r.statements:>5}  {met}")
     return "\n".join(lines)

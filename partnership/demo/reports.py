@@ -63,6 +63,8 @@ from partnership.register.models import (
 )
 from partnership.register.services.partnerships import partners_in_order
 from partnership.reports.adapter import YearlyReportDocument
+from partnership.reports.assemble import assemble
+from partnership.reports.content import ReportContent
 from partnership.reports.models import (
     DEFAULT_RECIPIENTS,
     CopySent,
@@ -432,7 +434,7 @@ STALL_REASONS = {
         "pressures cancelled GP practices' learning time, and the conference software "
         "supplier delayed the new referral form",
     "A learning culture: learning from reviews changes practice":
-        "the team's time went on three rapid reviews in quick succession, flooding closed "
+        "the team's time went on rapid reviews that came close together, flooding closed "
         "the venue of the second learning event, and a criminal trial held back the year's "
         "last briefing",
 }
@@ -574,10 +576,9 @@ def foreword(facts: PeriodFacts, v: Voices) -> str:
 {opening}It is written for the people of Wessexshire, for the practitioners who do the work
 every day, and for the national bodies that hold us to account.
 
-We have tried to write a different kind of report. Every figure in it comes from the records
-the partnership keeps, and each part links to the evidence behind it. We have asked every
-lead to tell us what changed for children, not only what was done, and where the answer is
-"not enough yet" we say so.{stalled}
+We have tried to write a different kind of report. We have asked every lead to tell us what
+changed for children, not only what was done, and where the answer is "not enough yet" we
+say so.{stalled}
 
 I want to thank the practitioners who gave their time to reviews, audits and task groups,
 often on top of heavy caseloads, and the children, young people and parents who told us
@@ -612,11 +613,12 @@ Executive Group every two months, and the six standing subgroups as often as the
 reference require, with joint task and finish groups working alongside them with the Isle of
 Merrow.
 
-The tables below count the meetings each group held and cancelled, the decisions it recorded,
-and how well each agency was represented. We treat attendance as a plain test of
-commitment: the business manager writes to any agency that misses more than one meeting in
-three, and the Executive Group sees the replies. Cafcass keeps its national position of not
-attending local partnerships and receives the papers instead.
+We treat attendance as a plain test of commitment: the business manager writes to any agency
+that misses more than one meeting in three, and the Executive Group sees the replies. Cafcass
+keeps its national position of not attending local partnerships and receives the papers
+instead. Taking part means more than coming to meetings, so the table of agencies below also
+shows who returned their self-assessment and their case audit returns, and who raised
+escalations when they disagreed with another agency.
 
 {plan}{learning}
 """
@@ -670,8 +672,7 @@ would teach us something new.
 {rapid}{published}
 
 Cases whose reviews are not yet published are not named in this report: they appear by
-number only, with their dates and outcomes. The tables show how long each review took
-against the statutory timescales and what has been done since.
+number only, with their dates and outcomes, so that no child or family can be recognised.
 """
 
 
@@ -693,51 +694,43 @@ def impact(facts: PeriodFacts, v: Voices) -> str:
             "after their course 71% of practitioners who replied could name something they "
             "now do differently.")
     return f"""\
-We ask every action lead to record evidence of impact: what changed for children, families
-or practitioners, not what was done. The entries below are grouped by the business plan's
-objectives, with work outside the plan at the end. Each links to the action and its log of
-progress updates.
+We ask every action lead for evidence of impact: what changed for children, families or
+practitioners, not what was done. The evidence below is grouped by the business plan's
+objectives, with work outside the plan at the end.
 
 {examples}
 
-Not every entry is strong. Counts of people trained or pages downloaded show reach, not
-change, and we have kept them only where nothing better exists yet. Multi-agency training is
-not recorded in the tracker itself; the Workforce Development Group's evaluation, three
-months after each course, is summarised here instead.
+Not every piece of evidence is strong. Counts of people trained or pages downloaded show
+reach, not change, and we have kept them only where nothing better exists yet. For training,
+we ask learners some months later what they now do differently, and the answers close this
+part.
 """
 
 
 def progress(facts: PeriodFacts, v: Voices) -> str:
     """Introduction to part 4."""
-    rule = ("The tracker lists an objective here when none of its actions for the year was "
-            "finished within the year, when nobody reported progress on it, or when every "
-            "rated action was red or amber; the rule is set out in full below, and the "
-            "reasons shown are the tracker's own.")
     if facts.plan is None:
         return f"""\
-Our business plan for {facts.next_label} onwards had not begun in {facts.label}, so the
-tracker has no plan to measure this year against. Progress on the work below was reported to
-the Executive Group in quarterly exception reports instead.
+Our business plan for {facts.next_label} onwards had not begun in {facts.label}, so there is
+no plan to measure this year against. Progress on the work below was reported to the
+Executive Group in quarterly exception reports instead.
 
 The work that made least progress was the re-audit of neglect in children under two, which
 the Scrutiny Group stopped part-way: the new plan carries a fuller audit of children under
 five, and a smaller audit now would have repeated it. Two agencies did not return their
 section 11 self-assessment on time; both did so after the Executive Group wrote to their
 chief officers.
-
-From {facts.next_label} the tracker applies one rule to every objective of the plan.
-{rule}
 """
     if facts.stalled:
         explained = [f"For {ref}, {STALL_REASONS[title]}." for ref, title in facts.stalled
                      if title in STALL_REASONS]
-        stalled = (f"This year the rule lists {_objectives(facts.stalled)}. In each case the "
+        stalled = (f"This year {_objectives(facts.stalled)} fell behind. In each case the "
                    "work was finished, but only after the year had ended. "
                    + " ".join(explained)
                    + " The Executive Group has asked the leads to report to it every quarter "
                      "until their current actions are back on track.")
     else:
-        stalled = ("This year no objective met the rule. Several actions still finished "
+        stalled = ("This year no objective fell behind. Several actions still finished "
                    "late, and their updates give the reasons.")
     carried = ""
     if facts.carried:
@@ -748,9 +741,8 @@ From {facts.next_label} the tracker applies one rule to every objective of the p
                    "forward is a decision, not a lack of progress, so it is reported in the "
                    "year it is finished.")
     return f"""\
-This is the part of the report where we are hardest on ourselves. The tracker lists
-objectives and actions by one rule, set out in full below, and the reasons it gives are its
-own. What it cannot say is why, so we add what the leads told the Executive Group.
+This is the part of the report where we are hardest on ourselves. For each objective that
+fell behind, we add what its leads told the Executive Group about why.
 
 {stalled}{carried}
 """
@@ -768,15 +760,13 @@ def recommendations(facts: PeriodFacts, v: Voices) -> str:
         learning = ("\n\nWe also acted on learning from elsewhere: "
                     + "; ".join(f"*{title}*" for title in facts.learning) + ".")
     return f"""\
-Every review ends in recommendations, and every recommendation is turned into actions in the
-same tracker as the business plan, each with a lead agency, a target date and a log of
-progress. The Learning and Inquiry Group checks each one until there is evidence that
-practice has changed, not only that the action was done.{published}
+Every review ends in recommendations, and every recommendation is turned into actions, each
+with a lead agency and a target date. The Learning and Inquiry Group checks each one until
+there is evidence that practice has changed, not only that the action was done.{published}
 
-Reviews that are not yet published appear only as totals: how many recommendations and
-actions they produced and how many actions are complete. Where a recommendation depends on
-someone outside the partnership, such as a national body or a system supplier, the agencies'
-response says so.{learning}
+Reviews that are not yet published appear only as totals, so that no child can be
+recognised. Where a recommendation depends on someone outside the partnership, such as a
+national body or a system supplier, the agencies' response says so.{learning}
 """
 
 
@@ -793,10 +783,8 @@ def feedback(facts: PeriodFacts, v: Voices) -> str:
                    "the family hubs")
     return f"""\
 We want to show, for every piece of feedback, how we asked for it and what we did with it.
-Action leads flag a progress update when it records what children, young people or families
-told us; each entry below gives how the feedback was sought and how it was used.
 
-In {facts.label} {number(facts.feedback)} updates were flagged. The feedback came from
+In {facts.label} the feedback came from
 {sources}. We pay young people for their time, meet them where and when they choose, and
 tell them in writing what changed as a result.
 
@@ -804,53 +792,6 @@ Where an entry has no "how it was used", we have not yet closed the loop, and th
 Group follows it up. We still hear too little from younger children and from disabled
 children who do not use speech, and that is a priority for next year.
 """
-
-
-PARTNER_WORDS = {"Local authority": "the County Council", "Health": "the integrated care board",
-                 "Police": "the Constabulary"}
-
-
-def _change_lines(changes: Sequence[RegisterChange]) -> list[str]:
-    """Say in plain words what the register's comparison found, most important first."""
-    lines = []
-    by_kind = {(c.section, c.change): [x.name for x in changes
-                                      if (x.section, x.change) == (c.section, c.change)]
-               for c in changes}
-    for name in by_kind.get(("representatives", "added"), []):
-        person, _, post = name.partition(" (")
-        kind, _, capacity = post.rstrip(")").partition(", ")
-        partner = PARTNER_WORDS.get(kind, f"the {kind.lower()} partner")
-        lines.append(f"{person} became {partner}'s {capacity} safeguarding partner.")
-    for name in by_kind.get(("agencies", "added"), []):
-        why = (", after the national panel's review of disabled children in residential "
-               "settings" if "residential" in name else "")
-        lines.append(f"{name} were named as a relevant agency{why}." if name.endswith("s")
-                     else f"{name} was named as a relevant agency{why}.")
-    added = by_kind.get(("bodies", "added"), [])
-    removed = by_kind.get(("bodies", "removed"), [])
-    if RENAMED_BODY[0] in added and RENAMED_BODY[1] in removed:
-        lines.append(f"The {RENAMED_BODY[1]} became the {RENAMED_BODY[0]}, with a wider "
-                     "remit that takes in learning from other areas' and national reviews.")
-        added = [b for b in added if b != RENAMED_BODY[0]]
-    for name in added:
-        lines.append(f"A new group, the {name}, was set up.")
-    changed = [c for c in changes if c.section == "bodies" and c.change == "changed"]
-    for change in changed:
-        if any(d.startswith("decision rule") for d in change.details):
-            lines.append(f"The {change.name} now decides by a majority of the three "
-                         "partners when it cannot reach consensus.")
-        for detail in change.details:
-            if detail.startswith("chair: "):
-                before, _, after = detail.removeprefix("chair: ").partition(" \u2192 ")
-                lines.append(f"{after} took over from {before} as chair of the {change.name}."
-                             if before != "none" and after != "none"
-                             else f"The {change.name} has a new chair.")
-    if any(c.section == "agencies" and c.change == "changed" and any(
-            d.startswith("contribution") for d in c.details) for c in changes):
-        lines.append("Agencies' contributions to the budget were updated.")
-    if any(c.section == "narrative" for c in changes):
-        lines.append("The foreword was rewritten.")
-    return lines
 
 
 def changes(facts: PeriodFacts, v: Voices) -> str:
@@ -861,18 +802,18 @@ def changes(facts: PeriodFacts, v: Voices) -> str:
             and facts.at_start is not facts.at_end:
         start_day = facts.at_start.published_at.date() if facts.at_start.published_at else None
         end_day = facts.at_end.published_at.date() if facts.at_end.published_at else None
-        lines = _change_lines(facts.changes) or ["Nothing in the register changed."]
-        bullets = "\n".join(f"- {line}" for line in lines)
+        renamed = any(c.section == "bodies" and c.change == "removed"
+                      and c.name == RENAMED_BODY[1] for c in facts.changes)
+        highlight = (f"The biggest change was to the {RENAMED_BODY[1]}, which became the "
+                     f"{RENAMED_BODY[0]} with a wider remit: it now takes in learning from "
+                     "other areas' reviews and national reviews as well as our own. "
+                     if renamed else "")
         return f"""\
 {review}The version in force when {facts.label} began was published on
 {long_date(start_day) if start_day else "an earlier date"}; after this year's review, a
 revised version was published on {long_date(end_day) if end_day else "a later date"}.
 
-The main changes were:
-
-{bullets}
-
-The full list below is made by comparing the two published versions field by field.
+{highlight}Every change is listed below.
 """
     if facts.at_end is not None and facts.at_start is None:
         day = facts.at_end.published_at.date() if facts.at_end.published_at else facts.end
@@ -894,7 +835,7 @@ the next review is due within twelve months of their publication.
 
 def next_year(facts: PeriodFacts, v: Voices, priorities: Sequence[str]) -> str:
     """The priorities for the coming year."""
-    bullets = "\n".join(f"- {title}" for title in priorities)
+    count = len(priorities)
     if facts.plan is not None:
         closing = ("Alongside these, we will finish the actions carried forward from this "
                    "year, hear more from younger and disabled children, and set up a group "
@@ -905,10 +846,9 @@ def next_year(facts: PeriodFacts, v: Voices, priorities: Sequence[str]) -> str:
                    "every meeting.")
     return f"""\
 In {facts.next_label} we will concentrate on a few things and do them properly. The
-priorities come from this year's reviews and audits, from the multi-agency dataset, and
-from what children and families have told us:
-
-{bullets}
+{number(count) + " " if count else ""}priorities of the plan, listed below, come from this
+year's reviews and audits, from the multi-agency dataset, and from what children and
+families have told us.
 
 {closing} The Executive Group will check progress every quarter against evidence of impact,
 not activity, and next year's report will say plainly where we fell short.
@@ -969,6 +909,136 @@ what it did with them. Younger and disabled children are still largely missing.
 """
 
 
+def summary(facts: PeriodFacts, v: Voices, content: ReportContent) -> str:
+    """The team's summary of the whole report, citing the report's own figures."""
+    a, r, i = content.activities, content.reviews, content.impact
+    did = (f"Our boards and groups held {a.meetings_held} meetings and recorded "
+           f"{a.decisions} decisions.")
+    if a.attendance_percent is not None:
+        did += f" Agencies attended {a.attendance_percent}% of the meetings they were expected at."
+    if a.actions_live:
+        did += (f" We completed {a.actions_completed} of the {a.actions_live} business-plan "
+                "actions for the year.")
+    reviewed = ""
+    if r.rapid_completed:
+        on_time = (("both of them" if r.rapid_completed == 2 else "all of them")
+                   if r.rapid_on_time == r.rapid_completed
+                   else f"{number(r.rapid_on_time)} of them")
+        reviewed = (f"We completed {number(r.rapid_completed)} Rapid "
+                    f"Review{'s' if r.rapid_completed != 1 else ''}, {on_time} within 15 "
+                    "working days.")
+    if facts.published:
+        reviewed += (" We published the local review of "
+                     + in_words([ref for ref, _ in facts.published]) + ".")
+    heard = content.feedback.engagements
+    voices = (f"We heard from children, young people and families through {len(heard)} pieces "
+              "of work, and each one changed something we do." if heard else
+              "We did not hear from children and families as widely as we should have.")
+    escalated = (f" Agencies raised {i.escalations.raised} escalations when they disagreed "
+                 "about a child, and every one raised was resolved."
+                 if i.escalations and i.escalations.raised
+                 and i.escalations.resolved >= i.escalations.raised else "")
+    if facts.plan is not None:
+        changed = ("Health visitors now use the graded care profile in most neglect cases, "
+                   "reports of exploitation from taxi drivers and hotels have risen sharply, "
+                   "and every child discussed at the exploitation panel has a completed risk "
+                   "assessment.")
+    else:
+        changed = ("The child's own words are now recorded in most referrals about sexual "
+                   "abuse, and more children returning from a missing episode are offered an "
+                   "interview within three days.")
+    short = (f"Where we fell short: {_objectives(facts.stalled)} finished late, and part 4 "
+             "says why." if facts.stalled else
+             "Where we fell short: too little of our work was measured against a plan, which "
+             "the new business plan puts right.")
+    return f"""\
+**What we did.** {did}
+
+**Reviews.** {reviewed or "No Rapid Review was completed this year."}
+
+**What changed for children.** {changed}
+
+**Listening.** {voices}{escalated}
+
+**{short.split(":")[0]}.** {short.split(": ", 1)[1]}
+"""
+
+
+def money_words(facts: PeriodFacts, v: Voices) -> str:
+    """The team's words on the budget."""
+    if facts.plan is not None:
+        formula = ("This was the first year of the funding formula the three partners agreed "
+                   "after the independent scrutineer challenged them: the County Council, the "
+                   "integrated care board and the Constabulary now pay agreed shares, and other "
+                   "agencies add what they can, in money or in staff time.")
+    else:
+        formula = ("This year the County Council still set the partnership's budget, and "
+                   "the independent scrutineer challenged the partners to share it. They "
+                   "agreed a funding formula for the years that follow.")
+    return f"""\
+{formula}
+
+Most of the money pays for the small partnership team, independent scrutiny, case reviews and
+the multi-agency training programme. Reviews cost most when they come close together, so we
+keep a reserve for them rather than cutting training in a busy year.
+
+Help given in kind matters as much as money: agencies lend venues, trainers and analysts, and
+we count it so that the whole cost of the partnership is clear. The three partners sign off
+the budget statement before this report is published.
+"""
+
+
+def families_did(facts: PeriodFacts, v: Voices) -> str:
+    """What the partnership did this year, for children, young people and families."""
+    if facts.plan is not None:
+        done = [
+            "helped health visitors notice sooner when a young child is not being looked "
+            "after well enough at home;",
+            "worked with taxi drivers, hotels and the police to keep young people safe from "
+            "people who want to use or hurt them;",
+            "asked young people where they go when they go missing, and used what they said "
+            "to decide where the police and youth workers look;",
+            "made sure that when the police are called to a home because of domestic abuse, "
+            "the child's school can know by the next morning, so a trusted adult can look "
+            "out for them."]
+    else:
+        done = [
+            "gave workers a guide to help children talk about sexual abuse in their own "
+            "words;",
+            "made sure more children who come home after going missing are offered a talk "
+            "with someone independent within three days;",
+            "rewrote our rules for working together, so it is clearer who does what."]
+    bullets = "\n".join(f"- {line}" for line in done)
+    late = (" Some of our work took longer than we wanted, and we have said so in the full "
+            "report." if facts.stalled else "")
+    return f"""\
+This report is about how the people who work with children in Wessexshire worked together in
+{facts.label} to keep children safe. This year we:
+
+{bullets}
+
+When a child was badly hurt, we looked carefully at what happened so that everyone could
+learn from it. We never use children's names.{late}
+"""
+
+
+def families_next(facts: PeriodFacts, v: Voices) -> str:
+    """What happens next, for children, young people and families."""
+    return f"""\
+In {facts.next_label} we will keep working on the things that matter most to you. You told us
+that you want workers who stay the same, lessons about staying safe online from people who
+understand the apps you use, and to be told what happened after you spoke to us.
+
+So we will set up a group of young advisers who will help us decide what to work on and will
+help write next year's report. We will go back to every group that spoke to us and tell them,
+in writing, what changed. And we will try harder to hear from younger children and from
+disabled children, who we do not hear from enough.
+
+If you would like to be one of our young advisers, ask your school, youth worker or social
+worker to get in touch with us.
+"""
+
+
 def tidy(markdown: str) -> str:
     """Put each paragraph on one line (list items stay one per line)."""
     paragraphs = []
@@ -983,6 +1053,9 @@ def tidy(markdown: str) -> str:
 
 TEAM_SECTIONS = {
     ReportSection.FOREWORD: foreword,
+    ReportSection.MONEY: money_words,
+    ReportSection.FAMILIES: families_did,
+    ReportSection.FAMILIES_NEXT: families_next,
     ReportSection.ACTIVITIES: activities,
     ReportSection.REVIEWS: reviews,
     ReportSection.IMPACT: impact,
@@ -1033,6 +1106,11 @@ def load_report(d: Directory, partnership: Partnership, facts: PeriodFacts,
         period_start=facts.start, period_end=facts.end)
     texts = {section: tidy(write(facts, v)) for section, write in TEAM_SECTIONS.items()}
     texts[ReportSection.NEXT_YEAR] = tidy(next_year(facts, v, _priorities(facts, partnership)))
+    with ExitStack() as stack:
+        if not has_request_context():  # the figures link to records: url_for needs a request
+            stack.enter_context(offline_request_context())
+        content = assemble(partnership, facts.start, facts.end, today)
+    texts[ReportSection.SUMMARY] = tidy(summary(facts, v, content))
     for n, (section, markdown) in enumerate(texts.items()):
         saved = min(latest, drafted + (7 + 3 * n) * DAY)
         report.narrative.append(ReportNarrative(

@@ -39,7 +39,7 @@ import datetime as dt
 
 from partnership.actions.queries import ActionFilter, Source, tracked
 from partnership.register.models import Partnership
-from partnership.reports.content import ReportContent, Training
+from partnership.reports.content import ReportContent
 from partnership.reports.parts import (
     activities,
     changes,
@@ -47,11 +47,13 @@ from partnership.reports.parts import (
     dataset,
     feedback,
     impact,
+    money,
     next_year,
     progress,
     recommendations,
     records,
     reviews,
+    training,
 )
 
 
@@ -72,7 +74,7 @@ def assemble(partnership: Partnership, start: dt.date, end: dt.date,
     meetings = activities.meetings(loaded)
     part_two = reviews.reviews(loaded)
     part_eight = changes.changes(loaded)
-    learning: Training | None = None  # the training part, once training is recorded
+    learning = training.training(loaded)
     part_one = activities.activities(loaded, meetings, part_two, part_eight, learning)
     data, data_charts = dataset.data(loaded)
     # The attendance chart is left out: the table of how each agency took part gives the
@@ -89,4 +91,4 @@ def assemble(partnership: Partnership, start: dt.date, end: dt.date,
         impact=impact.impact(loaded, data), progress=progress.progress(loaded, plans, plan_actions),
         recommendations=recommendations.recommendations(loaded),
         feedback=feedback.feedback(loaded), changes=part_eight, charts=drawn,
-        training=learning, next_year=next_year.next_year(loaded))
+        training=learning, money=money.money(loaded), next_year=next_year.next_year(loaded))

@@ -191,6 +191,18 @@ def _ends_at_number(pattern: str, before: Sequence[_Token]) -> bool:
                for start in range(len(words)))
 
 
+def _named_subject(tokens: Sequence[_Token], index: int) -> bool:
+    """Say whether the clause before a count names someone ("the Education Group held 3
+    meetings"): the count is then that body's, not the report's."""
+    start = index
+    while start > 0 and tokens[start - 1].word not in CLAUSE_END:
+        start -= 1
+    # A sentence's first word is capitalised anyway ("Agencies raised 16 escalations").
+    first = start if start == 0 or tokens[start - 1].word in {".", "!", "?"} else -1
+    return any(token.text[:1].isupper() for at, token in enumerate(tokens[start:index], start)
+               if at != first)
+
+
 def _qualified(words: Sequence[_Token], end: int) -> bool:
     """Say whether the figure's words are narrowed by a proper name after them ("meetings of
     the Education Group"): then the number is not the report's figure."""
@@ -244,6 +256,8 @@ def claims_in(section: str, text: str, figures: Iterable[KeyFigure]) -> list[Cla
             # "10 of the 16 actions": the part is not checked, the whole is.
             if token.unit != "%" and following and following[0].word in {"of", "in", "out"} \
                     and any(t.value is not None for t in following[1:]):
+                continue
+            if not token.unit and _named_subject(tokens, index):
                 continue
             named, words = _named(tokens, index, token, catalogue)
             named = [figure for figure in named if figure.unit == token.unit]

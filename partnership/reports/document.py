@@ -263,7 +263,7 @@ def money_sentences(m: Mapping[str, Any]) -> list[str]:
     shares = [r for r in m["shares"] if r["percent"] is not None]
     if shares:
         sentences.append("The shares of the agreed contributions were " + in_words(
-            [f"{r['label'].lower()} {r['percent']}%" for r in shares]) + ".")
+            [f"{r['label']} {r['percent']}%" for r in shares]) + ".")
     if m["budget_total"] or m["spent_total"]:
         sentences.append(f"Against a budget of {pounds(m['budget_total'])}, the partnership "
                          f"spent {pounds(m['spent_total'])}.")
@@ -658,3 +658,162 @@ def draft_pdf_request_of(report_id: int, day: str) -> dict[str, Any]:
 def report_pdf(document: ReportDocument | Mapping[str, Any]) -> pdf.RenderedPdf:
     """Render the report as a tagged A4 PDF."""
     return pdf.render_pdf(**report_pdf_request(document))
+
+
+# --- the short version for children, young people and families ------------------------------
+
+FAMILIES_STYLESHEETS = (*STYLESHEETS, "css/families-document.css")
+YOU_SAID = 4  # engagements told as "you said, we did" (the most recent)
+
+
+def families_facts(content: Mapping[str, Any]) -> list[str]:
+    """Say a few of the year's figures in plain words, each only when there is one."""
+    facts = []
+    a, r = content["activities"], content["reviews"]
+    heard = (content.get("feedback") or {}).get("engagements") or []
+    reach = sum(e["how_many"] or 0 for e in heard)
+    if reach:
+        who = plural(reach, "child, young person or parent",
+                     "children, young people and parents")
+        ways = plural(len(heard), "survey, group or meeting", "surveys, groups and meetings")
+        facts.append(f"We listened to {who} through {ways}.")
+    rapid = r.get("rapid_completed") or 0
+    if rapid:
+        facts.append(f"{capital(in_number_words(rapid))} time{'s' if rapid != 1 else ''} this "
+                     "year a child was very badly hurt. Each time, we looked quickly at what "
+                     "happened, to learn what should change.")
+    if a.get("actions_live"):
+        facts.append(f"We planned {plural(a['actions_live'], 'piece')} of work for the year and "
+                     f"finished {a['actions_completed']:,} of them.")
+    training = content.get("training")
+    if training and not training.get("missing") and training.get("attended"):
+        facts.append(f"{plural(training['attended'], 'person', 'people')} who work with children "
+                     "came to our training.")
+    escalations = (content.get("impact") or {}).get("escalations")
+    if escalations and escalations.get("raised"):
+        facts.append(f"When workers from different services disagreed about how to help a "
+                     f"child, they raised it {times(escalations['raised'])}, so that someone "
+                     "more senior could sort it out.")
+    money = content.get("money")
+    if money and not money.get("missing") and money.get("spent_total"):
+        thousands = max(1, round(money["spent_total"] / 100_000))
+        facts.append(f"We spent about {pounds(thousands * 100_000)} on this work.")
+    return facts
+
+
+def in_number_words(count: int) -> str:
+    """Write a small count in words ("two"), a larger one in figures."""
+    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+             "ten")
+    return words[count] if 0 <= count < len(words) else f"{count:,}"
+
+
+def families_context(document: ReportDocument | Mapping[str, Any], *, for_pdf: bool
+                     ) -> dict[str, Any]:
+    """Gather what the families' version shows (exposed for tests)."""
+    data = as_dict(document)
+    content = data["content"]
+    heard = [e for e in (content.get("feedback") or {}).get("engagements") or []
+             if e["what_said"].strip() and e["what_changed"].strip()]
+    next_year = content.get("next_year") or {}
+    signed = [row for row in data.get("sign_offs") or [] if row.get("signed_by")]
+    return {
+        "title": families_title(data),
+        "document": data,
+        "content": content,
+        "draft": bool(data["draft"]),
+        "for_pdf": for_pdf,
+        "stylesheet_urls": stylesheet_urls(FAMILIES_STYLESHEETS, for_pdf=for_pdf),
+        "what_we_did": _narrative(data, "families"),
+        "what_next": _narrative(data, "families_next"),
+        "facts": families_facts(content),
+        "you_said": heard[-YOU_SAID:],
+        "priorities": [o["title"] for o in next_year.get("objectives") or []],
+        "next_label": next_year.get("year_label") or "",
+        "signed": signed,
+        "long_date": long_date,
+        "capital": capital,
+    }
+
+
+def families_title(document: Mapping[str, Any]) -> str:
+    """Title the families' version."""
+    content = document["content"]
+    title = (f"{content['partnership']}: what we did in {content['period_label']}, "
+             "for children, young people and families")
+    return f"{title} (draft)" if document["draft"] else title
+
+
+def families_html(document: ReportDocument | Mapping[str, Any], *, for_pdf: bool = False
+                  ) -> str:
+    """Render the families' version as one standalone page."""
+    return render_template("reports/families.html",
+                           **families_context(document, for_pdf=for_pdf))
+
+
+def families_pdf_request(document: ReportDocument | Mapping[str, Any]) -> dict[str, Any]:
+    """Gather what :func:`pdf.render_pdf` takes to print the families' version."""
+    data = as_dict(document)
+    return {"html": families_html(data, for_pdf=True), "title": families_title(data),
+            "author": data["content"]["partnership"]}
+
+
+@document_builder
+def draft_families_request_of(report_id: int, day: str) -> dict[str, Any]:
+    """Build a draft's families' version in the worker (the draft is assembled there)."""
+    report = db.session.get_one(YearlyReport, report_id)
+    return families_pdf_request(services.draft_document(report, dt.date.fromisoformat(day)))
+
+
+# --- the independent scrutineer's assessment, as a statement of its own -----------------------
+
+
+def statement_title(document: Mapping[str, Any]) -> str:
+    """Title the scrutineer's statement."""
+    content = document["content"]
+    title = (f"{content['partnership']}: the independent scrutineer's assessment, "
+             f"{content['period_label']}")
+    return f"{title} (draft)" if document["draft"] else title
+
+
+def statement_context(document: ReportDocument | Mapping[str, Any], *, for_pdf: bool
+                      ) -> dict[str, Any]:
+    """Gather what the scrutineer's statement shows (exposed for tests)."""
+    data = as_dict(document)
+    content = data["content"]
+    assessment = data.get("assessment")
+    if assessment and not (assessment.get("markdown") or "").strip():
+        assessment = None
+    return {
+        "title": statement_title(data),
+        "document": data,
+        "content": content,
+        "draft": bool(data["draft"]),
+        "for_pdf": for_pdf,
+        "stylesheet_urls": stylesheet_urls(STYLESHEETS, for_pdf=for_pdf),
+        "assessment": assessment,
+        "assessment_html": render_markdown(assessment["markdown"]) if assessment else None,
+        "scrutiny": (content.get("impact") or {}).get("scrutiny") or [],
+        "long_date": long_date,
+    }
+
+
+def statement_html(document: ReportDocument | Mapping[str, Any], *, for_pdf: bool = False
+                   ) -> str:
+    """Render the scrutineer's statement as one standalone page."""
+    return render_template("reports/statement.html",
+                           **statement_context(document, for_pdf=for_pdf))
+
+
+def statement_pdf_request(document: ReportDocument | Mapping[str, Any]) -> dict[str, Any]:
+    """Gather what :func:`pdf.render_pdf` takes to print the scrutineer's statement."""
+    data = as_dict(document)
+    return {"html": statement_html(data, for_pdf=True), "title": statement_title(data),
+            "author": data["content"]["partnership"]}
+
+
+@document_builder
+def draft_statement_request_of(report_id: int, day: str) -> dict[str, Any]:
+    """Build a draft's statement in the worker (the draft is assembled there)."""
+    report = db.session.get_one(YearlyReport, report_id)
+    return statement_pdf_request(services.draft_document(report, dt.date.fromisoformat(day)))

@@ -292,3 +292,70 @@ def copy_new(slug: str, report_id: int) -> str | Response:
             return redirect(back)
     return render_template("reports/detail.html",
                            **_detail_context(report, copy_form=form, form=form))
+
+
+# --- the families' version and the scrutineer's statement: made from the same content ------
+
+COMPANIONS = {
+    "families": ("the families' version", rendering.families_html,
+                 rendering.families_pdf_request, rendering.draft_families_request_of,
+                 "families"),
+    "statement": ("the scrutineer's statement", rendering.statement_html,
+                  rendering.statement_pdf_request, rendering.draft_statement_request_of,
+                  "scrutineer-statement"),
+}
+
+
+def _companion_html(slug: str, report_id: int, kind: str) -> Response:
+    report = _report(slug, report_id)
+    words, html_of, _, _, _ = COMPANIONS[kind]
+    html = html_of(services.document_of(report), for_pdf=False)
+    record_event("view", record_type="yearly_report", record_id=report.id,
+                 changes={"document": f"{words} HTML"})
+    return Response(html, mimetype="text/html")
+
+
+def _companion_pdf(slug: str, report_id: int, kind: str) -> Response:
+    report = _report(slug, report_id)
+    words, _, request_of, build_of, file_word = COMPANIONS[kind]
+    name = services.pdf_filename(report).replace("yearly-report", f"yearly-report-{file_word}")
+    back = url_for("reports.detail", slug=slug, report_id=report.id)
+    # A published report's companions are printed from the snapshot it stored, so they say
+    # exactly what was signed and published; a draft's are assembled by the worker.
+    built: Any = (request_of(services.document_of(report)) if report.published
+                  else DocumentBuild(build_of, {"report_id": report.id,
+                                                "day": clock.today().isoformat()}))
+    response = pdf_response(built, name, download=request.args.get("download") == "1",
+                            back_url=back, back_text="Back to the report")
+    if response.status_code == 200:
+        record_event("export", record_type="yearly_report", record_id=report.id,
+                     changes={"document": f"{words} PDF"})
+    return response
+
+
+@bp.route("/<int:report_id>/families")
+@requires("view", "reports")
+def families(slug: str, report_id: int) -> Response:
+    """Read the short version for children, young people and families."""
+    return _companion_html(slug, report_id, "families")
+
+
+@bp.route("/<int:report_id>/families.pdf")
+@requires("view", "reports")
+def families_pdf(slug: str, report_id: int) -> Response:
+    """The families' version as a PDF (a published report's from its stored snapshot)."""
+    return _companion_pdf(slug, report_id, "families")
+
+
+@bp.route("/<int:report_id>/scrutineer-statement")
+@requires("view", "reports")
+def statement(slug: str, report_id: int) -> Response:
+    """Read the independent scrutineer's assessment as a statement of its own."""
+    return _companion_html(slug, report_id, "statement")
+
+
+@bp.route("/<int:report_id>/scrutineer-statement.pdf")
+@requires("view", "reports")
+def statement_pdf(slug: str, report_id: int) -> Response:
+    """The scrutineer's statement as a PDF (a published report's from its stored snapshot)."""
+    return _companion_pdf(slug, report_id, "statement")

@@ -11,9 +11,12 @@ from partnership.reports.content import (
     ArrangementsVersionRef,
     Assessment,
     BodyMeetings,
+    BudgetRow,
     ChangeGroupRow,
     Changes,
     Chart,
+    ContributionRow,
+    CourseRow,
     Feedback,
     FeedbackEntry,
     GapAction,
@@ -21,6 +24,7 @@ from partnership.reports.content import (
     Impact,
     ImpactEntry,
     LocalReviewRow,
+    Money,
     NationalReferralRow,
     ObjectiveImpact,
     Progress,
@@ -31,7 +35,10 @@ from partnership.reports.content import (
     ReportDocument,
     ReviewRecommendations,
     Reviews,
+    ShareRow,
     SignOffLine,
+    Training,
+    UptakeRow,
 )
 
 PARTNERSHIP = "Westshire Safeguarding Children Partnership"
@@ -236,3 +243,50 @@ def sample_document(*, draft: bool = True, assessment: bool = True,
         ],
         published=None if draft else "2025-09-30",
     )
+
+
+def sample_training() -> Training:
+    """A year's multi-agency training, made by hand (the training part's shape)."""
+    return Training(
+        courses=[
+            CourseRow("Working with neglect: the graded care profile", "Level 3",
+                      "P1 Neglect", 6, 120, 104, 88, 2.6, 4.1, 93, "/training/courses/1"),
+            CourseRow("Child exploitation: spotting the signs", "Level 2",
+                      "P2 Exploitation", 4, 100, 71, 60, 2.9, 4.0, 85, "/training/courses/2"),
+        ],
+        sessions_held=10, places=220, booked=196, attended=175, did_not_attend=21,
+        by_sector=[UptakeRow("Health", 60, 58, 97), UptakeRow("Education", 80, 44, 55),
+                   UptakeRow("Police and justice", 30, 29, 97),
+                   UptakeRow("Voluntary and faith", None, 44, None)],
+        by_agency=[UptakeRow("Westshire County Council", 50, 48, 96),
+                   UptakeRow("Westshire Police", 30, 29, 97)],
+        evaluations=148, confidence_before=2.7, confidence_after=4.1, follow_ups_sent=120,
+        follow_ups_answered=74, practice_changed=52, manager_confirmed=31,
+        manager_confirmation_used=True,
+        examples=["A health visitor (community trust) now scores home conditions with the "
+                  "family at the first visit."],
+        missing="", link="/training")
+
+
+def sample_money() -> Money:
+    """A year's shared budget, made by hand (the money part's shape); amounts in pence."""
+    return Money(
+        year_label="2024\u201325",
+        contributions=[
+            ContributionRow("Westshire County Council", "Local authority", 12_000_000,
+                            12_000_000, "Office space", 1_500_000),
+            ContributionRow("NHS Westshire Integrated Care Board", "Health", 8_000_000,
+                            8_000_000, "", 0),
+            ContributionRow("Westshire Police", "Police", 6_000_000, 4_500_050, "", 0),
+        ],
+        shares=[ShareRow("Local authority", 12_000_000, 46), ShareRow("Health", 8_000_000, 31),
+                ShareRow("Police", 6_000_000, 23)],
+        agreed_total=26_000_000, received_total=24_500_050, other_income=250_000,
+        in_kind_total=1_500_000,
+        budget_lines=[BudgetRow("Partnership team", 15_000_000, 14_800_000),
+                      BudgetRow("Case reviews", 6_000_000, 7_200_000),
+                      BudgetRow("Training", 5_000_000, 3_900_000)],
+        budget_total=26_000_000, spent_total=25_900_000, opening_balance=1_000_000,
+        closing_balance=-149_950,
+        statement="Signed off by the three partners on 12 May 2025",
+        statement_link="/funding/statements/1", missing="", link="/funding")

@@ -281,7 +281,7 @@ def test_the_pdf_is_a_tagged_a4_document_with_vector_charts(document_app: Flask)
     pages = pdf_text(data).split("\f")[:rendered.pages]
     assert "Yearly report 2024\N{EN DASH}25" in pages[0]
     contents = pages[1]
-    assert re.search(r"1\. Summary of activities\s*\.*\s*5", contents)
+    assert re.search(r"1\. Summary of activities\s*\.*\s*4", contents)
     for number, text in enumerate(pages[1:], start=2):
         assert f"Page {number} of {rendered.pages}" in text
         assert PARTNERSHIP in text and "DRAFT" in text

@@ -551,3 +551,71 @@ def test_reading_a_draft_is_audited_like_reading_a_published_report(
     assert [(action, changes) for action, _actor, changes in events] == [
         ("view", {"document": "yearly report draft HTML"})]
     assert events[0].actor == world.scrutineer.email
+
+
+# --- the narrative's figures checked; the families' version and the statement -----------
+
+
+def test_a_figure_in_the_narrative_that_disagrees_is_flagged_before_sign_off(
+    app: Flask, world: ReportWorld, as_user: Callable[[User | None], BrowserLikeClient],
+) -> None:
+    report_id = add_draft(app, world)
+    team = as_user(world.team)
+    url = world.url(f"/{report_id}/sections/summary")
+    assert team.submit(url, {"version": "0", "markdown": (
+        "Our boards and groups held 4 meetings. Agencies attended 90% of the meetings they "
+        "were expected at. Two schools joined us.")}).status_code == 302
+
+    detail = page(team.get(world.url(f"/{report_id}")))
+    row = detail.find(id="section-summary")
+    flagged = " ".join(row.find(class_="app-claims").get_text(" ", strip=True).split())
+    assert "1 figure in this section disagrees with the records" in flagged
+    assert "“90% of the meetings”: the records say 80% (attendance by agencies)." in flagged
+    assert "4 meetings" not in flagged  # agrees with the records
+    warning = " ".join(detail.find(id="figures-to-check").get_text(" ", strip=True).split())
+    assert "Before signing off: 1 figure in the narrative disagrees with the records." \
+        in warning
+    assert detail.find(id="figures-to-check").find("a")["href"] == "#claims-summary"
+    # The partner who signs off sees it too.
+    partner = page(as_user(world.partner_users[0]).get(world.url(f"/{report_id}")))
+    assert partner.find(id="figures-to-check")
+
+
+def test_the_families_version_and_the_statement_are_read_from_the_report(
+    app: Flask, world: ReportWorld, as_user: Callable[[User | None], BrowserLikeClient],
+) -> None:
+    report_id = add_draft(app, world)
+    team = as_user(world.team)
+    assert team.submit(world.url(f"/{report_id}/sections/families"), {
+        "version": "0", "markdown": "We kept **you** in mind."}).status_code == 302
+    reader = as_user(world.scrutineer)
+
+    families = reader.get(world.url(f"/{report_id}/families"))
+    assert families.status_code == 200 and families.mimetype == "text/html"
+    assert "We kept <strong>you</strong> in mind." in families.get_data(as_text=True)
+    statement = reader.get(world.url(f"/{report_id}/scrutineer-statement"))
+    assert "has not written their assessment yet" in statement.get_data(as_text=True)
+    # The draft's PDFs are built by the worker: a scrutineer may not post, only read.
+    assert reader.get(world.url(f"/{report_id}/families.pdf")).status_code in (200, 202)
+    detail = _text(reader.get(world.url(f"/{report_id}")))
+    assert "The short version for children, young people and families" in detail
+    assert "The independent scrutineer's assessment as a statement of its own" in detail
+
+
+def test_a_published_reports_families_version_is_printed_from_what_was_published(
+    app: Flask, world: ReportWorld, as_user: Callable[[User | None], BrowserLikeClient],
+) -> None:
+    report_id = add_draft(app, world)
+    team = as_user(world.team)
+    assert team.submit(world.url(f"/{report_id}/sections/families"), {
+        "version": "0", "markdown": "What we did, in plain words."}).status_code == 302
+    _publish_directly(app, world, report_id)
+    reader = as_user(world.scrutineer)
+
+    families = reader.get(world.url(f"/{report_id}/families"))
+    assert "What we did, in plain words." in families.get_data(as_text=True)
+    assert "DRAFT" not in families.get_data(as_text=True)
+    printed = fetch_pdf(reader, world.url(f"/{report_id}/families.pdf?download=1"))
+    assert printed.data.startswith(b"%PDF")
+    assert "hscp-yearly-report-families-2024-25" in printed.headers["Content-Disposition"]
+    assert "What we did, in plain words." in " ".join(pdf_text(printed.data).split())

@@ -111,6 +111,7 @@ def _decisions(records: Records, bodies: list[Body]) -> list[DecisionEntry]:
         return []
     unnamed = [case.reference.casefold() for case in records.cases
                if case.id not in records.named and case.reference.strip()]
+    named = {case.reference.casefold() for case in records.cases if case.id in records.named}
     seen: set[str] = set()
     found = []
     for body_id, held_on, text in db.session.execute(
@@ -122,14 +123,17 @@ def _decisions(records: Records, bodies: list[Body]) -> list[DecisionEntry]:
             .order_by(Meeting.held_on, Meeting.id, Decision.position, Decision.id)):
         words = " ".join((text or "").split())
         key = words.casefold()
+        # A case's pseudonym ("Child K") is printed only once its review is published.
+        pseudonyms = {found.casefold() for found in PSEUDONYM.findall(words)}
         if not words or key in seen or any(_names(key, ref) for ref in unnamed) \
-                or key.startswith(ROUTINE):
+                or pseudonyms - named or key.startswith(ROUTINE):
             continue
         seen.add(key)
         found.append(DecisionEntry(body=leading[body_id], made=held_on.isoformat(), text=words))
     return found
 
 
+PSEUDONYM = re.compile(r"\bChild [A-Z]{1,2}\b")
 ROUTINE = ("approved the agenda", "approved the minutes", "agreed the minutes",
            "agreed the agenda")
 
