@@ -214,6 +214,37 @@ ASSURANCE_PAGES: list[tuple[frozenset[Role], str, str]] = [
     (frozenset({T}), "benchmarks", "dataset.benchmarks"),
     (frozenset({T}), "benchmark release", "dataset.release"),
     (frozenset({T}), "import benchmarks", "dataset.benchmarks_import"),
+    # Multi-agency training: everyone reads the programme; the team keeps it; an agency lead
+    # records their own agency's attendance and answers its follow-ups.
+    (frozenset({T, S, A}), "training (every partnership)", "training_all.index"),
+    (frozenset({T, S}), "training programme", "training.index"),
+    (frozenset({T, S}), "training course", "training.course"),
+    (frozenset({T, S, A}), "training session", "training.session"),
+    (frozenset({T, S, Role.PARTNER}), "training uptake", "training.uptake"),
+    (frozenset({T, A}), "training follow-ups due", "training.follow_ups"),
+    (frozenset({T}), "training course new", "training.course_new"),
+    (frozenset({T, A}), "training attendance", "training.attendance_new"),
+    (frozenset({T, A}), "training follow-up answer", "training.follow_up_new"),
+    (frozenset({T}), "training evaluation", "training.evaluation_new"),
+    (frozenset({T}), "training expected places", "training.expected"),
+    (frozenset({T}), "training settings", "training.settings"),
+    (frozenset({T}), "training import", "training.import_attendance"),
+    # The shared budget: everyone reads it; the team keeps the figures; partners sign the
+    # statement (the demo's current draft waits for health and the police).
+    (frozenset({T, S, A}), "budget (every partnership)", "funding_all.index"),
+    (frozenset({T, S}), "budget years", "funding.index"),
+    (frozenset({T, S, A, Role.PARTNER}), "budget year", "funding.year"),
+    (frozenset({T, S}), "budget lines and spending", "funding.lines"),
+    (frozenset({T}), "budget income", "funding.income"),
+    (frozenset({T}), "help in kind", "funding.in_kind"),
+    (frozenset({T, S}), "budget statement (year)", "funding.statement_year"),
+    (frozenset({T, Role.PARTNER}), "budget statement", "funding.statement"),
+    (frozenset({T}), "budget contributors", "funding.contributors"),
+    (frozenset({T}), "budget contributor", "funding.contributor_edit"),
+    (frozenset({T}), "budget line new", "funding.line_new"),
+    (frozenset({T}), "budget payment new", "funding.spending_new"),
+    (frozenset({T}), "budget income new", "funding.receipt_new"),
+    (frozenset({T}), "help in kind new", "funding.in_kind_new"),
 ]
 
 
@@ -356,6 +387,8 @@ def assurance_values(partnership_id: int) -> dict[str, int | str | None]:
                                .where(Engagement.partnership_id == partnership_id)
                                .order_by(Engagement.id)),
         **dataset_values(partnership_id),
+        **funding_values(partnership_id),
+        **training_values(partnership_id),
     }
 
 
@@ -375,6 +408,45 @@ def dataset_values(partnership_id: int) -> dict[str, int | str | None]:
         BenchmarkRelease.partnership_id == partnership_id).limit(1))
     assert indicator and period and release, "the demo's county has no dataset"
     return {"indicator_id": indicator, "period": period.isoformat(), "release_id": release}
+
+
+def funding_values(partnership_id: int) -> dict[str, int | str | None]:
+    """The county's last complete budget year, a line of it, this year's draft statement and
+    the agency whose money counts under the local authority."""
+    import sqlalchemy as sa
+
+    from partnership.extensions import db
+    from partnership.funding.models import BudgetLine, BudgetStatement, ContributorPartner
+    from partnership.publishing.models import PublicationStatus
+
+    draft = db.session.scalar(sa.select(BudgetStatement).where(
+        BudgetStatement.partnership_id == partnership_id,
+        BudgetStatement.status == PublicationStatus.DRAFT).limit(1))
+    assert draft is not None, "the demo's county has no draft budget statement"
+    line = db.session.scalar(sa.select(BudgetLine.id).where(
+        BudgetLine.partnership_id == partnership_id, BudgetLine.year == draft.year - 1)
+        .order_by(BudgetLine.position).limit(1))
+    agency = db.session.scalar(sa.select(ContributorPartner.agency_id).where(
+        ContributorPartner.partnership_id == partnership_id).limit(1))
+    return {"year": draft.year - 1, "budget_line_id": line, "budget_statement_id": draft.id,
+            "agency_id": agency}
+
+
+def training_values(partnership_id: int) -> dict[str, int | str | None]:
+    """The county's neglect course and its latest session with follow-up answers."""
+    import sqlalchemy as sa
+
+    from partnership.extensions import db
+    from partnership.training.models import Course, FollowUp, TrainingSession
+
+    session = db.session.scalar(
+        sa.select(TrainingSession).join(Course)
+        .where(Course.partnership_id == partnership_id,
+               Course.title == "Recognising and responding to neglect",
+               TrainingSession.id.in_(sa.select(FollowUp.session_id)))
+        .order_by(TrainingSession.starts_on.desc()).limit(1))
+    assert session is not None, "the demo's county has no training with follow-ups"
+    return {"course_id": session.course_id, "training_session_id": session.id}
 
 
 def check(page: Page, label: str, problems: list[str], titles: dict[str, str] | None = None,
