@@ -214,6 +214,21 @@ ASSURANCE_PAGES: list[tuple[frozenset[Role], str, str]] = [
     (frozenset({T}), "benchmarks", "dataset.benchmarks"),
     (frozenset({T}), "benchmark release", "dataset.release"),
     (frozenset({T}), "import benchmarks", "dataset.benchmarks_import"),
+    # Multi-agency training: everyone reads the programme; the team keeps it; an agency lead
+    # records their own agency's attendance and answers its follow-ups.
+    (frozenset({T, S, A}), "training (every partnership)", "training_all.index"),
+    (frozenset({T, S}), "training programme", "training.index"),
+    (frozenset({T, S}), "training course", "training.course"),
+    (frozenset({T, S, A}), "training session", "training.session"),
+    (frozenset({T, S, Role.PARTNER}), "training uptake", "training.uptake"),
+    (frozenset({T, A}), "training follow-ups due", "training.follow_ups"),
+    (frozenset({T}), "training course new", "training.course_new"),
+    (frozenset({T, A}), "training attendance", "training.attendance_new"),
+    (frozenset({T, A}), "training follow-up answer", "training.follow_up_new"),
+    (frozenset({T}), "training evaluation", "training.evaluation_new"),
+    (frozenset({T}), "training expected places", "training.expected"),
+    (frozenset({T}), "training settings", "training.settings"),
+    (frozenset({T}), "training import", "training.import_attendance"),
     # The shared budget: everyone reads it; the team keeps the figures; partners sign the
     # statement (the demo's current draft waits for health and the police).
     (frozenset({T, S, A}), "budget (every partnership)", "funding_all.index"),
@@ -373,6 +388,7 @@ def assurance_values(partnership_id: int) -> dict[str, int | str | None]:
                                .order_by(Engagement.id)),
         **dataset_values(partnership_id),
         **funding_values(partnership_id),
+        **training_values(partnership_id),
     }
 
 
@@ -414,6 +430,23 @@ def funding_values(partnership_id: int) -> dict[str, int | str | None]:
         ContributorPartner.partnership_id == partnership_id).limit(1))
     return {"year": draft.year - 1, "budget_line_id": line, "budget_statement_id": draft.id,
             "agency_id": agency}
+
+
+def training_values(partnership_id: int) -> dict[str, int | str | None]:
+    """The county's neglect course and its latest session with follow-up answers."""
+    import sqlalchemy as sa
+
+    from partnership.extensions import db
+    from partnership.training.models import Course, FollowUp, TrainingSession
+
+    session = db.session.scalar(
+        sa.select(TrainingSession).join(Course)
+        .where(Course.partnership_id == partnership_id,
+               Course.title == "Recognising and responding to neglect",
+               TrainingSession.id.in_(sa.select(FollowUp.session_id)))
+        .order_by(TrainingSession.starts_on.desc()).limit(1))
+    assert session is not None, "the demo's county has no training with follow-ups"
+    return {"course_id": session.course_id, "training_session_id": session.id}
 
 
 def check(page: Page, label: str, problems: list[str], titles: dict[str, str] | None = None,
