@@ -47,7 +47,7 @@ from partnership.demo.actions import DAY, Beat, Directory, Scenario, add_action,
 from partnership.documents.pdf import RenderedPdf, render_pdf
 from partnership.extensions import db
 from partnership.kernel.dates import add_months, long_date, reporting_year, year_label, year_span
-from partnership.kernel.words import in_words
+from partnership.kernel.words import capital, in_words
 from partnership.plans.models import Objective, Plan
 from partnership.plans.services import little_or_no_progress, objectives_in_order
 from partnership.publishing.documents import PrintedSignature
@@ -881,7 +881,7 @@ def assessment(facts: PeriodFacts, v: Voices) -> str:
         concerns = (
             "The work done outside a plan this year was good in parts, the sexual abuse "
             "strategy and the return home work especially, but it was hard to follow from "
-            "one quarter to the next. The new tracker must fix that.")
+            "one quarter to the next. The new plan, with its measures, must fix that.")
     if facts.plan is None:
         independence = (
             "Because I am both independent chair and scrutineer, I have asked the partners to "
@@ -931,9 +931,16 @@ def summary(facts: PeriodFacts, v: Voices, content: ReportContent) -> str:
         reviewed += (" We published the local review of "
                      + in_words([ref for ref, _ in facts.published]) + ".")
     heard = content.feedback.engagements
-    voices = (f"We heard from children, young people and families through {len(heard)} pieces "
-              "of work, and each one changed something we do." if heard else
-              "We did not hear from children and families as widely as we should have.")
+    updates = len(content.feedback.entries)
+    if heard:
+        voices = (f"We heard from children, young people and families through {len(heard)} "
+                  "pieces of work, and each one changed something we do.")
+    elif updates:
+        voices = (f"Children, young people and parents gave us their views {number(updates)} "
+                  f"time{'s' if updates != 1 else ''} this year, from reviews to the return "
+                  "home service, but we did not yet ask them widely enough.")
+    else:
+        voices = "We did not hear from children and families as widely as we should have."
     escalated = (f" Agencies raised {i.escalations.raised} escalations when they disagreed "
                  "about a child, and every one raised was resolved."
                  if i.escalations and i.escalations.raised
@@ -960,7 +967,7 @@ def summary(facts: PeriodFacts, v: Voices, content: ReportContent) -> str:
 
 **Listening.** {voices}{escalated}
 
-**{short.split(":")[0]}.** {short.split(": ", 1)[1]}
+**{short.split(":")[0]}.** {capital(short.split(": ", 1)[1])}
 """
 
 

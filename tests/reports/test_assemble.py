@@ -17,6 +17,7 @@ from flask import Flask
 
 from partnership.actions.models import Action, ProgressUpdate, Status
 from partnership.audit.services import acting_as
+from partnership.escalations.models import Escalation, EscalationStage
 from partnership.extensions import db
 from partnership.meetings.models import (
     Attendance,
@@ -26,7 +27,7 @@ from partnership.meetings.models import (
     MeetingStatus,
     Presence,
 )
-from partnership.register.models import Agency, Partnership
+from partnership.register.models import Agency, Body, Partnership
 from partnership.reports.assemble import assemble
 from partnership.reports.content import ReportContent
 from partnership.reviews.models import (
@@ -688,3 +689,49 @@ def _no_methods(value: Any) -> None:
 
 def test_the_content_holds_only_plain_values(app, world):
     _no_methods(report(app, world.partnership_id))
+
+
+# --- how agencies took part, what the partners decided, the coming year --------------------
+
+
+def test_each_agency_took_part_and_the_boards_decisions_name_no_unpublished_case(app, world):
+    with app.app_context(), acting_as("tests"):
+        board = db.session.get_one(Body, world.board_id)
+        police = db.session.scalars(sa.select(Agency).where(
+            Agency.name == "Westshire Police")).one()
+        meeting = db.session.scalars(sa.select(Meeting).where(
+            Meeting.body_id == board.id, Meeting.status == MeetingStatus.HELD,
+            Meeting.held_on >= START).order_by(Meeting.held_on)).first()
+        meeting.decisions += [
+            Decision(text="Agreed that Child Q's review goes to the panel.",
+                     method=DecisionMethod.CONSENSUS, position=5),
+            Decision(text="Accepted that no review is needed for Child K.",
+                     method=DecisionMethod.CONSENSUS, position=6),
+            Decision(text="Approved the agenda and papers.", method=DecisionMethod.CONSENSUS,
+                     position=7),
+            Decision(text="Agreed Child P's action plan.", method=DecisionMethod.CONSENSUS,
+                     position=8)]
+        db.session.add(Escalation(partnership_id=world.partnership_id,
+                                  raised_on=dt.date(2024, 9, 2), raised_by=police,
+                                  stage=EscalationStage.MANAGER, themes=[]))
+        db.session.commit()
+
+    activities = report(app, world.partnership_id).activities
+
+    texts = [d.text for d in activities.decisions_made]
+    assert "Agreed Child P's action plan." in texts  # its review is published
+    assert not [t for t in texts if "Child Q" in t or "Child K" in t or "agenda" in t]
+    rows = {row.agency: row for row in activities.participation}
+    assert (rows["Westshire Police"].expected, rows["Westshire Police"].attended,
+            rows["Westshire Police"].escalations_raised) == (3, 2, 1)
+    assert rows["Westshire Police"].trained is None  # no training recorded: not "0"
+    assert sum(s.escalations_raised for s in activities.sectors) == 1
+
+
+def test_the_coming_year_is_read_from_the_plan(app, world):
+    next_year = report(app, world.partnership_id).next_year
+
+    assert next_year is not None
+    assert next_year.year_label == "2025\u201326"
+    assert next_year.objectives == [] or all(o.reference for o in next_year.objectives)
+    assert next_year.missing or next_year.objectives
