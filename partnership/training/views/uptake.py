@@ -10,7 +10,7 @@ from partnership import clock
 from partnership.access import requires
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
-from partnership.kernel.dates import reporting_year, year_label
+from partnership.kernel.dates import reporting_year, year_label, year_span
 from partnership.kernel.errors import DomainError
 from partnership.register.models import Partnership
 from partnership.training.forms.programme import (
@@ -47,7 +47,8 @@ def uptake(slug: str) -> str:
     filters = UptakeFilterForm(request.args, years=[(y, year_label(y, month)) for y in years])
     filters.year.data = str(year)
     return render_template("training/uptake.html", partnership=partnership, year=year,
-                           filters=filters, table=uptakes.uptake_of_year(partnership, year))
+                           filters=filters, table=uptakes.uptake_of_year(partnership, year),
+                           complete=year_span(year, month)[1] < clock.today())
 
 
 @bp.route("/uptake/expected", methods=["GET", "POST"])
