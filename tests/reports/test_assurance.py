@@ -198,9 +198,11 @@ def test_impact_shows_the_assurance_work_of_the_period(
         soup = BeautifulSoup(report_html(document, for_pdf=True), "html.parser")
     text = " ".join(soup.get_text(" ", strip=True).split())
     for heading in ("Multi-agency case audits", "Independent scrutiny",
-                    "Self-assessment by agencies and schools", "Escalations between agencies",
-                    "The scrutiny behind the assessment"):
+                    "Self-assessment by agencies and schools", "Escalations between agencies"):
         assert soup.find(["h3"], string=heading), heading
+    # Beside the scrutineer's assessment, the activities it rests on, in one sentence.
+    assert soup.find(id="scrutiny-evidence").get_text().startswith(
+        "The scrutiny behind the assessment.")
     assert "3 escalations were raised in the period and 2 resolved." in text
     assert "took a median of 6 working days" in text
     assert "To test how well the arrangements work, the partnership completed 1 multi-agency " \
@@ -223,7 +225,7 @@ def test_a_report_published_before_the_assurance_records_still_reads(app: Flask)
     soup = BeautifulSoup(html, "html.parser")
     assert soup.find(id="part-feedback") is not None
     assert soup.find("h3", string="Escalations between agencies") is None
-    assert soup.find("h3", string="The scrutiny behind the assessment") is None
+    assert soup.find(id="scrutiny-evidence") is None
     assert [s.title for s in part_summaries(old)] == [s.title for s in part_summaries(new)]
 
     compared = compare_reports(old, new)
