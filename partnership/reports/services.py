@@ -395,7 +395,7 @@ def content_digest(document: ReportDocument | Mapping[str, Any]) -> str:
 class PartSummary:
     """One of the report's eight parts as the report page sums it up."""
 
-    number: int
+    number: int | None  # None: a chapter without a part number (the budget)
     title: str
     records: int
     missing: str
@@ -418,7 +418,9 @@ def _length(value: Any, *names: str) -> int:
 
 
 def part_summaries(document: ReportDocument | Mapping[str, Any]) -> list[PartSummary]:
-    """Sum up each of the eight parts: how many records it is filled from, or why not."""
+    """Sum up each of the eight parts and the budget: how many records each is filled
+    from, or why not (the dataset's indicators and the training courses count under part 3,
+    where the document prints them)."""
     content = _get(document, "content")
     activities = _get(content, "activities")
     reviews = _get(content, "reviews")
@@ -437,7 +439,9 @@ def part_summaries(document: ReportDocument | Mapping[str, Any]) -> list[PartSum
         (ReportSection.REVIEWS, reviews, _length(reviews, "rapid", "local", "national")),
         (ReportSection.IMPACT, impact,
          _count(impact, "entries") + _length(impact, "audits", "scrutiny", "rounds")
-         + (1 if _get(impact, "escalations") else 0)),
+         + (1 if _get(impact, "escalations") else 0)
+         + _length(_get(impact, "data"), "indicators")
+         + _length(_get(content, "training"), "courses")),
         (ReportSection.PROGRESS, progress, _count(progress, "objectives_considered")),
         (ReportSection.RECOMMENDATIONS, recommendations,
          sum(len(_get(review, "recommendations") or []) for review in reviewed)
@@ -455,6 +459,12 @@ def part_summaries(document: ReportDocument | Mapping[str, Any]) -> list[PartSum
         else:
             missing = str(_get(part, "missing") or "")
         summaries.append(PartSummary(number, section.title, records, missing, section))
+    money = _get(content, "money")
+    if money is not None:
+        summaries.append(PartSummary(
+            None, ReportSection.MONEY.title,
+            _length(money, "contributions", "budget_lines"), str(_get(money, "missing") or ""),
+            ReportSection.MONEY))
     return summaries
 
 

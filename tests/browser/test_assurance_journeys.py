@@ -121,6 +121,8 @@ def test_an_agency_lead_completes_and_submits_their_section_11_return(
         choice = "Not met" if index == 2 else "Fully met"
         standards.nth(index).get_by_label(choice, exact=True).check()
     page.get_by_role("button", name="Save as draft").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Return saved as a draft")  # the saved page, before submitting from it
     page.get_by_role("button", name="Submit the return").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("action")
 

@@ -98,13 +98,13 @@ def test_the_yearly_report_from_draft_to_published_and_read_in_the_reading_room(
         expect(officer.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     text = officer.locator("body").inner_text()
     assert f"met {content.activities.meetings_held} times" in text
-    attendance = officer.get_by_role(
-        "table", name="Attendance by agency at the meetings it was expected at")
-    for row in content.activities.attendance[:5]:
-        attended = attendance.get_by_role("row").filter(
+    took_part = officer.get_by_role(
+        "table", name=f"How each agency took part in {content.period_label}")
+    for row in [row for row in content.activities.participation if row.expected][:5]:
+        attended = took_part.get_by_role("row").filter(
             has=officer.get_by_role("rowheader", name=row.agency, exact=True))
-        expect(attended.locator("td").last).to_have_text(
-            f"{row.percent}%" if row.percent is not None else "No meetings")
+        expect(attended.locator("td").first).to_have_text(
+            f"{row.attended} of {row.expected} ({row.attendance_percent}%)")
     for reference in _unnamed_references(live_server):
         assert not re.search(rf"\b{re.escape(reference)}\b", text), reference
     assert officer.locator("figure svg[role=img]").count() >= 3  # charts, drawn as vectors

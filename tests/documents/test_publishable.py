@@ -49,7 +49,7 @@ pytestmark = pytest.mark.databases("sqlite")
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # An opening <th> tag, whatever its attributes, over one line or several.
 TH_TAG = re.compile(r"<th(?=[\s>])[^>]*>")
-SCOPE = re.compile(r'\sscope="(col|row)"')
+SCOPE = re.compile(r'\sscope="(col|row|rowgroup)"')
 PAGE_NUMBER = re.compile(r"Page (\d+) of (\d+)")
 DEMO_SLUG = "wscp"
 
@@ -132,6 +132,15 @@ def words(text: str) -> str:
 
 # ---- Header cells ----------------------------------------------------------------------------
 
+def heads_group(cell: Any) -> bool:
+    """A body's first row holding only this cell heads the rows of its ``tbody`` (a sector
+    over its agencies, say)."""
+    row = cell.find_parent("tr")
+    body = cell.find_parent("tbody")
+    return (body is not None and row is body.find("tr")
+            and len(row.find_all(["th", "td"])) == 1)
+
+
 def test_every_header_cell_in_the_templates_says_what_it_heads() -> None:
     found, missing = 0, []
     for path in sorted(TEMPLATES.rglob("*.html")):
@@ -161,7 +170,8 @@ def test_every_header_cell_of_a_document_says_what_it_heads(
     for cell in cells:
         # A cell of a table's head heads its column; one in the body heads its row (or, with
         # a rowspan, the rows it spans).
-        expected = "col" if cell.find_parent("thead") else "row"
+        expected = ("col" if cell.find_parent("thead")
+                    else "rowgroup" if heads_group(cell) else "row")
         if cell.get("scope") != expected:
             wrong.append(f"{cell.get('scope')!r} instead of {expected!r}: "
                          f"{words(cell.get_text(' '))[:60]}")
