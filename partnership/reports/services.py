@@ -414,6 +414,9 @@ def _count(value: Any, *names: str) -> int:
 
 
 def _length(value: Any, *names: str) -> int:
+    """The lengths of a part's lists, 0 for a part the content does not have."""
+    if value is None:
+        return 0
     return sum(len(_get(value, name) or []) for name in names)
 
 
