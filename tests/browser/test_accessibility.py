@@ -19,6 +19,7 @@ from tests.browser.support import (
     ConsoleWatch,
     LiveServer,
     axe_violations,
+    load_axe_on_every_page,
     page_problems,
     screenshot,
 )
@@ -450,10 +451,10 @@ def training_values(partnership_id: int) -> dict[str, int | str | None]:
 
 
 def check(page: Page, label: str, problems: list[str], titles: dict[str, str] | None = None,
-          *, error_state: bool = False) -> None:
+          *, error_state: bool = False, contrast: bool = True) -> None:
     """Run every check on the page as it is now; note its title if it must be unique."""
     problems += page_problems(page, label, error_state=error_state)
-    problems += axe_violations(page, label)
+    problems += axe_violations(page, label, contrast=contrast)
     if titles is not None:
         titles[label] = page.title()
 
@@ -487,16 +488,19 @@ WALKS = [(role, part, TEAM_PARTS if role is Role.TEAM else 1)
          for role, part, parts in WALKS])
 def test_every_page_for_role(role: Role, part: int, parts: int, live_server: LiveServer,
                              new_context: Callable[..., BrowserContext]) -> None:
-    page = new_context(role).new_page()
+    context = new_context(role)
+    load_axe_on_every_page(context)
+    page = context.new_page()
     console = ConsoleWatch().attach(page)
     problems: list[str] = []
+    contrast = role is Role.TEAM  # see WITHOUT_CONTRAST
     for label, path in pages_for(role, live_server)[part::parts]:
         response = page.goto(live_server(path))
         assert response is not None
         if response.status != 200:
             problems.append(f"{label}: {path} answered {response.status}")
             continue
-        check(page, label, problems)
+        check(page, label, problems, contrast=contrast)
         if label == "home":
             screenshot(page, f"home-{role.value}")
     if part == 0:
