@@ -104,8 +104,8 @@ def published_report() -> str:
 
 
 def synthetic_report_request() -> dict[str, Any]:
-    """The render request of the first synthetic partnership's draft yearly report (the
-    scaled data set: it has no report page, so only the worker's render is timed)."""
+    """The render request of the first synthetic partnership's draft yearly report on its
+    last complete year, narrative included (only the worker's render is timed)."""
     partnership = db.session.scalar(sa.select(Partnership)
                                     .where(Partnership.slug == SYNTHETIC_SLUG))
     if partnership is None:

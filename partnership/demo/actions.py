@@ -435,6 +435,53 @@ def add_action(d: Directory, line: Timeline, *, partnership: Partnership, year: 
     return action
 
 
+def synthetic_partnerships(scale: int) -> list[Partnership]:
+    """The benchmark's synthetic partnerships (the first ``scale`` of them), in order."""
+    return list(db.session.scalars(
+        sa.select(Partnership).where(Partnership.slug.like("synthetic-%"))
+        .order_by(Partnership.id).limit(scale)))
+
+
+def last_complete_year(partnership: Partnership, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last days of the partnership's last complete reporting year (the one
+    its yearly report is written on)."""
+    month = partnership.year_start_month
+    return year_span(reporting_year(today, month) - 1, month)
+
+
+def add_followup(partnership: Partnership, line: Timeline, *, title: str, detail: str,
+                 beats: tuple[Beat | str, ...], rng: random.Random, body: Body | None,
+                 agency: Agency | None, impact: str = "", **came_of: object) -> Action:
+    """Add an action that came of a piece of work (an audit, a scrutiny recommendation, what
+    children said, a review from elsewhere: ``came_of`` names it, e.g. ``case_audit=audit``)
+    to a partnership outside the demo's directory (the synthetic ones), with its updates; it
+    belongs to the reporting year of its target date. The closing update of a completed one
+    carries its evidence of impact."""
+    words = narrate(beats, len(line.updates), rng,
+                    body=body.name if body else "partnership team", lead="The lead",
+                    agency=agency.name if agency else "the lead agency")
+    done = line.status is Status.COMPLETE
+    if words and impact and done and not words[-1].impact:
+        words[-1] = Beat(words[-1].text, impact, words[-1].voice)
+    day = line.target or line.created
+    action = Action(
+        partnership=partnership, title=title, detail=detail,
+        year=reporting_year(day, partnership.year_start_month), body=body, lead_agency=agency,
+        start_date=line.start, target_date=line.target, status=line.status,
+        percent_complete=line.percent, completed_on=line.completed_on,
+        outcome=words[-1].text if done and words else "", impact=impact if done else "",
+        created_at=_at(line.created, 9), **came_of)
+    action.updates = [
+        ProgressUpdate(recorded_on=point.day, created_at=_at(point.day, 15),
+                       author_name=agency.name if agency else "", narrative=beat.text,
+                       proposed_rating=point.rating, status=point.status,
+                       percent_complete=point.percent, impact=beat.impact,
+                       children_and_families=beat.voice)
+        for point, beat in zip(line.updates, words, strict=True)]
+    db.session.add(action)
+    return action
+
+
 def phase_timeline(start: dt.date, end: dt.date, today: dt.date,
                    rng: random.Random) -> Timeline:
     """An action for one phase of a hub priority: done, under way or still to come."""

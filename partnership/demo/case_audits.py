@@ -2,7 +2,8 @@
 Wessexshire, one audit completed a few months ago (six cases, five agencies, six questions,
 moderation, findings and two actions in the tracker) and one taking returns now, with some
 agencies' returns sent and others outstanding, the demo agency lead's Fire and Rescue
-Service among them.
+Service among them. Each of the benchmark's synthetic partnerships completed the same neglect
+audit seven months into its last complete year.
 
 Cases are known only by their audit reference ("Audit 12/1"); no text names, dates the birth
 of, or locates a child or family. Dates are counted from the day the demo is loaded.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 
@@ -27,10 +29,16 @@ from partnership.case_audits.models import (
     CaseAudit,
     ReturnStatus,
 )
-from partnership.demo.actions import Directory
+from partnership.demo.actions import (
+    Directory,
+    add_followup,
+    arising,
+    last_complete_year,
+    synthetic_partnerships,
+)
 from partnership.extensions import db
 from partnership.meetings.models import Meeting
-from partnership.register.models import Body
+from partnership.register.models import Agency, Body, BodyKind, Partnership
 from partnership.scales.models import GradeScale
 from partnership.scales.services import AUDIT_SCALE, starter_scales
 
@@ -138,14 +146,14 @@ def _answer(rng: random.Random, audit_return: AuditReturn, scale: GradeScale,
                 comment=rng.choice(COMMENTS[position])))
 
 
-def _completed_audit(d: Directory, scale: GradeScale, today: dt.date,
-                     rng: random.Random) -> CaseAudit:
-    county = d.partnerships[COUNTY]
-    body = d.body(COUNTY, "Scrutiny Group")
-    completed = today - dt.timedelta(days=110)
+def _complete_audit(partnership: Partnership, body: Body, scale: GradeScale,
+                    completed: dt.date, agencies: Sequence[Agency],
+                    rng: random.Random) -> CaseAudit:
+    """The completed neglect audit (six cases, six questions, moderated, a return from each
+    agency graded on ``scale``), for any partnership."""
     meeting = _moderation_meeting(body, completed)
     audit = CaseAudit(
-        partnership=county, body=body, scale=scale, title=COMPLETED_TITLE,
+        partnership=partnership, body=body, scale=scale, title=COMPLETED_TITLE,
         theme=COMPLETED_THEME, stage=AuditStage.COMPLETE,
         returns_due=completed - dt.timedelta(days=35),
         moderation_on=meeting.held_on if meeting else completed,
@@ -165,15 +173,25 @@ def _completed_audit(d: Directory, scale: GradeScale, today: dt.date,
     audit.cases = [AuditCase(reference=f"Audit 12/{n}", note=note)
                    for n, note in enumerate(COMPLETED_CASES, start=1)]
     db.session.add(audit)
-    for index, key in enumerate(COMPLETED_AGENCIES):
+    for index, agency in enumerate(agencies):
         audit_return = AuditReturn(
-            agency=d.agencies[key], status=ReturnStatus.SUBMITTED,
+            agency=agency, status=ReturnStatus.SUBMITTED,
             summary="The audit found strengths in recording and referral, and gaps in "
                     "drawing concerns together over time.",
             submitted_at=_at(audit.returns_due - dt.timedelta(days=index)))
         audit.returns.append(audit_return)
         _answer(rng, audit_return, scale, WEIGHTS)
     db.session.flush()
+    return audit
+
+
+def _completed_audit(d: Directory, scale: GradeScale, today: dt.date,
+                     rng: random.Random) -> CaseAudit:
+    county = d.partnerships[COUNTY]
+    body = d.body(COUNTY, "Scrutiny Group")
+    completed = today - dt.timedelta(days=110)
+    audit = _complete_audit(county, body, scale, completed,
+                            [d.agencies[key] for key in COMPLETED_AGENCIES], rng)
     for title, agency, days, status in ACTIONS:
         action = create_action(
             Origin(partnership=county, body=body, body_fixed=True, case_audit=audit),
@@ -233,3 +251,47 @@ def load_demo_case_audits(today: dt.date | None) -> dict[str, int]:
 
     return {"grading scales": count(GradeScale), "case audits": count(CaseAudit),
             "audit returns": count(AuditReturn)}
+
+
+# The synthetic audit's actions: (title, stalls, evidence of impact when done).
+SYNTHETIC_ACTIONS = (
+    (ACTIONS[0][0], False,
+     "A re-audit of ten cases found a chronology on file in eight, against two of six in "
+     "the audit, and practitioners said it helped them see the pattern."),
+    (ACTIONS[1][0], True, ""),
+)
+
+
+def load_synthetic_case_audits(scale: int, today: dt.date | None) -> dict[str, int]:
+    """Give each synthetic partnership its starter scales and the county's neglect audit,
+    completed seven months into its last complete year (five agencies' returns, moderated),
+    with the two actions that came of it; return the counts."""
+    day = today or clock.today()
+    rng = random.Random(AUDITS_SEED + scale)  # noqa: S311 - synthetic data, not security
+    audits = actions = 0
+    for partnership in synthetic_partnerships(scale):
+        agencies = list(db.session.scalars(sa.select(Agency).where(
+            Agency.partnership_id == partnership.id, Agency.is_group.is_(False))
+            .order_by(Agency.id).limit(len(COMPLETED_AGENCIES))))
+        body = next((b for b in partnership.bodies if b.kind is BodyKind.SUBGROUP), None)
+        if body is None or not agencies:
+            continue
+        scale_ = starter_scales(partnership)[AUDIT_SCALE]
+        first, _last = last_complete_year(partnership, day)
+        completed = first + dt.timedelta(days=200)
+        while completed.weekday() >= 5:
+            completed += dt.timedelta(days=1)
+        with db.session.no_autoflush:
+            audit = _complete_audit(partnership, body, scale_, completed, agencies, rng)
+        audits += 1
+        for n, (title, stalls, impact) in enumerate(SYNTHETIC_ACTIONS):
+            add_followup(partnership, arising(completed, day, rng, stuck=stalls, weeks=(8, 14)),
+                         title=title, detail="Agreed at the audit's moderation meeting.",
+                         beats=(f"Agreed at the audit's moderation meeting: {title.lower()}.",
+                                "Draft shared with the agencies that took part in the audit.",
+                                "Finished and briefed to practitioners in every agency."),
+                         rng=rng, body=body, agency=agencies[n % len(agencies)], impact=impact,
+                         case_audit=audit)
+            actions += 1
+    db.session.flush()
+    return {"synthetic case audits": audits, "synthetic actions from case audits": actions}

@@ -1,7 +1,9 @@
 """The demo's escalations log: thirty differences between the county's agencies over the last
 eighteen months, at every stage of the escalation policy, most resolved within days at the
 first stages and within weeks at the higher ones, a few still open; several involve the fire
-and rescue service, the demo agency lead's agency. The Isle of Merrow logs a few too.
+and rescue service, the demo agency lead's agency. The Isle of Merrow logs a few too, and each
+of the benchmark's synthetic partnerships two dozen (in bulk) since its last complete year
+began.
 
 Nothing names a child or family: each entry says what the agencies disagreed about.
 """
@@ -15,11 +17,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from partnership import clock
-from partnership.demo.actions import Directory
+from partnership.demo.actions import Directory, last_complete_year, synthetic_partnerships
 from partnership.escalations.models import Escalation, EscalationStage
 from partnership.extensions import db
 from partnership.kernel.dates import add_working_days, is_working_day
 from partnership.kernel.identifiers import identifier_problems
+from partnership.register.models import Agency
 
 ESCALATIONS_SEED = 14_005
 S = EscalationStage
@@ -213,3 +216,50 @@ def load_demo_escalations(today: dt.date | None) -> dict[str, int]:
     db.session.flush()
     return {"escalations": db.session.scalar(
         sa.select(sa.func.count()).select_from(Escalation)) or 0}
+
+
+SYNTHETIC_ESCALATIONS = 24  # per synthetic partnership, over its last complete year and this
+
+
+def load_synthetic_escalations(scale: int, today: dt.date | None) -> dict[str, int]:
+    """Log each synthetic partnership's escalations in bulk: two dozen differences between
+    its agencies spread from the start of its last complete year to a few days ago, in the
+    county's mix of stages (the same kinds of difference, told in the same words), the two
+    latest at the higher stages still open; return the count."""
+    day = today or clock.today()
+    rng = random.Random(ESCALATIONS_SEED + scale)  # noqa: S311 - synthetic data
+    rows = []
+    for partnership in synthetic_partnerships(scale):
+        agencies = list(db.session.scalars(sa.select(Agency.id).where(
+            Agency.partnership_id == partnership.id, Agency.is_group.is_(False))
+            .order_by(Agency.id)))
+        if len(agencies) < 2:
+            continue
+        first, _last = last_complete_year(partnership, day)
+        span = max(1, (day - first).days - 5)
+        stages = [stage for stage, count in STAGES for _ in range(count)]
+        rng.shuffle(stages)
+        stages = stages[:SYNTHETIC_ESCALATIONS]
+        latest = [n for n in range(len(stages) - 6, len(stages))
+                  if stages[n] in (S.SENIOR_LEADER, S.PARTNERSHIP)][:2]
+        for number, stage in enumerate(stages):
+            difference = DIFFERENCES[number % len(DIFFERENCES)]
+            raised = _working_on_or_before(first + dt.timedelta(
+                days=span * number // len(stages) + rng.randint(0, 4)))
+            resolved: dt.date | None = add_working_days(raised, rng.randint(*DAYS[stage]))
+            if resolved is not None and (resolved > day or number in latest):
+                resolved = None
+            by = agencies[(3 * number) % len(agencies)]
+            with_ = agencies[(3 * number + 1 + number % 4) % len(agencies)]
+            learning = difference.learning if stage is not S.PRACTITIONER else ""
+            rows.append({
+                "partnership_id": partnership.id, "raised_on": raised, "raised_by_id": by,
+                "raised_with_id": with_ if with_ != by else agencies[(3 * number + 2) % len(
+                    agencies)],
+                "stage": stage, "summary": difference.summary,
+                "themes": list(difference.themes), "resolved_on": resolved,
+                "resolution": difference.resolution if resolved else "",
+                "learning": learning if resolved else "", "version": 1})
+    if rows:
+        db.session.execute(sa.insert(Escalation), rows)
+    return {"synthetic escalations": len(rows)}

@@ -28,8 +28,12 @@ from partnership.demo.accounts import (
 from partnership.demo.assurance import load_demo_assurance, load_synthetic_assurance
 from partnership.demo.establishments import load_demo_establishments
 from partnership.demo.register import load_demo_register, load_synthetic_register
-from partnership.demo.reports import load_demo_reports
-from partnership.demo.reviews import load_demo_reviews, load_synthetic_reviews
+from partnership.demo.reports import load_demo_reports, load_synthetic_reports
+from partnership.demo.reviews import (
+    load_demo_reviews,
+    load_synthetic_learning,
+    load_synthetic_reviews,
+)
 from partnership.demo.thresholds import load_demo_thresholds
 from partnership.demo.tracker import load_demo_tracker, load_synthetic_tracker
 from partnership.extensions import db
@@ -159,12 +163,15 @@ def load_synthetic(scale: int, today: dt.date | None = None, progress: Progress 
 
 def _add_synthetic(counts: dict[str, int], scale: int, today: dt.date | None
                    ) -> dict[str, int]:
-    """Add the synthetic partnerships, tracker, reviews, users and audit events to the demo."""
+    """Add the synthetic partnerships, tracker, reviews, assurance records, arrangements
+    versions and report, users and audit events to the demo."""
     counts.update(load_synthetic_register(scale))
     serve_synthetic_partnerships()
     counts.update(load_synthetic_tracker(today))
     counts.update(load_synthetic_reviews(today))
+    counts.update(load_synthetic_learning(scale, today))
     counts.update(load_synthetic_assurance(scale, today))
+    counts.update(load_synthetic_reports(scale, today))
     rng = random.Random(scale)  # noqa: S311 - synthetic data, not security
     one_hash = hash_password("synthetic account password never used")
     roles = list(Role)

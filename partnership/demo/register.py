@@ -1255,7 +1255,8 @@ def _add_scrutineers(build: DemoRegister, wscp: Partnership, iom: Partnership,
 
 
 def load_synthetic_register(scale: int) -> dict[str, int]:
-    """Add ``scale`` synthetic partnerships: 3 partners, 20 agencies, 8 bodies with members."""
+    """Add ``scale`` synthetic partnerships: 3 partners, 20 agencies, 8 bodies with members,
+    and an independent scrutineer."""
     bodies = members = 0
     sectors = list(Sector)
     for n in range(1, scale + 1):
@@ -1295,6 +1296,11 @@ def load_synthetic_register(scale: int) -> dict[str, int]:
                                 for k in range(5)])
                   for g in range(1, 7)]
         db.session.add_all([board, executive, *groups])
+        db.session.add(Scrutineer(
+            partnership=partnership, person=Person(name=f"Synthetic Scrutineer {n}",
+                                                   job_title="Independent scrutineer"),
+            whole_partnership=True, appointed_by="The three lead safeguarding partners",
+            valid_from=BEGAN))
         bodies += 2 + len(groups)
         members += len(board.members) + len(executive.members) + sum(
             len(g.members) for g in groups)

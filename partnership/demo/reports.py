@@ -18,6 +18,9 @@ loaded. The year before the business plan began gets its own work outside the pl
 (led by the subgroups directly), with evidence of impact and feedback from children and
 families, so that its report is not empty.
 
+The benchmark's synthetic partnerships get the same arrangements history, unrendered, and the
+first of them a draft report on its last complete year (see the end of this module).
+
 No case is named unless its local review is published; nothing identifies a child.
 """
 
@@ -28,7 +31,7 @@ import datetime as dt
 import hashlib
 import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -43,10 +46,22 @@ from partnership.actions.models import Action, ProgressUpdate, Status
 from partnership.arrangements.document import pdf_request
 from partnership.arrangements.models import ArrangementsVersion
 from partnership.arrangements.services import default_title, register_of, review_due_after
-from partnership.demo.actions import DAY, Beat, Directory, Scenario, add_action, timeline, voice
+from partnership.demo.actions import (
+    DAY,
+    Beat,
+    Directory,
+    Scenario,
+    add_action,
+    last_complete_year,
+    synthetic_partnerships,
+    timeline,
+    voice,
+)
 from partnership.documents.pdf import RenderedPdf, render_pdf
+from partnership.escalations.models import EscalationStage
 from partnership.extensions import db
 from partnership.kernel.dates import add_months, long_date, reporting_year, year_label, year_span
+from partnership.kernel.numbers import pounds
 from partnership.kernel.words import capital, in_words
 from partnership.plans.models import Objective, Plan
 from partnership.plans.services import little_or_no_progress, objectives_in_order
@@ -55,16 +70,19 @@ from partnership.publishing.models import DocumentKind, PublicationStatus, Signa
 from partnership.publishing.workflow import digest_of, keep_content, keep_page
 from partnership.register.exchange import RegisterChange, compare_registers, export_register
 from partnership.register.models import (
+    Agency,
     BodyKind,
     Capacity,
     DecisionRule,
+    Frequency,
     Partnership,
+    Person,
     Scrutineer,
 )
 from partnership.register.services.partnerships import partners_in_order
 from partnership.reports.adapter import YearlyReportDocument
 from partnership.reports.assemble import assemble
-from partnership.reports.content import ReportContent
+from partnership.reports.content import Activities, Changes, ReportContent
 from partnership.reports.models import (
     DEFAULT_RECIPIENTS,
     CopySent,
@@ -238,14 +256,16 @@ def _signed_draft(partnership: Partnership, day: dt.date, content: dict[str, Any
 
 
 def _publish(version: ArrangementsVersion, number: int, day: dt.date, content: dict[str, Any],
-             rendered: RenderedPdf, superseded_on: dt.date | None) -> None:
-    """Fix a signed-off draft as the app publishes: content, digest, PDF, number and date."""
+             rendered: RenderedPdf | None, superseded_on: dt.date | None) -> None:
+    """Fix a signed-off draft as the app publishes: content, digest, PDF (when rendered),
+    number and date."""
     version.snapshot = content
     version.digest = digest_of(content)
     version.number = number
-    version.pdf = rendered.data
-    version.sha256 = hashlib.sha256(rendered.data).hexdigest()
-    version.pages = rendered.pages
+    if rendered is not None:
+        version.pdf = rendered.data
+        version.sha256 = hashlib.sha256(rendered.data).hexdigest()
+        version.pages = rendered.pages
     version.published_on = day
     version.published_at = _at(day, 11)
     version.review_due = review_due_after(day)
@@ -255,15 +275,24 @@ def _publish(version: ArrangementsVersion, number: int, day: dt.date, content: d
         version.superseded_at = _at(superseded_on, 11)
 
 
+def _history(partnership: Partnership, today: dt.date,
+             earlier: Callable[[dict[str, Any]], dict[str, Any]]
+             ) -> tuple[tuple[dt.date, dt.date], list[dict[str, Any]]]:
+    """The days the two versions were published on, and what each published: the register
+    as it stood that day, the earlier with ``earlier``'s edits (what the register does not
+    date)."""
+    days = publication_days(partnership, today)
+    register = export_register(partnership)
+    registers = [earlier(register_as_it_stood(register, days[0])),
+                 register_as_it_stood(register, days[1])]
+    return days, [{"title": default_title(partnership, day), "register": snapshot}
+                  for day, snapshot in zip(days, registers, strict=True)]
+
+
 def load_arrangements_history(partnership: Partnership,
                               today: dt.date) -> list[ArrangementsVersion]:
     """Publish the two demo versions of the partnership's arrangements, oldest first."""
-    days = publication_days(partnership, today)
-    register = export_register(partnership)
-    registers = [_earlier_edits(register_as_it_stood(register, days[0])),
-                 register_as_it_stood(register, days[1])]
-    contents = [{"title": default_title(partnership, day), "register": snapshot}
-                for day, snapshot in zip(days, registers, strict=True)]
+    days, contents = _history(partnership, today, _earlier_edits)
     signed = [_signed_draft(partnership, day, content)
               for day, content in zip(days, contents, strict=True)]
     db.session.flush()
@@ -909,9 +938,9 @@ what it did with them. Younger and disabled children are still largely missing.
 """
 
 
-def summary(facts: PeriodFacts, v: Voices, content: ReportContent) -> str:
-    """The team's summary of the whole report, citing the report's own figures."""
-    a, r, i = content.activities, content.reviews, content.impact
+def what_we_did(a: Activities) -> str:
+    """The summary's first paragraph: meetings, decisions, attendance and the plan's actions,
+    each figure the report's own."""
     did = (f"Our boards and groups held {a.meetings_held} meetings and recorded "
            f"{a.decisions} decisions.")
     if a.attendance_percent is not None:
@@ -919,6 +948,13 @@ def summary(facts: PeriodFacts, v: Voices, content: ReportContent) -> str:
     if a.actions_live:
         did += (f" We completed {a.actions_completed} of the {a.actions_live} business-plan "
                 "actions for the year.")
+    return did
+
+
+def summary(facts: PeriodFacts, v: Voices, content: ReportContent) -> str:
+    """The team's summary of the whole report, citing the report's own figures."""
+    a, r, i = content.activities, content.reviews, content.impact
+    did = what_we_did(a)
     reviewed = ""
     if r.rapid_completed:
         on_time = (("both of them" if r.rapid_completed == 2 else "all of them")
@@ -1184,3 +1220,311 @@ def load_demo_reports(today: dt.date | None = None) -> dict[str, int]:
     return {"arrangements versions": len(versions), "yearly reports": len(reports),
             "report sections": sum(len(r.narrative) for r in reports),
             "actions before the plan": len(earlier)}
+
+
+# --- the benchmark's synthetic partnerships ---------------------------------------------------
+#
+# Each synthetic partnership gets the county's arrangements history without the rendering
+# (two versions, published on the same days as the county's, stored without a file: they
+# have not been rendered), and the first one a draft report on its last complete year, every
+# section written. The words are generic; the only figures they cite are read from the
+# report's own assembled content, so they always agree with the records.
+
+SYNTHETIC_OFFICER_TITLE = "Partnership business manager"
+
+
+def _synthetic_earlier(register: dict[str, Any]) -> dict[str, Any]:
+    """The synthetic register as its earlier version had it: the newest subgroup not yet set
+    up, the agency that joined with it not yet a relevant agency, and the Executive meeting
+    every quarter rather than every two months."""
+    data = copy.deepcopy(register)
+    subgroups = [b for b in data["bodies"] if b["kind"] == BodyKind.SUBGROUP.value]
+    if subgroups:
+        data["bodies"].remove(subgroups[-1])
+    agencies = [a for a in data["agencies"] if not a["is_group"]]
+    if len(agencies) > 1:
+        joined = agencies[-1]["name"]
+        data["agencies"] = [a for a in data["agencies"] if a["name"] != joined]
+        for body in data["bodies"]:
+            body["members"] = [m for m in body["members"] if m.get("agency") != joined]
+    for body in data["bodies"]:
+        if body["kind"] == BodyKind.EXECUTIVE.value:
+            body["frequency"] = Frequency.QUARTERLY.value
+    return data
+
+
+def load_synthetic_arrangements(partnership: Partnership,
+                                today: dt.date) -> list[ArrangementsVersion]:
+    """Publish the synthetic partnership's two versions of its arrangements (the earlier
+    before its last complete year, the later in it), each signed off as a draft by the
+    partners' delegated representatives of the day, then published; oldest first."""
+    days, contents = _history(partnership, today, _synthetic_earlier)
+    versions = [ArrangementsVersion(partnership=partnership, title=content["title"],
+                                    status=PublicationStatus.DRAFT,
+                                    created_at=_at(day - 35 * DAY))
+                for day, content in zip(days, contents, strict=True)]
+    db.session.add_all(versions)
+    db.session.flush()
+    for day, content, version in zip(days, contents, versions, strict=True):
+        for n, partner in enumerate(partners_in_order(partnership)):
+            post = next((r for r in partner.representatives_on(day)
+                         if r.capacity is Capacity.DELEGATED and r.person), None)
+            if post is not None:
+                db.session.add(Signature(
+                    document=DocumentKind.ARRANGEMENTS, version_id=version.id,
+                    partnership_id=partnership.id, partner=partner,
+                    signed_by=post.person.name, role=post.title or post.person.job_title,
+                    signed_at=_at(day - (12 - 4 * n) * DAY, 14), digest=digest_of(content),
+                    comment="", deputy_for="", sealed=True))
+    db.session.flush()
+    for number, (day, content, version, superseded) in enumerate(
+            zip(days, contents, versions, [*days[1:], None], strict=True), start=1):
+        _publish(version, number, day, content, None, superseded)
+    db.session.flush()
+    return versions
+
+
+def _synthetic_voices(partnership: Partnership) -> Voices:
+    executive = next((b for b in partnership.bodies if b.kind is BodyKind.EXECUTIVE), None)
+    chair = executive.chair if executive is not None else None
+    scrutineer = next((s.person for s in partnership.scrutineers
+                       if s.whole_partnership and s.person), None)
+    officer = db.session.scalars(sa.select(Person).join(Agency, Person.agency_id == Agency.id)
+                                 .where(Agency.partnership_id == partnership.id)
+                                 .order_by(Person.id.desc())).first()
+    return Voices(chair=chair.name if chair else partnership.name,
+                  chair_title=f"Chair of the {executive.name}" if executive else "Chair",
+                  scrutineer=scrutineer.name if scrutineer else "Independent scrutineer",
+                  officer=officer.name if officer else partnership.name,
+                  officer_title=SYNTHETIC_OFFICER_TITLE, partnership=partnership.name)
+
+
+def _count(n: int, word: str, many: str | None = None) -> str:
+    """A count and its noun, as prose writes it: "one case audit", "three pieces of work"."""
+    return f"{number(n)} {word if n == 1 else many or word + 's'}"
+
+
+def synthetic_narrative(content: ReportContent, v: Voices) -> dict[ReportSection, str]:
+    """The team's sections of a synthetic partnership's report: generic words, and only
+    figures read from ``content`` (so the narrative check finds nothing to correct)."""
+    a, r, i, c = content.activities, content.reviews, content.impact, content.changes
+    label, heard = content.period_label, content.feedback.engagements
+    stalled = len(content.progress.objectives) if not content.progress.missing else 0
+    did = what_we_did(a)
+    reviewed = "No Rapid Review was completed this year."
+    if r.rapid_completed:
+        reviewed = (f"We completed {_count(r.rapid_completed, 'Rapid Review')}, and the "
+                    "partners signed off each one before it went to the national panel.")
+    if a.local_reviews:
+        reviewed += (f" {capital(_count(a.local_reviews, 'local review'))} "
+                     f"{'was' if a.local_reviews == 1 else 'were'} open during the year.")
+    listening = ("We did not hear from children and families as widely as we should have."
+                 if not heard else
+                 f"We heard from children, young people and families through "
+                 f"{_count(len(heard), 'piece of work', 'pieces of work')}.")
+    if i.escalations is not None and i.escalations.raised:
+        first_stages = {EscalationStage.PRACTITIONER.label, EscalationStage.MANAGER.label}
+        early = sum(row.count for row in i.escalations.by_stage if row.label in first_stages)
+        listening += (f" Agencies raised {i.escalations.raised} escalations when they "
+                      "disagreed about a child; "
+                      + ("most went no further than the managers of the agencies concerned."
+                         if 2 * early > i.escalations.raised else
+                         "too many had to go to senior leaders or to the partnership before "
+                         "they were settled."))
+    short = ("Where we fell short: "
+             + (f"{_count(stalled, 'objective')} made little or no progress, and part 4 "
+                "says why." if stalled else "too much work finished late, and part 4 says "
+                                            "which."))
+    assurance = []
+    if i.audits:
+        assurance.append(_count(len(i.audits), "case audit"))
+    if i.scrutiny:
+        assurance.append(_count(len(i.scrutiny), "scrutiny activity", "scrutiny activities"))
+    if i.rounds:
+        assurance.append(_count(len(i.rounds), "self-assessment round"))
+    behind = (f"This year {_count(stalled, 'objective')} made little or no progress. "
+              f"{'Its leads have' if stalled == 1 else 'The leads of each have'} told the "
+              "Executive why, and it has asked them to report every quarter until their "
+              "actions are back on track."
+              if stalled else "This year no objective fell behind, though several actions "
+                              "finished late; their updates give the reasons.")
+    asked = (f"In {label} we heard from children and families through "
+             f"{_count(len(heard), 'piece of work', 'pieces of work')}, listed below."
+             if heard else "")
+    sections = {
+        ReportSection.FOREWORD: f"""\
+This report looks back on {label}. It is written for the children and families of the area,
+for the practitioners who do the work every day, and for the national bodies that hold us to
+account.
+
+We have asked every lead to tell us what changed for children, not only what was done, and
+where the answer is "not enough yet" we say so. The three safeguarding partners have read
+this report and stand behind it.
+
+**{v.chair}**
+
+{v.chair_title}, on behalf of the three safeguarding partners
+""",
+        ReportSection.SUMMARY: f"""\
+**What we did.** {did}
+
+**Reviews.** {reviewed}
+
+**What changed for children.** Part 3 sets out the evidence, objective by objective: what
+practitioners, children and families told us had changed, and what audits and dip samples
+found.
+
+**Listening.** {listening}
+
+**{short.split(": ")[0]}.** {capital(short.split(": ", 1)[1])}
+""",
+        ReportSection.ACTIVITIES: f"""\
+Most of the partnership's work is done in its groups, which report to the Executive; the
+Board holds the partners to account for the whole. Taking part means more than coming to
+meetings, so the table of agencies below also shows who returned their self-assessment and
+their case audit returns, and who raised escalations when they disagreed with another agency.
+
+Of the {a.actions_live} business-plan actions for the year, {a.actions_completed} were
+completed within it; part 4 explains the rest.
+""",
+        ReportSection.REVIEWS: """\
+When a child dies or is seriously harmed and abuse or neglect is known or suspected, the
+local authority tells the national panel within five working days, and the partnership
+carries out a rapid review within fifteen working days to decide whether a fuller review
+would teach us something new.
+
+Cases whose reviews are not yet published are not named in this report: they appear by
+number only, with their dates and outcomes, so that no child or family can be recognised.
+""",
+        ReportSection.IMPACT: f"""\
+We ask every action lead for evidence of impact: what changed for children, families or
+practitioners, not what was done. The evidence below is grouped by the business plan's
+objectives, with work outside the plan at the end.
+
+The partnership also tested its own work this year through
+{in_words(assurance) if assurance else "its audits and its independent scrutiny"}; what each
+found, and what was done about it, follows the evidence.
+""",
+        ReportSection.PROGRESS: f"""\
+This is the part of the report where we are hardest on ourselves. {behind}
+""",
+        ReportSection.RECOMMENDATIONS: """\
+Every review ends in recommendations, and every recommendation is turned into actions, each
+with a lead agency and a target date. We check each one until there is evidence that
+practice has changed, not only that the action was done. We also act on reviews published
+elsewhere when their learning applies here.
+
+Reviews that are not yet published appear only as totals, so that no child can be
+recognised.
+""",
+        ReportSection.FEEDBACK: f"""\
+We want to show, for every piece of feedback, how we asked for it and what we did with it.
+{asked} Where an entry says nothing about what changed, we have not yet closed the loop, and we
+will tell those who took part what happened as a result.
+""",
+        ReportSection.CHANGES: _synthetic_changes(c),
+        ReportSection.NEXT_YEAR: f"""\
+In {content.next_year.year_label if content.next_year else "the coming year"} we will
+concentrate on the objectives of our business plan, listed below, and finish the actions
+carried forward from this year. The Executive will check progress every quarter against
+evidence of impact, not activity.
+""",
+        ReportSection.MONEY: _synthetic_money(content),
+        ReportSection.FAMILIES: """\
+This is a short version of our report for children, young people and families. The
+partnership is the council, the police and the health service working together, with
+schools and many others, to keep children safe.
+
+This year we asked children, young people and parents what it is like to get help from us,
+and we changed some of the things we do because of what they said.
+""",
+        ReportSection.FAMILIES_NEXT: """\
+Next year we will keep asking, and we will tell everyone who helped us what changed because
+of what they said.
+""",
+    }
+    return {section: tidy(text) for section, text in sections.items()}
+
+
+def _synthetic_changes(changes: Changes) -> str:
+    """The team's words on part 8, as the versions in force at the start and end say."""
+    review = ("The three partners review the arrangements every year and publish a new version "
+              "once all three have signed it off.")
+    if changes.at_start is not None and changes.at_end is not None \
+            and changes.at_start.published != changes.at_end.published:
+        return (f"{review} The version in force when the year began was published on "
+                f"{long_date(dt.date.fromisoformat(changes.at_start.published))}; after the "
+                f"year's review, a revised version was published on "
+                f"{long_date(dt.date.fromisoformat(changes.at_end.published))}. Every change "
+                "is listed below.\n")
+    return f"{review} The arrangements did not change during the year.\n"
+
+
+def _synthetic_money(content: ReportContent) -> str:
+    """The team's words on the budget (its figures read from the report's own)."""
+    money = content.money
+    spent = ""
+    if money is not None and not money.missing and money.budget_total:
+        spent = (f" Against a budget of {pounds(money.budget_total)}, we spent "
+                 f"{pounds(money.spent_total)}.")
+    return (f"The three partners pay agreed shares of the partnership's budget, and other "
+            f"agencies add what they can, in money or in staff time.{spent} Most of the money "
+            "pays for the partnership team, independent scrutiny, case reviews and "
+            "multi-agency training.\n")
+
+
+def synthetic_assessment(content: ReportContent) -> str:
+    """The synthetic scrutineer's assessment, in their own words (no figures)."""
+    reported = ("the activities of my plan, listed below," if content.impact.scrutiny
+                else "my observations through the year")
+    return tidy(f"""\
+My judgement is that the partnership's arrangements are effective, with work still to do.
+The three partners attend, decide and hold one another to account, and most actions now
+carry evidence of what changed for children.
+
+I have based this on the partnership's records, on {reported} and on conversations with
+practitioners without their managers present.
+
+Too much work still finishes late, and the reasons are known before the Executive is told.
+Children's voices are heard more than they were, but younger and disabled children are
+still largely missing.
+""")
+
+
+def load_synthetic_report(partnership: Partnership, today: dt.date) -> YearlyReport:
+    """Add a draft report on the partnership's last complete year, every narrative section
+    written (the team's from the report's own figures, and the scrutineer's assessment)."""
+    start, end = last_complete_year(partnership, today)
+    with ExitStack() as stack:
+        if not has_request_context():  # the figures link to records: url_for needs a request
+            stack.enter_context(offline_request_context())
+        content = assemble(partnership, start, end, today)
+    v = _synthetic_voices(partnership)
+    drafted = max(end, min(end + 28 * DAY, today - DAY))
+    latest = max(drafted, today - DAY)
+    report = YearlyReport(
+        partnership=partnership, status=PublicationStatus.DRAFT, created_at=_at(drafted, 9),
+        title=f"{partnership.short_name or partnership.name} yearly report "
+              f"{content.period_label}", period_start=start, period_end=end)
+    for n, (section, markdown) in enumerate(synthetic_narrative(content, v).items()):
+        report.narrative.append(ReportNarrative(
+            section=section, markdown=markdown, written_by=v.officer,
+            written_as=v.officer_title,
+            updated_at=_at(min(latest, drafted + (7 + 3 * n) * DAY), 11 + n % 5)))
+    report.narrative.append(ReportNarrative(
+        section=ReportSection.ASSESSMENT, markdown=synthetic_assessment(content),
+        written_by=v.scrutineer, written_as=SCRUTINEER_TITLE,
+        updated_at=_at(min(latest, drafted + 45 * DAY), 16)))
+    db.session.add(report)
+    return report
+
+
+def load_synthetic_reports(scale: int, today: dt.date | None) -> dict[str, int]:
+    """Publish every synthetic partnership's arrangements history, and add the first one's
+    draft report on its last complete year (after everything the report reads)."""
+    today = today or clock.today()
+    partnerships = synthetic_partnerships(scale)
+    versions = sum(len(load_synthetic_arrangements(p, today)) for p in partnerships)
+    reports = [load_synthetic_report(p, today) for p in partnerships[:1]]
+    db.session.flush()
+    return {"synthetic arrangements versions": versions, "synthetic yearly reports": len(reports)}

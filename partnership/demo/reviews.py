@@ -1,4 +1,5 @@
-"""Load the demo case reviews and learning from elsewhere, and the scaled synthetic cases.
+"""Load the demo case reviews and learning from elsewhere, and the scaled synthetic cases
+(and a review from elsewhere that each synthetic partnership acts on).
 
 Wessexshire's Learning and Inquiry Group (chaired by the demo chair account) reviews six
 fictional cases, one at each point of the process a chair chases: a Rapid Review with working
@@ -33,6 +34,10 @@ from partnership.demo.actions import (
     Timeline,
     UpdatePoint,
     add_action,
+    add_followup,
+    arising,
+    last_complete_year,
+    synthetic_partnerships,
 )
 from partnership.demo.register import ACCOUNT_PEOPLE
 from partnership.extensions import db
@@ -1385,3 +1390,79 @@ def load_synthetic_reviews(today: dt.date | None = None) -> dict[str, int]:
     for partnership_id in partnerships:
         bulk.partnership(partnership_id, theme_ids)
     return {f"synthetic {what}": n for what, n in bulk.counts.items()}
+
+
+# Learning from elsewhere that each synthetic partnership acts on: a neighbouring partnership's
+# published review, with its recommendations and the actions taken on each (title, stalls,
+# evidence of impact when done).
+SYNTHETIC_LEARNING_TITLE = ("A neighbouring partnership's review: a baby harmed after the "
+                            "family moved between areas")
+SYNTHETIC_LEARNING_SUMMARY = (
+    "A local child safeguarding practice review published by a neighbouring partnership. "
+    "Records did not follow the family when they moved, and each area assumed the other was "
+    "still working with them.")
+SYNTHETIC_LEARNING: tuple[tuple[str, tuple[tuple[str, bool, str], ...]], ...] = (
+    ("Make sure records and open plans follow a family who moves to another area, and that "
+     "the receiving area confirms it has taken over.",
+     (("Agree a transfer-in protocol with the neighbouring partnerships", False,
+       "Every family moving in with an open plan in the last quarter had it handed over at a "
+       "meeting, where before most transfers were by letter alone."),
+      ("Audit transfers in and out of the area six months on", True, ""))),
+    ("Check that safer sleep advice reaches parents who move during pregnancy or soon after "
+     "the birth.",
+     (("Add safer sleep advice to the health visiting transfer-in visit", False,
+       "Health visitors recorded safer sleep advice at the transfer-in visit for almost every "
+       "family in the sample checked."),)),
+    ("Brief practitioners on the learning, and check it has reached the front line.",
+     (("Brief practitioners on the learning in every agency's team meetings", False,
+       "Practitioners asked three months later could name the review's main learning point, "
+       "and managers said it was discussed in supervision."),)),
+)
+
+
+def load_synthetic_learning(scale: int, today: dt.date | None) -> dict[str, int]:
+    """Give each synthetic partnership a review from elsewhere to act on, published four
+    months into its last complete year, with its recommendations and the actions taken on
+    them (after the synthetic cases); return the counts."""
+    day = today or clock.today()
+    rng = random.Random(REVIEWS_SEED + scale)  # noqa: S311 - synthetic data, not security
+    reviews = actions = 0
+    for partnership in synthetic_partnerships(scale):
+        agencies = list(db.session.scalars(sa.select(Agency).where(
+            Agency.partnership_id == partnership.id, Agency.is_group.is_(False))
+            .order_by(Agency.id)))
+        body = next((b for b in partnership.bodies if b.kind is BodyKind.SUBGROUP), None)
+        first, _last = last_complete_year(partnership, day)
+        published = first + 120 * DAY
+        received = published + 10 * DAY
+        review = Review(
+            partnership=partnership, kind=ReviewKind.OTHER_PARTNERSHIP,
+            title=SYNTHETIC_LEARNING_TITLE, source="A neighbouring safeguarding children "
+                                                   "partnership",
+            published_on=published, summary=SYNTHETIC_LEARNING_SUMMARY,
+            received_how=f"Shared by the neighbouring partnership on {long_date(received)} and "
+                         f"discussed at the {body.name if body else 'Executive'}.")
+        db.session.add(review)
+        reviews += 1
+        for number, (text, planned) in enumerate(SYNTHETIC_LEARNING, start=1):
+            recommendation = Recommendation(
+                review=review, number=number, text=text, scope=Scope.LOCAL,
+                agency_response="Accepted: the partnership will act on it in full.",
+                agencies=agencies[number:number + 2])
+            db.session.add(recommendation)
+            for n, (title, stalls, impact) in enumerate(planned):
+                lead = agencies[(number + n) % len(agencies)] if agencies else None
+                add_followup(partnership, arising(received + 7 * n * DAY, day, rng,
+                                                  stuck=stalls, weeks=(10, 20)),
+                             title=title, detail=f"In response to recommendation {number} of "
+                                                 f"\u201c{SYNTHETIC_LEARNING_TITLE}\u201d.",
+                             beats=("Agreed as the partnership's response to the review's "
+                                    "recommendation; lead and timescale confirmed.",
+                                    "Work under way with the agencies concerned.",
+                                    "Finished and reported to the partnership."),
+                             rng=rng, body=body, agency=lead, impact=impact,
+                             recommendation=recommendation)
+                actions += 1
+    db.session.flush()
+    return {"synthetic reviews from elsewhere": reviews,
+            "synthetic actions on reviews from elsewhere": actions}

@@ -11,7 +11,9 @@ activity reported and answered, its recommendations turned into actions that are
 
 Every date is counted from the day the demo is loaded; an activity whose findings would fall
 after that day is still under way (or planned), so the states shown are always possible.
-The words are fictional.
+The words are fictional. Each of the benchmark's synthetic partnerships has a plan for its
+last complete year: three activities, all reported, two answered, with actions taken on
+their recommendations.
 """
 
 from __future__ import annotations
@@ -25,12 +27,20 @@ import sqlalchemy as sa
 from partnership import clock
 from partnership.actions.models import Status
 from partnership.case_audits.models import CaseAudit
-from partnership.demo.actions import DAY, Directory, add_action, arising
+from partnership.demo.actions import (
+    DAY,
+    Directory,
+    add_action,
+    add_followup,
+    arising,
+    last_complete_year,
+    synthetic_partnerships,
+)
 from partnership.demo.case_audits import COMPLETED_TITLE
 from partnership.extensions import db
 from partnership.kernel.dates import reporting_year, year_span
 from partnership.meetings.models import Meeting
-from partnership.register.models import Partnership
+from partnership.register.models import Agency, Body, BodyKind, Partnership
 from partnership.scrutiny.models import (
     ActivityKind,
     ActivityStatus,
@@ -49,10 +59,10 @@ OWNING_BODY = "Executive Group"
 F, K = ScrutinyFunction, ActivityKind
 
 
-def beats(title: str, done: bool) -> tuple[str, ...]:
+def beats(title: str, done: bool, body: str = OWNING_BODY) -> tuple[str, ...]:
     """The story of an action taken on a scrutineer's recommendation, in its own words."""
     what = title[:1].lower() + title[1:]
-    going = (f"Agreed at the Executive Group in response to the scrutineer's findings: "
+    going = (f"Agreed at the {body} in response to the scrutineer's findings: "
              f"{what}. Lead and timescale confirmed.",
              f"First draft of the work to {what} shared with the partners for comment.")
     return (*going, f"Completed and reported back to the scrutineer, who was satisfied that "
@@ -327,6 +337,21 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=dt.UTC)
 
 
+def _recommend(activity: ScrutinyActivity, spec: ActivitySpec,
+               made: Made) -> list[tuple[ScrutinyRecommendation, Recommended]]:
+    """Add the activity's numbered recommendations; return those the partnership has acted
+    on, each with what it did."""
+    acted_on = []
+    for number, recommended in enumerate(spec.recommendations, start=1):
+        recommendation = ScrutinyRecommendation(activity=activity, number=number,
+                                                text=recommended.text)
+        db.session.add(recommendation)
+        made.recommendations += 1
+        if recommended.action is not None:
+            acted_on.append((recommendation, recommended))
+    return acted_on
+
+
 def _add_plan(d: Directory, county: Partnership, year: int, today: dt.date,
               specs: tuple[ActivitySpec, ...], introduction: str, anchor: dt.date,
               rng: random.Random, made: Made) -> None:
@@ -382,13 +407,8 @@ def _add_plan(d: Directory, county: Partnership, year: int, today: dt.date,
         if reach == "responded":
             activity.response, activity.responded_by = spec.response, d.officer
             activity.responded_at = _at(responded_on, 11)
-        for number, recommended in enumerate(spec.recommendations, start=1):
-            recommendation = ScrutinyRecommendation(activity=activity, number=number,
-                                                    text=recommended.text)
-            db.session.add(recommendation)
-            made.recommendations += 1
-            if recommended.action is None:
-                continue
+        for recommendation, recommended in _recommend(activity, spec, made):
+            assert recommended.action is not None
             title, agency, weeks, stalled = recommended.action
             agreed = responded_on if reach == "responded" else reported_on + 7 * DAY
             if agreed >= today:
@@ -422,3 +442,153 @@ def load_demo_scrutiny(today: dt.date | None) -> dict[str, int]:
     return {"scrutiny plans": made.plans, "scrutiny activities": made.activities,
             "scrutiny recommendations": made.recommendations,
             "actions on scrutiny recommendations": made.actions}
+
+
+# --- the benchmark's synthetic partnerships ---------------------------------------------------
+
+SYNTHETIC_INTRODUCTION = """\
+This plan sets out how I will test whether the partnership's arrangements work for children \
+and families this year, under the five functions of independent scrutiny in Working Together \
+to Safeguard Children 2023. I report my findings to the Executive as each activity ends; the \
+partners publish their response beside them, and track my recommendations as actions."""
+
+# Each synthetic partnership's plan for its last complete year: ``start`` counts days from
+# the year's first day (so every activity has reported by the time the data is loaded), and
+# the actions' agency keys are not used (each is led by one of the activity's agencies).
+SYNTHETIC_ACTIVITIES: tuple[ActivitySpec, ...] = (
+    ActivitySpec(
+        F.ASSURANCE, K.DEEP_DIVE, "Deep dive: how contacts are screened at the front door",
+        "Whether contacts about children are screened in time, with the right agencies' "
+        "information, and whether families stepped down get the help they were promised.",
+        "Thirty contacts tracked from first call to outcome, observation of the daily "
+        "multi-agency meeting, and interviews with team managers.",
+        30, 60, (), "responded",
+        findings="Decisions were timely in most of the contacts tracked, but health "
+                 "information often arrived after the decision had been made, and two families "
+                 "stepped down to early help waited more than a month for a first visit.",
+        good_practice="Police and social workers sat together and resolved disagreements on "
+                      "the spot; the reasons for each decision were clearly recorded.",
+        recommendations=(
+            Recommended("Make sure health information is available to every screening "
+                        "decision at the front door.",
+                        ("Give the front door access to health records for screening "
+                         "decisions", "", (6, 12), False)),
+            Recommended("Set and report a standard for how soon a family stepped down to "
+                        "early help is first visited.",
+                        ("Set and report a first-visit standard for families stepped down "
+                         "to early help", "", (8, 14), True)),
+        ),
+        response="Accepted. Health practitioners now join the daily meeting, and the early "
+                 "help service reports its first-visit times to the Executive each quarter."),
+    ActivitySpec(
+        F.SUPPORT_AND_CHALLENGE, K.MEETING_OBSERVATION, "Observing the Executive",
+        "Whether the Executive's decisions are well evidenced and whether the partners "
+        "challenge one another.",
+        "Observation of a meeting, and a reading of its papers and minutes.",
+        150, 0, (), "reported",
+        findings="Decisions were made on the evidence and clearly recorded. The partners "
+                 "challenged one another respectfully, though the papers arrived late for "
+                 "two items.",
+        good_practice="The chair summarised each decision and who would act on it before "
+                      "moving on.",
+        meeting_of="Executive"),
+    ActivitySpec(
+        F.VOICE, K.CONVERSATIONS, "What parents say about early help",
+        "Whether the partnership's early help offer answers what parents told it.",
+        "Conversations with parents through the family hubs, building on the partnership's "
+        "own parents' group.",
+        220, 30, (), "responded",
+        findings="Parents valued a worker who stayed with them, but most still had to tell "
+                 "their story more than once, and few knew how to complain.",
+        good_practice="Family hub staff knew the families well and were trusted by them.",
+        recommendations=(
+            Recommended("Tell every family at the start of early help how to raise a concern "
+                        "or complain, in plain words.",
+                        ("Publish a plain-words guide for families on raising a concern about "
+                         "early help", "", (6, 10), False)),
+        ),
+        response="Accepted. The guide was written with the parents' group.",
+        engagements=("Parents' group on early help",)),
+)
+SYNTHETIC_IMPACT = {
+    "Give the front door access to health records for screening decisions":
+        "Health information was on file for nine in ten screening decisions in the quarter "
+        "after the change, against about half in the deep dive.",
+    "Publish a plain-words guide for families on raising a concern about early help":
+        "Families who had the guide said they knew whom to call, and the early help service "
+        "heard of concerns sooner.",
+}
+
+
+def _synthetic_plan(partnership: Partnership, today: dt.date, rng: random.Random,
+                    made: Made) -> None:
+    """The scrutiny plan of a synthetic partnership's last complete year, every activity
+    reported and most answered, with the actions taken on the recommendations."""
+    first, _last = last_complete_year(partnership, today)
+    agencies = list(db.session.scalars(sa.select(Agency).where(
+        Agency.partnership_id == partnership.id, Agency.is_group.is_(False))
+        .order_by(Agency.id).limit(3)))
+    bodies = {body.name: body for body in partnership.bodies}
+    owning: Body | None = next((b for b in partnership.bodies
+                                if b.kind is BodyKind.EXECUTIVE), None)
+    engagements = {e.title: e for e in db.session.scalars(
+        sa.select(Engagement).where(Engagement.partnership_id == partnership.id))}
+    year = reporting_year(first, partnership.year_start_month)
+    plan = ScrutinyPlan(partnership=partnership, year=year,
+                        title=f"Independent scrutiny plan {year} to {year + 1}",
+                        introduction=SYNTHETIC_INTRODUCTION, agreed_on=first + 44 * DAY)
+    db.session.add(plan)
+    made.plans += 1
+    for spec in SYNTHETIC_ACTIVITIES:
+        start = first + spec.start * DAY
+        meeting = None
+        body = bodies.get(spec.meeting_of or "")
+        if body is not None:
+            meeting = db.session.scalars(
+                sa.select(Meeting).where(Meeting.body_id == body.id,
+                                         Meeting.held_on.between(first, start))
+                .order_by(Meeting.held_on.desc())).first()
+            start = meeting.held_on if meeting is not None else start
+        end = start + spec.days * DAY
+        reported_on, responded_on = end + 10 * DAY, end + 31 * DAY
+        activity = ScrutinyActivity(
+            plan=plan, function=spec.function, kind=spec.kind, title=spec.title,
+            scope=spec.scope, method=spec.method, planned_start=start, planned_end=end,
+            status=ActivityStatus(spec.reach), agencies=list(agencies),
+            engagements=[engagements[t] for t in spec.engagements if t in engagements],
+            meeting=meeting, findings=spec.findings, good_practice=spec.good_practice,
+            reported_on=reported_on, reported_at=_at(reported_on, 16))
+        if spec.reach == "responded":
+            activity.response, activity.responded_at = spec.response, _at(responded_on, 11)
+        db.session.add(activity)
+        made.activities += 1
+        for number, (recommendation, recommended) in enumerate(
+                _recommend(activity, spec, made), start=1):
+            assert recommended.action is not None
+            title, _agency, weeks, stalled = recommended.action
+            line = arising(responded_on, today, rng, stuck=stalled, weeks=weeks)
+            add_followup(partnership, line, title=title,
+                         detail=f"In response to the independent scrutineer's "
+                                f"recommendation: {recommended.text}",
+                         beats=beats(title, done=line.status is Status.COMPLETE,
+                                     body=owning.name if owning else "partnership"),
+                         rng=rng, body=owning, agency=agencies[number % len(agencies)]
+                         if agencies else None, impact=SYNTHETIC_IMPACT.get(title, ""),
+                         scrutiny_recommendation=recommendation)
+            made.actions += 1
+
+
+def load_synthetic_scrutiny(scale: int, today: dt.date | None) -> dict[str, int]:
+    """Give each synthetic partnership its independent scrutiny plan for its last complete
+    year (after the case audits and the voice register); return what was added, by name."""
+    day = today or clock.today()
+    rng = random.Random(SCRUTINY_SEED + scale)  # noqa: S311 - synthetic data, not security
+    made = Made()
+    with db.session.no_autoflush:
+        for partnership in synthetic_partnerships(scale):
+            _synthetic_plan(partnership, day, rng, made)
+    db.session.flush()
+    return {"synthetic scrutiny plans": made.plans,
+            "synthetic scrutiny activities": made.activities,
+            "synthetic scrutiny recommendations": made.recommendations,
+            "synthetic actions on scrutiny recommendations": made.actions}

@@ -19,6 +19,7 @@ from partnership import clock
 from partnership.accounts.models import User
 from partnership.actions.models import Action, Status
 from partnership.database import utcnow
+from partnership.demo.actions import last_complete_year
 from partnership.extensions import db
 from partnership.kernel.dates import reporting_year
 from partnership.register.models import Agency, Establishment, Partnership, Person, Sector
@@ -32,6 +33,7 @@ from partnership.self_assessment.models import (
     AssessmentStatus,
     ModerationSession,
     RoundStatus,
+    StandardSet,
     StandardsKind,
 )
 
@@ -117,6 +119,35 @@ def _set_status(returns: list[AssessmentReturn], status: AssessmentStatus,
         status=status, submitted_at=submitted).execution_options(synchronize_session=False))
 
 
+def _closed_round(partnership: Partnership, title: str, standard_set: StandardSet,
+                  agency_ids: list[int], grades: list[Grade], due: dt.date,
+                  rng: random.Random) -> tuple[AssessmentRound, list[AssessmentReturn]]:
+    """A round of these agencies due on ``due``: every return answered in full, agreed at a
+    peer challenge session a month later, moderated, and the round closed."""
+    closed = services.create_round(partnership, {
+        "title": title, "standard_set": standard_set,
+        "opens_on": due - dt.timedelta(days=60), "due_on": due,
+        "moderation_by": due + dt.timedelta(days=45)})
+    services.add_organisations(closed, agency_ids=agency_ids)
+    returns = _returns(closed)
+    db.session.execute(sa.insert(AssessmentAnswer),
+                       _answer_rows(returns, list(standard_set.standards), grades, rng,
+                                    complete=True))
+    session = ModerationSession(round=closed, held_on=due + dt.timedelta(days=30),
+                                title="Peer challenge sessions: all agencies",
+                                notes="Agencies challenged each other's grades in pairs.")
+    db.session.add(session)
+    db.session.flush()
+    db.session.execute(sa.update(AssessmentAnswer).where(
+        AssessmentAnswer.return_id.in_([r.id for r in returns])).values(
+        agreed_grade_id=AssessmentAnswer.grade_id, session_id=session.id)
+        .execution_options(synchronize_session=False))
+    _set_status(returns, AssessmentStatus.MODERATED,
+                dt.datetime.combine(due - dt.timedelta(days=3), dt.time(12), tzinfo=dt.UTC))
+    closed.status = RoundStatus.CLOSED
+    return closed, returns
+
+
 def _returns(round_: AssessmentRound) -> list[AssessmentReturn]:
     return list(db.session.scalars(sa.select(AssessmentReturn).where(
         AssessmentReturn.round_id == round_.id).order_by(AssessmentReturn.id)))
@@ -145,27 +176,9 @@ def load_demo_self_assessment(today: dt.date | None) -> dict[str, int]:
 
     # Last year's round: closed, every return submitted and moderated.
     last_due = day - dt.timedelta(days=365 - 30)
-    last = services.create_round(county, {
-        "title": f"Section 11 self-assessment {last_due.year - 1} to {last_due.year}",
-        "standard_set": section_11, "opens_on": last_due - dt.timedelta(days=60),
-        "due_on": last_due, "moderation_by": last_due + dt.timedelta(days=45)})
-    services.add_organisations(last, agency_ids=agencies)
-    last_returns = _returns(last)
-    db.session.execute(sa.insert(AssessmentAnswer),
-                       _answer_rows(last_returns, standards, grades, rng, complete=True))
-    last_session = ModerationSession(round=last, held_on=last_due + dt.timedelta(days=30),
-                                     title="Peer challenge sessions: all agencies",
-                                     notes="Agencies challenged each other's grades in pairs.")
-    db.session.add(last_session)
-    db.session.flush()
-    db.session.execute(sa.update(AssessmentAnswer).where(
-        AssessmentAnswer.return_id.in_([r.id for r in last_returns])).values(
-        agreed_grade_id=AssessmentAnswer.grade_id, session_id=last_session.id)
-        .execution_options(synchronize_session=False))
-    _set_status(last_returns, AssessmentStatus.MODERATED,
-                dt.datetime.combine(last_due - dt.timedelta(days=3), dt.time(12),
-                                    tzinfo=dt.UTC))
-    last.status = RoundStatus.CLOSED
+    last, last_returns = _closed_round(
+        county, f"Section 11 self-assessment {last_due.year - 1} to {last_due.year}",
+        section_11, agencies, grades, last_due, rng)
     actions = _gap_actions(county, last, last_due)
 
     # This year's round: open, carried forward from last year's.
@@ -333,7 +346,25 @@ def load_synthetic_self_assessment(scale: int, today: dt.date | None) -> dict[st
     db.session.add(ModerationSession(round=round_, held_on=day - dt.timedelta(days=1),
                                      title="Synthetic moderation session"))
     actions = _gap_actions(partnership, round_, day)
+    earlier, earlier_actions = _synthetic_last_round(partnership, standard_set, agencies,
+                                                     grades, day)
     db.session.flush()
     db.session.expire_all()
-    return {"synthetic self-assessment returns": n,
-            "synthetic self-assessment gap actions": actions}
+    return {"synthetic self-assessment returns": n + earlier,
+            "synthetic self-assessment gap actions": actions + earlier_actions}
+
+
+def _synthetic_last_round(partnership: Partnership, standard_set: StandardSet,
+                          agency_ids: list[int], grades: list[Grade],
+                          today: dt.date) -> tuple[int, int]:
+    """The synthetic partnership's round of its last complete year (its own agencies, due
+    eight months into the year, every return moderated, then closed), made after the round
+    of 300 so that round stays its first; return its returns and gap actions."""
+    rng = random.Random(301)  # noqa: S311 - synthetic data, not security
+    first, _last = last_complete_year(partnership, today)
+    due = first + dt.timedelta(days=240)
+    last_round, returns = _closed_round(
+        partnership,
+        f"Synthetic Section 11 round {reporting_year(due, partnership.year_start_month)}",
+        standard_set, agency_ids, grades, due, rng)
+    return len(returns), _gap_actions(partnership, last_round, due)

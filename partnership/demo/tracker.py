@@ -10,6 +10,7 @@ deferred and ongoing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import random
@@ -468,9 +469,76 @@ def load_synthetic_tracker(today: dt.date | None = None) -> dict[str, int]:
     bulk = BulkTracker(today, random.Random(DEMO_SEED))  # noqa: S311 - synthetic data
     partnerships = db.session.scalars(sa.select(Partnership).where(
         Partnership.slug.like("synthetic-%")).order_by(Partnership.id)).all()
+    late = BulkTracker(today, random.Random(DEMO_SEED + 1))  # noqa: S311 - synthetic data
     for partnership in partnerships:
-        synthetic_partnership(bulk, partnership.id)
-    return {f"synthetic {what}": n for what, n in bulk.counts.items()}
+        made = synthetic_partnership(bulk, partnership.id)
+        add_late_work(late, partnership.id, made)
+        bulk.counts["actions with evidence of impact"] += add_evidence_of_impact(partnership.id)
+    return {f"synthetic {what}": n for what, n in (bulk.counts + late.counts).items()}
+
+
+LATE_WORK = 3  # actions of one objective, due in the last complete year, finished after it
+
+
+def add_late_work(bulk: BulkTracker, partnership_id: int, made: Synthetic) -> list[int]:
+    """Add a few actions of the last complete year to one Part A objective that ran past
+    their targets and were finished only after the year ended, so that the year's report
+    has work that made little progress to explain (the past years' mix has none); return
+    their ids."""
+    year = reporting_year(bulk.today) - 1
+    year_end = year_span(year)[1]
+    objective_id = made.objective_ids[min(3, len(made.objective_ids) - 1)]
+    leads = made.leads[made.lead_body[objective_id]]
+    first = Sizes().per_year
+    actions = []
+    for n in range(LATE_WORK):
+        line = timeline(Scenario.DONE_LATE, year, bulk.today, bulk.rng, every=MONTHLY)
+        if line.completed_on is not None and line.completed_on <= year_end:
+            # Loaded on the new year's first day: not finished yet, rather than on time.
+            line = dataclasses.replace(line, status=Status.IN_PROGRESS, percent=90,
+                                       completed_on=None, updates=line.updates[:-1])
+        actions.append(NewAction(year, f"{bulk.rng.choice(VERBS)} {bulk.rng.choice(TOPICS)} "
+                                       f"({year_label(year)}, no. {first + n + 1})",
+                                 line, leads[n % len(leads)], objective_id=objective_id))
+    return bulk.add_actions(partnership_id, actions)
+
+
+# What changed, as action leads write it (fictional; nobody identifiable).
+EVIDENCE_OF_IMPACT = (
+    "Practitioners asked three months later said they now use the guidance in their "
+    "assessments, and a dip sample found it on file in most of the cases checked.",
+    "Referrals from the agencies involved now say what the worry is for the child, and fewer "
+    "are sent back for more information.",
+    "Parents told the lead agency that they were asked for their views before their plan was "
+    "agreed.",
+    "Fewer cases were discussed at the multi-agency meeting without the right agencies present.",
+    "Schools say they know whom to call, and the front door receives fewer contacts that need "
+    "no action.",
+    "A dip sample found the child's own words recorded in most of the assessments checked, "
+    "where before they were rarely recorded.",
+    "Managers say the protocol is used in supervision, and drift in long-running plans is "
+    "picked up sooner.",
+    "Health colleagues now join strategy discussions more often, so decisions are made with "
+    "their information.",
+)
+EVIDENCE_EVERY = 6  # one completed business-plan action in six records its evidence of impact
+
+
+def add_evidence_of_impact(partnership_id: int) -> int:
+    """Record evidence of impact on one in six of the partnership's completed business-plan
+    actions (one UPDATE); return how many."""
+    done = db.session.scalars(
+        sa.select(Action.id).where(Action.partnership_id == partnership_id,
+                                   Action.objective_id.is_not(None),
+                                   Action.status == Status.COMPLETE)
+        .order_by(Action.id)).all()
+    rows = [{"action": action_id, "evidence": EVIDENCE_OF_IMPACT[n % len(EVIDENCE_OF_IMPACT)]}
+            for n, action_id in enumerate(done[::EVIDENCE_EVERY])]
+    if rows:
+        table = Action.__table__
+        db.session.execute(table.update().where(table.c.id == sa.bindparam("action"))
+                           .values(impact=sa.bindparam("evidence")), rows)
+    return len(rows)
 
 
 def synthetic_partnership(bulk: BulkTracker, partnership_id: int,

@@ -1,7 +1,9 @@
 """The demo's voice of children and families: what the county heard over the last eighteen
 months (a young people's survey on online safety, a parents' group on early help, care
 leavers on the business plan, a family's feedback gathered by a local review, heard as a
-group), and a little for the Isle of Merrow. Two of the county's led to actions.
+group), and a little for the Isle of Merrow. Two of the county's led to actions. Each of the
+benchmark's synthetic partnerships heard from three groups in its last complete year (two led
+to actions) and one this year.
 
 Who was heard is always a group: no child or family member is named, and every word goes
 through the same identifier guard as the forms.
@@ -10,16 +12,26 @@ through the same identifier guard as the forms.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from partnership import clock
 from partnership.actions.models import Action, Status
-from partnership.demo.actions import Directory
+from partnership.demo.actions import (
+    DAY,
+    Directory,
+    add_followup,
+    arising,
+    last_complete_year,
+    synthetic_partnerships,
+    voice,
+)
 from partnership.extensions import db
 from partnership.kernel.dates import reporting_year
 from partnership.kernel.identifiers import identifier_problems
+from partnership.register.models import Agency, Body, BodyKind
 from partnership.voice.models import Engagement, EngagementKind
 
 K = EngagementKind
@@ -160,3 +172,114 @@ def load_demo_voice(today: dt.date | None) -> dict[str, int]:
     db.session.flush()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Engagement)) or 0
     return {"engagements": total, "actions from engagements": actions} if added else {}
+
+
+@dataclass(frozen=True)
+class SyntheticEngagement:
+    """One engagement of a synthetic partnership, dated in days from the start of its last
+    complete reporting year (so each falls in that year whatever day the data is loaded)."""
+
+    title: str
+    kind: EngagementKind
+    day: int
+    lasted: int | None
+    who: str
+    how_many: int | None
+    what_said: str
+    what_changed: str
+    action: tuple[str, bool, str] | None = None  # (title, stalls, evidence of impact)
+
+
+SYNTHETIC_ENGAGEMENTS: tuple[SyntheticEngagement, ...] = (
+    SyntheticEngagement(
+        "Young people's survey on feeling safe online", K.SURVEY, 40, 35,
+        "Pupils aged 11 to 16 in the area's secondary schools", 640,
+        "Most had been contacted online by someone they did not know. Many would not tell an "
+        "adult because they expected to lose their phone, and they wanted lessons from people "
+        "who understand the apps they use.",
+        "Online safety sessions in schools were rewritten with a young people's reference "
+        "group, and now say plainly that a young person who reports something will not be "
+        "punished for it.",
+        ("Rewrite the online safety sessions with a young people's reference group", False,
+         "Schools using the new sessions report more pupils coming forward about contact "
+         "from strangers online, and pupils rated the sessions more useful than the old "
+         "ones.")),
+    SyntheticEngagement(
+        "Parents' group on early help", K.GROUP, 150, 60,
+        "Parents and carers who had early help in the last year", 19,
+        "Parents said they told their story again to every new worker, and did not know "
+        "what early help was until they were in it. A worker who stayed with them throughout "
+        "made the difference.",
+        "The early help assessment now goes with the family from one service to the next, "
+        "and the first letter to families was rewritten with the group."),
+    SyntheticEngagement(
+        "Care-experienced young people on moving to adult services", K.CONVERSATIONS, 230, 21,
+        "Care-experienced young people aged 16 to 21", 12,
+        "They described the move to adult services as a cliff edge, and asked to meet their "
+        "adult worker before their eighteenth birthday rather than after it.",
+        "",
+        ("Agree a joint handover meeting between children's and adult services", True, "")),
+)
+LATER = SyntheticEngagement(
+    "Children's views on child protection conferences", K.OTHER, 0, 30,
+    "Children and young people aged 8 to 17 with a child protection plan", 9,
+    "Most wanted to say what they thought before the meeting rather than in it, and found "
+    "the reports hard to follow.",
+    "")
+
+
+def _engagement(partnership_id: int, spec: SyntheticEngagement, held_from: dt.date,
+                led_by: Agency | None, body: Body | None) -> Engagement:
+    engagement = Engagement(
+        partnership_id=partnership_id, title=spec.title, kind=spec.kind, held_from=held_from,
+        held_to=held_from + spec.lasted * DAY if spec.lasted else None,
+        who=_checked(spec.who), how_many=spec.how_many, led_by=led_by, body=body,
+        what_said=_checked(spec.what_said), what_changed=_checked(spec.what_changed))
+    db.session.add(engagement)
+    return engagement
+
+
+def load_synthetic_voice(scale: int, today: dt.date | None) -> dict[str, int]:
+    """Give each synthetic partnership what it heard from children and families: three
+    pieces of work in its last complete year (two of which led to actions) and one this
+    year; return the counts."""
+    day = today or clock.today()
+    rng = random.Random(scale)  # noqa: S311 - synthetic data, not security
+    added = actions = 0
+    for partnership in synthetic_partnerships(scale):
+        agencies = list(db.session.scalars(sa.select(Agency).where(
+            Agency.partnership_id == partnership.id, Agency.is_group.is_(False))
+            .order_by(Agency.id)))
+        groups = [b for b in partnership.bodies if b.kind is BodyKind.SUBGROUP] \
+            or list(partnership.bodies)
+        first, _last = last_complete_year(partnership, day)
+        for n, spec in enumerate(SYNTHETIC_ENGAGEMENTS):
+            led_by = agencies[(3 * n + 1) % len(agencies)] if agencies else None
+            body = groups[n % len(groups)] if groups else None
+            engagement = _engagement(partnership.id, spec, first + spec.day * DAY, led_by, body)
+            added += 1
+            if spec.action is None:
+                continue
+            title, stalls, impact = spec.action
+            ended = engagement.held_to or engagement.held_from
+            add_followup(partnership, arising(ended, day, rng, stuck=stalls, weeks=(8, 14)),
+                         title=title, detail=f"What {spec.who.lower()} told us in "
+                                             f"\u201c{spec.title}\u201d.",
+                         beats=(voice(f"Agreed with the {body.name if body else 'partnership'} "
+                                      f"after \u201c{spec.title}\u201d: {_lower(title)}."),
+                                "Draft shared with the young people who took part, who "
+                                "changed the wording in several places.",
+                                "Finished and shared with every agency."),
+                         rng=rng, body=body, agency=led_by, impact=impact,
+                         engagement=engagement)
+            actions += 1
+        later = max(first + 380 * DAY, day - 60 * DAY)  # this year, already held
+        _engagement(partnership.id, LATER, min(later, day - DAY), agencies[0] if agencies
+                    else None, groups[-1] if groups else None)
+        added += 1
+    db.session.flush()
+    return {"synthetic engagements": added, "synthetic actions from engagements": actions}
+
+
+def _lower(title: str) -> str:
+    return title[:1].lower() + title[1:]
