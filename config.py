@@ -110,12 +110,30 @@ class Config:
         "Education and attendance",
         "Other",
     )
+    # Mail (partnership/notices): digests and notices go out over SMTP through an outbox.
+    # SERVICE_URL is the address people reach the service at: every link in a mail starts
+    # with it.
+    SERVICE_URL = os.environ.get("SERVICE_URL", "http://127.0.0.1:5000")
+    MAIL_HOST = os.environ.get("MAIL_HOST", "localhost")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") in ("1", "true", "yes")
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "") in ("1", "true", "yes")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "no-reply@localhost")
+    MAIL_TIMEOUT_SECONDS = float(os.environ.get("MAIL_TIMEOUT_SECONDS", "30"))
     # Refuse to start unless the settings are safe for a live service.
     STRICT_START = False
 
 
 class DevelopmentConfig(Config):
     """Local use with `make run`: a generated secret kept in instance/, plain HTTP."""
+
+    # The development mail sink (started by `make run`) writes each message to instance/mail/.
+    MAIL_HOST = os.environ.get("MAIL_HOST", "127.0.0.1")
+    MAIL_PORT = _env_int("MAIL_PORT", 8025)
+    SERVICE_URL = os.environ.get("SERVICE_URL",
+                                 f"http://127.0.0.1:{os.environ.get('PORT', '5000')}")
 
     @staticmethod
     def init_secret_key() -> str:
@@ -135,6 +153,11 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-that-is-long-enough-for-the-checks"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     TRUSTED_HOSTS = None
+    SERVICE_URL = "https://tracker.example.org"
+    MAIL_HOST = "127.0.0.1"
+    MAIL_PORT = 2  # nothing listens: a test that sends mail starts its own server
+    MAIL_FROM = "tracker@example.org"
+    MAIL_TIMEOUT_SECONDS = 5.0
     # Evidence files go to a temporary folder of this test process (never instance/).
     EVIDENCE_DIR = str(Path(tempfile.gettempdir()) / f"partnership-test-evidence-{os.getpid()}")
 

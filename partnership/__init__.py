@@ -98,6 +98,7 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
         funding,
         jobs,
         meetings,
+        notices,
         operations,
         pages,
         plans,
@@ -119,6 +120,6 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
     for feature in (jobs, renders, accounts, audit, pages, register, publishing, evidence,
                     thresholds, arrangements, plans, meetings, reviews, scales, case_audits,
                     self_assessment, voice, escalations, dataset, training, funding, scrutiny,
-                    actions, reports, reading_room, demo, operations):
+                    actions, reports, notices, reading_room, demo, operations):
         feature.init_app(app)
     return app

@@ -907,6 +907,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("view", "evidence"): Listed(check=_through_owner, where=_through_owner_where),
     ("attach", "evidence"): _attaches_to_owner,
     ("manage", "evidence"): _roles(Role.TEAM),
+    # Notices: everyone reads their own notices and chooses what they receive; the team sets
+    # each partnership's digest day; the administrator watches the scheduled jobs.
+    ("view", "notices"): _roles(*EVERYONE),
+    ("manage", "digests"): _roles(Role.TEAM),
+    ("view", "scheduled_jobs"): _roles(Role.ADMIN),
 }
 
 

@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from partnership.jobs import services
+from partnership.jobs import schedule, services
 from partnership.jobs.worker import Worker
 
 worker_cli = AppGroup("worker", help="The background worker: renders documents, runs jobs.")
@@ -17,13 +17,32 @@ worker_cli = AppGroup("worker", help="The background worker: renders documents, 
                                            "(default: host:process id).")
 @click.option("--poll", "poll_seconds", type=float, default=None,
               help="Seconds to wait when no job is due (default: JOB_POLL_SECONDS).")
-def run(name: str | None, poll_seconds: float | None) -> None:
+@click.option("--scheduler/--no-scheduler", "with_scheduler", default=True,
+              help="Also run the scheduler, which enqueues the scheduled jobs (default: on; "
+                   "several may run, each occurrence still runs once).")
+def run(name: str | None, poll_seconds: float | None, with_scheduler: bool) -> None:
     """Run jobs until SIGTERM or Ctrl-C (finishing the job under way first)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     worker = Worker(app, name, poll_seconds=poll_seconds)
     worker.install_signal_handlers()
+    scheduler = schedule.Scheduler(app) if with_scheduler else None
+    if scheduler is not None:
+        scheduler.start()
     click.echo(f"Worker {worker.name} is running jobs (Ctrl-C to stop).", err=True)
-    worker.run()
+    try:
+        worker.run()
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
+
+
+@worker_cli.command("schedules")
+def schedules() -> None:
+    """List the scheduled jobs and when each runs next."""
+    for item in schedule.schedules():
+        upcoming = schedule.next_run(item)
+        when = f"{upcoming:%Y-%m-%d %H:%M %Z}" if upcoming else "never"
+        click.echo(f"{item.name}: {item.description} (next: {when})")
 
 
 @worker_cli.command("drain")
