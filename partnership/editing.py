@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +14,10 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 
 from partnership.extensions import db
+from partnership.kernel.dates import long_date
+
+EMPTY = "(none)"
+NAME_ATTRIBUTES = ("name", "title", "reference")
 
 
 @dataclass
@@ -75,8 +81,8 @@ def render_conflict(
         ConflictField(
             name=name,
             label=str(form[name].label.text) if name in form else name,
-            mine=_shown(value),
-            theirs=_shown(getattr(conflict.obj, name)),
+            mine=in_words(conflict.obj, name, value, form),
+            theirs=in_words(conflict.obj, name, getattr(conflict.obj, name), form),
         )
         for name, value in conflict.values.items()
     ]
@@ -93,8 +99,51 @@ def render_conflict(
     )
 
 
-def _shown(value: Any) -> Any:
-    """Show a list of records (a collaboration's partnerships, say) as their names."""
+def in_words(obj: Any, name: str, value: Any, form: FlaskForm | None = None) -> str:
+    """Say a field's value as the form offered it: the choice's label, the record's name, a
+    date as "7 December 2026", a code as its label, "(none)" for nothing."""
+    if value is None or value == "" or value == []:
+        return EMPTY
     if isinstance(value, list | tuple | set | frozenset):
-        return ", ".join(str(item) for item in value)
-    return value
+        return ", ".join(in_words(obj, name, item, form) for item in value)
+    field = form[name] if form is not None and name in form else None
+    for choice in getattr(field, "choices", None) or ():
+        if isinstance(choice, tuple | list) and len(choice) >= 2 and str(choice[0]) == str(
+                getattr(value, "value", value)) and str(choice[0]) != "":
+            return str(choice[1])
+    if isinstance(value, enum.Enum):
+        return str(getattr(value, "label", value.value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dt.datetime):
+        return f"{long_date(value.date())}, {value:%H:%M}"
+    if isinstance(value, dt.date):
+        return long_date(value)
+    if isinstance(value, int):
+        record = _pointed_at(obj, name, value)
+        if record is not None:
+            return _name_of(record)
+    if hasattr(value, "__table__"):
+        return _name_of(value)
+    return str(value)
+
+
+def _pointed_at(obj: Any, name: str, value: int) -> Any:
+    """The record a foreign-key column of ``obj`` names by ``value`` (None: not a key)."""
+    column = sa.inspect(type(obj)).columns.get(name)
+    if column is None or not column.foreign_keys:
+        return None
+    table = next(iter(column.foreign_keys)).column.table
+    for mapper in db.Model.registry.mappers:
+        if mapper.local_table is table:
+            return db.session.get(mapper.class_, value)
+    return None
+
+
+def _name_of(record: Any) -> str:
+    """What a record is called: its name, title or reference, or its own words."""
+    for attribute in NAME_ATTRIBUTES:
+        found = getattr(record, attribute, None)
+        if isinstance(found, str) and found:
+            return found
+    return str(record)

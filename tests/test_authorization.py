@@ -313,6 +313,8 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "reading_room.report": ALL,
     "reading_room.report_pdf": ALL,
     "reading_room.compare": ALL,
+    # Search: everyone, each seeing only the records they may see.
+    "search.results": ALL,
     **matrix.expected(),  # the features' own parts (tests/support/matrix)
 }
 

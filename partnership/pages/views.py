@@ -11,6 +11,8 @@ from config import BASE_DIR
 from partnership.access import requires
 from partnership.extensions import db
 from partnership.pages.assurance import assurance_overview
+from partnership.policy import Role, readable
+from partnership.register.models import Partnership
 
 bp = Blueprint("pages", __name__)
 GOVUK_ASSETS = BASE_DIR / "static" / "build" / "assets"
@@ -20,7 +22,10 @@ GOVUK_ASSETS = BASE_DIR / "static" / "build" / "assets"
 @requires("view", "home")
 def home() -> str:
     """Show the signed-in user what needs them, by role."""
-    return render_template("pages/home.html", user=current_user)
+    partnerships = (db.session.scalars(sa.select(Partnership).where(readable(Partnership))
+                                       .order_by(Partnership.name)).all()
+                    if current_user.role is Role.ADMIN else [])
+    return render_template("pages/home.html", user=current_user, partnerships=partnerships)
 
 
 @bp.route("/assurance")
