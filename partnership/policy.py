@@ -813,6 +813,13 @@ RULES: dict[tuple[str, str], Rule] = {
     ("update", "actions"): _within_case(_may_update_progress),
     ("import", "actions"): _roles(Role.TEAM),
     ("carry_forward", "actions"): _roles(Role.TEAM),
+    # Everyone working on actions comments on them; whoever may record progress may ask for
+    # a new target date, and the owning body's chair or the team decides; a change in bulk
+    # is an edit of each action.
+    ("comment", "actions"): _within_case(_roles(Role.TEAM, Role.CHAIR, Role.AGENCY,
+                                                Role.PARTNER)),
+    ("request_date", "actions"): _within_case(_may_update_progress),
+    ("decide_date", "actions"): _within_case(_team_or_chair),
     # Meetings: the team and the body's chair record them; partners confirm their votes.
     ("view", "meetings"): _roles(*EVERYONE),
     ("edit", "meetings"): _team_or_chair,

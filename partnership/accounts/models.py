@@ -105,3 +105,20 @@ class SignInThrottle(db.Model):
     window_started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     attempts: Mapped[int]
     checking: Mapped[int]
+
+
+class SavedFilter(db.Model):
+    """A list's filters saved under a name by one user, for that user alone."""
+
+    __tablename__ = "saved_filter"
+    __realm__ = "own_account"
+    __table_args__ = (sa.UniqueConstraint("user_id", "endpoint", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    endpoint: Mapped[str] = mapped_column(sa.String(80), doc="The list page it filters")
+    name: Mapped[str] = mapped_column(sa.String(80))
+    query: Mapped[str] = mapped_column(sa.String(1000), default="",
+                                       doc="The list's query string, without the page")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

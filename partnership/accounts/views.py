@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -16,10 +17,14 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from werkzeug.wrappers import Response
+from wtforms import HiddenField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
 
 from partnership.access import authorize, requires
-from partnership.accounts import services
+from partnership.accounts import saved_filters, services
 from partnership.accounts.forms import (
     NEW_PERSON,
     NO_PERSON,
@@ -34,6 +39,7 @@ from partnership.accounts.models import User
 from partnership.audit.services import history_of, record_event
 from partnership.editing import EditConflict, apply_edit, commit_edit, render_conflict
 from partnership.extensions import db
+from partnership.kernel.errors import NotFound
 from partnership.policy import Role
 from partnership.web import query_id, run_service
 
@@ -128,6 +134,76 @@ def change_password() -> str | Response:
             # Someone held here at first sign-in carries on to where they were going.
             return redirect(url_for("pages.home" if was_first_password else "accounts.account"))
     return render_template("accounts/change_password.html", form=form)
+
+
+# --- saved filters ---------------------------------------------------------------------------
+
+
+class SavedFilterForm(FlaskForm):
+    """Save a list's filters under a name (the list and its filters ride along hidden)."""
+
+    endpoint = HiddenField()
+    query = HiddenField(validators=[Length(max=2000)])
+    name = StringField("Name of the filter", widget=GovTextInput(),
+                       validators=[InputRequired("Enter a name for the filter"),
+                                   Length(max=saved_filters.NAME_LIMIT,
+                                          message="The name must be 80 characters or fewer")])
+    submit = SubmitField("Save this filter", widget=GovSubmitInput())
+
+
+class DeleteFilterForm(FlaskForm):
+    """The button that deletes a saved filter (nothing typed)."""
+
+    next = HiddenField()
+
+
+def _filtered_list(endpoint: str, query: str) -> str:
+    base = url_for(endpoint) if endpoint in saved_filters.FILTERABLE else url_for(
+        "accounts.filters")
+    return f"{base}?{query}" if query else base
+
+
+@bp.route("/account/filters")
+@requires("view", "own_account")
+def filters() -> str:
+    """List the user's saved filters, each a link to its list."""
+    return render_template("accounts/filters.html",
+                           saved=saved_filters.every_saved_filter(current_user),
+                           lists=saved_filters.FILTERABLE, delete_form=DeleteFilterForm())
+
+
+@bp.route("/account/filters/save", methods=["POST"])
+@requires("edit", "own_account")
+def filter_save() -> str | Response:
+    """Save the filters of a list under a name, then show the list with them."""
+    form = SavedFilterForm()
+    if form.validate_on_submit():
+        with run_service(form, default="name") as step:
+            saved = saved_filters.save_filter(current_user, form.endpoint.data or "",
+                                              form.name.data or "", form.query.data or "")
+        if step.done:
+            flash(f"Filter saved: {saved.name}", "success")
+            return redirect(_filtered_list(saved.endpoint, saved.query))
+    return render_template("accounts/filter_save.html", form=form,
+                           back=_filtered_list(form.endpoint.data or "",
+                                               saved_filters.clean_query(form.query.data or "")))
+
+
+@bp.route("/account/filters/<int:filter_id>/delete", methods=["POST"])
+@requires("edit", "own_account")
+def filter_delete(filter_id: int) -> Response:
+    """Delete one of the user's own saved filters."""
+    form = DeleteFilterForm()
+    try:
+        found = saved_filters.own_filter(current_user, filter_id)
+    except NotFound:
+        abort(404)
+    if form.validate_on_submit():
+        with run_service() as step:
+            saved_filters.delete_filter(current_user, found.id)
+        if step.done:
+            flash(f"Filter deleted: {found.name}", "success")
+    return redirect(safe_next(form.next.data) or url_for("accounts.filters"))
 
 
 # --- user administration ------------------------------------------------------------------

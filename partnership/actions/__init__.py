@@ -7,6 +7,7 @@ from flask import Flask, url_for
 
 def init_app(app: Flask) -> None:
     """Map the models, register the pages, the home page's panels and ``flask actions``."""
+    from partnership.accounts.saved_filters import filterable
     from partnership.actions import (
         models,
         services,
@@ -24,3 +25,6 @@ def init_app(app: Flask) -> None:
         "actions.detail", action_id=update.action_id, _anchor=f"update-{update.id}"))
     # The home page's dashboard panels ask the services directly (templates/actions/_attention).
     app.jinja_env.globals.update(actions_attention=services.attention_for)
+    # Users save their own filters of the action list and of My actions.
+    filterable("actions.index", "Actions")
+    filterable("actions.mine", "My actions")

@@ -304,3 +304,120 @@ class ImportForm(FlaskForm):
     """The import button on the preview page (a POST with nothing but the token)."""
 
     submit = SubmitField("Import the actions", widget=GovSubmitInput())
+
+
+# Working on actions together: comments, new target dates, changes in bulk, My actions' filter.
+
+LEAVE = ""
+CLEAR = "none"
+
+
+class CommentForm(FlaskForm):
+    """A comment on an action."""
+
+    body = TextAreaField("Add a comment", widget=GovTextArea(),
+                         validators=[InputRequired("Enter your comment"), text_limit("Comment")])
+    submit = SubmitField("Add comment", widget=GovSubmitInput())
+
+
+class DateRequestForm(FlaskForm):
+    """A request for a new target date, with the reason."""
+
+    requested_due = DayMonthYearField("New target date", required=True,
+                                      description="For example, 30 6 2027")
+    reason = TextAreaField(
+        "Why should the target date change?", widget=GovTextArea(),
+        validators=[InputRequired("Say why the target date should change"),
+                    text_limit("The reason")])
+    submit = SubmitField("Send the request", widget=GovSubmitInput())
+
+
+class DateDecisionForm(FlaskForm):
+    """The owning body's chair or the team approves or declines a request, with why."""
+
+    request = HiddenField()
+    decision = RadioField("Your decision", widget=GovRadioInput(),
+                          choices=[("approve", "Approve: the target date changes"),
+                                   ("decline", "Decline: the target date stays")],
+                          validators=[InputRequired("Choose whether to approve or decline "
+                                                    "the request")])
+    decision_reason = TextAreaField(
+        "Your reasons", widget=GovTextArea(),
+        validators=[InputRequired("Say why you approve or decline the request"),
+                    text_limit("Your reasons")])
+    submit = SubmitField("Save the decision", widget=GovSubmitInput())
+
+
+class WithdrawForm(FlaskForm):
+    """The button that withdraws a pending request (nothing typed)."""
+
+    submit = SubmitField("Withdraw the request", widget=GovSubmitInput())
+
+
+class ChangeSelectField(RecordSelectField):
+    """A record to change many actions to: leave as it is, set none, or one record."""
+
+    def __init__(self, label: str | None = None, *, none: str, **kwargs: Any) -> None:
+        super().__init__(label, [Optional()], blank="Leave as it is", **kwargs)
+        self.none = none
+
+    def offer(self, records: Iterable[Any], describe: Callable[[Any], str] = str) -> None:
+        """Offer leaving it, clearing it, or these records."""
+        super().offer(records, describe)
+        self.choices = [self.choices[0], (CLEAR, self.none), *self.choices[1:]]
+
+    def pre_validate(self, form: Any) -> None:
+        """Accept only the choices offered."""
+        if self.data not in {key for key, _ in self.choices}:
+            raise ValidationError("Choose one of the options")
+
+
+class BulkUpdateForm(FlaskForm):
+    """What to change on every selected action (anything left blank stays as it is)."""
+
+    body = ChangeSelectField("Owning body", none="No owning body")
+    lead_agency = ChangeSelectField("Lead agency", none="No lead agency")
+    lead_person = ChangeSelectField("Lead officer", none="No lead officer named")
+    target_date = DayMonthYearField("Target date",
+                                    description="Leave blank to keep each action's own date")
+    status = SelectField("Status", widget=GovSelect(), validators=[Optional()],
+                         choices=[(LEAVE, "Leave as it is"), *STATUS_CHOICES])
+    submit = SubmitField("Change the selected actions", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, bodies: Iterable[Body] = (), agencies: Iterable[Agency] = (),
+                 people: Iterable[Person] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.body.offer(bodies)
+        self.lead_agency.offer(agencies)
+        self.lead_person.offer(people, person_label)
+
+    def changes(self) -> dict[str, Any]:
+        """Return only what is to change, as the model stores it."""
+        found: dict[str, Any] = {}
+        for name in ("body", "lead_agency", "lead_person"):
+            field = self[name]
+            if field.data == CLEAR:
+                found[name] = None
+            elif field.data:
+                found[name] = field.record
+        if self.target_date.data is not None:
+            found["target_date"] = self.target_date.data
+        if self.status.data:
+            found["status"] = Status(self.status.data)
+        return found
+
+
+class MyActionsFilterForm(FlaskForm):
+    """What My actions shows (a GET form: it changes nothing)."""
+
+    class Meta:
+        csrf = False  # a search reads; it never changes state
+
+    search = StringField("Search titles and detail", widget=GovTextInput(),
+                         validators=[Optional(), Length(max=200)])
+    rag = SelectField("Rating", widget=GovSelect(), validators=[Optional()],
+                      choices=[("", "Any rating")] + [(r.value, r.label) for r in Rag])
+    due = SelectField("Target date", widget=GovSelect(), validators=[Optional()],
+                      choices=[("", "Any target date")] + [(d.value, d.label)
+                                                          for d in DueWindow])
+    submit = SubmitField("Show my actions", widget=GovSubmitInput())

@@ -228,3 +228,71 @@ class ImportUpload(db.Model):
     imported_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     plan: Mapped[Plan] = relationship()
+
+
+class ActionComment(db.Model):
+    """A remark on an action by someone working on it; never changed, shown in its history."""
+
+    __tablename__ = "action_comment"
+    __realm__ = "actions"
+    __table_args__ = (sa.Index("ix_action_comment_action_created", "action_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(sa.ForeignKey("action.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    author_name: Mapped[str] = mapped_column(sa.String(120), default="",
+                                             doc="Who wrote it, as they were named")
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    action: Mapped[Action] = relationship()
+    author: Mapped[User | None] = relationship()
+
+
+class DateRequestStatus(LabelledEnum):
+    """Where a request for a new target date stands."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+    @staticmethod
+    def _labels() -> dict[str, str]:
+        return {"pending": "Waiting for a decision"}
+
+
+class TargetDateRequest(db.Model):
+    """A request to move an action's target date, decided by its body's chair or the team."""
+
+    __tablename__ = "action_date_request"
+    __realm__ = "actions"
+    __table_args__ = (sa.Index("ix_action_date_request_action_status", "action_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(sa.ForeignKey("action.id", ondelete="CASCADE"))
+    requested_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    requested_by_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    current_due: Mapped[dt.date | None] = mapped_column(
+        sa.Date, doc="The target date when the request was made")
+    requested_due: Mapped[dt.date] = mapped_column(sa.Date)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[DateRequestStatus] = mapped_column(
+        enum_column(DateRequestStatus), default=DateRequestStatus.PENDING)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    decided_by_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    decision_reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    action: Mapped[Action] = relationship()
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def pending(self) -> bool:
+        """Still waiting for a decision."""
+        return self.status is DateRequestStatus.PENDING

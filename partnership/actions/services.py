@@ -10,27 +10,37 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
-from partnership.actions.models import Action, ProgressUpdate, Status, origin_words
+from partnership.actions.models import (
+    Action,
+    ActionComment,
+    DateRequestStatus,
+    ProgressUpdate,
+    Rating,
+    Status,
+    TargetDateRequest,
+    origin_words,
+)
 from partnership.actions.queries import ActionFilter, TrackedAction, rollup, tracked
 from partnership.actions.rag import Rag
 from partnership.audit.models import AuditEvent
 from partnership.audit.services import history_of
 from partnership.case_audits.models import CaseAudit
-from partnership.clock import today
+from partnership.clock import UK_TIME, now, today
 from partnership.dataset.models import Indicator
-from partnership.editing import apply_edit
+from partnership.editing import EditConflict, apply_edit
 from partnership.extensions import db
 from partnership.kernel.dates import long_date, reporting_year, year_label
 from partnership.kernel.errors import DomainError
 from partnership.meetings.models import Meeting
 from partnership.plans.models import Objective, Phase, Plan
-from partnership.policy import Role, can, readable, reader, scope, served_to_reader
+from partnership.policy import Role, can, readable, reader, scope, served_to_reader, visible
 from partnership.register.models import Agency, Body, Partnership, Person
 from partnership.register.services.bodies import bodies_of, takes_part_in
 from partnership.register.services.people import home_of
@@ -478,6 +488,37 @@ def mine_filter(user: Any) -> ActionFilter | None:
 
 
 @dataclass(frozen=True)
+class KeptOrder:
+    """The order My actions showed its open cards in when the page was loaded: the cards
+    needing attention, then the other open ones. Saving a card comes back to this order, so
+    the card just updated stays where it was whatever its new rating."""
+
+    attention: tuple[int, ...] = ()
+    open: tuple[int, ...] = ()
+
+    LIMIT: ClassVar[int] = 500  # cards kept in place; any more are laid out afresh
+
+    @classmethod
+    def parse(cls, text: str | None) -> KeptOrder | None:
+        """Read the order from a query string ("3.1.7-2.5"); None when absent or unreadable."""
+        if not text or len(text) > 6000:
+            return None
+        sections = text.split("-")
+        if len(sections) != 2:
+            return None
+        try:
+            ids = [tuple(int(part) for part in section.split(".") if part)
+                   for section in sections]
+        except ValueError:
+            return None
+        return cls(ids[0][:cls.LIMIT], ids[1][:cls.LIMIT])
+
+    def __str__(self) -> str:
+        return "-".join(".".join(str(i) for i in section)
+                        for section in (self.attention, self.open))
+
+
+@dataclass(frozen=True)
 class MyActions:
     """A person's actions: what needs attention first, then the rest still open, then the closed."""
 
@@ -490,14 +531,51 @@ class MyActions:
         """How many actions the person owns or leads."""
         return len(self.attention) + len(self.open) + len(self.closed)
 
+    @property
+    def kept(self) -> KeptOrder:
+        """The open cards' order as shown, for the cards' forms to come back to."""
+        return KeptOrder(tuple(a.id for a in self.attention), tuple(a.id for a in self.open))
 
-def my_actions(flt: ActionFilter, on: dt.date | None = None) -> MyActions:
-    """Group a person's actions: red, amber and overdue first (worst first), then by due date."""
+
+def my_actions(flt: ActionFilter, on: dt.date | None = None,
+               kept: KeptOrder | None = None) -> MyActions:
+    """Group a person's actions: red, amber and overdue first (worst first), then by due date.
+
+    With ``kept`` (the order the page was loaded in), the cards it names stay in their place
+    and section whatever their rating now; only actions it does not name are placed afresh.
+    """
     rows = tracked(flt, on or today())
-    attention = sorted((a for a in rows if a.judgement.needs_attention), key=_worst_first)
-    rest = [a for a in rows if not a.judgement.needs_attention]
-    return MyActions(attention=attention, open=[a for a in rest if a.is_open],
+    placed: dict[int, TrackedAction] = {}
+    attention: list[TrackedAction] = []
+    open_: list[TrackedAction] = []
+    if kept is not None:
+        by_id = {a.id: a for a in rows}
+        for ids, section in ((kept.attention, attention), (kept.open, open_)):
+            for action_id in ids:
+                if action_id in by_id and action_id not in placed:
+                    placed[action_id] = by_id[action_id]
+                    section.append(by_id[action_id])
+    fresh = [a for a in rows if a.id not in placed]
+    attention += sorted((a for a in fresh if a.judgement.needs_attention), key=_worst_first)
+    rest = [a for a in fresh if not a.judgement.needs_attention]
+    return MyActions(attention=attention, open=open_ + [a for a in rest if a.is_open],
                      closed=[a for a in rest if not a.is_open])
+
+
+def my_last_ratings(user: Any, action_ids: Iterable[int]) -> dict[int, Rating]:
+    """Return the rating the user last gave each of these actions in a progress update."""
+    ids = sorted(set(action_ids))
+    if not ids:
+        return {}
+    ratings: dict[int, Rating] = {}
+    for row in db.session.execute(
+            sa.select(ProgressUpdate.action_id, ProgressUpdate.proposed_rating)
+            .where(ProgressUpdate.author_id == user.id, ProgressUpdate.action_id.in_(ids),
+                   ProgressUpdate.proposed_rating.is_not(None))
+            .order_by(ProgressUpdate.action_id, ProgressUpdate.recorded_on,
+                      ProgressUpdate.id)):
+        ratings[row.action_id] = Rating(row.proposed_rating)
+    return ratings
 
 
 def _worst_first(action: TrackedAction) -> tuple[Any, ...]:
@@ -560,3 +638,246 @@ def attention_for(user: Any, on: dt.date | None = None) -> Attention | None:
         update_overdue=sum(a.judgement.update_overdue for a in rows),
         open=sum(a.is_open for a in rows), needing_attention=len(attention),
         worst=attention[:WORST_SHOWN], filters=filters, mine=own)
+
+
+# --- comments and requests for a new target date ----------------------------------------------
+
+
+def add_comment(action: Action, author: Any, body: str) -> ActionComment:
+    """Add a comment to an action, in the author's name."""
+    text = body.strip()
+    if not text:
+        raise ActionError("Enter your comment", "body")
+    comment = ActionComment(action=action, author_id=author.id, author_name=author.name[:120],
+                            body=text)
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+def pending_date_request(action: Action) -> TargetDateRequest | None:
+    """Return the action's request for a new target date still waiting for a decision."""
+    return db.session.scalars(
+        sa.select(TargetDateRequest).where(TargetDateRequest.action_id == action.id,
+                                           TargetDateRequest.status
+                                           == DateRequestStatus.PENDING)
+        .order_by(TargetDateRequest.id.desc()).limit(1)).first()
+
+
+def _day_words(day: dt.date | None) -> str:
+    return long_date(day) if day is not None else "no target date"
+
+
+def request_target_date(action: Action, user: Any, requested_due: dt.date | None,
+                        reason: str) -> TargetDateRequest:
+    """Ask for a new target date; the owning body's chair or the team decides."""
+    problems: list[ActionError] = []
+    if pending_date_request(action) is not None:
+        problems.append(ActionError("A request for a new target date is already waiting for a "
+                                    "decision: wait for it, or withdraw it first",
+                                    "requested_due"))
+    elif requested_due is None:
+        problems.append(ActionError("Enter the new target date", "requested_due"))
+    elif requested_due == action.target_date:
+        problems.append(ActionError("Enter a date different from the current target date",
+                                    "requested_due"))
+    elif requested_due < today():
+        problems.append(ActionError("The new target date must be today or in the future",
+                                    "requested_due"))
+    elif action.start_date is not None and requested_due < action.start_date:
+        problems.append(ActionError(
+            f"The new target date must be on or after the start date, "
+            f"{long_date(action.start_date)}", "requested_due"))
+    if not reason.strip():
+        problems.append(ActionError("Say why the target date should change", "reason"))
+    _check(problems)
+    assert requested_due is not None
+    request = TargetDateRequest(
+        action=action, requested_by_id=user.id, requested_by_name=user.name[:120],
+        current_due=action.target_date, requested_due=requested_due, reason=reason.strip())
+    db.session.add(request)
+    db.session.flush()
+    return request
+
+
+def withdraw_date_request(action: Action, user: Any) -> TargetDateRequest:
+    """Withdraw the action's pending request: its author, or the team, may."""
+    request = pending_date_request(action)
+    if request is None:
+        raise ActionError("There is no request for a new target date waiting for a decision")
+    if request.requested_by_id != user.id and user.role is not Role.TEAM:
+        raise ActionError("Only the person who asked, or the partnership team, can withdraw "
+                          "the request")
+    request.status = DateRequestStatus.WITHDRAWN
+    request.decided_by_id, request.decided_by_name = user.id, user.name[:120]
+    request.decided_at = now()
+    db.session.flush()
+    return request
+
+
+def decide_date_request(action: Action, request_id: int | None, user: Any, approve: bool,
+                        reason: str) -> TargetDateRequest:
+    """Approve (the action's target date changes) or decline the pending request, with why."""
+    request = pending_date_request(action)
+    if request is None or request.id != request_id:
+        raise ActionError("The request was decided or withdrawn since you opened the page: "
+                          "read the action again", "decision")
+    problems: list[ActionError] = []
+    if not reason.strip():
+        problems.append(ActionError("Say why you approve or decline the request",
+                                    "decision_reason"))
+    if approve and action.start_date is not None and request.requested_due < action.start_date:
+        problems.append(ActionError(
+            f"The date asked for is before the action's start date, "
+            f"{long_date(action.start_date)}: decline it", "decision"))
+    _check(problems)
+    request.status = DateRequestStatus.APPROVED if approve else DateRequestStatus.DECLINED
+    request.decided_by_id, request.decided_by_name = user.id, user.name[:120]
+    request.decided_at = now()
+    request.decision_reason = reason.strip()
+    if approve:
+        action.target_date = request.requested_due  # audited as the action's own change
+    db.session.flush()
+    return request
+
+
+def date_requests_to_decide(user: Any) -> list[TargetDateRequest]:
+    """Return the pending requests for a new target date that this user may decide, oldest
+    first: for the team, every action they may see; for a chair, their bodies' actions."""
+    if user.role is Role.TEAM:
+        narrowed: list[sa.ColumnElement[bool]] = []
+    elif user.role is Role.CHAIR:
+        narrowed = [Action.body_id.in_(sorted(scope(user).chaired_body_ids))]
+    else:
+        return []
+    requests = db.session.scalars(
+        sa.select(TargetDateRequest).join(Action, Action.id == TargetDateRequest.action_id)
+        .where(TargetDateRequest.status == DateRequestStatus.PENDING, visible(user, Action),
+               *narrowed)
+        .options(joinedload(TargetDateRequest.action))
+        .order_by(TargetDateRequest.created_at, TargetDateRequest.id)).all()
+    return [r for r in requests if can(user, "decide_date", r.action)]
+
+
+@dataclass(frozen=True)
+class Remark:
+    """A comment, or a step of a request for a new target date, as the action's page says it."""
+
+    at: dt.datetime
+    kind: str
+    words: str
+    detail: str = ""
+
+    @property
+    def when(self) -> str:
+        """When it happened, in UK time: "7 December 2026, 14:05"."""
+        local = self.at.astimezone(UK_TIME)
+        return f"{long_date(local.date())}, {local:%H:%M}"
+
+
+def remarks(action: Action) -> list[Remark]:
+    """Return the action's comments and target date requests in words, newest first."""
+    found: list[Remark] = []
+    for comment in db.session.scalars(
+            sa.select(ActionComment).where(ActionComment.action_id == action.id)):
+        found.append(Remark(comment.created_at, "Comment",
+                            f"{comment.author_name or 'Someone'} commented", comment.body))
+    for request in db.session.scalars(
+            sa.select(TargetDateRequest).where(TargetDateRequest.action_id == action.id)):
+        who = request.requested_by_name or "Someone"
+        found.append(Remark(
+            request.created_at, "Target date request",
+            f"{who} asked to move the target date from {_day_words(request.current_due)} "
+            f"to {long_date(request.requested_due)}", request.reason))
+        if request.decided_at is None:
+            continue
+        decider = request.decided_by_name or "Someone"
+        if request.status is DateRequestStatus.APPROVED:
+            words = (f"{decider} approved the request: the target date moved from "
+                     f"{_day_words(request.current_due)} to {long_date(request.requested_due)}")
+        elif request.status is DateRequestStatus.DECLINED:
+            words = (f"{decider} declined the request to move the target date to "
+                     f"{long_date(request.requested_due)}")
+        else:
+            words = (f"{decider} withdrew the request to move the target date to "
+                     f"{long_date(request.requested_due)}")
+        found.append(Remark(request.decided_at, request.status.label, words,
+                            request.decision_reason))
+    return sorted(found, key=lambda r: r.at, reverse=True)
+
+
+# --- changing many actions at once ------------------------------------------------------------
+
+BULK_FIELDS = ("body", "lead_agency", "lead_person", "target_date", "status")
+
+
+class BulkRefused(ActionError):
+    """A change to several actions refused as a whole; ``rows`` names each action and why."""
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        count = len({title for title, _ in rows})
+        super().__init__(f"Nothing was changed: {count} of the selected action"
+                         f"{'s' if count != 1 else ''} cannot be changed this way", None)
+        self.rows = rows
+
+
+def selected_actions(ids: Iterable[int]) -> list[Action]:
+    """Return the actions picked in a list (those the reader may see), in the list's order."""
+    wanted = list(dict.fromkeys(ids))[:500]
+    found = {a.id: a for a in db.session.scalars(
+        sa.select(Action).where(Action.id.in_(wanted), readable(Action))
+        .options(joinedload(Action.partnership), joinedload(Action.body),
+                 joinedload(Action.lead_agency), joinedload(Action.lead_person)))}
+    return [found[i] for i in wanted if i in found]
+
+
+def _bulk_values(action: Action, changes: Mapping[str, Any]) -> dict[str, Any]:
+    values = {name: changes[name] for name in BULK_FIELDS if name in changes}
+    status = values.get("status")
+    if status is Status.COMPLETE and action.status is not Status.COMPLETE:
+        values["completed_on"] = today()
+        values["percent_complete"] = 100
+    elif status is not None and status is not Status.COMPLETE:
+        values["completed_on"] = None
+    return values
+
+
+def bulk_update(actions: list[Action], versions: Mapping[int, str], changes: Mapping[str, Any],
+                user: Any) -> list[Action]:
+    """Change the owner, lead, target date or status of several actions in one step, each
+    an edit of its own (audited one by one), or none of them: every row not allowed,
+    breaking a rule or changed since it was picked is named in a BulkRefused."""
+    if not actions:
+        raise ActionError("Select at least one action in the list", "actions")
+    if not any(name in changes for name in BULK_FIELDS):
+        raise ActionError("Choose what to change: the owning body, the lead, the target date "
+                          "or the status", "status")
+    limit = body_limit(user)
+    refusals: list[tuple[str, str]] = []
+    planned: list[tuple[Action, dict[str, Any]]] = []
+    for action in actions:
+        if not can(user, "edit", action):
+            refusals.append((action.title, "you may not change this action"))
+            continue
+        if str(action.version) != str(versions.get(action.id)):
+            refusals.append((action.title, "someone changed it since you selected it"))
+            continue
+        values = _bulk_values(action, changes)
+        merged = {"body": action.body, "lead_agency": action.lead_agency,
+                  "lead_person": action.lead_person, "start_date": action.start_date,
+                  "target_date": action.target_date, "status": action.status,
+                  "percent_complete": action.percent_complete,
+                  "completed_on": action.completed_on, **values}
+        problems = action_problems(action.partnership, merged, limit)
+        refusals += [(action.title, str(problem)) for problem in problems]
+        planned.append((action, values))
+    if refusals:
+        raise BulkRefused(refusals)
+    try:
+        for action, values in planned:
+            apply_edit(action, versions[action.id], values)
+        db.session.flush()
+    except (EditConflict, StaleDataError):
+        raise BulkRefused([("One of the actions", "someone saved it at the same moment: "
+                            "select the actions again")]) from None
+    return [action for action, _ in planned]

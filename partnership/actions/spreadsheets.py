@@ -10,6 +10,10 @@ functions, so a file is read, checked and imported the same way wherever it come
   actions ready to create plus each problem in plain words;
 - :func:`commit_import` creates them all in one transaction (all or nothing) and audits it.
 
+A row with an action's ID (as an export writes it) is an update of that action, not a new
+one: the preview lists what will change on each such row, only the columns chosen are
+compared, and importing the same file again changes nothing.
+
 Exports start from :func:`partnership.actions.queries.tracked`, like the lists, so a file
 holds exactly what the list shows, in the same order, written by the shared writers (which
 neutralise any text a spreadsheet program could take for a formula).
@@ -26,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from partnership import clock
 from partnership.accounts.models import User
@@ -45,7 +50,7 @@ from partnership.documents.spreadsheets import (
     to_xlsx,
 )
 from partnership.extensions import db
-from partnership.kernel.dates import parse_year_label, reporting_year, year_label
+from partnership.kernel.dates import long_date, parse_year_label, reporting_year, year_label
 from partnership.plans.models import Objective, Plan
 from partnership.register.models import Agency, Body, Partnership, Person
 from partnership.register.services.bodies import bodies_of
@@ -73,6 +78,9 @@ class ImportField:
 
 
 FIELDS: tuple[ImportField, ...] = (
+    ImportField("action_id", "ID", "The action's ID, as a download of the tracker gives it. "
+                "A row with an ID changes that action (only the columns chosen here) instead "
+                "of adding a new one", ("action id", "tracker id", "id number")),
     ImportField("title", "Title", "Required: what must get done (300 characters or fewer)",
                 ("action", "actions", "action title", "title of action", "what", "task"),
                 required=True),
@@ -206,6 +214,27 @@ class Candidate:
     outcome: str = ""
     impact: str = ""
     progress_note: str = ""
+    action: Action | None = None  # the action the row changes (None: a new action)
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def is_update(self) -> bool:
+        """The row changes an existing action."""
+        return self.action is not None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field a row changes on an existing action, in words and as stored."""
+
+    name: str
+    label: str
+    before: str
+    after: str
+    value: Any = None
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.before} to {self.after}"
 
 
 @dataclass
@@ -220,6 +249,26 @@ class Checked:
     def ok(self) -> bool:
         """True when every row can be imported (and there is at least one)."""
         return not self.problems and bool(self.candidates)
+
+    @property
+    def new_rows(self) -> list[Candidate]:
+        """The rows that add an action."""
+        return [c for c in self.candidates if not c.is_update]
+
+    @property
+    def changed_rows(self) -> list[Candidate]:
+        """The rows that change an existing action."""
+        return [c for c in self.candidates if c.is_update and c.changes]
+
+    @property
+    def unchanged_rows(self) -> list[Candidate]:
+        """The rows whose action already says what they say."""
+        return [c for c in self.candidates if c.is_update and not c.changes]
+
+    @property
+    def changes_anything(self) -> bool:
+        """Importing would add or change at least one action."""
+        return bool(self.new_rows or self.changed_rows)
 
     @property
     def bad_rows(self) -> list[int]:
@@ -303,6 +352,19 @@ def parse_percent(value: Cell) -> int | None:
     return int(number)
 
 
+def parse_id(value: Cell) -> int | None:
+    """Read an action's ID (a whole number); None when blank."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = display(value).strip().lstrip("#")
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 9 or int(text) < 1:
+        raise _Bad(f"{_quote(value)} is not an action's ID. Use the ID a download of the "
+                   "tracker gives, or leave it blank for a new action")
+    return int(text)
+
+
 def parse_year(value: Cell) -> int | None:
     """Read a reporting year such as "2024-25", "2024/25" or 2024; None when blank."""
     if isinstance(value, int | float) and not isinstance(value, bool) and value == int(value):
@@ -350,9 +412,11 @@ class _Register:
     bodies: list[Body]
     agencies: list[Agency]
     people: dict[str, list[Person]]
+    actions: dict[int, Action] = field(default_factory=dict)  # rows' IDs, of this partnership
+    latest_notes: dict[int, str] = field(default_factory=dict)  # each one's latest update
 
     @classmethod
-    def load(cls, plan: Plan, names: set[str]) -> _Register:
+    def load(cls, plan: Plan, names: set[str], ids: set[int] | None = None) -> _Register:
         partnership = plan.partnership
         objectives = sorted(
             db.session.scalars(sa.select(Objective).where(Objective.plan_id == plan.id)),
@@ -367,7 +431,35 @@ class _Register:
                     sa.select(Person).where(sa.func.lower(Person.name).in_(keys[start:start + 500]))
                     .order_by(Person.id)):
                 people.setdefault(_name_key(person.name), []).append(person)
-        return cls(plan, partnership, objectives, bodies_of(partnership), agencies, people)
+        register = cls(plan, partnership, objectives, bodies_of(partnership), agencies, people)
+        wanted = sorted(ids or ())
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            register.actions.update((a.id, a) for a in db.session.scalars(
+                sa.select(Action).where(Action.id.in_(chunk),
+                                        Action.partnership_id == partnership.id)
+                .options(joinedload(Action.objective), joinedload(Action.body),
+                         joinedload(Action.lead_agency), joinedload(Action.lead_person))))
+            for row in db.session.execute(
+                    sa.select(ProgressUpdate.action_id, ProgressUpdate.narrative)
+                    .where(ProgressUpdate.action_id.in_(chunk))
+                    .order_by(ProgressUpdate.action_id, ProgressUpdate.recorded_on,
+                              ProgressUpdate.id)):
+                register.latest_notes[row.action_id] = row.narrative
+        return register
+
+    def action(self, value: Cell) -> Action | None:
+        number = parse_id(value)
+        if number is None:
+            return None
+        found = self.actions.get(number)
+        if found is None:
+            raise _Bad(f"there is no action with ID {number} in {self.partnership.name}. Leave "
+                       "the ID blank to add the row as a new action")
+        if found.objective is not None and found.objective.plan_id != self.plan.id:
+            raise _Bad(f"action {number} belongs to another plan ({found.objective.plan.title}): "
+                       "import it with that plan")
+        return found
 
     def objective(self, value: Cell) -> Objective | None:
         text = " ".join(display(value).split())
@@ -462,14 +554,33 @@ def validate(plan: Plan, mapping: dict[str, str], table: Table,
     if "person" in mapping:
         column = table.headings.index(mapping["person"])
         names = {_name_key(display(r.values[column])) for r in table.rows} - {""}
-    register = _Register.load(plan, names)
+    ids: set[int] = set()
+    if "action_id" in mapping:
+        column = table.headings.index(mapping["action_id"])
+        for r in table.rows:
+            try:
+                number = parse_id(r.values[column])
+            except _Bad:
+                continue
+            if number is not None:
+                ids.add(number)
+    register = _Register.load(plan, names, ids)
     checked = Checked([], [])
+    rows_of: dict[int, int] = {}  # action id -> the first row naming it
     for row in table.rows:
         values = _row_values(row, mapping, table.headings)
         if blank(values.values()):
             checked.skipped.append(row.number)
             continue
         candidate, problems = _check_row(register, row.number, values, mapping, today)
+        if candidate is not None and candidate.action is not None:
+            first = rows_of.setdefault(candidate.action.id, row.number)
+            if first != row.number:
+                problems.append(Problem(row.number, mapping["action_id"],
+                                        str(candidate.action.id),
+                                        f"row {first} changes action {candidate.action.id} "
+                                        "already: give each action one row"))
+                candidate = None
         checked.problems += problems
         if candidate is not None:
             checked.candidates.append(candidate)
@@ -494,6 +605,7 @@ def _check_row(register: _Register, number: int, values: dict[str, Cell],
     def complain(name: str, message: str) -> None:
         problems.append(Problem(number, mapping[name], display(values.get(name))[:200], message))
 
+    read("action_id", register.action)
     read("title", lambda v: _text(v, TITLE_LIMIT, "title"))
     if found.get("title") == "":
         complain("title", "the title is blank. Every action needs a title")
@@ -511,7 +623,11 @@ def _check_row(register: _Register, number: int, values: dict[str, Cell],
     read("percent_complete", parse_percent)
 
     plan, partnership = register.plan, register.partnership
+    existing: Action | None = found.get("action_id")
     start, target = found.get("start_date"), found.get("target_date")
+    if existing is not None:  # dates not in the file stay as the action has them
+        start = start if "start_date" in mapping else existing.start_date
+        target = target if "target_date" in mapping else existing.target_date
     if start and target and target < start:
         complain("target_date", f"{_quote(values.get('target_date'))} is before the start date "
                  f"{start:%d/%m/%Y}. The target date must be on or after the start date")
@@ -528,6 +644,8 @@ def _check_row(register: _Register, number: int, values: dict[str, Cell],
     if problems:
         return None, problems
 
+    if existing is not None:
+        return _update_of(existing, register, number, found, mapping), []
     if year is None:
         day = target or start
         year = (reporting_year(day, partnership.year_start_month) if day
@@ -542,6 +660,63 @@ def _check_row(register: _Register, number: int, values: dict[str, Cell],
         progress_note=found.get("progress_note", "")), []
 
 
+# What each compared field is on the action, and how it is written in the preview.
+COMPARED = ("title", "detail", "objective", "year", "body", "agency", "person", "start_date",
+            "target_date", "status", "percent_complete", "completed_on", "outcome", "impact")
+ACTION_ATTRIBUTE = {"agency": "lead_agency", "person": "lead_person"}
+KEPT_WHEN_BLANK = frozenset({"year", "status"})  # a blank cell leaves these as they are
+TEXTS = frozenset({"title", "detail", "outcome", "impact"})
+
+
+def _plain(text: str | None) -> str:
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _words(name: str, value: Any, start_month: int) -> str:
+    if value is None or value == "":
+        return "(none)"
+    if isinstance(value, dt.date):
+        return long_date(value)
+    if isinstance(value, Status):
+        return value.label
+    if name == "year":
+        return year_label(value, start_month)
+    if name == "percent_complete":
+        return f"{value}%"
+    if isinstance(value, Objective):
+        return f"{value.reference} {value.title}"
+    text = str(value)
+    if name not in TEXTS:
+        return text
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+
+
+def _update_of(action: Action, register: _Register, number: int, found: dict[str, Any],
+               mapping: dict[str, str]) -> Candidate:
+    """The row as a change to an existing action: only the columns chosen are compared."""
+    month = register.partnership.year_start_month
+    changes: list[Change] = []
+    for name in COMPARED:
+        if name not in mapping or (name in KEPT_WHEN_BLANK and found.get(name) is None):
+            continue
+        new = found.get(name, "" if name in TEXTS else None)
+        if name == "percent_complete" and new is None and found.get(
+                "status", action.status) is Status.COMPLETE:
+            new = 100  # a complete action is 100% complete, as a blank cell means
+        old = getattr(action, ACTION_ATTRIBUTE.get(name, name))
+        if name in TEXTS:  # as a spreadsheet gives text back: trimmed, one kind of line end
+            old, new = _plain(old), _plain(new)
+        if new != old:
+            changes.append(Change(name, FIELDS_BY_NAME[name].label, _words(name, old, month),
+                                  _words(name, new, month), new))
+    note = found.get("progress_note", "")
+    if note and note != register.latest_notes.get(action.id, ""):
+        changes.append(Change("progress_note", "New progress update", "(none)",
+                              _words("detail", note, month), note))
+    return Candidate(row=number, title=found.get("title") or action.title, year=action.year,
+                     action=action, changes=changes, progress_note=note)
+
+
 # --- importing -------------------------------------------------------------------------------
 
 
@@ -551,6 +726,11 @@ def import_rows(plan: Plan, candidates: Sequence[Candidate], *, user: User | Non
     today = today or clock.today()
     actions = []
     for each in candidates:
+        if each.action is not None:
+            if each.changes:
+                actions.append(_apply_changes(each, user=user, author_name=author_name,
+                                              today=today))
+            continue
         action = Action(
             partnership_id=plan.partnership_id, year=each.year, title=each.title,
             detail=each.detail, objective=each.objective, body=each.body,
@@ -567,6 +747,24 @@ def import_rows(plan: Plan, candidates: Sequence[Candidate], *, user: User | Non
     db.session.add_all(actions)
     db.session.flush()
     return actions
+
+
+def _apply_changes(each: Candidate, *, user: User | None, author_name: str,
+                   today: dt.date) -> Action:
+    """Make a row's changes to its action (audited as the action's own change)."""
+    action = each.action
+    assert action is not None
+    for change in each.changes:
+        if change.name == "progress_note":
+            action.updates.append(ProgressUpdate(
+                recorded_on=today, author=user, author_name=author_name[:120],
+                narrative=change.value, status=action.status,
+                percent_complete=action.percent_complete))
+        else:
+            setattr(action, ACTION_ATTRIBUTE.get(change.name, change.name), change.value)
+    if action.status is Status.COMPLETE and action.completed_on is None:
+        action.completed_on = today
+    return action
 
 
 def commit_import(plan: Plan, checked: Checked, *, filename: str, user: User | None,
@@ -592,7 +790,9 @@ def commit_import(plan: Plan, checked: Checked, *, filename: str, user: User | N
                               today=today)
         record_event("import", record_type="action",
                      changes={"plan_id": plan.id, "plan": plan.title, "file": filename,
-                              "actions": len(actions),
+                              "actions": len(actions), "added": len(checked.new_rows),
+                              "changed": len(checked.changed_rows),
+                              "unchanged": len(checked.unchanged_rows),
                               "upload_id": upload.id if upload is not None else None},
                      commit=False)
         db.session.commit()
@@ -602,6 +802,19 @@ def commit_import(plan: Plan, checked: Checked, *, filename: str, user: User | N
     if upload is not None:
         db.session.refresh(upload)
     return actions
+
+
+def import_summary(checked: Checked, filename: str, plan: Plan) -> str:
+    """Say what an import did, in words: how many actions it added and changed."""
+    added, changed = len(checked.new_rows), len(checked.changed_rows)
+    if not added and not changed:
+        return f"Nothing changed: every row of {filename} matches the tracker already"
+    parts = []
+    if added:
+        parts.append(f"{added} action{'s' if added != 1 else ''} imported")
+    if changed:
+        parts.append(f"{changed} action{'s' if changed != 1 else ''} changed")
+    return f"{' and '.join(parts)} from {filename} into {plan.title}"
 
 
 # --- exporting -------------------------------------------------------------------------------

@@ -113,13 +113,14 @@ def test_actions_are_updated_from_the_page_in_a_few_keystrokes(
     assert form["action"] == "/actions/2/update"
     posted: dict[str, Any] = {field["name"]: field.get("value", "")
                               for field in form.select("input")}
-    assert posted["next"] == "/actions/mine#action-2"
+    # Saving comes back to the page as it was loaded: the cards in the same order.
+    assert posted["next"] == "/actions/mine?keep=2-1&saved=2#action-2"
     assert form.select_one("select[name=status] option[selected]")["value"] == "in_progress"
     posted.update(status="complete", percent_complete="", proposed_rating="green",
                   narrative="Finished early")
     response = lead.post("/actions/2/update", data=posted)
     assert response.status_code == 302
-    assert response.headers["Location"] == "/actions/mine#action-2"
+    assert response.headers["Location"] == "/actions/mine?keep=2-1&saved=2#action-2"
     html = page(lead.get("/actions/mine"))
     assert "Progress recorded: Led by the police" in html.get_text(" ", strip=True)
     assert cards(lead) == {"Needing attention": [], "Other open actions": ["Led by the officer"],

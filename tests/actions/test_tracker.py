@@ -477,7 +477,14 @@ def test_an_agency_lead_updates_only_their_agencys_actions(
                                     {"narrative": "Not ours", "status": "complete"},
                                     token_from="/actions/mine")
     assert response.status_code == 403
-    assert lead.get(f"/actions/{police}/edit").status_code == 403
+    # Changing the action itself is for its body's chair and the team: the lead is offered a
+    # request for a new target date instead of a refusal.
+    offered = lead.get(f"/actions/{police}/edit")
+    assert offered.status_code == 200
+    assert page(offered).h1.get_text(strip=True) == "Ask for a new target date"
+    assert lead.get(f"/actions/{council}/edit").status_code == 403
+    assert lead.post_with_token(f"/actions/{police}/edit", {"title": "Renamed"},
+                                token_from="/actions/mine").status_code == 403
     assert lead.get("/actions/new").status_code == 403
     assert updates(app) == []
     response = lead.submit(f"/actions/{police}/update", {"narrative": "Ours",

@@ -169,12 +169,10 @@ def import_preview(upload_id: int) -> str | Response:
         except AlreadyImported:
             flash(f"{upload.filename} was imported already", "info")
             return redirect(list_url)
-        count = len(actions)
         if any(action.objective_id is None for action in actions):
             # The plan filter follows objectives: show the partnership's list instead.
             list_url = url_for(".index", partnership_id=plan.partnership_id)
-        flash(f"{count} action{'s' if count != 1 else ''} imported from {upload.filename} "
-              f"into {plan.title}", "success")
+        flash(spreadsheets.import_summary(checked, upload.filename, plan), "success")
         return redirect(list_url)
     return render_template(
         "actions/import_preview.html", upload=upload, plan=plan, table=table, mapping=mapping,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -10,9 +12,20 @@ from werkzeug.wrappers import Response
 
 from partnership import clock
 from partnership.access import authorize, requires
+from partnership.accounts.saved_filters import saved_filters
 from partnership.accounts.views import safe_next
 from partnership.actions import services
-from partnership.actions.forms import ActionEditForm, ActionFilterForm, ActionForm, ProgressForm
+from partnership.actions.forms import (
+    ActionEditForm,
+    ActionFilterForm,
+    ActionForm,
+    CommentForm,
+    DateDecisionForm,
+    DateRequestForm,
+    MyActionsFilterForm,
+    ProgressForm,
+    WithdrawForm,
+)
 from partnership.actions.models import Action, Rating, Status
 from partnership.actions.queries import ActionFilter, page_of, tracked
 from partnership.actions.views.blueprint import bp
@@ -21,6 +34,7 @@ from partnership.evidence import services as evidence
 from partnership.kernel.dates import long_date, year_label
 from partnership.kernel.errors import DomainError
 from partnership.plans.models import Plan
+from partnership.policy import can
 from partnership.register.models import Body, Partnership
 from partnership.web import query_id, refused, run_service
 
@@ -58,6 +72,10 @@ def source_url(action: Action) -> str | None:
     return None
 
 
+def _query(flt: ActionFilter) -> str:
+    return urlencode(flt.to_args())
+
+
 @bp.route("")
 @requires("view", "actions")
 def index() -> str:
@@ -70,29 +88,55 @@ def index() -> str:
     for name, (blank, options) in services.filter_options(flt).items():
         filters.offer(name, blank, options)
     return render_template("actions/index.html", flt=flt, page=page, filters=filters,
-                           args=flt.to_args())
+                           args=flt.to_args(), query=_query(flt),
+                           saved=saved_filters(current_user, "actions.index"))
 
 
 @bp.route("/mine")
 @requires("view", "actions")
 def mine() -> str:
-    """List what the user owns or leads, what needs attention first, each quick to update."""
-    flt = services.mine_filter(current_user)
-    groups = services.my_actions(flt) if flt is not None else None
-    return render_template("actions/mine.html", groups=groups)
+    """List what the user owns or leads, what needs attention first, each quick to update;
+    the cards stay in the order the page was loaded in while they are saved one by one."""
+    mine_flt = services.mine_filter(current_user)
+    shown = ActionFilter.from_args(request.args)
+    narrowed = ActionFilter(search=shown.search, rag=shown.rag, due=shown.due)
+    groups = None
+    if mine_flt is not None:
+        flt = replace(mine_flt, search=shown.search, rag=shown.rag, due=shown.due)
+        groups = services.my_actions(flt, kept=services.KeptOrder.parse(request.args.get("keep")))
+    ids = [] if groups is None else [a.id for a in groups.attention + groups.open]
+    return render_template(
+        "actions/mine.html", groups=groups, filters=MyActionsFilterForm(request.args),
+        kept=str(groups.kept) if groups is not None else "",
+        args=narrowed.to_args(), query=_query(narrowed),
+        saved_id=request.args.get("saved", type=query_id),
+        last_ratings=services.my_last_ratings(current_user, ids),
+        saved=saved_filters(current_user, "actions.mine"))
 
 
-@bp.route("/<int:action_id>")
-@requires("view", "actions")
-def detail(action_id: int) -> str:
-    """Show an action: its rating and why, where it came from, its progress and history."""
-    action = services.action_or_404(action_id)
-    authorize("view", action)
+def detail_page(action: Action, status: int = 200, **forms: Any) -> tuple[str, int]:
+    """Render an action's page, with the forms given (a refused comment or decision)."""
+    pending = services.pending_date_request(action)
+    decision = forms.pop("decision_form", None) or DateDecisionForm(
+        data={"request": str(pending.id) if pending else ""})
     return render_template(
         "actions/detail.html", action=action, row=services.judged(action),
         source_url=source_url(action), log=services.progress_log(action),
         impact=services.latest_impact(action), history=services.action_history(action),
-        files=evidence.files_for("progress_update", [u.id for u in action.updates]))
+        files=evidence.files_for("progress_update", [u.id for u in action.updates]),
+        remarks=services.remarks(action), pending=pending,
+        comment_form=forms.pop("comment_form", None) or CommentForm(formdata=None),
+        decision_form=decision, withdraw_form=WithdrawForm(formdata=None), **forms), status
+
+
+@bp.route("/<int:action_id>")
+@requires("view", "actions")
+def detail(action_id: int) -> tuple[str, int]:
+    """Show an action: its rating and why, where it came from, its progress, comments,
+    requests for a new target date, and history."""
+    action = services.action_or_404(action_id)
+    authorize("view", action)
+    return detail_page(action)
 
 
 def _action_form(form_class: type[ActionForm], partnership: Partnership, *,
@@ -138,10 +182,14 @@ def new() -> str | Response:
 
 
 @bp.route("/<int:action_id>/edit", methods=["GET", "POST"])
-@requires("edit", "actions")
+@requires("update", "actions")
 def edit(action_id: int) -> str | Response | tuple[str, int]:
-    """Change an action, without overwriting someone else's edit."""
+    """Change an action, without overwriting someone else's edit; someone who may record
+    its progress but not change it is offered a request for a new target date instead."""
     action = services.action_or_404(action_id)
+    if (request.method == "GET" and not can(current_user, "edit", action)
+            and can(current_user, "request_date", action)):
+        return date_request_page(action, DateRequestForm())
     authorize("edit", action)
     form = _action_form(ActionEditForm, action.partnership, action=action)
     if request.method == "GET":
@@ -170,8 +218,10 @@ def update(action_id: int) -> str | Response:
     authorize("update", "actions")
     action = services.action_or_404(action_id)
     authorize("update", action)
+    mine = services.my_last_ratings(current_user, [action.id]).get(action.id)
     form = ProgressForm(
-        data={"status": action.status.value, "percent_complete": action.percent_complete},
+        data={"status": action.status.value, "percent_complete": action.percent_complete,
+              "proposed_rating": mine.value if mine else ""},
         earlier=services.update_options(action), describe=services.describe_update)
     if form.validate_on_submit():
         with run_service(form) as step:
@@ -187,3 +237,11 @@ def update(action_id: int) -> str | Response:
         form.evidence.errors = ["Select the file again: nothing is kept until the update is "
                                 "saved"]
     return render_template("actions/update.html", form=form, action=action)
+
+
+def date_request_page(action: Action, form: DateRequestForm) -> str:
+    """Render the request for a new target date (also what /edit shows a lead who may not
+    change the action itself)."""
+    return render_template("actions/date_request.html", action=action, form=form,
+                           pending=services.pending_date_request(action),
+                           withdraw_form=WithdrawForm(formdata=None))
