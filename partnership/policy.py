@@ -824,6 +824,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("view", "meetings"): _roles(*EVERYONE),
     ("edit", "meetings"): _team_or_chair,
     ("vote", "meetings"): _partner_vote,
+    # Calendar feeds: everyone keeps their own private feed address (and nobody else's).
+    ("view", "calendar"): _roles(*EVERYONE),
+    ("edit", "calendar"): _roles(*EVERYONE),
     # Case reviews: need-to-know. Records decide (see _sees_case); a refusal is a 404.
     ("view", "cases"): _case_rule(Role.TEAM, Role.CHAIR, Role.AGENCY, Role.PARTNER),
     ("create", "cases"): _roles(Role.TEAM),

@@ -253,6 +253,12 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "meetings.vote_confirm": frozenset({Role.PARTNER}),
     # Case reviews: need-to-know. The placeholder case is visible to the signed-in chair,
     # agency lead and partner (they sit on its reviewing body and represent a partner);
+    "meetings.choose_body": TEAM_AND_CHAIR,  # "Add a meeting": which body met
+    # Calendars: a meeting's .ics file for everyone who reads it; each user keeps their own
+    # feed address (the feed itself, calendar.feed, needs its secret, not a sign-in).
+    "calendar.meeting": ALL,
+    "calendar.settings": ALL,
+    "calendar.revoke": ALL,
     # tests/reviews proves that everyone else gets 404 for it, in lists and counts too.
     "cases.index": CASE_READERS,
     "cases.board": CASE_READERS,
@@ -344,6 +350,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "pages.assets",
     }
 )
+        "calendar.feed",  # answers only to a live feed secret: tests/calendar, and below
 
 # Generated PDFs: 202 "being prepared" until the background worker has rendered them.
 PREPARED_DOCUMENTS = frozenset({"arrangements.draft_pdf", "plans.pdf", "reports.pdf",
@@ -355,6 +362,7 @@ PREPARED_DOCUMENTS = frozenset({"arrangements.draft_pdf", "plans.pdf", "reports.
 SCRUTINEER_POSTS = frozenset({"/sign-out", "/session/extend", "/account/password",
                               "/partnerships/<slug>/reports/<int:report_id>/assessment",
                               *matrix.scrutineer_posts()})
+                              "/account/calendar", "/account/calendar/stop",
 
 ROLES_AND_ANONYMOUS: list[Role | None] = [None, *Role]
 
@@ -941,3 +949,21 @@ def test_a_body_shared_by_a_collaboration_is_seen_from_every_member_partnership(
     client = app.test_client()  # type: ignore[assignment]
     assert client.sign_in(outsider.email, PASSWORD).status_code == 302
     assert client.get(f"/meetings/{meeting_id}").status_code == 404
+
+
+def test_the_calendar_feed_answers_to_its_secret_and_to_nothing_else(
+        app: Flask, signed_in: Callable[[Role], BrowserLikeClient]) -> None:
+    """The one public route with data behind it: each role's own secret opens their feed,
+    signed in as nobody; no secret, a wrong one or a stopped one answers 404."""
+    anonymous: BrowserLikeClient = app.test_client()  # type: ignore[assignment]
+    assert anonymous.get("/calendar/feed.ics").status_code == 404
+    assert anonymous.get("/calendar/feed.ics?key=not-a-secret").status_code == 404
+    for role in Role:
+        client = signed_in(role)
+        made = page(client.submit("/account/calendar", {}))
+        address = urlsplit(str(made.select_one("#feed-address")["value"]))
+        url = f"{address.path}?{address.query}"
+        response = anonymous.get(url)
+        assert response.status_code == 200 and response.mimetype == "text/calendar", role
+        client.submit("/account/calendar", {}, action="/account/calendar/stop")
+        assert anonymous.get(url).status_code == 404, role

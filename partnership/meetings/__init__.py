@@ -9,7 +9,7 @@ def init_app(app: Flask) -> None:
     """Map the models and register the pages."""
     from partnership.evidence.owners import owner_page
     from partnership.meetings import models
-    from partnership.meetings.services import chaired_bodies, votes_to_confirm
+    from partnership.meetings.services import chaired_bodies, meetings_of, votes_to_confirm
     from partnership.meetings.views import bp
     from partnership.policy import attachable
 
@@ -20,5 +20,12 @@ def init_app(app: Flask) -> None:
         "meetings.detail", meeting_id=meeting.id, _anchor="papers"))
     # The partner's home page lists the minuted votes waiting for their confirmation.
     # and the chair's home page the groups they chair.
+    # A body's page in the register offers "Add a meeting" to whoever may record its meetings.
     app.jinja_env.globals.update(meetings_votes_to_confirm=votes_to_confirm,
-                                 meetings_chaired_bodies=chaired_bodies)
+                                 meetings_chaired_bodies=chaired_bodies,
+                                 meetings_recorder=meetings_of)
+    # Calendar feeds are built on meetings (and the deadlines beside them): registered here,
+    # after the meetings they read, so the app factory's list of features stays as it is.
+    from partnership import calendar
+
+    calendar.init_app(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from flask_wtf import FlaskForm
@@ -15,6 +15,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
+from markupsafe import Markup
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -171,29 +172,62 @@ class AgendaItemForm(FlaskForm):
 
 
 PRESENCE_CHOICES = [(p.value, p.label) for p in Presence]
+REASON_LIMIT = 500
+# An absence is explained; a deputy's name says who came instead, a reason is optional.
+ABSENCES = frozenset({Presence.APOLOGIES, Presence.ABSENT})
 
 
 class AttendanceForm(FlaskForm):
-    """How each member agency was represented at a meeting: ``attendance_form`` adds a
-    presence and an attendee field per agency."""
+    """How each expected member agency was represented at a meeting: ``attendance_form``
+    adds a presence (present unless changed), an attendee and a reason field per agency."""
 
     submit = SubmitField("Save attendance", widget=GovSubmitInput())
 
     agencies: ClassVar[list[Agency]] = []
 
-    def rows(self) -> list[tuple[Agency, Any, Any]]:
-        """Return each agency with its presence and attendee fields, in order."""
-        return [(agency, self[f"presence_{agency.id}"], self[f"attendee_{agency.id}"])
-                for agency in self.agencies]
+    def rows(self) -> list[tuple[Agency, Any, Any, Any]]:
+        """Return each agency with its presence, attendee and reason fields, in order."""
+        return [(agency, self[f"presence_{agency.id}"], self[f"attendee_{agency.id}"],
+                 self[f"reason_{agency.id}"]) for agency in self.agencies]
 
-    def values(self) -> dict[int, tuple[Presence, str]]:
-        """Return ``{agency id: (presence, attendee)}`` for every agency."""
-        return {agency.id: (Presence(presence.data), (attendee.data or "").strip())
-                for agency, presence, attendee in self.rows()}
+    @staticmethod
+    def label_html(shown: str, hidden: str, after: str = "") -> Markup:
+        """Return a label that shows ``shown`` and tells screen readers ``hidden`` too."""
+        return Markup('{}<span class="govuk-visually-hidden">{}</span>{}').format(
+            shown, hidden, after)
+
+    def fill(self, entries: Mapping[int, tuple[Presence, str, str]]) -> None:
+        """Show these entries ``{agency id: (presence, attendee, reason)}`` in the form."""
+        for agency, presence, attendee, reason in self.rows():
+            if agency.id in entries:
+                presence.data, attendee.data, reason.data = (
+                    entries[agency.id][0].value, *entries[agency.id][1:])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Check each field, then ask a reason for every absence, next to its field."""
+        valid = super().validate(extra_validators)
+        for agency, presence, _attendee, reason in self.rows():
+            if (presence.data in {p.value for p in ABSENCES}
+                    and not (reason.data or "").strip()):
+                reason.errors = [*reason.errors, f"Enter why {agency.name} was not there"]
+                valid = False
+        return valid
+
+    def values(self) -> dict[int, tuple[Presence, str, str]]:
+        """Return ``{agency id: (presence, attendee, reason)}`` for every agency.
+
+        A reason is kept only for a member who was not there in person.
+        """
+        found = {}
+        for agency, presence, attendee, reason in self.rows():
+            chosen = Presence(presence.data)
+            found[agency.id] = (chosen, (attendee.data or "").strip(),
+                                "" if chosen is Presence.PRESENT else (reason.data or "").strip())
+        return found
 
 
 def attendance_form(agencies: list[Agency], *args: Any, **kwargs: Any) -> AttendanceForm:
-    """Build the attendance form for these agencies (a presence is required for each)."""
+    """Build the attendance form for these agencies: each is present unless marked otherwise."""
 
     class Form(AttendanceForm):
         pass
@@ -201,12 +235,15 @@ def attendance_form(agencies: list[Agency], *args: Any, **kwargs: Any) -> Attend
     for agency in agencies:
         setattr(Form, f"presence_{agency.id}", RadioField(
             f"How was {agency.name} represented?", widget=GovRadioInput(),
-            choices=PRESENCE_CHOICES,
-            validators=[InputRequired(f"Select how {agency.name} was represented")]))
+            choices=PRESENCE_CHOICES, default=Presence.PRESENT.value))
         setattr(Form, f"attendee_{agency.id}", StringField(
             f"Who attended for {agency.name} (optional)", widget=GovTextInput(),
             validators=[Length(max=200, message="Who attended must be 200 characters or "
                                                 "fewer")]))
+        setattr(Form, f"reason_{agency.id}", StringField(
+            f"Reason for absence: {agency.name}", widget=GovTextInput(),
+            validators=[Length(max=REASON_LIMIT, message="Reason for absence must be 500 "
+                                                         "characters or fewer")]))
     Form.agencies = list(agencies)
     return Form(*args, **kwargs)
 

@@ -139,6 +139,8 @@ class Attendance(Versioned, db.Model):
     presence: Mapped[Presence] = mapped_column(enum_column(Presence))
     attendee: Mapped[str] = mapped_column(sa.String(200), default="",
                                           doc="Who came (the deputy's name, say)")
+    reason: Mapped[str] = mapped_column(sa.String(500), default="",
+                                        doc="Why the member was not there (absences only)")
 
     meeting: Mapped[Meeting] = relationship(back_populates="attendance")
     agency: Mapped[Agency] = relationship()

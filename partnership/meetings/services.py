@@ -39,7 +39,7 @@ from partnership.meetings.models import (
     Vote,
     VoteChoice,
 )
-from partnership.policy import readable, scope, served_to_reader
+from partnership.policy import can, readable, scope, served_to_reader
 from partnership.register.models import (
     Agency,
     Body,
@@ -137,6 +137,13 @@ def actions_arising(meeting: Meeting) -> ActionsArising:
 def owning_partnership(body: Body) -> Partnership | None:
     """Return the partnership a body belongs to (None for a collaboration's body)."""
     return body.partnership
+
+
+def owner_name(body: Body) -> str:
+    """Name what a body belongs to: its partnership, or the collaboration sharing it."""
+    if body.partnership is not None:
+        return body.partnership.name
+    return body.collaboration.name if body.collaboration is not None else ""
 
 
 def year_start_month(body: Body) -> int:
@@ -379,7 +386,8 @@ def upcoming(today: dt.date, partnership: Partnership | None = None
     conditions: list[sa.ColumnElement[bool]] = [readable(Meeting)]
     if partnership is not None:
         conditions.append(Meeting.body_id.in_([b.id for b in bodies_of(partnership)]))
-    options = (selectinload(Meeting.body),)
+    options = (selectinload(Meeting.body).selectinload(Body.partnership),
+               selectinload(Meeting.body).selectinload(Body.collaboration))
     soon = db.session.scalars(
         sa.select(Meeting).where(
             *conditions, Meeting.held_on.between(today, today + dt.timedelta(weeks=UPCOMING_WEEKS)),
@@ -510,21 +518,53 @@ def attendance_agencies(meeting: Meeting) -> list[Agency]:
     return sorted(agencies.values(), key=lambda agency: (agency.name.lower(), agency.id))
 
 
-def save_attendance(meeting: Meeting, entries: Mapping[int, tuple[Presence, str]],
-                    today: dt.date) -> None:
-    """Replace the meeting's attendance with ``{agency id: (presence, attendee)}``.
+AttendanceEntries = Mapping[int, tuple[Presence, str, str]]
+
+
+def member_seats(meeting: Meeting) -> dict[int, list[str]]:
+    """Return each member agency's seats on the meeting's body (roles, and who holds them)."""
+    seats: dict[int, list[str]] = {}
+    members = db.session.scalars(
+        sa.select(BodyMember).where(BodyMember.body_id == meeting.body_id,
+                                    BodyMember.agency_id.is_not(None))
+        .options(selectinload(BodyMember.person)).order_by(BodyMember.id))
+    for member in members:
+        assert member.agency_id is not None
+        holder = f" ({member.person.name})" if member.person is not None else ""
+        seats.setdefault(member.agency_id, []).append(f"{member.role}{holder}")
+    return seats
+
+
+def previous_attendance(meeting: Meeting) -> tuple[Meeting, dict[int, tuple[Presence, str, str]]
+                                                   ] | None:
+    """Return the body's latest earlier meeting with attendance recorded, and its entries."""
+    earlier = db.session.scalars(
+        sa.select(Meeting).where(
+            Meeting.body_id == meeting.body_id, Meeting.id != meeting.id,
+            Meeting.held_on <= meeting.held_on,
+            Meeting.attendance.any())
+        .options(selectinload(Meeting.attendance))
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())).first()
+    if earlier is None:
+        return None
+    return earlier, {row.agency_id: (row.presence, row.attendee, row.reason)
+                     for row in earlier.attendance}
+
+
+def save_attendance(meeting: Meeting, entries: AttendanceEntries, today: dt.date) -> None:
+    """Replace the meeting's attendance with ``{agency id: (presence, attendee, reason)}``.
 
     Recording attendance for a scheduled meeting whose day has come marks it held.
     """
     check_unlocked(meeting)
     current = {row.agency_id: row for row in meeting.attendance}
-    for agency_id, (presence, attendee) in entries.items():
+    for agency_id, (presence, attendee, reason) in entries.items():
         row = current.pop(agency_id, None)
         if row is None:
-            meeting.attendance.append(
-                Attendance(agency_id=agency_id, presence=presence, attendee=attendee))
+            meeting.attendance.append(Attendance(agency_id=agency_id, presence=presence,
+                                                 attendee=attendee, reason=reason))
         else:
-            row.presence, row.attendee = presence, attendee
+            row.presence, row.attendee, row.reason = presence, attendee, reason
     for row in current.values():
         meeting.attendance.remove(row)  # delete-orphan: an explicit delete, audited
     if entries and meeting.status is MeetingStatus.SCHEDULED and meeting.held_on <= today:
@@ -786,6 +826,20 @@ def votes_to_confirm(user: Any) -> list[VoteToConfirm]:
                  .selectinload(Meeting.body))
         .order_by(Meeting.held_on.desc(), Decision.position, Decision.id))
     return [VoteToConfirm(vote.decision.meeting, vote.decision, vote) for vote in votes]
+
+
+def recordable_bodies(user: Any, today: dt.date) -> list[tuple[str, list[Body]]]:
+    """The bodies still running whose meetings the user may record, by what they belong to."""
+    bodies = db.session.scalars(
+        sa.select(Body).where(readable(Body), sa.or_(Body.ends_on.is_(None),
+                                                     Body.ends_on >= today))
+        .options(selectinload(Body.partnership), selectinload(Body.collaboration))
+        .order_by(Body.position, Body.name, Body.id))
+    grouped: dict[str, list[Body]] = {}
+    for body in bodies:
+        if can(user, "edit", meetings_of(body)):
+            grouped.setdefault(owner_name(body), []).append(body)
+    return sorted(grouped.items(), key=lambda entry: entry[0].lower())
 
 
 def chaired_bodies(user: Any) -> list[Body]:

@@ -38,7 +38,7 @@ from partnership.meetings.forms import (
     decision_form,
 )
 from partnership.meetings.models import AgendaItem, Decision, Meeting, MeetingStatus
-from partnership.policy import readable
+from partnership.policy import can, readable
 from partnership.register.models import Body, Partnership
 from partnership.web import refused, run_service
 
@@ -49,7 +49,7 @@ bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 def words() -> dict[str, Any]:
     """Give the meeting pages their ways of writing dates and minutes, and their links."""
     return {"long_date": long_date, "minutes_words": services.minutes_words,
-            "body_slug": services.body_slug}
+            "body_slug": services.body_slug, "owner_name": services.owner_name}
 
 
 # --- finding records and asking the policy ---------------------------------------------------
@@ -113,7 +113,9 @@ def upcoming() -> str:
     soon, drafts = services.upcoming(today(), chosen)
     return render_template("meetings/upcoming.html", soon=soon, drafts=drafts,
                            partnerships=partnerships, chosen=chosen,
-                           weeks=services.UPCOMING_WEEKS)
+                           weeks=services.UPCOMING_WEEKS,
+                           several=chosen is None and len(partnerships) > 1,
+                           recorder=can(current_user, "edit", "meetings"))
 
 
 @bp.route("/body/<int:body_id>")
@@ -165,6 +167,14 @@ def new(body_id: int) -> str | Response:
             flash(f"Meeting on {long_date(meeting.held_on)} added", "success")
             return _detail(meeting)
     return render_template("meetings/new.html", form=form, body=body)
+
+
+@bp.route("/new")
+@requires("edit", "meetings")
+def choose_body() -> str:
+    """Add a meeting: first choose the board, group or panel that met."""
+    return render_template("meetings/choose_body.html",
+                           groups=services.recordable_bodies(current_user, today()))
 
 
 @bp.route("/body/<int:body_id>/generate", methods=["GET", "POST"])
@@ -336,23 +346,29 @@ def agenda_edit(item_id: int) -> str | Response | tuple[str, int]:
 @bp.route("/<int:meeting_id>/attendance", methods=["GET", "POST"])
 @requires("edit", "meetings")
 def attendance_edit(meeting_id: int) -> str | Response:
-    """Record how every member agency was represented, in one form saved in one go."""
+    """Record attendance in one save: every expected member agency is present unless marked
+    otherwise; ``?copy=last`` fills the form from the body's last meeting (nothing is saved)."""
     meeting = _meeting(meeting_id, record=True)
     if (refused := _locked(meeting)) is not None:
         return refused
     agencies = services.attendance_agencies(meeting)
     form = attendance_form(agencies)
+    previous = services.previous_attendance(meeting)
+    copied = None
     if request.method == "GET":
-        for row in meeting.attendance:
-            form[f"presence_{row.agency_id}"].data = row.presence.value
-            form[f"attendee_{row.agency_id}"].data = row.attendee
+        form.fill({row.agency_id: (row.presence, row.attendee, row.reason)
+                   for row in meeting.attendance})
+        if request.args.get("copy") == "last" and previous is not None:
+            copied, entries = previous
+            form.fill(entries)
     if agencies and form.validate_on_submit():
         services.save_attendance(meeting, form.values(), today())
         db.session.commit()
         flash("Attendance saved", "success")
         return _detail(meeting, "attendance")
     return render_template("meetings/attendance_edit.html", form=form, meeting=meeting,
-                           agencies=agencies)
+                           agencies=agencies, seats=services.member_seats(meeting),
+                           previous=previous[0] if previous else None, copied=copied)
 
 
 # --- decisions and votes ---------------------------------------------------------------------

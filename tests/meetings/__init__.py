@@ -143,6 +143,18 @@ def meeting_state(app: Flask, meeting_id: int) -> dict[str, Any]:
         }
 
 
+def table_after(html: Any, heading_id: str) -> Any:
+    """Return the first table after a heading, whether or not it sits in a scrolling region."""
+    heading = html.find(id=heading_id)
+    for sibling in heading.find_next_siblings():
+        if sibling.name == "table":
+            return sibling
+        found = sibling.find("table")
+        if found is not None:
+            return found
+    raise AssertionError(f"no table after #{heading_id}")
+
+
 def meeting_dates_of(app: Flask, body_id: int) -> list[dt.date]:
     """The dates of a body's meetings, in order."""
     with app.app_context():
