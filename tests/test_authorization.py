@@ -348,9 +348,9 @@ PUBLIC_ENDPOINTS = frozenset(
         "pages.healthz",
         "static",
         "pages.assets",
+        "calendar.feed",  # answers only to a live feed secret: tests/calendar, and below
     }
 )
-        "calendar.feed",  # answers only to a live feed secret: tests/calendar, and below
 
 # Generated PDFs: 202 "being prepared" until the background worker has rendered them.
 PREPARED_DOCUMENTS = frozenset({"arrangements.draft_pdf", "plans.pdf", "reports.pdf",
@@ -360,9 +360,9 @@ PREPARED_DOCUMENTS = frozenset({"arrangements.draft_pdf", "plans.pdf", "reports.
 # What a scrutineer (who only reads) may still POST to: their own account and session, and
 # their own assessment in a yearly report of a partnership they scrutinise.
 SCRUTINEER_POSTS = frozenset({"/sign-out", "/session/extend", "/account/password",
+                              "/account/calendar", "/account/calendar/stop",
                               "/partnerships/<slug>/reports/<int:report_id>/assessment",
                               *matrix.scrutineer_posts()})
-                              "/account/calendar", "/account/calendar/stop",
 
 ROLES_AND_ANONYMOUS: list[Role | None] = [None, *Role]
 
