@@ -251,14 +251,14 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "meetings.decision_edit": frozenset({Role.TEAM, Role.CHAIR}),
     "meetings.minutes_approve": frozenset({Role.TEAM, Role.CHAIR}),
     "meetings.vote_confirm": frozenset({Role.PARTNER}),
-    # Case reviews: need-to-know. The placeholder case is visible to the signed-in chair,
-    # agency lead and partner (they sit on its reviewing body and represent a partner);
     "meetings.choose_body": TEAM_AND_CHAIR,  # "Add a meeting": which body met
     # Calendars: a meeting's .ics file for everyone who reads it; each user keeps their own
     # feed address (the feed itself, calendar.feed, needs its secret, not a sign-in).
     "calendar.meeting": ALL,
     "calendar.settings": ALL,
     "calendar.revoke": ALL,
+    # Case reviews: need-to-know. The placeholder case is visible to the signed-in chair,
+    # agency lead and partner (they sit on its reviewing body and represent a partner);
     # tests/reviews proves that everyone else gets 404 for it, in lists and counts too.
     "cases.index": CASE_READERS,
     "cases.board": CASE_READERS,
