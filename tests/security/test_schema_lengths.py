@@ -222,6 +222,7 @@ NO_MODEL = {"accounts.ChangePasswordForm", "accounts.SetPasswordForm",
             "reviews.CaseFilterForm", "reviews.CaseRemoveForm", "arrangements.MoveForm",
             "thresholds.MoveForm", "scales.MoveForm",
             "register.EstablishmentConfirmForm",  # the checked rows, signed: nothing typed
+            "calendar.IssueFeedForm", "calendar.RevokeFeedForm",  # buttons: a feed's secret
             # buttons, filters and choices of records: nothing typed
             "case_audits.AgenciesForm", "case_audits.StageForm", "escalations.EscalationFilterForm",
             "self_assessment.ButtonForm", "self_assessment.ChaseForm",
