@@ -1,8 +1,12 @@
-"""``make run``: the development web server and the background worker, started and stopped
-together (``python -m partnership.operations.devserver --port 5000``).
+"""``make run``: the development web server and the background worker (which runs the
+scheduler too), started and stopped together (``python -m partnership.operations.devserver
+--port 5000``), with the development mail sink beside them.
 
-Ctrl-C (or SIGTERM, or make going away) stops both; if either stops by itself, the other is
-stopped too, so the app is never left serving with nobody to render its PDFs.
+Ctrl-C (or SIGTERM, or make going away) stops them all; if the web server or the worker stops
+by itself, the other is stopped too, so the app is never left serving with nobody to render
+its PDFs or send its mail. The mail sink (``flask notices mail-sink``: an SMTP server on
+``MAIL_PORT`` that writes each message to ``instance/mail/``) is a convenience: if it cannot
+start (its port is taken, say), the app still runs and the outbox retries later.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     parent = os.getppid()
+    sink = subprocess.Popen([*FLASK, "notices", "mail-sink"])  # noqa: S603 - our own interpreter
     worker = subprocess.Popen([*FLASK, "worker", "run"])  # noqa: S603 - our own interpreter
     web = subprocess.Popen([*FLASK, "run", "--host", args.host,  # noqa: S603
                             "--port", str(args.port)])
@@ -58,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
                 break
             time.sleep(0.2)
     finally:
-        _stop(children)
+        _stop([*children, sink])
     if not stopping:
         stopped = "web server" if web.returncode is not None else "worker"
         print(f"The {stopped} stopped, so the other was stopped too.", file=sys.stderr)
