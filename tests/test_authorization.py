@@ -230,7 +230,9 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "actions.mine": ALL,
     "actions.detail": ALL,
     "actions.new": frozenset({Role.TEAM, Role.CHAIR}),
-    "actions.edit": frozenset({Role.TEAM, Role.CHAIR}),
+    # An agency lead or lead officer who may not change the action is offered a request for a
+    # new target date there instead of a refusal.
+    "actions.edit": frozenset({Role.TEAM, Role.CHAIR, Role.AGENCY, Role.PARTNER}),
     "actions.update": frozenset({Role.TEAM, Role.CHAIR, Role.AGENCY, Role.PARTNER}),
     "actions.export": ALL,
     "actions.import_start": TEAM,

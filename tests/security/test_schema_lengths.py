@@ -22,7 +22,13 @@ import partnership
 from config import TestConfig
 from partnership import create_app
 from partnership.accounts.models import User
-from partnership.actions.models import Action, ImportUpload, ProgressUpdate
+from partnership.actions.models import (
+    Action,
+    ActionComment,
+    ImportUpload,
+    ProgressUpdate,
+    TargetDateRequest,
+)
 from partnership.arrangements.models import ArrangementsVersion, Figure, NarrativeSection
 from partnership.audit.models import AuditEvent
 from partnership.case_audits.models import AuditCase, AuditQuestion, AuditReturn, CaseAudit
@@ -130,6 +136,11 @@ FORM_MODELS: dict[str, type] = {
     "actions.ProgressForm": ProgressUpdate,
     "actions.UploadForm": ImportUpload,
     "actions.ColumnsForm": ImportUpload,
+    "actions.CommentForm": ActionComment,
+    "actions.DateRequestForm": TargetDateRequest,
+    "actions.DateDecisionForm": TargetDateRequest,
+    "actions.BulkUpdateForm": Action,
+    "actions.MyActionsFilterForm": Action,
     "meetings.MeetingForm": Meeting,
     "meetings.MeetingEditForm": Meeting,
     "meetings.GenerateForm": Meeting,
@@ -219,6 +230,7 @@ FORM_MODELS: dict[str, type] = {
 NO_MODEL = {"accounts.ChangePasswordForm", "accounts.SetPasswordForm",
             "accounts.ConfirmForm", "register.OnDateForm", "plans.PeriodForm",
             "plans.CarryForwardForm", "actions.ImportForm", "reviews.CasePartnershipForm",
+            "actions.WithdrawForm",  # a button
             "reviews.CaseFilterForm", "reviews.CaseRemoveForm", "arrangements.MoveForm",
             "thresholds.MoveForm", "scales.MoveForm",
             "register.EstablishmentConfirmForm",  # the checked rows, signed: nothing typed
