@@ -1,8 +1,9 @@
 """Fixtures: an app per test on a fresh copy of a migrated database, on SQLite and PostgreSQL.
 
 Each backend is migrated once per session with the real Alembic migrations; each test gets
-its own copy (a file copy for SQLite, ``CREATE DATABASE ... TEMPLATE`` for PostgreSQL), so
-tests commit for real, run in any order and never see each other's rows. A test marked
+its own copy (a file copy for SQLite; on PostgreSQL one copy per process, emptied of the rows
+the last test wrote, or ``CREATE DATABASE ... TEMPLATE`` for the demo), so tests commit for
+real, run in any order and never see each other's rows. A test marked
 ``demo`` starts on a copy of a demo-loaded template instead (``tests/support/demo.py``).
 
 Passwords are hashed with argon2id at its lowest cost unless a test is marked
@@ -199,8 +200,11 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
         yield f"sqlite:///{path}"
         return
     cluster: TempCluster = request.getfixturevalue("postgres_cluster")
-    source = (templates.postgres_template(cluster, recipe) if templates and recipe
-              else "template_partnership")
+    if not (templates and recipe):
+        # One empty database per test process, emptied again before each test.
+        yield cluster.reused_copy("test_empty", template="template_partnership")
+        return
+    source = templates.postgres_template(cluster, recipe)
     name = f"test_{next(_counter)}"
     url = cluster.create_database(name, template=source)
     yield url
