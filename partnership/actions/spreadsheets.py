@@ -645,7 +645,7 @@ def _check_row(register: _Register, number: int, values: dict[str, Cell],
         return None, problems
 
     if existing is not None:
-        return _update_of(existing, register, number, found, mapping), []
+        return _update_of(existing, register, number, found, mapping, today), []
     if year is None:
         day = target or start
         year = (reporting_year(day, partnership.year_start_month) if day
@@ -692,7 +692,7 @@ def _words(name: str, value: Any, start_month: int) -> str:
 
 
 def _update_of(action: Action, register: _Register, number: int, found: dict[str, Any],
-               mapping: dict[str, str]) -> Candidate:
+               mapping: dict[str, str], today: dt.date) -> Candidate:
     """The row as a change to an existing action: only the columns chosen are compared."""
     month = register.partnership.year_start_month
     changes: list[Change] = []
@@ -709,6 +709,17 @@ def _update_of(action: Action, register: _Register, number: int, found: dict[str
         if new != old:
             changes.append(Change(name, FIELDS_BY_NAME[name].label, _words(name, old, month),
                                   _words(name, new, month), new))
+    # A status change brings the completion date with it, as a change made on the page does.
+    values = {change.name: change.value for change in changes}
+    status = values.get("status", action.status)
+    completed = values.get("completed_on", action.completed_on)
+    if (status is Status.COMPLETE) != (completed is not None):
+        completed = today if status is Status.COMPLETE else None
+        changes = [c for c in changes if c.name != "completed_on"]
+        if completed != action.completed_on:
+            changes.append(Change("completed_on", FIELDS_BY_NAME["completed_on"].label,
+                                  _words("completed_on", action.completed_on, month),
+                                  _words("completed_on", completed, month), completed))
     note = found.get("progress_note", "")
     if note and note != register.latest_notes.get(action.id, ""):
         changes.append(Change("progress_note", "New progress update", "(none)",
@@ -762,8 +773,6 @@ def _apply_changes(each: Candidate, *, user: User | None, author_name: str,
                 percent_complete=action.percent_complete))
         else:
             setattr(action, ACTION_ATTRIBUTE.get(change.name, change.name), change.value)
-    if action.status is Status.COMPLETE and action.completed_on is None:
-        action.completed_on = today
     return action
 
 

@@ -17,9 +17,11 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from partnership.actions.models import Action, ImportUpload
+from partnership import clock
+from partnership.actions.models import Action, ImportUpload, Status
 from partnership.audit.models import AuditEvent
 from partnership.extensions import db
+from partnership.kernel.dates import long_date
 from partnership.policy import Role
 from tests.actions.test_import_views import uploaded
 from tests.actions.test_spreadsheets import World, add_actions, csv_bytes, wessexshire
@@ -131,3 +133,22 @@ def test_nothing_changes_while_any_row_has_a_problem(
     assert snapshot(app) == before
     with app.app_context():
         assert db.session.get_one(ImportUpload, upload_id).imported_at is None
+
+
+def test_completing_an_action_in_the_file_records_its_completion_date(
+        app: Flask, team: BrowserLikeClient, world: World) -> None:
+    rows = exported(team)
+    headings = rows[0]
+    rows[1][headings.index("Status")] = "Complete"
+    upload_id = uploaded(team, world, rows)
+    preview = team.get(f"/actions/import/{upload_id}/preview")
+    today = clock.today()
+    assert preview_rows(preview)["Audit the front door"] == (
+        "Changes Status: Not started → Complete % complete: (none) → 100% "
+        f"Completion date: (none) → {long_date(today)}")
+    team.submit(f"/actions/import/{upload_id}/preview")
+    with app.app_context():
+        done = db.session.scalars(sa.select(Action).where(
+            Action.title == "Audit the front door")).one()
+        assert (done.status, done.percent_complete, done.completed_on) == (
+            Status.COMPLETE, 100, today)
