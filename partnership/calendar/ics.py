@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from partnership.calendar.services import DueDate, meeting_owner, meeting_words
 from partnership.meetings.models import Meeting, MeetingStatus
@@ -20,14 +20,38 @@ STATUS = {MeetingStatus.SCHEDULED: "CONFIRMED", MeetingStatus.HELD: "CONFIRMED",
           MeetingStatus.CANCELLED: "CANCELLED"}
 
 
+def uk_time_zone() -> Timezone:
+    """Describe UK time by its rule (summer time from the last Sunday of March to the last
+    Sunday of October), which holds for every year, unlike a list of past changes."""
+    zone = Timezone()
+    zone.add("tzid", "Europe/London")
+    winter = TimezoneStandard()
+    winter.add("tzname", "GMT")
+    winter.add("dtstart", dt.datetime(1970, 10, 25, 2, 0))
+    winter.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1su"})
+    winter.add("tzoffsetfrom", dt.timedelta(hours=1))
+    winter.add("tzoffsetto", dt.timedelta(0))
+    summer = TimezoneDaylight()
+    summer.add("tzname", "BST")
+    summer.add("dtstart", dt.datetime(1970, 3, 29, 1, 0))
+    summer.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1su"})
+    summer.add("tzoffsetfrom", dt.timedelta(0))
+    summer.add("tzoffsetto", dt.timedelta(hours=1))
+    zone.add_component(winter)
+    zone.add_component(summer)
+    return zone
+
+
 def new_calendar(name: str) -> Calendar:
-    """Start a calendar with its product, version and name."""
+    """Start a calendar with its product, version, name and UK time zone."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/London")
+    calendar.add_component(uk_time_zone())
     return calendar
 
 
@@ -73,7 +97,6 @@ def meeting_file(meeting: Meeting, url: str, stamp: dt.datetime) -> bytes:
     """Return one meeting as an .ics file."""
     calendar = new_calendar(meeting_words(meeting))
     calendar.add_component(meeting_event(meeting, url, stamp))
-    calendar.add_missing_timezones()
     return calendar.to_ical()
 
 
@@ -86,5 +109,4 @@ def feed_file(name: str, meetings: Iterable[Meeting], due_dates: Iterable[DueDat
         calendar.add_component(meeting_event(meeting, meeting_url(meeting), stamp))
     for due in due_dates:
         calendar.add_component(due_event(due, due_url(due), stamp))
-    calendar.add_missing_timezones()
     return calendar.to_ical()

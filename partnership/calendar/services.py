@@ -147,9 +147,10 @@ def actions_due(user: User, today: dt.date) -> list[DueDate]:
     allowed = set(db.session.scalars(sa.select(Action.id).where(
         Action.id.in_([a.id for a in rows]), visible(user, Action))))
     case_ids = {a.case_id for a in rows if a.case_id is not None and a.id in allowed}
-    references = dict(db.session.execute(
-        sa.select(Case.id, Case.reference).where(Case.id.in_(sorted(case_ids))))
-        .tuples()) if case_ids else {}
+    references: dict[int, str] = {}
+    if case_ids:
+        references = {case_id: reference for case_id, reference in db.session.execute(
+            sa.select(Case.id, Case.reference).where(Case.id.in_(sorted(case_ids))))}
     found = []
     for action in rows:
         if action.id not in allowed:
@@ -171,7 +172,9 @@ def case_deadlines(user: User, today: dt.date) -> list[DueDate]:
     for standing in standings(cases_for(user, open_only=True), today):
         case = standing.case
         for deadline in standing.deadlines:
-            words = DEADLINE_WORDS.get(deadline.kind, f"{deadline.name} due")
+            words = DEADLINE_WORDS.get(
+                deadline.kind, f"local review milestone due: {deadline.name[:1].lower()}"
+                               f"{deadline.name[1:]}")
             # The same deadline keeps its identity when others are met or added.
             which = hashlib.sha256(deadline.name.encode()).hexdigest()[:12]
             found.append(DueDate(

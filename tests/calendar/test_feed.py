@@ -26,8 +26,15 @@ from partnership.extensions import db
 from partnership.meetings.models import MeetingStatus
 from partnership.policy import Role
 from partnership.register.models import Person
+from partnership.reviews.models import Case, MilestoneKind
 from tests.meetings import add_meeting, sign_in
-from tests.reviews.records_cases import World, add_case, add_review_action, build_world
+from tests.reviews.records_cases import (
+    World,
+    add_case,
+    add_local_review,
+    add_review_action,
+    build_world,
+)
 from tests.support.client import BrowserLikeClient, page
 
 TODAY = clock.today()
@@ -63,6 +70,10 @@ def world(app: Flask, make_user: Callable[..., User]) -> World:
     hidden = add_review_action(app, case_id, f"Share {CHILD_NAME}'s records",
                                target_date=TODAY + dt.timedelta(days=40))
     lead(app, hidden, person_of(app, world.other_member))
+    # One the member leads and may see: named by the case's reference, not its title.
+    seen = add_review_action(app, case_id, f"Visit {CHILD_NAME}'s school",
+                             target_date=TODAY + dt.timedelta(days=45))
+    lead(app, seen, person_of(app, world.member))
     with app.app_context(), acting_as("tests"):
         db.session.add(Action(partnership_id=world.partnership_id, year=TODAY.year,
                               title="Refresh the neglect toolkit", status=Status.IN_PROGRESS,
@@ -105,6 +116,7 @@ def test_a_member_s_feed_holds_their_meetings_actions_and_case_deadlines(
     assert summaries(calendar) == [
         "Action due: Refresh the neglect toolkit",
         "Child Q: Rapid Review due",
+        "Child Q: action due",
         "Child Q: serious incident notification due",
         "Learning and Inquiry Group",
     ]
@@ -138,11 +150,17 @@ def test_need_to_know_holds_for_someone_outside_the_case(app: Flask, world: Worl
 def test_the_team_sees_every_meeting_and_every_case_deadline(
     app: Flask, world: World, make_user: Callable[..., User],
 ) -> None:
+    with app.app_context():
+        case_id = db.session.scalars(sa.select(Case.id)).one()
+    add_local_review(app, case_id, TODAY, TODAY + dt.timedelta(days=180), {
+        MilestoneKind.PRESENTED_TO_BOARD: (TODAY + dt.timedelta(days=90), None)})
     address = make_feed(sign_in(app, make_user(Role.TEAM)))
     _, calendar, text = read_feed(app, address)
     assert calendar is not None
     assert summaries(calendar) == [
-        "Child Q: Rapid Review due", "Child Q: serious incident notification due",
+        "Child Q: Rapid Review due", "Child Q: local review milestone due: presented to the "
+        "board", "Child Q: local review to be completed and published",
+        "Child Q: serious incident notification due",
         "Learning and Inquiry Group", "Safeguarding Board", "Safeguarding Board (cancelled)"]
     assert "Zara" not in text
 
