@@ -100,7 +100,7 @@ def test_the_digest_lists_what_is_due_in_plain_words(make_app: Callable[..., Fla
     assert "Actions you lead\n----------------" in text
     assert "- Audit the neglect pathway\n  Overdue: its target date was 29 January 2027" in text
     assert f"https://tracker.example.org/actions/{ids.overdue}" in text
-    assert "- Case Child Z\n  Serious incident notification: due 2 February 2027" in text
+    assert "- Case Child Z: Serious incident notification\n  Due 2 February 2027" in text
     assert "Meetings coming up" in text
     assert "https://tracker.example.org/notices/preferences" in text
     html = str(digest.get_body(preferencelist=("html",)).get_content())  # type: ignore[union-attr]

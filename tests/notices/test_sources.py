@@ -49,7 +49,7 @@ def test_a_chair_hears_of_their_actions_case_and_meeting(app: Flask, chair: User
         "Audit the neglect pathway: Overdue: its target date was 29 January 2027",
         "Refresh the escalation policy: Waiting for its first update"])
     assert by_family["cases"] == [
-        "Case Child Z: Serious incident notification: due 2 February 2027 "
+        "Case Child Z: Serious incident notification: Due 2 February 2027 "
         "(1 working day left)"]
     assert by_family["meetings"] == ["Learning Group, 4 February 2027 at 14:00: No papers yet"]
     case_item = next(item for item in items if item.family == "cases")
@@ -105,7 +105,7 @@ def test_the_sweep_tells_each_person_once_as_they_chose(app: Flask, chair: User,
         assert [(n.user_id, n.kind, n.mail_pending) for n in notices] == [
             (chair.id, NoticeKind.CASE_DEADLINE, False),  # mailed by the sweep
             (team.id, NoticeKind.CASE_DEADLINE, False)]
-        assert notices[0].title == "Case Child Z"
+        assert notices[0].title == "Case Child Z: Serious incident notification"
         mails = db.session.scalars(db.select(OutboxMessage)).all()
         assert [m.to_address for m in mails] == ["cara@example.org"]
         assert "https://tracker.example.org/cases/" in mails[0].text_body

@@ -51,14 +51,14 @@ def case_deadlines(user: Any, window: Window) -> list[Item]:
             soon = deadline.working_days_left <= IMMEDIATE_WITHIN
             if deadline.due > window.until and not warning:
                 continue
-            words = f"{deadline.name}: due {long_date(deadline.due)} ({left_in_words(deadline)})"
+            words = f"Due {long_date(deadline.due)} ({left_in_words(deadline)})"
             if warning and not deadline.overdue:
                 day = RAPID_REVIEW_WORKING_DAYS - deadline.working_days_left
-                words += (f". Day {day} of the Rapid Review's {RAPID_REVIEW_WORKING_DAYS} "
+                words += (f": day {day} of the Rapid Review's {RAPID_REVIEW_WORKING_DAYS} "
                           "working days")
             tell_now = (soon and not deadline.overdue) or warning
             found.append(Item(
-                family="cases", title=f"Case {case.reference}", detail=words,
+                family="cases", title=f"Case {case.reference}: {deadline.name}", detail=words,
                 path=link("cases.detail", case_id=case.id),
                 partnership_id=case.partnership_id, due=deadline.due,
                 immediate=NoticeKind.CASE_DEADLINE if tell_now else None,
