@@ -82,7 +82,7 @@ def upgrade():
                             ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_saved_filter')),
     sa.UniqueConstraint('user_id', 'endpoint', 'name',
-                        name=op.f('uq_saved_filter_user_id_endpoint_name'))
+                        name=op.f('uq_saved_filter_user_id'))
     )
     with op.batch_alter_table('saved_filter', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_saved_filter_user_id'), ['user_id'], unique=False)
