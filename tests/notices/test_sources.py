@@ -10,6 +10,7 @@ from flask import Flask
 
 from partnership.accounts.models import User
 from partnership.actions.models import Action
+from partnership.actions.services import request_target_date
 from partnership.extensions import db
 from partnership.notices import services
 from partnership.notices.items import Window
@@ -109,3 +110,22 @@ def test_the_sweep_tells_each_person_once_as_they_chose(app: Flask, chair: User,
         mails = db.session.scalars(db.select(OutboxMessage)).all()
         assert [m.to_address for m in mails] == ["cara@example.org"]
         assert "https://tracker.example.org/cases/" in mails[0].text_body
+
+
+def test_a_request_for_a_new_target_date_waits_for_the_chair(
+        app: Flask, chair: User, make_user: Callable[..., User],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = world.build(app, chair.id)
+    asker = make_user(Role.TEAM, name="Tess Team")
+    pin_clock(monkeypatch, world.at(world.MONDAY))
+    with app.app_context():
+        action = db.session.get(Action, ids.stale)
+        request_target_date(action, db.session.get(User, asker.id),
+                            world.MONDAY + dt.timedelta(days=90), "The consultation slipped")
+        db.session.commit()
+    [item] = [item for item in _items(app, chair.id, world.MONDAY)
+              if item.family == "date_requests"]
+    assert (item.title, item.detail, item.path) == (
+        "Refresh the escalation policy",
+        "Tess Team asks to move its target date from 2 April 2027 to 2 May 2027",
+        f"/actions/{ids.stale}#comments")

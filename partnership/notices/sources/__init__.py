@@ -47,6 +47,7 @@ def load() -> None:
     from partnership.notices.sources import (  # noqa: F401 - they register themselves
         actions,
         cases,
+        date_requests,
         meetings,
         returns,
         sign_offs,
