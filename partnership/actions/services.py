@@ -831,6 +831,18 @@ def selected_actions(ids: Iterable[int]) -> list[Action]:
     return [found[i] for i in wanted if i in found]
 
 
+def bulk_options(actions: list[Action], user: Any) -> dict[str, list[Any]]:
+    """Return the bodies, agencies and people the selected actions may be given: those of
+    their partnerships (a chair: only the bodies they chair)."""
+    partnerships = list(dict.fromkeys(a.partnership for a in actions))
+    limit = body_limit(user)
+    return {
+        "bodies": [b for p in partnerships for b in body_options(p, limit)],
+        "agencies": [a for p in partnerships for a in agency_options(p)],
+        "people": list(dict.fromkeys(person for p in partnerships
+                                     for person in person_options(p)))}
+
+
 def _bulk_values(action: Action, changes: Mapping[str, Any]) -> dict[str, Any]:
     values = {name: changes[name] for name in BULK_FIELDS if name in changes}
     status = values.get("status")

@@ -107,13 +107,7 @@ def bulk() -> str | Response:
     ids = [int(raw) for raw in request.values.getlist("action") if raw.isdigit()
            and len(raw) < 10]
     actions = services.selected_actions(ids)
-    partnerships = list(dict.fromkeys(a.partnership for a in actions))
-    limit = services.body_limit(current_user)
-    form = BulkUpdateForm(
-        bodies=[b for p in partnerships for b in services.body_options(p, limit)],
-        agencies=[a for p in partnerships for a in services.agency_options(p)],
-        people=list(dict.fromkeys(person for p in partnerships
-                                  for person in services.person_options(p))))
+    form = BulkUpdateForm(**services.bulk_options(actions, current_user))
     refusals: list[tuple[str, str]] = []
     # The versions the actions were selected at ride along, so a change made meanwhile is
     # caught as in a single edit.
