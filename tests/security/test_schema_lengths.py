@@ -50,6 +50,7 @@ from partnership.funding.models import (
     Spending,
 )
 from partnership.meetings.models import AgendaItem, Attendance, Decision, Meeting
+from partnership.notices.models import DigestSchedule
 from partnership.plans.models import Objective, Phase, Plan
 from partnership.publishing.models import Delegation, Signature
 from partnership.register.models import (
@@ -225,6 +226,7 @@ FORM_MODELS: dict[str, type] = {
     "funding.InKindForm": InKind,
     "funding.CountsUnderForm": ContributorPartner,
     "funding.StatementRoundForm": BudgetStatement,
+    "notices.DigestTimeForm": DigestSchedule,
 }
 # Forms that hold no stored text (passwords are hashed; buttons carry only a CSRF token).
 NO_MODEL = {"accounts.ChangePasswordForm", "accounts.SetPasswordForm",
@@ -243,7 +245,8 @@ NO_MODEL = {"accounts.ChangePasswordForm", "accounts.SetPasswordForm",
             "dataset.LibraryFilterForm", "dataset.StarterForm", "dataset.ApproveForm",
             "dataset.ImportValuesForm", "dataset.ConfirmImportForm",
             "training.RemoveForm", "training.UptakeFilterForm", "training.ImportForm",
-            "training.ConfirmImportForm"}
+            "training.ConfirmImportForm",
+            "notices.PreferencesForm"}  # choices of how to be told: nothing typed
 
 
 def form_classes() -> dict[str, type[FlaskForm]]:
