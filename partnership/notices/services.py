@@ -195,6 +195,14 @@ def home_partnership(user: User, partnership_ids: list[int]) -> int | None:
     return served[0] if served else None
 
 
+def partnerships_served(user: Any) -> list[Partnership]:
+    """The partnerships a user serves (every one, for an administrator), by name."""
+    statement = sa.select(Partnership).order_by(Partnership.name)
+    if user.role is not Role.ADMIN:
+        statement = statement.where(Partnership.id.in_(sorted(user.partnership_ids)))
+    return list(db.session.scalars(statement))
+
+
 def active_users() -> list[User]:
     """Every account that can sign in."""
     return list(db.session.scalars(

@@ -17,6 +17,7 @@ from partnership.notices.forms import DigestTimeForm, PreferencesForm
 from partnership.notices.items import Window
 from partnership.notices.models import Delivery, NoticeKind
 from partnership.notices.sources import grouped, items_for
+from partnership.policy import can
 from partnership.register.services.partnerships import partnership_or_404
 from partnership.web import run_service
 
@@ -36,9 +37,11 @@ def when(at: dt.datetime | None) -> str:
 def centre() -> str:
     """The user's notices (unread first) and what they lead or must sign, as it stands now."""
     items = items_for(current_user, Window.starting())
+    partnerships = (services.partnerships_served(current_user)
+                    if can(current_user, "manage", "digests") else [])
     return render_template("notices/centre.html", notices=services.notices_of(current_user),
                            unread=services.unread_count(current_user), groups=grouped(items),
-                           when=when)
+                           when=when, partnerships=partnerships)
 
 
 @bp.route("/<int:notice_id>/read", methods=["POST"])
