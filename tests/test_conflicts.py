@@ -78,7 +78,7 @@ def test_a_stale_form_gets_the_conflict_page_and_can_then_overwrite(
     }
     assert table["Full name"] == ["Bob's Name", "Alice's Name"]
     assert table["Email address"] == ["bob.choice@example.org", "original@example.org"]
-    assert table["Role"] == ["partner", "chair"]
+    assert table["Role"] == ["Statutory partner representative", "Chair"]  # labels, not codes
     assert _saved(app, target.id) == a_values
     (only_update,) = _updates(app, target.id)
     assert only_update.actor == alice.user.email  # type: ignore[attr-defined]

@@ -185,7 +185,8 @@ class _Words:
         if target is not None and isinstance(value, int):
             return self.names.get((target, value), f"{kind_label(target)} (since removed)")
         kind = getattr(column, "type", None)
-        enum_class = getattr(kind, "enum_class", None)
+        kind = getattr(kind, "impl", kind)  # a decorated type (UTCDateTime) says its base
+        enum_class = getattr(getattr(column, "type", None), "enum_class", None)
         if enum_class is not None and isinstance(value, str):
             try:
                 member = enum_class(value)
@@ -216,7 +217,7 @@ class _Words:
             column = columns.get(key)
             label = field_label(key)
             if value == REDACTED:
-                fields.append(FieldChange(label, note="changed (not shown)"))
+                fields.append(FieldChange(label, note=REDACTED))  # changed; never shown
             elif isinstance(value, list) and len(value) == 2:
                 before, after = (self.value(column, v) for v in value)
                 kept = after if event.action == "create" else before

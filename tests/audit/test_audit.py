@@ -365,12 +365,12 @@ def test_the_user_page_shows_that_record_s_history(
     html = page(admin.get(f"/users/{target.id}"))
     history = html.find("caption", string=lambda s: s and "History" in s).find_parent("table")
     text = " ".join(history.get_text(" ").split())
-    assert "update" in text and "Historic Person → Renamed Person" in text
-    assert "create" in text
+    assert "Changed user" in text and "Historic Person → Renamed Person" in text
+    assert "Added user" in text
     assert "Other Renamed" not in text and "Unrelated Person" not in text
-    body = [tr.find_all("td")[2].get_text(strip=True)
+    body = [tr.find_all("td")[2].p.get_text(strip=True)
             for tr in history.find("tbody").find_all("tr")]
-    assert body == ["update", "create"]  # newest first
+    assert body == ["Changed user: Renamed Person", "Added user: Historic Person"]  # newest first
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.TEAM, Role.PARTNER], ids=lambda r: r.value)

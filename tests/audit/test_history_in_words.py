@@ -65,7 +65,7 @@ def test_an_attendance_register_saved_at_once_is_one_entry_naming_the_agencies(
     assert {group.summary for group in saves[0].groups} == {
         "Changed 1 meeting record", "Added 6 attendance records"}
     text = html.get_text(" ", strip=True)
-    assert len(html.select(".app-history__entry")) == len(entries)
+    assert len(html.select(".app-history tbody > tr")) == len(entries)
     for name in [*names, "Wessex Police"]:
         assert f"Agency : {name}" in text, name
     assert "Sent a deputy" in text and "Apologies given" in text

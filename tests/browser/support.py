@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
@@ -120,6 +122,79 @@ def page_problems(page: Page, label: str, *, error_state: bool = False) -> list[
     for href, found in links:
         if not found:
             problems.append(f"{label}: error summary link {href!r} points at no field")
+    if not error_state:
+        problems += sideways_problems(page, label) + link_problems(page, label)
+    return problems
+
+
+# --- reflow and links, checked on every page of the accessibility walk ------------------------
+
+NARROW = 320  # CSS pixels: a phone, or a 1280 px window zoomed to 400% (WCAG 1.4.10)
+# What makes the page wider than the window, outermost first (inside a table's own scrolling
+# region is fine: that region scrolls, the page does not).
+_SIDEWAYS = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return null;
+  const wide = [...document.body.querySelectorAll('*')].filter(el => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.right > width + 1 && !el.closest('.app-table-scroll');
+  });
+  const outermost = wide.filter(el => !wide.some(other => other !== el && other.contains(el)));
+  return {scrollWidth: document.documentElement.scrollWidth,
+          culprits: outermost.slice(0, 3).map(el => el.tagName.toLowerCase()
+            + (el.id ? '#' + el.id : '')
+            + ' "' + (el.textContent || '').trim().slice(0, 40) + '"')};
+}"""
+
+
+def sideways_problems(page: Page, label: str) -> list[str]:
+    """Lay the page out 320 px wide (no reload) and say if it then scrolls sideways."""
+    size = page.viewport_size or {"width": 1280, "height": 720}
+    page.set_viewport_size({"width": NARROW, "height": size["height"]})
+    try:
+        found = page.evaluate(_SIDEWAYS)
+    finally:
+        page.set_viewport_size(size)
+    if found is None:
+        return []
+    return [f"{label}: scrolls sideways at {NARROW} px ({found['scrollWidth']} px wide): "
+            f"{', '.join(found['culprits']) or 'a positioned element'}"]
+
+
+# Each signed-in context follows every kind of link it is shown, a few of each: a link whose
+# page answers 403 or 404 for the reader is a link the reader should not have been shown
+# (partnership/pages/links.py). Files are left out: they are guarded by the same rules as
+# their pages and fetching them would render documents.
+LINKS_PER_KIND = 2
+_FILES = re.compile(r"\.(pdf|csv|xlsx|ics|svg|png|zip)$|/download\b|^/evidence/\d+$")
+_LINKS = "() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"
+_followed: dict[int, tuple[set[str], dict[str, int]]] = {}
+
+
+def link_problems(page: Page, label: str) -> list[str]:
+    """Follow the page's links the reader has not yet followed; name those refused."""
+    if "/sign-in" in page.url:
+        return []
+    seen, kinds = _followed.setdefault(id(page.context), (set(), {}))
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
+    problems = []
+    here = page.url.split("#")[0]
+    for href in page.evaluate(_LINKS):
+        url = urljoin(page.url, href).split("#")[0]
+        if url == here:
+            continue  # the page itself (a skip link): already loaded
+        parts = urlsplit(url)
+        if (not url.startswith(origin) or url in seen or _FILES.search(parts.path)
+                or parts.path.startswith(("/static/", "/assets/", "/sign-out"))):
+            continue
+        seen.add(url)
+        kind = re.sub(r"\d+", "N", parts.path)
+        if kinds.get(kind, 0) >= LINKS_PER_KIND:
+            continue
+        kinds[kind] = kinds.get(kind, 0) + 1
+        status = page.context.request.get(url, max_redirects=0).status
+        if status in (403, 404):
+            problems.append(f"{label}: links to {parts.path} which answers {status}")
     return problems
 
 

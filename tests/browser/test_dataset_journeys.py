@@ -64,7 +64,7 @@ def test_a_quarter_of_figures_from_a_spreadsheet_to_an_action(
     page.get_by_label("Upload a file").set_input_files(str(bad))
     page.get_by_role("button", name="Check the file").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("2 problems")
-    rows = page.locator("#problems + table tbody tr")
+    rows = page.locator("#problems + .app-table-scroll table tbody tr")
     found = [rows.nth(n).locator("td").all_inner_texts()[:2] for n in range(rows.count())]
     assert found == [["3", "Indicator"], ["4", "Period"]]  # rows as the spreadsheet numbers
     assert _imported(live_server, "CP4", quarter.start) == []

@@ -87,7 +87,7 @@ def test_the_executive_sees_exceptions_first_and_raises_an_action_in_one_step(
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Action)) == 1
     indicator = page(team.get(f"{BASE}/indicators/{flagged}"))
-    listed = indicator.select_one("#actions ~ table")
+    listed = indicator.select_one("#actions ~ .app-table-scroll table")
     assert listed is not None and "Child protection plans: Q2" in listed.get_text()
     assert listed.select_one("strong.govuk-tag") is not None
 

@@ -141,7 +141,7 @@ def test_problems_are_located_and_nothing_is_saved(
     soup = page(response)
     assert soup.title.string.startswith("Error:")
     found = [row.select("td")[2].get_text(" ", strip=True)
-             for row in soup.select("#problems ~ table tbody tr")]
+             for row in soup.select("#problems ~ .app-table-scroll table tbody tr")]
     assert found == [
         "Row 3, Indicator: there is no indicator 'CP9' in the Eastvale Partnership dataset",
         "Row 4, Comparator: 'Scotland' is not a comparator: use England, Region or "

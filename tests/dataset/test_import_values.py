@@ -66,7 +66,7 @@ def confirm(client: BrowserLikeClient, preview: TestResponse) -> TestResponse:
 
 def problems_of(response: TestResponse) -> list[str]:
     return [row.select("td")[2].get_text(" ", strip=True)
-            for row in page(response).select("#problems ~ table tbody tr")]
+            for row in page(response).select("#problems ~ .app-table-scroll table tbody tr")]
 
 
 def test_a_data_officer_loads_a_year_of_quarterly_figures_for_30_indicators(

@@ -79,7 +79,7 @@ def test_the_team_creates_a_partnership_with_exactly_three_partners(
     partner_links = [a["href"] for a in overview.select("h3 a")]
     assert partner_links == [f"/partnerships/hillshire/partners/{kind}"
                              for kind in ("local_authority", "health", "police")]
-    assert "create" in overview.select_one("table caption:-soup-contains('History')"
+    assert "Added partnership" in overview.select_one("table caption:-soup-contains('History')"
                                            ).find_parent("table").get_text()
     listed = page(team.get("/partnerships")).select("tbody tr")
     rows = [tr.get_text(" ", strip=True) for tr in listed]
@@ -193,7 +193,7 @@ def test_contact_points_are_added_ordered_changed_and_removed(
                                     ("Training enquiries", "https://hscp.example.org/t", 2)]
     rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")[:2]]
             for tr in page(team.get("/partnerships/hillshire")).select(
-                "#contact-points + table tbody tr")]
+                "#contact-points + .app-table-scroll table tbody tr")]
     assert rows == [["Escalation", "01632 960 002"], ["General enquiries", "hscp@example.org"],
                     ["Training enquiries", "https://hscp.example.org/t"]]
 
@@ -328,8 +328,10 @@ def test_who_was_it_on_a_date(app: Flask, signed_in: Callable[[Role], BrowserLik
     assert history is not None
     history_rows = [tr.get_text(" ", strip=True) for tr in history.find_parent("table").select(
         "tbody tr")]
-    assert len(history_rows) == 7  # the partner, two names, three people, the CCG's end date
-    assert any("update" in row and "Valid to : (empty) → 2022-06-30" in row
+    # One row per save: the partner, two names, three people, the CCG's end date (saved
+    # with its successor's name)
+    assert len(history_rows) == 6, history_rows
+    assert any("Changed" in row and "Valid to : (none) → 30 June 2022" in row
                for row in history_rows), history_rows
 
 

@@ -68,7 +68,7 @@ def test_a_named_independent_scrutineer_of_the_whole_partnership(
     summary = detail.select_one(".govuk-summary-list").get_text(" ", strip=True)
     assert "chair" not in summary.lower()
     assert "Commissioned From 29 September 2019" in summary
-    assert "create" in detail.select_one("table caption:-soup-contains('History')").find_parent(
+    assert "Added scrutineer" in detail.select_one("table caption:-soup-contains('History')").find_parent(
         "table").get_text()
     person = " ".join(page(reader.get(f"/people/{chair}")).get_text(" ", strip=True).split())
     assert "The whole partnership" in person
@@ -211,7 +211,7 @@ def test_a_stale_edit_gets_the_conflict_page_and_whole_scope_clears_named_scope(
     assert _scrutineers(app) == [("Sasha Scrutineer", True, "", [], "person", 2)]
     history = page(alice.get(created.headers["Location"])).select_one(
         "table caption:-soup-contains('History')").find_parent("table").get_text(" ", strip=True)
-    assert "Bodies : Hillshire Board → (empty)" in history
+    assert "Bodies : Hillshire Board → (none)" in history
 
     conflict = bob.submit(url, {"kind": "person", "person": str(person),
                                 "whole_partnership": "False", "scope": "Priority 4",
@@ -220,8 +220,8 @@ def test_a_stale_edit_gets_the_conflict_page_and_whole_scope_clears_named_scope(
     table = {tr.th.get_text(" ", strip=True).replace(" Different", ""):
              [td.get_text(strip=True) for td in tr.find_all("td")]
              for tr in page(conflict).select("tbody tr")}
-    assert table["Bodies they scrutinise"] == ["Hillshire Board", ""]
-    assert table["Named priorities"] == ["Priority 4", ""]
+    assert table["Bodies they scrutinise"] == ["Hillshire Board", "(none)"]
+    assert table["Named priorities"] == ["Priority 4", "(none)"]
     assert table["Scrutineer"] == ["Sasha Scrutineer", "Sasha Scrutineer"]
     assert _scrutineers(app) == [("Sasha Scrutineer", True, "", [], "person", 2)]
 

@@ -57,7 +57,7 @@ def test_a_file_with_problems_is_refused_row_by_row_and_nothing_is_saved(
     html = page(response)
     assert html.title is not None and html.title.get_text().startswith("Error:")
     rows = [[td.get_text(" ", strip=True) for td in tr.select("td")]
-            for tr in html.select("#problems + table tbody tr")]
+            for tr in html.select("#problems + .app-table-scroll table tbody tr")]
     assert [row[:2] for row in rows] == [
         ["3", "Organisation"], ["4", "Course"], ["5", "Status"], ["6", "Date"],
         ["6", "Job role"], ["6", "Status"]]
