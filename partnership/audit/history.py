@@ -35,6 +35,7 @@ ACCOUNT = "User"  # the class of accounts: who did something is no secret on its
 # Above this many records of one kind changed by one save, the entry counts them and lists
 # their changes under "Show" (an attendance register saved at once: one entry, not 35).
 LISTED_IN_FULL = 3
+LONGEST_VALUE = 300  # characters of a text shown in a history
 
 
 @dataclass(frozen=True)
@@ -200,11 +201,13 @@ class _Words:
             return f"{long_date(moment.date())}, {moment:%H:%M}"
         if isinstance(kind, sa.Date) and isinstance(value, str):
             return long_date(dt.date.fromisoformat(value))
+        if isinstance(kind, sa.Time) and isinstance(value, str):
+            return value[:5]  # "10:00", as the forms ask for it
         if isinstance(value, list):
             return ", ".join(self.value(None, item) for item in value) or EMPTY
         if isinstance(value, enum.Enum):
             return str(getattr(value, "label", value.value))
-        return str(value)
+        return _shortened(str(value))
 
     def record(self, event: AuditEvent) -> RecordChange:
         """What one audit row says happened to its record."""
@@ -241,6 +244,13 @@ class _Words:
         return kind_label(event.record_type)
 
 
+def _shortened(text: str) -> str:
+    """A long text (a meeting's minutes) as its first words: the record holds the rest."""
+    if len(text) <= LONGEST_VALUE:
+        return text
+    return text[:LONGEST_VALUE].rsplit(" ", 1)[0] + "…"
+
+
 def _save_of(event: AuditEvent) -> tuple[Any, ...]:
     """Rows written by one save share their request (or, offline, their moment)."""
     if event.request_id:
@@ -271,6 +281,8 @@ def history_in_words(events: Iterable[AuditEvent]) -> list[Entry]:
             group = KindChanges(change.kind, change.verb)
             entry.groups.append(group)
         group.records.append(change)
+    for entry in entries:  # the record itself before the many parts saved with it
+        entry.groups.sort(key=lambda group: len(group.records))
     return entries
 
 

@@ -15,7 +15,12 @@ import sqlalchemy as sa
 from playwright.sync_api import BrowserContext
 
 from partnership.policy import Role
-from tests.browser.support import LiveServer, link_problems, sideways_problems
+from tests.browser.support import (
+    LiveServer,
+    axe_violations,
+    link_problems,
+    sideways_problems,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -56,4 +61,21 @@ def test_the_draft_report_at_200_percent_cuts_off_nothing_and_links_only_where_i
     assert page.evaluate("document.documentElement.scrollWidth") <= ZOOMED["width"]
     assert page.evaluate(CUT_OFF) == []
     problems = sideways_problems(page, "draft report") + link_problems(page, "draft report")
+    assert not problems, "\n".join(problems)
+
+
+def test_search_from_the_header_on_a_phone(live_server: LiveServer,
+                                           new_context: Callable[..., BrowserContext]) -> None:
+    """The box in the header finds actions by their words, and the results read on a phone."""
+    page = new_context(Role.AGENCY, viewport={"width": 320, "height": 640}).new_page()
+    page.goto(live_server("/"))
+    box = page.get_by_role("search")
+    box.get_by_label("Search").fill("neglect")
+    box.get_by_role("button", name="Search").click()
+    page.wait_for_load_state()
+    assert page.title().startswith("Search: neglect")
+    results = page.get_by_role("heading", level=2)
+    assert any(text.startswith("Actions") for text in results.all_inner_texts())
+    problems = (axe_violations(page, "search") + sideways_problems(page, "search")
+                + link_problems(page, "search"))
     assert not problems, "\n".join(problems)
