@@ -518,6 +518,7 @@ def attendance_agencies(meeting: Meeting) -> list[Agency]:
     return sorted(agencies.values(), key=lambda agency: (agency.name.lower(), agency.id))
 
 
+# {agency id: (presence, who attended, reason for absence)}
 AttendanceEntries = Mapping[int, tuple[Presence, str, str]]
 
 
@@ -535,8 +536,7 @@ def member_seats(meeting: Meeting) -> dict[int, list[str]]:
     return seats
 
 
-def previous_attendance(meeting: Meeting) -> tuple[Meeting, dict[int, tuple[Presence, str, str]]
-                                                   ] | None:
+def previous_attendance(meeting: Meeting) -> tuple[Meeting, AttendanceEntries] | None:
     """Return the body's latest earlier meeting with attendance recorded, and its entries."""
     earlier = db.session.scalars(
         sa.select(Meeting).where(

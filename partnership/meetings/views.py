@@ -346,8 +346,7 @@ def agenda_edit(item_id: int) -> str | Response | tuple[str, int]:
 @bp.route("/<int:meeting_id>/attendance", methods=["GET", "POST"])
 @requires("edit", "meetings")
 def attendance_edit(meeting_id: int) -> str | Response:
-    """Record attendance in one save: every expected member agency is present unless marked
-    otherwise; ``?copy=last`` fills the form from the body's last meeting (nothing is saved)."""
+    """Record attendance in one save: all present unless marked; ``?copy=last`` as last time."""
     meeting = _meeting(meeting_id, record=True)
     if (refused := _locked(meeting)) is not None:
         return refused
