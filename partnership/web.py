@@ -212,8 +212,10 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def tables_in_regions(response: Response) -> Response:
+        # Only pages this service drew: never a file it sends (an upload, a download).
         if (response.mimetype == "text/html" and not response.direct_passthrough
-                and not response.is_streamed):
+                and not response.is_streamed
+                and "attachment" not in response.headers.get("Content-Disposition", "")):
             page = response.get_data(as_text=True)
             if "<table" in page:
                 response.set_data(scrolling_tables(page))
