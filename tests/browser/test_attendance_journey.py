@@ -29,8 +29,10 @@ from partnership.register.models import Body, Partnership
 from tests.browser.support import (
     LiveServer,
     Watch,
+    axe_violations,
     error_next_to,
     main_menu,
+    page_problems,
     screenshot,
     sign_in,
     success,
@@ -70,6 +72,26 @@ def newcomer_page(live_server: LiveServer, newcomer: tuple[str, str],
     watch.assert_clean()
 
 
+class Checks:
+    """Accessibility checks on the journey's pages, timed apart from the person's work."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.seconds = 0.0
+
+    def __call__(self, page: Page, label: str, *, error_state: bool = False) -> None:
+        started = time.monotonic()
+        self.problems += axe_violations(page, label)
+        self.problems += page_problems(page, label, error_state=error_state)
+        self.seconds += time.monotonic() - started
+
+    def shot(self, page: Page, name: str) -> None:
+        """Save a screenshot, off the clock."""
+        started = time.monotonic()
+        screenshot(page, name)
+        self.seconds += time.monotonic() - started
+
+
 def meeting_held_recently(live_server: LiveServer) -> dt.date:
     """Add a meeting of the county's Executive Group on a recent free day; return the day."""
     with live_server.app.app_context(), acting_as("tests"):
@@ -94,6 +116,7 @@ def test_a_new_user_records_attendance_with_two_exceptions_in_under_a_minute(
 ) -> None:
     page, _ = newcomer_page
     held_on = meeting_held_recently(live_server)
+    check = Checks()
     started = time.monotonic()
 
     # Find the meeting: the meetings page lists recent meetings whose minutes are in draft.
@@ -110,7 +133,8 @@ def test_a_new_user_records_attendance_with_two_exceptions_in_under_a_minute(
     assert len(agencies) >= 4, agencies
     expect(page.locator("input[type=radio][value=present]:checked")).to_have_count(
         len(agencies))
-    screenshot(page, "attendance-form")
+    check(page, "attendance form")
+    check.shot(page, "attendance-form")
     sent_apologies, absent = agencies[1], agencies[3]
     page.get_by_role("group", name=sent_apologies, exact=True).get_by_label(
         "Apologies given", exact=True).check()
@@ -125,12 +149,13 @@ def test_a_new_user_records_attendance_with_two_exceptions_in_under_a_minute(
     expect(error_next_to(page, reason)).to_contain_text(f"Enter why {absent} was not there")
     expect(page.locator(".govuk-error-summary")).to_contain_text(
         f"Enter why {absent} was not there")
-    screenshot(page, "attendance-form-error")
+    check(page, "attendance form, a reason missing", error_state=True)
+    check.shot(page, "attendance-form-error")
     reason.fill("No reply to the invitation")
     page.get_by_role("button", name="Save attendance").click()
 
     expect(success(page)).to_contain_text("Attendance saved")
-    took = time.monotonic() - started
+    took = time.monotonic() - started - check.seconds
     assert took < A_MINUTE, f"recording attendance took {took:.0f} s"
     table = page.get_by_role("table", name="How each member agency was represented")
     expect(table.locator("tbody tr")).to_have_count(len(agencies))
@@ -140,6 +165,7 @@ def test_a_new_user_records_attendance_with_two_exceptions_in_under_a_minute(
         "Absent Not recorded No reply to the invitation")
     expect(table.locator("tbody tr", has_text="Present")).to_have_count(len(agencies) - 2)
     expect(page.locator(".govuk-tag", has_text="Held")).to_be_visible()
+    check(page, "meeting page with attendance")
     screenshot(page, "attendance-meeting-page")
 
     # The meeting leads back to its body's meetings and into any calendar.
@@ -150,6 +176,7 @@ def test_a_new_user_records_attendance_with_two_exceptions_in_under_a_minute(
     (event,) = calendar.walk("VEVENT")
     assert str(event["SUMMARY"]) == EXECUTIVE
     assert str(event["LOCATION"]) == "Room 2, County Hall"
+    assert check.problems == []
 
 
 def test_the_new_user_makes_a_calendar_feed_that_a_calendar_program_reads(
@@ -164,6 +191,9 @@ def test_the_new_user_makes_a_calendar_feed_that_a_calendar_program_reads(
     address = page.get_by_label("Feed address").input_value()
     assert address.startswith(live_server("/calendar/feed.ics?key="))
     screenshot(page, "calendar-feed")
+    check = Checks()
+    check(page, "your calendar feed")
+    assert check.problems == []
 
     # A calendar program is signed in as nobody: the address alone opens the feed.
     program = new_context().request
