@@ -90,6 +90,7 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
         actions,
         arrangements,
         audit,
+        calendar,
         case_audits,
         dataset,
         demo,
@@ -120,6 +121,6 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
     for feature in (jobs, renders, accounts, audit, pages, register, publishing, evidence,
                     thresholds, arrangements, plans, meetings, reviews, scales, case_audits,
                     self_assessment, voice, escalations, dataset, training, funding, scrutiny,
-                    actions, reports, notices, reading_room, demo, operations):
+                    actions, reports, notices, calendar, reading_room, demo, operations):
         feature.init_app(app)
     return app

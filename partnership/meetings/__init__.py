@@ -24,8 +24,3 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(meetings_votes_to_confirm=votes_to_confirm,
                                  meetings_chaired_bodies=chaired_bodies,
                                  meetings_recorder=meetings_of)
-    # Calendar feeds are built on meetings (and the deadlines beside them): registered here,
-    # after the meetings they read, so the app factory's list of features stays as it is.
-    from partnership import calendar
-
-    calendar.init_app(app)

@@ -229,6 +229,7 @@ def test_records_a_meeting_with_attendance_a_majority_decision_and_an_action(
         group.get_by_label(choice, exact=True).check()
     page.get_by_label(f"Who attended for {agencies[1]} (optional)").fill(
         "Jo Pike, deputy head of service")
+    page.get_by_label(f"Reason for absence of {agencies[2]}", exact=True).fill("On leave")
     page.get_by_role("button", name="Save attendance").click()
     expect(success(page)).to_contain_text("Attendance saved")
     attendance = page.get_by_role("table", name="How each member agency was represented")
