@@ -22,6 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length
 
+from partnership.accounts import saved_filters
 from partnership.policy import ROLE_LABELS, Role
 
 ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
@@ -155,3 +156,21 @@ class ConfirmForm(FlaskForm):
     """A button that confirms an action (CSRF protected)."""
 
     submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class SavedFilterForm(FlaskForm):
+    """Save a list's filters under a name (the list and its filters ride along hidden)."""
+
+    endpoint = HiddenField()
+    query = HiddenField(validators=[Length(max=saved_filters.QUERY_LIMIT)])
+    name = StringField("Name of the filter", widget=GovTextInput(),
+                       validators=[InputRequired("Enter a name for the filter"),
+                                   Length(max=saved_filters.NAME_LIMIT,
+                                          message="The name must be 80 characters or fewer")])
+    submit = SubmitField("Save this filter", widget=GovSubmitInput())
+
+
+class DeleteFilterForm(FlaskForm):
+    """The button that deletes a saved filter (nothing typed)."""
+
+    next = HiddenField()

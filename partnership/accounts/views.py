@@ -17,11 +17,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from werkzeug.wrappers import Response
-from wtforms import HiddenField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length
 
 from partnership.access import authorize, requires
 from partnership.accounts import saved_filters, services
@@ -30,7 +26,9 @@ from partnership.accounts.forms import (
     NO_PERSON,
     ChangePasswordForm,
     ConfirmForm,
+    DeleteFilterForm,
     NewUserForm,
+    SavedFilterForm,
     SetPasswordForm,
     SignInForm,
     UserForm,
@@ -137,24 +135,6 @@ def change_password() -> str | Response:
 
 
 # --- saved filters ---------------------------------------------------------------------------
-
-
-class SavedFilterForm(FlaskForm):
-    """Save a list's filters under a name (the list and its filters ride along hidden)."""
-
-    endpoint = HiddenField()
-    query = HiddenField(validators=[Length(max=2000)])
-    name = StringField("Name of the filter", widget=GovTextInput(),
-                       validators=[InputRequired("Enter a name for the filter"),
-                                   Length(max=saved_filters.NAME_LIMIT,
-                                          message="The name must be 80 characters or fewer")])
-    submit = SubmitField("Save this filter", widget=GovSubmitInput())
-
-
-class DeleteFilterForm(FlaskForm):
-    """The button that deletes a saved filter (nothing typed)."""
-
-    next = HiddenField()
 
 
 def _filtered_list(endpoint: str, query: str) -> str:

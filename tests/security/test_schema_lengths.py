@@ -21,7 +21,7 @@ from wtforms.validators import Length
 import partnership
 from config import TestConfig
 from partnership import create_app
-from partnership.accounts.models import User
+from partnership.accounts.models import SavedFilter, User
 from partnership.actions.models import (
     Action,
     ActionComment,
@@ -111,6 +111,7 @@ FORM_MODELS: dict[str, type] = {
     "accounts.SignInForm": User,
     "accounts.UserForm": User,
     "accounts.NewUserForm": User,
+    "accounts.SavedFilterForm": SavedFilter,
     "audit.AuditSearchForm": AuditEvent,
     "arrangements.NarrativeSectionForm": NarrativeSection,
     "arrangements.SignOffRoundForm": ArrangementsVersion,
@@ -229,7 +230,7 @@ FORM_MODELS: dict[str, type] = {
     "notices.DigestTimeForm": DigestSchedule,
 }
 # Forms that hold no stored text (passwords are hashed; buttons carry only a CSRF token).
-NO_MODEL = {"accounts.ChangePasswordForm", "accounts.SetPasswordForm",
+NO_MODEL = {"accounts.ChangePasswordForm", "accounts.SetPasswordForm", "accounts.DeleteFilterForm",
             "accounts.ConfirmForm", "register.OnDateForm", "plans.PeriodForm",
             "plans.CarryForwardForm", "actions.ImportForm", "reviews.CasePartnershipForm",
             "actions.WithdrawForm",  # a button
