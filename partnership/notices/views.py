@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from partnership import clock
@@ -121,7 +122,11 @@ def scheduled_jobs() -> str:
 
 
 def unread_for_header() -> int | None:
-    """The unread count the header shows (None for nobody signed in)."""
+    """The unread count the header shows (None for nobody signed in, or if it cannot be read:
+    an error page after a failed transaction still renders)."""
     if not current_user.is_authenticated:
         return None
-    return services.unread_count(current_user)
+    try:
+        return services.unread_count(current_user)
+    except SQLAlchemyError:
+        return None

@@ -148,3 +148,16 @@ def test_an_action_assigned_to_someone_tells_them(app: Flask, make_user: Callabl
             (NoticeKind.ACTION_ASSIGNED,
              "An action was assigned to you: Plan next year's conference",
              f"/actions/{ids.quiet}")]
+
+
+def test_the_header_link_survives_a_count_it_cannot_read(app: Flask,
+                                                         make_user: Callable[..., User],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    client = _client(app, make_user(Role.TEAM))
+
+    def broken(_user: object) -> int:
+        raise sa.exc.OperationalError("SELECT", {}, Exception("the database went away"))
+
+    monkeypatch.setattr(services, "unread_count", broken)
+    html = page(client.get("/account"))
+    assert html.select_one(".app-notices-link").get_text(strip=True) == "Notices"
