@@ -25,6 +25,7 @@ from partnership.policy import can, visible
 from partnership.register.models import Body, Person
 from partnership.reports.models import YearlyReport
 from partnership.reviews.models import Recommendation
+from partnership.thresholds.models import ThresholdVersion
 
 MAX_QUERY = 100  # characters of a query that are read
 MAX_WORDS = 6
@@ -142,6 +143,12 @@ def _arrangements(_user: Any, version: ArrangementsVersion) -> Hit:
                f"Safeguarding arrangements, {version.partnership.name}")
 
 
+def _thresholds(_user: Any, version: ThresholdVersion) -> Hit:
+    return Hit(version.title, "thresholds.version_detail",
+               {"slug": version.partnership.slug, "threshold_version_id": version.id},
+               f"Levels of need (threshold document), {version.partnership.name}")
+
+
 def _excerpt(text: str, length: int = 160) -> str:
     """The start of a long text, cut at a word."""
     text = " ".join(text.split())
@@ -176,6 +183,9 @@ KINDS: tuple[Kind, ...] = (
     Kind("Documents: safeguarding arrangements", ArrangementsVersion,
          lambda: (ArrangementsVersion.title,), lambda: (ArrangementsVersion.id.desc(),),
          _arrangements, lambda: (selectinload(ArrangementsVersion.partnership),)),
+    Kind("Documents: levels of need", ThresholdVersion, lambda: (ThresholdVersion.title,),
+         lambda: (ThresholdVersion.id.desc(),), _thresholds,
+         lambda: (selectinload(ThresholdVersion.partnership),)),
     Kind("Documents: evidence files", EvidenceFile, lambda: (EvidenceFile.filename,),
          lambda: (EvidenceFile.id.desc(),), _evidence,
          only=lambda: EvidenceFile.removed_at.is_(None)),
