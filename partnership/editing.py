@@ -122,9 +122,9 @@ def in_words(obj: Any, name: str, value: Any, form: FlaskForm | None = None) -> 
     if isinstance(value, int):
         record = _pointed_at(obj, name, value)
         if record is not None:
-            return _name_of(record)
+            return name_of(record)
     if hasattr(value, "__table__"):
-        return _name_of(value)
+        return name_of(value)
     return str(value)
 
 
@@ -140,8 +140,8 @@ def _pointed_at(obj: Any, name: str, value: int) -> Any:
     return None
 
 
-def _name_of(record: Any) -> str:
-    """What a record is called: its name, title or reference, or its own words."""
+def name_of(record: Any) -> str:
+    """What a record is called: its name, title or reference, or its own words for itself."""
     for attribute in NAME_ATTRIBUTES:
         found = getattr(record, attribute, None)
         if isinstance(found, str) and found:

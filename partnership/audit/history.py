@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 from partnership.audit.models import AuditEvent
 from partnership.audit.services import REDACTED
+from partnership.editing import NAME_ATTRIBUTES, name_of
 from partnership.extensions import db
 from partnership.kernel.dates import long_date
 from partnership.policy import can, reader
@@ -30,7 +31,6 @@ from partnership.policy import can, reader
 EMPTY = "(none)"
 HIDDEN = "(a record you cannot see)"
 VERBS = {"create": "Added", "update": "Changed", "delete": "Removed"}
-NAME_ATTRIBUTES = ("name", "title", "reference")
 ACCOUNT = "User"  # the class of accounts: who did something is no secret on its record
 # Above this many records of one kind changed by one save, the entry counts them and lists
 # their changes under "Show" (an attendance register saved at once: one entry, not 35).
@@ -109,15 +109,12 @@ def kind_label(record_type: str | None) -> str:
     return words[:1].upper() + words[1:]
 
 
-def name_of(record: Any) -> str:
-    """What a record is called: its name, title or reference, or its own words for itself."""
-    for attribute in NAME_ATTRIBUTES:
-        value = getattr(record, attribute, None)
-        if isinstance(value, str) and value:
-            return value
-    if type(record).__str__ is not object.__str__:
-        return str(record)
-    return kind_label(record.__table__.name)
+def _name_of(record: Any) -> str:
+    """What a record is called (a record with no words of its own: its kind)."""
+    if type(record).__str__ is object.__str__ and not any(
+            getattr(record, attribute, None) for attribute in NAME_ATTRIBUTES):
+        return kind_label(record.__table__.name)
+    return name_of(record)
 
 
 def field_label(name: str) -> str:
@@ -157,7 +154,7 @@ class _Words:
                 and getattr(record, "__realm__", None) is not None
                 and not can(self.user, "view", record)):
             return HIDDEN
-        return name_of(record)
+        return _name_of(record)
 
     @staticmethod
     def _columns(record_type: str | None) -> dict[str, Any]:
