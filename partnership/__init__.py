@@ -32,6 +32,13 @@ def check_production_config(config: dict[str, Any]) -> None:
         raise ConfigurationError("SESSION_COOKIE_SECURE must be on in production")
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         raise ConfigurationError("DATABASE_URL must be set in production")
+    # Every link in a mail starts with it: a mail pointing at this machine helps nobody.
+    service_url = str(config.get("SERVICE_URL") or "")
+    if not service_url.startswith("https://") or "//localhost" in service_url or (
+            "//127.0.0.1" in service_url):
+        raise ConfigurationError(
+            "SERVICE_URL must be set in production to the https:// address people reach the "
+            "service at (every link in a mail starts with it)")
 
 
 def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:

@@ -35,7 +35,7 @@ def queue(key: str, user: Any, subject: str, text: str, html: str = "") -> None:
     """Queue an email to a user once per ``key`` (flushed with the caller's transaction)."""
     now = clock.now()
     insert_unless_present(OutboxMessage, {
-        "key": key[:200], "user_id": user.id, "to_address": user.email, "subject": subject[:300],
+        "key": key[:200], "user_id": user.id, "email_address": user.email, "subject": subject[:300],
         "text_body": text, "html_body": html, "status": OutboxStatus.PENDING, "attempts": 0,
         "next_attempt_at": now, "created_at": now, "sent_at": None, "last_error": None}, "key")
 
@@ -51,7 +51,7 @@ def message_of(row: OutboxMessage) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = row.subject
     message["From"] = formataddr((config["SERVICE_NAME"], config["MAIL_FROM"]))
-    message["To"] = row.to_address
+    message["To"] = row.email_address
     message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(row.text_body)

@@ -118,7 +118,7 @@ class OutboxMessage(db.Model):
     key: Mapped[str] = mapped_column(sa.String(200), unique=True)
     user_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
-    to_address: Mapped[str] = mapped_column(sa.String(254))
+    email_address: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(300))
     text_body: Mapped[str] = mapped_column(sa.Text)
     html_body: Mapped[str] = mapped_column(sa.Text, default="")

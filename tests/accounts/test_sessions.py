@@ -66,7 +66,8 @@ class Clock:
 
 @pytest.fixture
 def production_app(database_url):
-    app = create_app(ProductionConfig, SECRET_KEY="x" * 40, SQLALCHEMY_DATABASE_URI=database_url)
+    app = create_app(ProductionConfig, SECRET_KEY="x" * 40, SQLALCHEMY_DATABASE_URI=database_url,
+                     SERVICE_URL="https://tracker.example.org")
     yield app
     with app.app_context():
         db.session.remove()

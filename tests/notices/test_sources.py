@@ -108,7 +108,7 @@ def test_the_sweep_tells_each_person_once_as_they_chose(app: Flask, chair: User,
             (team.id, NoticeKind.CASE_DEADLINE, False)]
         assert notices[0].title == "Case Child Z: Serious incident notification"
         mails = db.session.scalars(db.select(OutboxMessage)).all()
-        assert [m.to_address for m in mails] == ["cara@example.org"]
+        assert [m.email_address for m in mails] == ["cara@example.org"]
         assert "https://tracker.example.org/cases/" in mails[0].text_body
 
 

@@ -139,7 +139,7 @@ def test_two_weeks_of_digests_and_notices(make_app: Callable[..., Flask],
                 for message in inbox.messages[seen:]:
                     same = (message["To"], message["Subject"])
                     rows = db.session.scalars(sa.select(OutboxMessage).where(
-                        OutboxMessage.to_address == same[0], OutboxMessage.subject == same[1])
+                        OutboxMessage.email_address == same[0], OutboxMessage.subject == same[1])
                         .order_by(OutboxMessage.sent_at, OutboxMessage.id)).all()
                     row = rows[matched[same]]
                     matched[same] += 1

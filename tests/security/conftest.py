@@ -27,7 +27,8 @@ def production_app(database_url: str) -> Iterator[Flask]:
     stops the ``partnership`` logger propagating to pytest's caplog.
     """
     app = create_app(ProductionConfig, SECRET_KEY=PRODUCTION_SECRET,
-                     SQLALCHEMY_DATABASE_URI=database_url)
+                     SQLALCHEMY_DATABASE_URI=database_url,
+                     SERVICE_URL="https://tracker.example.org")
     app.test_client_class = BrowserLikeClient
     yield app
     with app.app_context():

@@ -15,6 +15,7 @@ from partnership import ConfigurationError, create_app
 GOOD = {
     "SECRET_KEY": "k" * 40,
     "SQLALCHEMY_DATABASE_URI": "postgresql://tracker@db.internal/tracker",
+    "SERVICE_URL": "https://tracker.example.org",
 }
 
 
@@ -47,6 +48,10 @@ def test_a_good_production_config_starts() -> None:
         ({"SESSION_COOKIE_SECURE": False}, "SESSION_COOKIE_SECURE"),
         ({"SQLALCHEMY_DATABASE_URI": ""}, "DATABASE_URL"),
         ({"SQLALCHEMY_DATABASE_URI": None}, "DATABASE_URL"),
+        ({"SERVICE_URL": ""}, "SERVICE_URL"),
+        ({"SERVICE_URL": "http://127.0.0.1:5000"}, "SERVICE_URL"),
+        ({"SERVICE_URL": "http://tracker.example.org"}, "SERVICE_URL"),
+        ({"SERVICE_URL": "https://localhost:8443"}, "SERVICE_URL"),
     ],
     ids=lambda value: "-".join(f"{k}={v!r}"[:30] for k, v in value.items())
     if isinstance(value, dict) else None,
