@@ -84,6 +84,8 @@ def may_open(path: str | None) -> bool:
     """Say whether the reader may open an app path (a link a document stored as text)."""
     if not path:
         return False
+    if reader() is None:
+        return True  # as may_follow: offline, a document links for whoever will read it
     parts = urlsplit(path)
     adapter = current_app.url_map.bind("localhost")
     try:
