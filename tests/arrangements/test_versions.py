@@ -138,7 +138,7 @@ def test_comparing_two_published_versions(
 
     scrutineer = signed_in(Role.SCRUTINEER)
     overview = page(scrutineer.get(signing.url()))
-    compare_form = overview.find("form", attrs={"method": "get"})
+    compare_form = overview.main.find("form", attrs={"method": "get"})
     assert compare_form is not None
     assert compare_form.find("option", selected=True) is not None
 
