@@ -117,6 +117,7 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
         reviews,
         scales,
         scrutiny,
+        search,
         self_assessment,
         thresholds,
         training,
@@ -128,6 +129,6 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
     for feature in (jobs, renders, accounts, audit, pages, register, publishing, evidence,
                     thresholds, arrangements, plans, meetings, reviews, scales, case_audits,
                     self_assessment, voice, escalations, dataset, training, funding, scrutiny,
-                    actions, reports, notices, calendar, reading_room, demo, operations):
+                    actions, reports, notices, calendar, search, reading_room, demo, operations):
         feature.init_app(app)
     return app

@@ -7,7 +7,6 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the pages blueprint and the template helpers every page uses."""
-    from partnership import search
     from partnership.audit.history import changes_in_words, history_in_words
     from partnership.pages.links import link_to, may_follow, may_open
     from partnership.pages.navigation import navigation_for
@@ -15,8 +14,6 @@ def init_app(app: Flask) -> None:
     from partnership.policy import can
 
     app.register_blueprint(bp)
-    # The search box is in every page's header, so the page furniture brings its page.
-    search.init_app(app)
     # Globals, not context: macros imported without context call them too.
     app.jinja_env.globals.update(may_follow=may_follow, may_open=may_open, link_to=link_to,
                                  history_in_words=history_in_words,
