@@ -62,7 +62,8 @@ def test_a_session_from_the_programme_to_uptake(
     page.get_by_label("Booked").fill("8")
     page.get_by_label("Attended").fill("7")
     page.get_by_role("button", name="Save").click()
-    expect(page.locator("#attendance ~ .app-table-scroll table").first).to_contain_text("Social worker")
+    attendance = page.locator("#attendance ~ .app-table-scroll table").first
+    expect(attendance).to_contain_text("Social worker")
 
     page.get_by_role("button", name="Enter evaluations").click()
     page.get_by_role("group", name="Confidence before the session").get_by_label(

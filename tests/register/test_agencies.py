@@ -261,7 +261,8 @@ def test_contributions_are_totalled_per_reporting_year(
     totals = page(reader.get(BASE)).select_one("#contributions + .app-table-scroll table")
     assert table_rows(totals) == [["2023 to 2024", "2", "£52,500.50"],
                                   ["2024 to 2025", "1", "£13,000.25"]]
-    detail = page(reader.get(f"{BASE}/{police}")).select_one("#contributions + .app-table-scroll table")
+    detail = page(reader.get(f"{BASE}/{police}")).select_one(
+        "#contributions + .app-table-scroll table")
     assert table_rows(detail) == [["2023 to 2024", "£12,500.50"], ["2024 to 2025", "£13,000.25"]]
 
     # Change one, then remove it after confirming.

@@ -502,7 +502,8 @@ def test_members_are_added_changed_and_removed_after_confirming(
     seat = team.submit(new, {"partner": str(council), "agency": "",
                              "role": "Director of Children's Services", "kind": "core"})
     assert seat.status_code == 302
-    seat_row = page(team.get(f"{BASE}/{body}")).select_one("#members + .app-table-scroll table tbody tr")
+    seat_row = page(team.get(f"{BASE}/{body}")).select_one(
+        "#members + .app-table-scroll table tbody tr")
     assert [td.get_text(" ", strip=True) for td in seat_row.find_all("td")[:3]] == [
         "Local authority", "Director of Children's Services", ""]
     with app.app_context():
@@ -514,7 +515,8 @@ def test_members_are_added_changed_and_removed_after_confirming(
     assert team.submit(new, {"agency": str(neighbour), "role": "Observer", "person": "",
                              "kind": "co_opted"}).status_code == 302
     rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")[:4]]
-            for tr in page(team.get(f"{BASE}/{body}")).select("#members + .app-table-scroll table tbody tr")]
+            for tr in page(team.get(f"{BASE}/{body}")).select(
+                "#members + .app-table-scroll table tbody tr")]
     assert rows == [["Northshire Constabulary", "Chief Superintendent", "Sam Superintendent",
                      "Core member"],
                     ["Southshire Council", "Observer", "", "Co-opted member"]]

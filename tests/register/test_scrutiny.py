@@ -68,8 +68,8 @@ def test_a_named_independent_scrutineer_of_the_whole_partnership(
     summary = detail.select_one(".govuk-summary-list").get_text(" ", strip=True)
     assert "chair" not in summary.lower()
     assert "Commissioned From 29 September 2019" in summary
-    assert "Added scrutineer" in detail.select_one("table caption:-soup-contains('History')").find_parent(
-        "table").get_text()
+    history = detail.select_one("table caption:-soup-contains('History')").find_parent("table")
+    assert "Added scrutineer" in history.get_text()
     person = " ".join(page(reader.get(f"/people/{chair}")).get_text(" ", strip=True).split())
     assert "The whole partnership" in person
     assert "independent chair" not in person

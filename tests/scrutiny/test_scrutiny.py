@@ -109,7 +109,8 @@ def test_the_scrutineer_plans_an_activity_with_the_agencies_involved(
 
     plan = page(scrutineer.get(f"{BASE}/{world['plan']}"))
     assert plan.get_text(" ", strip=True).count("No activity is planned for this function") == 4
-    row = [td.get_text(" ", strip=True) for td in plan.select("#function-assurance ~ .app-table-scroll table td")][:5]
+    cells = plan.select("#function-assurance ~ .app-table-scroll table td")
+    row = [td.get_text(" ", strip=True) for td in cells][:5]
     assert row == ["Deep dive: the front door and early help", "Deep dive", "June to July 2026",
                    "Planned", "Northshire Police"]
 
