@@ -119,3 +119,10 @@ def drop_append_only_guard(op: Any, table: str, *, last: bool = True) -> None:
     else:
         for verb in ("update", "delete"):
             op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{verb}")
+
+
+def contains(column: Any, text: str) -> sa.ColumnElement[bool]:
+    """Say in SQL that ``column`` contains ``text``, ignoring case, with ``%`` and ``_`` taken
+    literally (the same on SQLite and PostgreSQL)."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return sa.func.lower(column).like(f"%{escaped}%", escape="\\")

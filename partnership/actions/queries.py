@@ -23,6 +23,7 @@ from partnership import clock
 from partnership.actions.models import Action, ProgressUpdate, Rating, Status
 from partnership.actions.rag import Judgement, Rag, Settings
 from partnership.actions.rules import Step, carried_on, rating_as_at, steps
+from partnership.database import contains
 from partnership.extensions import db
 from partnership.kernel.dates import year_span
 from partnership.meetings.models import Meeting
@@ -312,10 +313,8 @@ def _statement(flt: ActionFilter) -> sa.Select[Any]:
     if flt.recommendation_id is not None:
         conditions.append(Action.recommendation_id == flt.recommendation_id)
     if flt.search:
-        pattern = "%" + flt.search.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
-            "_", "\\_") + "%"
-        conditions.append(sa.or_(sa.func.lower(Action.title).like(pattern, escape="\\"),
-                                 sa.func.lower(Action.detail).like(pattern, escape="\\")))
+        conditions.append(sa.or_(contains(Action.title, flt.search),
+                                 contains(Action.detail, flt.search)))
     if flt.mine:
         mine: list[sa.ColumnElement[bool]] = [sa.false()]
         if flt.mine_person_id is not None:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from partnership import policy
 from partnership.audit.models import AuditEvent
-from partnership.database import Base, utcnow
+from partnership.database import Base, contains, utcnow
 from partnership.extensions import db
 
 REDACTED = "[redacted]"
@@ -254,7 +254,7 @@ def search_statement(criteria: AuditFilter,
     """Build the query for the audit log search, newest first, within ``served`` partnerships."""
     stmt = sa.select(AuditEvent).where(partnerships_where(served))
     if criteria.actor:
-        stmt = stmt.where(AuditEvent.actor.ilike(f"%{_escape_like(criteria.actor)}%", escape="\\"))
+        stmt = stmt.where(contains(AuditEvent.actor, criteria.actor))
     if criteria.action:
         stmt = stmt.where(AuditEvent.action == criteria.action)
     if criteria.record_type:
@@ -269,9 +269,6 @@ def search_statement(criteria: AuditFilter,
         stmt = stmt.where(AuditEvent.at < end)
     return stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
 
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 ACTIONS = [

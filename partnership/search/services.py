@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from partnership.actions.models import Action
 from partnership.arrangements.models import ArrangementsVersion
+from partnership.database import contains
 from partnership.evidence.models import EvidenceFile
 from partnership.extensions import db
 from partnership.kernel.dates import long_date
@@ -70,14 +71,11 @@ def words_of(query: str) -> list[str]:
     return list(dict.fromkeys(words))[:MAX_WORDS]
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
 
 def _matches(columns: Sequence[Any], words: Sequence[str]) -> sa.ColumnElement[bool]:
     """Every word is found in one of the columns (an SQL expression each)."""
     return sa.and_(*(
-        sa.or_(*(column.ilike(f"%{_escape_like(word)}%", escape="\\") for column in columns))
+        sa.or_(*(contains(column, word) for column in columns))
         for word in words))
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from partnership import clock
 from partnership.accounts.models import User
+from partnership.database import contains
 from partnership.editing import apply_edit
 from partnership.extensions import db
 from partnership.policy import readable
@@ -32,9 +33,6 @@ from partnership.register.services.scrutiny import scrutineer_in_post
 ACCOUNT_TAKEN = "This account is already linked to {name}. Each account belongs to one person"
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
 
 def people_named(search: str = "") -> list[Person]:
     """Return everyone whose name contains the search text (everyone if it is blank), by name."""
@@ -42,8 +40,7 @@ def people_named(search: str = "") -> list[Person]:
     stmt = (sa.select(Person).where(readable(Person)).options(selectinload(Person.agency))
             .order_by(Person.name, Person.id))
     if search.strip():
-        pattern = f"%{_escape_like(search.strip().lower())}%"
-        stmt = stmt.where(sa.func.lower(Person.name).like(pattern, escape="\\"))
+        stmt = stmt.where(contains(Person.name, search.strip()))
     return list(db.session.scalars(stmt))
 
 
