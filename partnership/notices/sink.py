@@ -6,7 +6,6 @@ open it in any mail program, or read it as text.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import signal
 import threading
@@ -14,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
+
+from partnership import clock
 
 _numbers = itertools.count(1)
 
@@ -27,7 +28,7 @@ class FolderHandler:
 
     async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
         """Keep the message as an .eml file."""
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        stamp = clock.now().strftime("%Y%m%dT%H%M%S")
         path = self.folder / f"{stamp}-{next(_numbers):04d}.eml"
         path.write_bytes(envelope.original_content or envelope.content)
         return "250 Message accepted for delivery"
