@@ -165,10 +165,17 @@ def sideways_problems(page: Page, label: str) -> list[str]:
 # page answers 403 or 404 for the reader is a link the reader should not have been shown
 # (partnership/pages/links.py). Files are left out: they are guarded by the same rules as
 # their pages and fetching them would render documents.
-LINKS_PER_KIND = 2
+LINKS_PER_KIND = 1
 _FILES = re.compile(r"\.(pdf|csv|xlsx|ics|svg|png|zip)$|/download\b|^/evidence/\d+$")
 _LINKS = "() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"
 _followed: dict[int, tuple[set[str], dict[str, int]]] = {}
+
+
+def walking(context: BrowserContext, urls: list[str]) -> None:
+    """Tell the link check which pages the walk loads itself (and checks the answer of), so
+    it does not fetch them a second time."""
+    seen, _kinds = _followed.setdefault(id(context), (set(), {}))
+    seen.update(url.split("#")[0] for url in urls)
 
 
 def link_problems(page: Page, label: str) -> list[str]:

@@ -22,6 +22,7 @@ from tests.browser.support import (
     load_axe_on_every_page,
     page_problems,
     screenshot,
+    walking,
 )
 
 pytestmark = pytest.mark.browser
@@ -494,7 +495,9 @@ def test_every_page_for_role(role: Role, part: int, parts: int, live_server: Liv
     console = ConsoleWatch().attach(page)
     problems: list[str] = []
     contrast = role is Role.TEAM  # see WITHOUT_CONTRAST
-    for label, path in pages_for(role, live_server)[part::parts]:
+    walk = pages_for(role, live_server)
+    walking(context, [live_server(path) for _label, path in walk])  # every part's pages
+    for label, path in walk[part::parts]:
         response = page.goto(live_server(path))
         assert response is not None
         if response.status != 200:

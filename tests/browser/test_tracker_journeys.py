@@ -95,7 +95,9 @@ def test_updates_a_dozen_actions_from_my_actions(
         assert [card.get_attribute("id") for card in quick.all()] == [c for c, _ in cards]
         card = page.locator(f"#{card_id}")
         expect(card).to_contain_text(f"In progress, {5 * n}% complete")
-        expect(card).to_contain_text("Updated today")
+        expect(card.locator(".app-saved-note")).to_have_text("Saved")
+        if n > 1:  # the one saved before is no longer the one just saved
+            expect(page.locator(f"#{cards[n - 2][0]}")).to_contain_text("Updated today")
 
     # The last one saved, opened: its progress log starts with the update, by the officer.
     card_id, title = cards[DOZEN - 1]
