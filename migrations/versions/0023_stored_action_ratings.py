@@ -1,11 +1,18 @@
-"""Each action's rating kept in a column
+"""Each action's rating kept in its row, so lists sort, filter and page in SQL
 
 Revision ID: 0023
 Revises: 0022
 Create Date: 2026-12-07 23:00:00
+
+- ``action.rag`` and ``action.update_overdue``: today's rating by the one rule, kept by
+  ``partnership.actions.ratings`` on each write and once a day; empty until first made.
+  Indexed with the target date (the lists' filters); ``action.year`` indexed for the year
+  filter's first and last years.
+- ``action_rating_day``: the day the stored ratings were last all made for. Until that is
+  today, lists rate every action themselves (nothing stale is ever shown).
 """
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0023'
@@ -15,8 +22,24 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table('action', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('rag', sa.String(length=12), nullable=True))
+        batch_op.add_column(sa.Column('update_overdue', sa.Boolean(), nullable=True))
+        batch_op.create_index('ix_action_rag', ['rag', 'target_date'], unique=False)
+        batch_op.create_index('ix_action_year', ['year'], unique=False)
+    op.create_table(
+        'action_rating_day',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('day', sa.Date(), nullable=False),
+        sa.Column('refreshed_at', sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_action_rating_day')),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table('action_rating_day')
+    with op.batch_alter_table('action', schema=None) as batch_op:
+        batch_op.drop_index('ix_action_year')
+        batch_op.drop_index('ix_action_rag')
+        batch_op.drop_column('update_overdue')
+        batch_op.drop_column('rag')

@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
     from partnership.accounts.saved_filters import filterable
     from partnership.actions import (
         models,
+        ratings,
         services,
     )
     from partnership.actions.cli import actions_cli
@@ -18,6 +19,8 @@ def init_app(app: Flask) -> None:
     from partnership.policy import attachable
 
     app.register_blueprint(bp)
+    # Each action's rating for today is kept in its row (lists page in SQL by it).
+    ratings.install_listeners()
     app.cli.add_command(actions_cli)
     # Evidence files on progress updates, attached by whoever may record progress.
     attachable("progress_update", models.ProgressUpdate, "update")

@@ -5,8 +5,10 @@ meeting at its meeting, a review recommendation's action at its recommendation; 
 assurance work's: a scrutineer's recommendation, a multi-agency case audit, a standard an
 organisation graded as a gap in its self-assessment, and what children and families told
 us. Anything else names its source in words.
-Progress is an append-only log of updates; the RAG rating is never stored but derived
-by :mod:`partnership.actions.rag`.
+Progress is an append-only log of updates. The RAG rating is derived by the one rule,
+:mod:`partnership.actions.rag`; :mod:`partnership.actions.ratings` keeps a copy of today's
+rating in each row (``rag``, ``update_overdue``) so lists sort, filter and page in SQL, and
+:class:`RatingDay` says which day those copies were made for.
 """
 
 from __future__ import annotations
@@ -62,6 +64,8 @@ class Action(Versioned, db.Model):
         sa.CheckConstraint("target_date IS NULL OR start_date IS NULL "
                            "OR target_date >= start_date", name="dates_in_order"),
         sa.Index("ix_action_partnership_year", "partnership_id", "year"),
+        sa.Index("ix_action_rag", "rag", "target_date"),
+        sa.Index("ix_action_year", "year"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -112,6 +116,12 @@ class Action(Versioned, db.Model):
         sa.ForeignKey("action.id", ondelete="SET NULL"), unique=True,
         doc="The unfinished action of an earlier year this one carries forward")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Today's rating by the one rule, kept by partnership.actions.ratings (never set by hand;
+    # written outside the ORM, so neither audited nor counted as an edit).
+    rag: Mapped[str | None] = mapped_column(
+        sa.String(12), doc="The rating on the rating day (a value of actions.rag.Rag)")
+    update_overdue: Mapped[bool | None] = mapped_column(
+        doc="Waiting too long for an update on the rating day")
 
     partnership: Mapped[Partnership] = relationship()
     objective: Mapped[Objective | None] = relationship()
@@ -203,6 +213,21 @@ class ProgressUpdate(db.Model):
     author: Mapped[User | None] = relationship()
     corrects: Mapped[ProgressUpdate | None] = relationship(remote_side=[id])
 
+
+
+class RatingDay(db.Model):
+    """The day every action's stored rating was last made for (one row at most).
+
+    Lists read the stored ratings only when this is today; until the day's refresh has run
+    they rate every action themselves, so a stored rating is never shown stale.
+    """
+
+    __tablename__ = "action_rating_day"
+    __audited__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[dt.date] = mapped_column(sa.Date)
+    refreshed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ImportUpload(db.Model):

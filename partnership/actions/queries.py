@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from partnership import clock
-from partnership.actions.models import Action, ProgressUpdate, Rating, Status
+from partnership.actions.models import Action, ProgressUpdate, Rating, RatingDay, Status
 from partnership.actions.rag import Judgement, Rag, Settings
 from partnership.actions.rules import Step, carried_on, rating_as_at, steps
 from partnership.database import contains
@@ -236,7 +236,9 @@ def _objective_reference() -> sa.ColumnElement[str]:
     return sa.func.coalesce(letter + sa.cast(Objective.position, sa.String), "")
 
 
-def _statement(flt: ActionFilter) -> sa.Select[Any]:
+def statement(flt: ActionFilter) -> sa.Select[Any]:
+    """Every column a list shows, for the actions the filter's record conditions match
+    (unscoped: callers add the reader's ``readable``)."""
     # Each action's latest update, found through the (action_id, recorded_on) index.
     latest_update = (
         sa.select(ProgressUpdate.id)
@@ -288,16 +290,29 @@ def _statement(flt: ActionFilter) -> sa.Select[Any]:
         .outerjoin(successor, successor.carried_from_id == Action.id)
         .outerjoin(Partnership, Partnership.id == Action.partnership_id)
     )
+    return stmt.where(*_conditions(flt))
+
+
+def _conditions(flt: ActionFilter) -> list[sa.ColumnElement[bool]]:
+    """The filter's record conditions, on the action's own columns (so an id-only query
+    needs no join); the rating's conditions are :func:`_rating_conditions`."""
     conditions: list[sa.ColumnElement[bool]] = []
     for name, column in (("action_id", Action.id), ("partnership_id", Action.partnership_id),
-                         ("plan_id", Objective.plan_id), ("objective_id", Action.objective_id),
+                         ("objective_id", Action.objective_id),
                          ("meeting_id", Action.meeting_id), ("body_id", Action.body_id),
                          ("agency_id", Action.lead_agency_id),
                          ("person_id", Action.lead_person_id), ("year", Action.year),
-                         ("status", Action.status), ("indicator_id", Action.indicator_id)):
+                         ("status", Action.status), ("indicator_id", Action.indicator_id),
+                         ("recommendation_id", Action.recommendation_id)):
         value = getattr(flt, name)
         if value is not None:
             conditions.append(column == value)
+    if flt.plan_id is not None:
+        conditions.append(Action.objective_id.in_(
+            sa.select(Objective.id).where(Objective.plan_id == flt.plan_id)))
+    if flt.review_id is not None:
+        conditions.append(Action.recommendation_id.in_(
+            sa.select(Recommendation.id).where(Recommendation.review_id == flt.review_id)))
     if flt.source is Source.PLAN:
         conditions.append(Action.objective_id.is_not(None))
     elif flt.source is Source.MEETING:
@@ -308,10 +323,6 @@ def _statement(flt: ActionFilter) -> sa.Select[Any]:
     elif flt.source is Source.OTHER:
         conditions.append(sa.and_(Action.objective_id.is_(None), Action.meeting_id.is_(None),
                                   Action.recommendation_id.is_(None)))
-    if flt.review_id is not None:
-        conditions.append(Recommendation.review_id == flt.review_id)
-    if flt.recommendation_id is not None:
-        conditions.append(Action.recommendation_id == flt.recommendation_id)
     if flt.search:
         conditions.append(sa.or_(contains(Action.title, flt.search),
                                  contains(Action.detail, flt.search)))
@@ -324,7 +335,7 @@ def _statement(flt: ActionFilter) -> sa.Select[Any]:
         if flt.mine_body_ids:
             mine.append(Action.body_id.in_(sorted(flt.mine_body_ids)))
         conditions.append(sa.or_(*mine))
-    return stmt.where(*conditions)
+    return conditions
 
 
 _ROW_FIELDS = tuple(f.name for f in fields(TrackedAction)
@@ -332,14 +343,18 @@ _ROW_FIELDS = tuple(f.name for f in fields(TrackedAction)
                                       "log"))
 
 
-def _rated(result: sa.CursorResult[Any], today: dt.date,
-           logs: Mapping[int, tuple[Step, ...]] | None = None) -> list[TrackedAction]:
-    """Turn result rows into actions rated on ``today`` (the settings come from each action's
-    plan); with ``logs``, as they stood on that day, read back from their progress logs."""
-    positions = [(name, list(result.keys()).index(name)) for name in _ROW_FIELDS]
+def rate(rows: Sequence[sa.Row[Any]], today: dt.date,
+         logs: Mapping[int, tuple[Step, ...]] | None = None) -> list[TrackedAction]:
+    """Turn rows of :func:`statement` into actions rated on ``today`` by the one rule (the
+    settings come from each action's plan); with ``logs``, as they stood on that day, read
+    back from their progress logs."""
+    if not rows:
+        return []
+    names = list(rows[0]._fields)
+    positions = [(name, names.index(name)) for name in _ROW_FIELDS]
     settings_for: dict[tuple[int | None, int | None], Settings] = {}
     rated = []
-    for row in result:
+    for row in rows:
         key = (row.update_interval_days, row.warning_days)
         settings = settings_for.get(key)
         if settings is None:
@@ -414,9 +429,9 @@ def tracked(flt: ActionFilter | None = None, today: dt.date | None = None, *,
     today = today or clock.today()
     # Only what the reader may view (need-to-know: actions of cases they may not see are left
     # out): the policy's view rule in SQL.
-    stmt = _statement(flt).where(readable(Action))
+    stmt = statement(flt).where(readable(Action))
     logs = _logs(stmt) if from_log else None
-    actions = _rated(db.session.connection().execute(stmt), today, logs)
+    actions = rate(db.session.connection().execute(stmt).all(), today, logs)
     if flt.rag is not None:
         actions = [a for a in actions if a.rag is flt.rag]
     if flt.attention:
@@ -427,6 +442,81 @@ def tracked(flt: ActionFilter | None = None, today: dt.date | None = None, *,
         window = flt.due
         actions = [a for a in actions if _in_window(a, window, today)]
     return sorted(actions, key=_sort_key(flt.sort))
+
+
+# --- lists paged in SQL, by the ratings kept in each row ---------------------------------------
+
+
+def ratings_current(today: dt.date) -> bool:
+    """Say whether every action's stored rating was made for ``today`` (one indexed read)."""
+    return db.session.scalar(sa.select(RatingDay.day).order_by(RatingDay.id).limit(1)) == today
+
+
+def _open() -> sa.ColumnElement[bool]:
+    """Still to be done, by the stored rating: :attr:`TrackedAction.is_open` in SQL."""
+    return sa.and_(Action.status.in_([s for s in Status if s in OPEN_STATUSES]),
+                   Action.rag.not_in([Rag.COMPLETE.value, Rag.CLOSED.value]))
+
+
+def _rating_conditions(flt: ActionFilter, today: dt.date) -> list[sa.ColumnElement[bool]]:
+    """The filter's rating, attention and due-window conditions on the stored rating."""
+    conditions: list[sa.ColumnElement[bool]] = []
+    if flt.rag is not None:
+        conditions.append(Action.rag == flt.rag.value)
+    if flt.attention:
+        conditions.append(sa.or_(Action.rag.in_([Rag.RED.value, Rag.AMBER.value]),
+                                 Action.update_overdue.is_(True)))
+    if flt.update_overdue:
+        conditions.append(Action.update_overdue.is_(True))
+    if flt.due is DueWindow.NO_DATE:
+        conditions.append(Action.target_date.is_(None))
+    elif flt.due is DueWindow.OVERDUE:
+        conditions.append(sa.and_(_open(), Action.target_date < today))
+    elif flt.due is not None:
+        days = 30 if flt.due is DueWindow.NEXT_30 else 90
+        conditions.append(sa.and_(_open(), Action.target_date.between(
+            today, today + dt.timedelta(days=days))))
+    return conditions
+
+
+def _order(order: SortOrder) -> list[sa.ColumnElement[Any]]:
+    """:func:`_sort_key` in SQL (None dates last, as ``date.max`` sorts them)."""
+    closed_last = sa.case((_open(), 0), else_=1)
+    undated_last = [sa.case((Action.target_date.is_(None), 1), else_=0), Action.target_date]
+    if order is SortOrder.RATING:
+        severity = sa.case({rag.value: rag.severity for rag in Rag}, value=Action.rag,
+                           else_=len(Rag))
+        return [severity, sa.case((Action.update_overdue.is_(True), 0), else_=1),
+                *undated_last, Action.id]
+    if order is SortOrder.STALEST:
+        last = (sa.select(sa.func.max(ProgressUpdate.recorded_on))
+                .where(ProgressUpdate.action_id == Action.id).scalar_subquery())
+        return [closed_last, sa.case((last.is_(None), 0), else_=1), last, Action.id]
+    if order is SortOrder.TITLE:
+        return [sa.func.lower(Action.title), Action.id]
+    return [closed_last, *undated_last, Action.id]
+
+
+def listed(flt: ActionFilter, number: int, size: int, today: dt.date | None = None) -> Page:
+    """Return one page of the actions the filter matches, rated and sorted as
+    :func:`tracked` does, costing what the page costs: the database filters, sorts, counts
+    and cuts the page by each action's stored rating (three statements), and only the
+    page's actions are rated again, for their reasons. Until today's ratings are stored
+    (``ratings_current``) every action is rated here instead."""
+    today = today or clock.today()
+    if today != clock.today() or not ratings_current(today):
+        return page_of(tracked(flt, today), number, size)
+    ids = (sa.select(Action.id)
+           .where(*_conditions(flt), *_rating_conditions(flt, today), readable(Action)))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())) or 0
+    pages = max(1, -(-total // size))
+    number = min(max(1, number), pages)
+    chosen = list(db.session.scalars(ids.order_by(*_order(flt.sort))
+                                     .limit(size).offset((number - 1) * size)))
+    rows = {a.id: a for a in rate(db.session.connection().execute(
+        statement(ActionFilter()).where(Action.id.in_(chosen))).all(), today)} if chosen else {}
+    return Page(items=[rows[i] for i in chosen if i in rows], number=number, size=size,
+                total=total)
 
 
 @dataclass(frozen=True)

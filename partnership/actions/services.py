@@ -244,37 +244,51 @@ def new_action_defaults(origin: Origin, bodies: list[Body]) -> dict[str, Any]:
 
 
 def filter_options(flt: ActionFilter) -> dict[str, tuple[str, list[tuple[int, str]]]]:
-    """Return the list filters' choices: partnerships and plans, and the bodies, agencies,
-    officers and years that actions name (within the chosen partnership), in one query each."""
+    """Return the list filters' choices, at a cost that does not grow with the tracker:
+    partnerships and plans; the reporting years from the first to the last any action
+    names; and, once one partnership is in view (chosen, or the only one), the bodies,
+    agencies and officers named by its actions the reader may view (one query each, over
+    that partnership's actions only)."""
     partnerships = db.session.execute(
         sa.select(Partnership.id, Partnership.name, Partnership.year_start_month)
         .where(readable(Partnership)).order_by(Partnership.name)).all()
     chosen = next((p for p in partnerships if p.id == flt.partnership_id), None)
-    # Only what the reader may view: an officer who leads nothing but a case's actions is
-    # not named to someone outside the case.
-    within = [readable(Action),
-              *([Action.partnership_id == chosen.id] if chosen is not None else [])]
+    if chosen is None and len(partnerships) == 1:
+        chosen = partnerships[0]
     plans = db.session.execute(
         sa.select(Plan.id, Plan.title).where(
             readable(Plan), *([Plan.partnership_id == chosen.id] if chosen is not None else []))
         .order_by(Plan.first_year.desc(), Plan.title)).all()
 
     def named(model: Any, column: Any) -> list[tuple[int, str]]:
-        used = sa.select(column).where(*within).distinct().scalar_subquery()
+        if chosen is None:
+            return []
+        # Only what the reader may view: an officer who leads nothing but a case's actions is
+        # not named to someone outside the case.
+        used = (sa.select(column).where(Action.partnership_id == chosen.id, readable(Action))
+                .distinct().scalar_subquery())
         return [(row.id, row.name) for row in db.session.execute(
             sa.select(model.id, model.name).where(model.id.in_(used))
             .order_by(model.name, model.id))]
 
+    # The whole tracker's first and last years: two reads of the year index (a year says
+    # nothing about any record, and an unfiltered min and max cost the same at any size).
+    first, last = db.session.execute(sa.select(
+        sa.select(sa.func.min(Action.year)).scalar_subquery(),
+        sa.select(sa.func.max(Action.year)).scalar_subquery())).one()
     months = {p.year_start_month for p in ([chosen] if chosen else partnerships)}
     month = months.pop() if len(months) == 1 else 4
-    years = db.session.scalars(sa.select(Action.year).where(*within).distinct()
-                               .order_by(Action.year.desc()))
+    years = range(last, first - 1, -1) if first is not None and last is not None else []
+    register_hint = "Any" if chosen is not None else "Choose a partnership first"
     return {
         "partnership_id": ("Any partnership", [(p.id, p.name) for p in partnerships]),
         "plan_id": ("Any plan", [(p.id, p.title) for p in plans]),
-        "body_id": ("Any body", named(Body, Action.body_id)),
-        "agency_id": ("Any agency", named(Agency, Action.lead_agency_id)),
-        "person_id": ("Anyone", named(Person, Action.lead_person_id)),
+        "body_id": (f"{register_hint} body" if chosen else register_hint,
+                    named(Body, Action.body_id)),
+        "agency_id": (f"{register_hint} agency" if chosen else register_hint,
+                      named(Agency, Action.lead_agency_id)),
+        "person_id": ("Anyone" if chosen else register_hint,
+                      named(Person, Action.lead_person_id)),
         "year": ("Any year", [(year, year_label(year, month)) for year in years]),
     }
 

@@ -27,7 +27,7 @@ from partnership.actions.forms import (
     WithdrawForm,
 )
 from partnership.actions.models import Action, Rating, Status
-from partnership.actions.queries import ActionFilter, page_of, tracked
+from partnership.actions.queries import ActionFilter, listed
 from partnership.actions.views.blueprint import bp
 from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.evidence import services as evidence
@@ -81,9 +81,8 @@ def _query(flt: ActionFilter) -> str:
 def index() -> str:
     """List every action, filtered, sorted and a page at a time."""
     flt = ActionFilter.from_args(request.args)
-    rows = tracked(flt, clock.today())
-    page = page_of(rows, request.args.get("page", 1, type=query_id),
-                   current_app.config["PAGE_SIZE"])
+    page = listed(flt, request.args.get("page", 1, type=query_id),
+                  current_app.config["PAGE_SIZE"])
     filters = ActionFilterForm(request.args)
     for name, (blank, options) in services.filter_options(flt).items():
         filters.offer(name, blank, options)
