@@ -110,6 +110,73 @@ class Config:
         "Education and attendance",
         "Other",
     )
+    # Case reviews to the national panel's guidance (partnership/reviews). The Child
+    # Safeguarding Practice Review Panel reissued its guidance for safeguarding partners in
+    # 2022 and again in June 2025; these lists follow it and change with it, not the code.
+    # The Rapid Review document's sections, in the panel's order: (field of the Rapid Review
+    # record, or "episodes" / "requests" / "decision" / "sign_off" / "case", heading).
+    REVIEWS_RAPID_REVIEW_SECTIONS: tuple[tuple[str, str], ...] = (
+        ("case", "The serious incident"),
+        ("requests", "Information from agencies"),
+        ("episodes", "Key practice episodes"),
+        ("analysis", "Analysis of practice"),
+        ("equality_analysis", "Race, other inequalities and disability: how they shaped the "
+                              "child's experience and the practice around them"),
+        ("immediate_actions", "Immediate actions taken"),
+        ("learning", "Learning identified"),
+        ("decision", "Decision and rationale"),
+        ("sign_off", "Sign-off by the safeguarding partners"),
+    )
+    # Sections of the Rapid Review record that must be written before the case leaves the
+    # Rapid Review (besides the outcome, the three sign-offs, the date sent to the panel and
+    # every information request received or waived, which are always required).
+    REVIEWS_RAPID_REVIEW_REQUIRED: tuple[str, ...] = ("outcome_reason",)
+    # NHS England's Safeguarding Case Review Tracker (S-CRT, NHS Digital's guidance and the
+    # 2021 directions' requirements specification): the export's columns, in order, each
+    # (heading, what fills it). Rename a heading here when the tracker's form changes.
+    REVIEWS_TRACKER_COLUMNS: tuple[tuple[str, str], ...] = (
+        ("Local reference", "reference"),
+        ("Safeguarding partnership", "partnership"),
+        ("Status", "status"),
+        ("Date added", "aware_on"),
+        ("Type of review", "review_type"),
+        ("Rapid Review converted to a local review", "converted"),
+        ("Incident type", "incident_type"),
+        ("Local authority where the incident happened", "incident_authority"),
+        ("Local authority where the child lives", "residence_authority"),
+        ("Looked-after child", "looked_after"),
+        ("Abuse or vulnerability theme 1", "theme_1"),
+        ("Abuse or vulnerability theme 2", "theme_2"),
+        ("Abuse or vulnerability theme 3", "theme_3"),
+        ("Stage", "stage"),
+        ("Notified to the national panel", "notified_on"),
+        ("Rapid Review sent to the national panel", "sent_to_panel_on"),
+        ("Decision to hold a local review", "decided_on"),
+        ("Target date for publication", "target_on"),
+        ("Publication date", "published_on"),
+        ("Link to the published report", "published_url"),
+        ("Recommendation themes", "recommendation_themes"),
+        ("Number of recommendations", "recommendations"),
+        ("How the learning was shared", "dissemination"),
+    )
+    # Complex referrals (partnership/referrals). No national standard sets these: the hub
+    # agrees them with the forces and partner organisations in its memoranda of understanding
+    # (the Hydrant Programme's Partnership Hub describes the referral route, not time limits),
+    # so each is a setting. Service levels run in working days (England and Wales bank
+    # holidays left out) from the day the hub routes a referral to a force or partnership.
+    REFERRAL_ACKNOWLEDGE_WORKING_DAYS = _env_int("REFERRAL_ACKNOWLEDGE_WORKING_DAYS", 2)
+    REFERRAL_DECISION_WORKING_DAYS = _env_int("REFERRAL_DECISION_WORKING_DAYS", 10)
+    # What a memorandum may cover, and the natures a referral may be complex by (the hub's
+    # introduction names institutional, organised, online and non-recent abuse). A record keeps
+    # the words it was given, so a word taken off these lists still shows on old ones.
+    REFERRAL_TYPES: tuple[str, ...] = ("Safeguarding referral", "Report of crime")
+    REFERRAL_NATURES: tuple[str, ...] = (
+        "Institutional", "Organised", "Online", "Non-recent", "Familial", "Other")
+    # A signed memorandum whose review date has passed is no longer in force until renewed;
+    # the hub team is reminded this many days before the review date.
+    REFERRAL_MEMORANDUM_LAPSES_AT_REVIEW = os.environ.get(
+        "REFERRAL_MEMORANDUM_LAPSES_AT_REVIEW", "1") in ("1", "true", "yes")
+    REFERRAL_MEMORANDUM_REMINDER_DAYS = _env_int("REFERRAL_MEMORANDUM_REMINDER_DAYS", 60)
     # Mail (partnership/notices): digests and notices go out over SMTP through an outbox.
     # SERVICE_URL is the address people reach the service at: every link in a mail starts
     # with it.

@@ -27,6 +27,8 @@ import sqlalchemy as sa
 from flask import g, has_app_context, has_request_context
 from flask_login import current_user
 
+from partnership import clock
+
 
 class Role(StrEnum):
     """The roles a user account can hold."""
@@ -777,6 +779,88 @@ def _attaches_to_owner(user: Any, target: Any) -> bool:
     return owner is not None and can(user, target.owner_verb, owner)
 
 
+# --- complex referrals (partnership/referrals) --------------------------------------------
+# A referral is need-to-know: the hub team (the team of the partnership that runs the hub), and
+# the forces and partnerships it was routed to: an agency lead of a force routed to, the team
+# of a partnership routed to (or of the force's own partnership). Its Referral.partnerships
+# are the partnerships its routes reach, so their accounts serve it; a route is seen with its
+# referral.
+
+
+def _referral_of(target: Any) -> Any:
+    return getattr(target, "referral", None) or target
+
+
+def _sees_referral(user: Any, target: Any) -> bool:
+    """The team (of the hub or a partnership it reaches); an agency lead of a force routed to."""
+    if user.role not in (Role.TEAM, Role.AGENCY):
+        return False
+    if isinstance(target, str | type):
+        return True
+    referral = _referral_of(target)
+    if user.role is Role.TEAM:
+        reached = {route.reached_partnership_id for route in referral.routes}
+        return serves_all(user) or bool(({referral.partnership_id} | reached) & served(user))
+    agency_id = scope(user).agency_id
+    return agency_id is not None and any(route.force_id == agency_id
+                                         for route in referral.routes)
+
+
+def _sees_referral_where(user: Any, model: Any) -> sa.ColumnElement[bool]:
+    """_sees_referral in SQL, for referrals and their routes."""
+    if user.role not in (Role.TEAM, Role.AGENCY):
+        return sa.false()
+    if model.__table__.name != "complex_referral":
+        referrals = sa.inspect(model).relationships["referral"].mapper.class_
+        return model.referral.has(_sees_referral_where(user, referrals))
+    routes = sa.inspect(model).relationships["routes"].mapper.class_
+    if user.role is Role.TEAM:
+        ids = sorted(served(user))
+        return sa.or_(model.partnership_id.in_(ids),
+                      model.routes.any(routes.reached_partnership_id.in_(ids)))
+    agency_id = scope(user).agency_id
+    if agency_id is None:
+        return sa.false()
+    return model.routes.any(routes.force_id == agency_id)
+
+
+def _keeps_referral(user: Any, target: Any) -> bool:
+    """The hub team: the team of the partnership whose hub received the referral."""
+    if user.role is not Role.TEAM:
+        return False
+    return (isinstance(target, str | type)
+            or _referral_of(target).partnership_id in served(user))
+
+
+def _responds_to_route(user: Any, target: Any) -> bool:
+    """The hub team records any route's answer (often sent by email); an agency lead answers
+    for their own force, a partnership's team for a route to their partnership."""
+    if user.role not in (Role.TEAM, Role.AGENCY):
+        return False
+    if isinstance(target, str | type):
+        return True
+    if _keeps_referral(user, target):
+        return True
+    if getattr(target, "referral", None) is None:
+        return False  # a referral as a whole is answered route by route
+    if user.role is Role.AGENCY:
+        agency_id = scope(user).agency_id
+        return agency_id is not None and target.force_id == agency_id
+    return target.reached_partnership_id in served(user)
+
+
+def _refers_under_memorandum(user: Any, target: Any) -> bool:
+    """The team records a referral only from an organisation with a memorandum in force (on
+    the day the referral was received, for a referral; today, for an organisation)."""
+    if user.role is not Role.TEAM:
+        return False
+    if isinstance(target, str | type):
+        return True
+    if hasattr(target, "may_be_referred"):
+        return bool(target.may_be_referred())
+    return bool(target.may_refer(clock.today()))
+
+
 # (verb, realm) -> rule. Keep this table the single source of truth.
 RULES: dict[tuple[str, str], Rule] = {
     ("view", "home"): _roles(*EVERYONE),
@@ -833,6 +917,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("edit", "cases"): _case_rule(Role.TEAM, chair_of_reviewing_body=True),
     ("sign_off", "cases"): _case_rule(Role.PARTNER),
     ("manage", "cases"): _roles(Role.TEAM),  # settings, closure days, people added to cases
+    # Moving a case on before its stage is complete (with a reason, audited): the team only.
+    ("override", "cases"): _case_rule(Role.TEAM),
     # Recommendations and action plans: ours follow their case; learning from elsewhere is open.
     ("view", "reviews"): _read_review,
     ("edit", "reviews"): _edit_review,
@@ -922,6 +1008,18 @@ RULES: dict[tuple[str, str], Rule] = {
     ("view", "notices"): _roles(*EVERYONE),
     ("manage", "digests"): _roles(Role.TEAM),
     ("view", "scheduled_jobs"): _roles(Role.ADMIN),
+    # Complex referrals under a memorandum of understanding: the hub team keeps partner
+    # organisations and their memoranda, takes referrals (only from an organisation with a
+    # memorandum in force) and routes them; a referral is need-to-know (_sees_referral), and
+    # each force or partnership routed to answers for itself; reports count what one sees.
+    ("view", "referral_partners"): _roles(Role.TEAM),
+    ("edit", "referral_partners"): _roles(Role.TEAM),
+    ("refer", "referral_partners"): _refers_under_memorandum,
+    ("refer", "referrals"): _refers_under_memorandum,
+    ("view", "referrals"): Listed(check=_sees_referral, where=_sees_referral_where),
+    ("edit", "referrals"): _keeps_referral,
+    ("respond", "referrals"): _responds_to_route,
+    ("report", "referrals"): _roles(Role.TEAM, Role.AGENCY),
 }
 
 

@@ -151,6 +151,26 @@ class ReviewKind(LabelledEnum):
         return self in (ReviewKind.RAPID_REVIEW, ReviewKind.LOCAL_REVIEW)
 
 
+class DisseminationMethod(LabelledEnum):
+    """How a review's learning was shared."""
+
+    BRIEFING = "briefing"
+    LEARNING_EVENT = "learning_event"
+    PRACTICE_ALERT = "practice_alert"
+    NEWSLETTER = "newsletter"
+    TRAINING = "training"
+    OTHER = "other"
+
+    @staticmethod
+    def _labels() -> dict[str, str]:
+        return {"briefing": "Briefing (for example a 7-minute briefing)",
+                "learning_event": "Learning event",
+                "practice_alert": "Practice alert",
+                "newsletter": "Newsletter or bulletin",
+                "training": "Training session",
+                "other": "Another way"}
+
+
 class Scope(LabelledEnum):
     """Who a recommendation is for."""
 
@@ -175,6 +195,13 @@ recommendation_theme = sa.Table(
               primary_key=True),
     sa.Column("theme_id", sa.ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True),
 )
+dissemination_recommendation = sa.Table(
+    "dissemination_recommendation", db.metadata,
+    sa.Column("dissemination_id", sa.ForeignKey("learning_dissemination.id",
+                                                ondelete="CASCADE"), primary_key=True),
+    sa.Column("recommendation_id", sa.ForeignKey("recommendation.id", ondelete="CASCADE"),
+              primary_key=True),
+)
 recommendation_agency = sa.Table(
     "recommendation_agency", db.metadata,
     sa.Column("recommendation_id", sa.ForeignKey("recommendation.id", ondelete="CASCADE"),
@@ -198,6 +225,8 @@ class ReviewSettings(Versioned, db.Model):
         default=6, doc="Months from the decision to a local review's completion and publication")
     retention_years: Mapped[int] = mapped_column(
         default=15, doc="Years a case's records are kept after it closes")
+    monitoring_weeks: Mapped[int] = mapped_column(
+        default=6, doc="Weeks between checkpoints monitoring a local review's time and quality")
 
     partnership: Mapped[Partnership] = relationship()
 
@@ -256,6 +285,17 @@ class Case(Versioned, db.Model):
         sa.Date, doc="Keep the records until this date (from the closure, or provisionally "
                      "from awareness while open)")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Where it happened and where the child lives: notification and review duties follow
+    # them. A name, so that a neighbouring authority outside this database can be recorded.
+    incident_authority: Mapped[str] = mapped_column(
+        sa.String(200), default="", doc="The local authority the incident happened in")
+    residence_authority: Mapped[str] = mapped_column(
+        sa.String(200), default="", doc="The local authority the child normally lives in")
+    # A looked-after child's death is notified to the Secretary of State and Ofsted whether
+    # or not abuse or neglect is known or suspected.
+    looked_after: Mapped[bool] = mapped_column(default=False)
+    secretary_of_state_notified_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    ofsted_notified_on: Mapped[dt.date | None] = mapped_column(sa.Date)
 
     partnership: Mapped[Partnership] = relationship()
     reviewing_body: Mapped[Body | None] = relationship()
@@ -269,9 +309,59 @@ class Case(Versioned, db.Model):
     national_referral: Mapped[NationalReferral | None] = relationship(
         back_populates="case", cascade="all, delete-orphan")
     reviews: Mapped[list[Review]] = relationship(back_populates="case")
+    moves: Mapped[list[StageMove]] = relationship(
+        back_populates="case", order_by="StageMove.id", cascade="all, delete-orphan")
+
+    @property
+    def looked_after_death(self) -> bool:
+        """A looked-after child died: the Secretary of State and Ofsted must be notified."""
+        return self.looked_after and self.incident_type is IncidentType.DEATH
 
     def __str__(self) -> str:
         return self.reference
+
+
+class StageMove(db.Model):
+    """A move of a case from one stage to the next: who moved it, what the stage left
+    closed, and (for the team's override) what was still missing and why it moved anyway."""
+
+    __tablename__ = "stage_move"
+    __realm__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_record.id", ondelete="CASCADE"),
+                                         index=True)
+    from_stage: Mapped[Stage] = mapped_column(enum_column(Stage))
+    to_stage: Mapped[Stage] = mapped_column(enum_column(Stage))
+    moved_on: Mapped[dt.date] = mapped_column(sa.Date)
+    moved_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    moved_by: Mapped[str] = mapped_column(sa.String(120), default="",
+                                          doc="The name, as it was then")
+    missing: Mapped[str] = mapped_column(
+        sa.Text, default="", doc="What the move's rules still wanted, one item a line "
+                                 "(only when the team overrode them)")
+    override_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    closed: Mapped[str] = mapped_column(
+        sa.Text, default="", doc="What belonged to the stage left and was closed, one a line")
+
+    case: Mapped[Case] = relationship(back_populates="moves")
+
+    @property
+    def overridden(self) -> bool:
+        """Moved by the team although something was missing."""
+        return bool(self.missing)
+
+    @property
+    def missing_items(self) -> list[str]:
+        """What was missing, one item each."""
+        return [line for line in self.missing.splitlines() if line.strip()]
+
+    @property
+    def closed_items(self) -> list[str]:
+        """What the move closed, one item each."""
+        return [line for line in self.closed.splitlines() if line.strip()]
 
 
 class CaseMember(db.Model):
@@ -303,6 +393,8 @@ class RapidReview(Versioned, db.Model):
         sa.ForeignKey("case_record.id", ondelete="CASCADE"), unique=True)
     started_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     analysis: Mapped[str] = mapped_column(sa.Text, default="")
+    immediate_actions: Mapped[str] = mapped_column(
+        sa.Text, default="", doc="What was done straight away to keep children safe")
     equality_analysis: Mapped[str] = mapped_column(
         sa.Text, default="",
         doc="How race, inequality and disability shaped the child's experience and the practice")
@@ -339,8 +431,16 @@ class InformationRequest(Versioned, db.Model):
     requested_on: Mapped[dt.date] = mapped_column(sa.Date)
     due_on: Mapped[dt.date] = mapped_column(sa.Date)
     received_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    # Not needed after all (or closed unanswered when the case moved on): why, and when.
+    waived_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    waived_on: Mapped[dt.date | None] = mapped_column(sa.Date)
 
     rapid_review: Mapped[RapidReview] = relationship(back_populates="requests")
+
+    @property
+    def settled(self) -> bool:
+        """Received, or waived with a reason: nothing more to chase."""
+        return self.received_on is not None or bool((self.waived_reason or "").strip())
     agency: Mapped[Agency] = relationship()
 
 
@@ -464,7 +564,11 @@ class MonitoringEntry(db.Model):
     recorded_on: Mapped[dt.date] = mapped_column(sa.Date)
     on_time: Mapped[bool]
     timeliness: Mapped[str] = mapped_column(sa.Text, default="")
+    progress: Mapped[str] = mapped_column(
+        sa.Text, default="", doc="Progress against the terms of reference")
     quality: Mapped[str] = mapped_column(sa.Text, default="")
+    requested: Mapped[str] = mapped_column(
+        sa.Text, default="", doc="Any request to the reviewer for information or a draft")
     author_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL"))
 
@@ -519,6 +623,9 @@ class Review(Versioned, db.Model):
     recommendations: Mapped[list[Recommendation]] = relationship(
         back_populates="review", order_by="(Recommendation.number, Recommendation.id)",
         cascade="all, delete-orphan")
+    disseminations: Mapped[list[Dissemination]] = relationship(
+        back_populates="review", order_by="(Dissemination.held_on, Dissemination.id)",
+        cascade="all, delete-orphan")
 
     def __str__(self) -> str:
         return self.title
@@ -548,3 +655,30 @@ class Recommendation(Versioned, db.Model):
 
     def __str__(self) -> str:
         return f"Recommendation {self.number}"
+
+
+class Dissemination(Versioned, db.Model):
+    """One way a review's learning was shared (a briefing, a learning event, a practice
+    alert...): when, with whom, how many it reached, and the recommendations it carried."""
+
+    __tablename__ = "learning_dissemination"
+    __realm__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(sa.ForeignKey("review.id", ondelete="CASCADE"),
+                                           index=True)
+    method: Mapped[DisseminationMethod] = mapped_column(enum_column(DisseminationMethod))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    held_on: Mapped[dt.date] = mapped_column(sa.Date)
+    audience: Mapped[str] = mapped_column(sa.String(300), default="",
+                                          doc="Who it was for: agencies, roles, places")
+    reach: Mapped[int | None] = mapped_column(doc="How many people it reached")
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+
+    review: Mapped[Review] = relationship(back_populates="disseminations")
+    recommendations: Mapped[list[Recommendation]] = relationship(
+        secondary=dissemination_recommendation,
+        order_by="(Recommendation.number, Recommendation.id)")
+
+    def __str__(self) -> str:
+        return self.title

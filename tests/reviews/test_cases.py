@@ -142,10 +142,12 @@ def test_editing_a_case_never_loses_someone_elses_edit(
 
 
 def test_every_allowed_move_goes_through_and_every_other_is_refused_in_words(
-    app: Flask, world: World,
+    app: Flask, world: World, make_user: Callable[..., User],
 ) -> None:
+    team = make_user(Role.TEAM)
     dates = {"decided_on": dt.date(2025, 6, 2), "referred_on": dt.date(2025, 6, 3),
-             "closed_on": dt.date(2025, 12, 1)}
+             "closed_on": dt.date(2025, 12, 1), "override": True,
+             "override_reason": "Testing every move"}
     with app.app_context(), acting_as("tests"):
         for number, (start, target) in enumerate(
                 (start, target) for start in Stage for target in Stage):
@@ -157,12 +159,12 @@ def test_every_allowed_move_goes_through_and_every_other_is_refused_in_words(
             db.session.flush()
             move = Move(stage=target.value, **dates)
             if target in TRANSITIONS[start]:
-                move_case(case, case.version, move, TODAY)
+                move_case(case, case.version, move, TODAY, team)
                 db.session.flush()
                 assert case.stage is target, (start, target)
             else:
                 with pytest.raises(ReviewError) as refused:
-                    move_case(case, case.version, move, TODAY)
+                    move_case(case, case.version, move, TODAY, team)
                 assert refused.value.field == "stage"
                 assert refused.value.message.startswith(
                     f"A case at {start.label} cannot move to {target.label}; it can move to ")
@@ -203,7 +205,8 @@ def test_moving_a_case_through_its_stages_creates_its_reviews(
     assert field_error(undated, "decided_on") == (
         "Enter the date of the decision to carry out a local review")
     assert case_row(app, case_id).stage is Stage.RAPID_REVIEW
-    team.submit(url, {"version": version(), "stage": "local_review",
+    team.submit(url, {"version": version(), "stage": "local_review", "override": "y",
+                      "override_reason": "The partners agreed at the meeting",
                       **date_parts("decided_on", dt.date(2025, 12, 31))})
     saved = case_row(app, case_id)
     assert saved.stage is Stage.LOCAL_REVIEW
@@ -211,7 +214,8 @@ def test_moving_a_case_through_its_stages_creates_its_reviews(
     assert (saved.local_review.decided_on, saved.local_review.target_on) == (
         dt.date(2025, 12, 31), dt.date(2026, 6, 30))
 
-    team.submit(url, {"version": version(), "stage": "action_plan"})
+    team.submit(url, {"version": version(), "stage": "action_plan", "override": "y",
+                      "override_reason": "Published elsewhere"})
     closed = team.submit(url, {"version": version(), "stage": "closed",
                                **date_parts("closed_on", dt.date(2026, 1, 9))},
                          follow_redirects=True)

@@ -11,10 +11,13 @@ import pytest
 from flask import Flask
 
 from partnership.accounts.models import User
+from partnership.audit.services import acting_as
+from partnership.extensions import db
 from partnership.policy import Role
 from partnership.reviews.models import (
     ClockStart,
     LocalReview,
+    Milestone,
     MilestoneKind,
     MonitoringEntry,
     PublicationDecision,
@@ -227,6 +230,19 @@ def test_recording_the_publication_marks_the_published_milestone_done(
     response = team.submit(url, publication_form())
     assert goes_to_case(response, world["case"], "publication")
     assert flashes(team) == ["Publication decision saved"]
+    # Not before the group has approved the report and the board has seen it.
+    early = page(team.submit(url, publication_form(
+        version="2", published_url="https://www.northshire.gov.uk/child-q",
+        **date_fields(published_on=dt.date(2025, 6, 1)))))
+    assert field_error(early, "published_on") == (
+        "Before the report is published, record in the milestones the reviewing group's "
+        "approval of the report and the report's presentation to the board")
+    assert load(app, LocalReview, local, "milestones").published_on is None
+    with app.app_context(), acting_as("tests"):
+        for kind in (MilestoneKind.APPROVED_BY_GROUP, MilestoneKind.PRESENTED_TO_BOARD):
+            db.session.add(Milestone(local_review_id=local, kind=kind,
+                                     done_on=dt.date(2025, 5, 30)))
+        db.session.commit()
     team.submit(url, publication_form(
         version="2", published_url="https://www.northshire.gov.uk/child-q",
         **date_fields(published_on=dt.date(2025, 6, 1))))
@@ -234,7 +250,8 @@ def test_recording_the_publication_marks_the_published_milestone_done(
     assert (saved.publication_decision, saved.published_on, saved.published_url) == (
         PublicationDecision.PUBLISH_REDACTED, dt.date(2025, 6, 1),
         "https://www.northshire.gov.uk/child-q")
-    assert [(m.kind, m.done_on) for m in saved.milestones] == [
+    assert [(m.kind, m.done_on) for m in saved.milestones
+            if m.kind is MilestoneKind.PUBLISHED] == [
         (MilestoneKind.PUBLISHED, dt.date(2025, 6, 1))]
     html = page(team.get(url))
     assert html.select_one("input[name=publication_decision][value=publish_redacted]").has_attr(

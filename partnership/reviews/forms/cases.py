@@ -9,6 +9,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
+    GovCheckboxInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -16,6 +17,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
+    BooleanField,
     HiddenField,
     RadioField,
     SelectField,
@@ -119,6 +121,14 @@ class StageForm(FlaskForm):
     closed_on = DayMonthYearField("Date the case closed",
                                   description="Only when closing the case. The records are kept "
                                               "for the partnership's retention period from it")
+    override = BooleanField(
+        "Move the case on before its stage is complete", widget=GovCheckboxInput(),
+        description="Partnership team only. What is still to do, and your reason, go in the "
+                    "audit trail and on the case's timeline")
+    override_reason = TextAreaField(
+        "Reason for moving on before the stage is complete", widget=GovTextArea(),
+        validators=[Length(max=TEXT_LIMIT, message="Reason must be 10,000 characters or fewer"),
+                    NoIdentifiers()])
     submit = SubmitField("Move the case", widget=GovSubmitInput())
 
     def __init__(self, *args: Any, stages: Iterable[Stage] = (), **kwargs: Any) -> None:

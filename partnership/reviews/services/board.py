@@ -35,13 +35,17 @@ from partnership.reviews.models import (
     Stage,
 )
 from partnership.reviews.services.deadlines import (
+    Checkpoint,
     Deadline,
     DeadlineKind,
+    Slippage,
+    checkpoint,
     closures_by_partnership,
     deadlines_of,
     left_in_words,
     notification_due,
     settings_by_partnership,
+    slippage,
 )
 
 OPEN_STAGES = tuple(stage for stage in Stage if stage is not Stage.CLOSED)
@@ -62,7 +66,9 @@ def _loaded() -> list[Any]:
         rapid.selectinload(RapidReview.sign_offs).joinedload(RapidReviewSignOff.partner),
         local.selectinload(LocalReview.milestones),
         local.selectinload(LocalReview.reviewers),
+        local.selectinload(LocalReview.monitoring),
         selectinload(Case.national_referral),
+        selectinload(Case.moves),
     ]
 
 
@@ -109,6 +115,8 @@ class Standing:
     timeline: list[Event]
     chase: list[Chase] = field(default_factory=list)
     red_actions: list[TrackedAction] = field(default_factory=list)
+    slippage: Slippage | None = None
+    checkpoint: Checkpoint | None = None
 
     @property
     def next(self) -> Deadline | None:
@@ -142,6 +150,10 @@ def timeline_of(case: Case, deadlines: Sequence[Deadline], closures: frozenset[d
             if request.received_on is not None:
                 events.append(Event(request.received_on,
                                     f"Information received from {request.agency.name}"))
+            elif request.waived_on is not None and request.waived_reason.strip():
+                events.append(Event(request.waived_on,
+                                    f"Information from {request.agency.name} waived: "
+                                    f"{request.waived_reason.strip()}"))
         for sign_off in rapid.sign_offs:
             partner = sign_off.partner.name_on(sign_off.signed_at.date())
             events.append(Event(sign_off.signed_at.date(),
@@ -171,6 +183,21 @@ def timeline_of(case: Case, deadlines: Sequence[Deadline], closures: frozenset[d
                 m.done_on == local.published_on and m.kind is MilestoneKind.PUBLISHED
                 for m in local.milestones):
             events.append(Event(local.published_on, "Published"))
+        for entry in local.monitoring:
+            events.append(Event(entry.recorded_on, "Monitoring check: "
+                                + ("on time" if entry.on_time else "behind time")))
+    for day, who in ((case.secretary_of_state_notified_on, "the Secretary of State"),
+                     (case.ofsted_notified_on, "Ofsted")):
+        if day is not None:
+            events.append(Event(day, f"Looked-after child's death notified to {who}"))
+    for move in case.moves:
+        what = f"Moved from {move.from_stage.label} to {move.to_stage.label}"
+        if move.overridden:
+            what += (f" by the partnership team before the stage was complete (still to do: "
+                     f"{'; '.join(move.missing_items)}). Reason: {move.override_reason}")
+        if move.closed_items:
+            what += f". Closed: {'; '.join(move.closed_items)}"
+        events.append(Event(move.moved_on, what))
     if case.closed_on is not None:
         events.append(Event(case.closed_on, "Case closed"))
     events.extend(Event(d.due, d.name, done=False) for d in deadlines)
@@ -190,6 +217,11 @@ def _chase(case: Case, deadlines: Sequence[Deadline], closures: frozenset[dt.dat
         if case.notified_on > due:
             found.append(Chase(f"Notified late ({long_date(case.notified_on)}, due "
                                f"{long_date(due)}) with no reason recorded"))
+    if case.looked_after_death and case.stage is not Stage.CLOSED:
+        for day, who in ((case.secretary_of_state_notified_on, "the Secretary of State"),
+                         (case.ofsted_notified_on, "Ofsted")):
+            if day is None:
+                found.append(Chase(f"Looked-after child's death not yet notified to {who}"))
     rapid = case.rapid_review
     if rapid is not None and case.stage in SIGN_OFF_STAGES:
         rapid_due = next((d for d in deadlines if d.kind == DeadlineKind.RAPID_REVIEW), None)
@@ -225,6 +257,8 @@ def standings(cases: Iterable[Case], today: dt.date, *, with_actions: bool = Fal
                             deadlines=deadlines,
                             timeline=timeline_of(case, deadlines, closed))
         standing.chase = _chase(case, deadlines, closed, today)
+        standing.slippage = slippage(case, settings[case.partnership_id], today)
+        standing.checkpoint = checkpoint(case, settings[case.partnership_id], today)
         standing.red_actions = red.get(case.id, [])
         for action in standing.red_actions:
             where = (f" (recommendation {action.recommendation_number})"

@@ -35,8 +35,9 @@ from partnership.reviews.models import (
     RapidReview,
     ReviewSettings,
     Stage,
+    StageMove,
 )
-from partnership.reviews.services import ReviewError, settings_for
+from partnership.reviews.services import ReviewError, gates, settings_for
 from partnership.reviews.services.deadlines import closures_of, notification_due
 
 REFERENCE_TAKEN = "{partnership} already has a case called {reference}: choose another reference"
@@ -159,16 +160,60 @@ def _past_date(value: dt.date | None, field: str, what: str, case: Case,
 
 @dataclass
 class Move:
-    """What a stage change brings with it (dates the form asked for)."""
+    """What a stage change brings with it (dates the form asked for), and the team's
+    override of the stage's rules, with its reason."""
 
     stage: Stage | str | None
     decided_on: dt.date | None = None
     referred_on: dt.date | None = None
     closed_on: dt.date | None = None
+    override: bool = False
+    override_reason: str = ""
 
 
-def move_case(case: Case, started_from: object, move: Move, on: dt.date) -> None:
-    """Move the case to the next stage, if the process allows it; refuse with a reason."""
+class StageRefused(ReviewError):
+    """The move's rules are not met: ``missing`` names each item still to do."""
+
+    def __init__(self, case: Case, stage: Stage, missing: list[str]) -> None:
+        super().__init__(gates.still_to_do(case, stage, missing), "stage")
+        self.stage = stage
+        self.missing = missing
+        self.problems = [self]  # one message naming every item (a summary shows one a field)
+
+
+def _close_stage(case: Case, stage: Stage, on: dt.date) -> list[str]:
+    """Close what belonged to the stage the case leaves; return what was closed, in words.
+
+    Leaving the Rapid Review closes every agency's information request still open (marked
+    waived, with the move as the reason), so nothing of that stage is chased any more; the
+    Rapid Review's own deadline and a local review's milestones and checkpoints stop being
+    live with their stage (``deadlines.deadlines_of``); the notification, a duty of the
+    whole case, carries over until it is made.
+    """
+    closed: list[str] = []
+    rapid = case.rapid_review
+    if case.stage in gates.RAPID_STAGES and stage not in gates.RAPID_STAGES and rapid:
+        for request in rapid.requests:
+            if not request.settled:
+                request.waived_reason = (f"Closed unanswered when the case moved to "
+                                         f"{stage.label} on {long_date(on)}")
+                request.waived_on = on
+                closed.append(f"Information request to {request.agency.name} (due "
+                              f"{long_date(request.due_on)}), closed unanswered")
+        if rapid.sent_to_panel_on is None:
+            closed.append("Rapid Review deadline, closed without the review being sent to "
+                          "the national panel")
+    return closed
+
+
+def move_case(case: Case, started_from: object, move: Move, on: dt.date,
+              user: User | None = None) -> StageMove:
+    """Move the case to the next stage, if the process allows it and the stage's rules are
+    met; refuse with a reason (naming everything missing) and change nothing otherwise.
+
+    The team may override the rules with a reason: the move then records what was missing,
+    and is in the audit trail and on the case's timeline like every move.
+    """
     try:
         stage = Stage(move.stage) if move.stage else None
     except ValueError:
@@ -202,6 +247,19 @@ def move_case(case: Case, started_from: object, move: Move, on: dt.date) -> None
         referral = NationalReferral(referred_on=referred)
     elif stage is Stage.CLOSED:
         closed = _past_date(move.closed_on, "closed_on", "the date the case closed", case, on)
+    missing = gates.missing_for(case, stage)
+    reason = move.override_reason.strip()
+    if missing and not move.override:
+        raise StageRefused(case, stage, missing)
+    if missing:
+        if user is None or not can(user, "override", case):
+            raise ReviewError("Only the partnership team can move a case on before its "
+                              "stage is complete", "override")
+        if not reason:
+            raise ReviewError("Give the reason the case moves on before its stage is complete",
+                              "override_reason")
+    from_stage = case.stage
+    left = _close_stage(case, stage, on)
     apply_edit(case, started_from, {"stage": stage})  # refuses a move from a stale page
     if rapid is not None:
         case.rapid_review = rapid
@@ -212,6 +270,13 @@ def move_case(case: Case, started_from: object, move: Move, on: dt.date) -> None
     if closed is not None:
         case.closed_on = closed
         case.retention_until = retention_date(case, settings)
+    row = StageMove(from_stage=from_stage, to_stage=stage, moved_on=on,
+                    user_id=user.id if user is not None else None,
+                    moved_by=(user.name or "")[:120] if user is not None else "",
+                    missing="\n".join(missing), override_reason=reason if missing else "",
+                    closed="\n".join(left))
+    case.moves.append(row)
+    return row
 
 
 # --- the notification and the national referral ----------------------------------------------

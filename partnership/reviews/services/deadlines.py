@@ -23,6 +23,7 @@ from partnership.reviews.models import (
     Case,
     ClockStart,
     ClosureDay,
+    LocalReview,
     MilestoneKind,
     PublicationDecision,
     ReviewSettings,
@@ -43,6 +44,20 @@ class DeadlineKind:
     MILESTONE = "milestone"
 
 
+# The stages in which each kind of deadline is live: once the case has left them, an unmet
+# deadline of that kind is closed (the board never shows a deadline of a stage the case has
+# left). The notification is a duty of the whole case and carries over until it is made;
+# a local review's publication carries over into the action plan when the report is still
+# to be published.
+LIVE_IN: dict[str, tuple[Stage, ...]] = {
+    DeadlineKind.NOTIFICATION: tuple(s for s in Stage if s is not Stage.CLOSED),
+    DeadlineKind.RAPID_REVIEW: (Stage.NOTIFICATION, Stage.RAPID_REVIEW),
+    DeadlineKind.INFORMATION: (Stage.NOTIFICATION, Stage.RAPID_REVIEW),
+    DeadlineKind.LOCAL_REVIEW: (Stage.LOCAL_REVIEW, Stage.ACTION_PLAN),
+    DeadlineKind.MILESTONE: (Stage.LOCAL_REVIEW,),
+}
+
+
 @dataclass(frozen=True)
 class Deadline:
     """One deadline of a case: what, from when, by when, and how long is left (or was met)."""
@@ -58,11 +73,12 @@ class Deadline:
     kind: str = DeadlineKind.NOTIFICATION
     case_id: int | None = None
     judged_on: dt.date | None = None  # the day "left" and "overdue" were worked out on
+    closed: bool = False  # unmet, but its stage is over: the case moved on
 
     @property
     def is_open(self) -> bool:
-        """Still to be met."""
-        return self.met_on is None
+        """Still to be met (and its stage not left)."""
+        return self.met_on is None and not self.closed
 
     @property
     def overdue(self) -> bool:
@@ -82,7 +98,9 @@ class Deadline:
 def left_in_words(deadline: Deadline) -> str:
     """Say how long is left: "3 working days left", "Due today", "2 working days overdue"."""
     if not deadline.is_open:
-        return f"Met on {long_date(deadline.met_on)}" if deadline.met_on else ""
+        if deadline.met_on is None:
+            return "Closed when the case moved on"
+        return f"Met on {long_date(deadline.met_on)}"
     left = deadline.working_days_left
     if left > 0:
         return f"{left} working day{'s' if left != 1 else ''} left"
@@ -125,6 +143,60 @@ def _local_review_met(case: Case) -> dt.date | None:
     return None
 
 
+def _publication_pending(case: Case) -> bool:
+    """A local review whose report is to be published, not yet published."""
+    local = case.local_review
+    return (local is not None and local.publication_decision is not
+            PublicationDecision.DO_NOT_PUBLISH and _local_review_met(case) is None)
+
+
+def last_checkpoint(local: LocalReview) -> dt.date:
+    """The day the local review was last monitored (its decision, if never)."""
+    return max((entry.recorded_on for entry in local.monitoring), default=local.decided_on)
+
+
+def next_checkpoint(local: LocalReview, weeks: int) -> dt.date:
+    """When the local review is next to be monitored: the setting's weeks after the last
+    check (regulation 14 of the 2018 regulations: time and quality, at regular intervals)."""
+    return last_checkpoint(local) + dt.timedelta(weeks=weeks or 6)
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The next scheduled check of a local review's time and quality."""
+
+    due: dt.date
+    checks: int  # how many have been recorded
+    last: dt.date | None
+    judged_on: dt.date
+
+    @property
+    def overdue(self) -> bool:
+        """Its day has passed with no check recorded."""
+        return self.due < self.judged_on
+
+    @property
+    def in_words(self) -> str:
+        """Say it: "Next monitoring check due 3 March 2026 (2 recorded, the last on ...)"."""
+        done = (f"{self.checks} recorded, the last on {long_date(self.last)}"
+                if self.last is not None else "none recorded yet")
+        when = ("overdue since" if self.overdue else "due")
+        return f"Next monitoring check {when} {long_date(self.due)} ({done})"
+
+
+def checkpoint(case: Case, settings: ReviewSettings, today: dt.date) -> Checkpoint | None:
+    """The next monitoring check of the case's local review while it is live (None once the
+    review is complete or the case has left it)."""
+    local = case.local_review
+    if local is None or case.stage is not Stage.LOCAL_REVIEW or _local_review_met(case):
+        return None
+    entries = list(local.monitoring)
+    return Checkpoint(due=next_checkpoint(local, settings.monitoring_weeks),
+                      checks=len(entries),
+                      last=max((e.recorded_on for e in entries), default=None),
+                      judged_on=today)
+
+
 def deadlines_of(case: Case, settings: ReviewSettings, closures: Collection[dt.date],
                  today: dt.date, *, include_met: bool = False) -> list[Deadline]:
     """Return the case's deadlines, soonest first: the open ones (all of them, met or not,
@@ -133,11 +205,19 @@ def deadlines_of(case: Case, settings: ReviewSettings, closures: Collection[dt.d
 
     def add(name: str, kind: str, due: dt.date, met_on: dt.date | None, *,
             clock_start: dt.date | None = None, working_days: int | None = None) -> None:
+        live = case.stage in LIVE_IN[kind]
+        if (kind == DeadlineKind.INFORMATION and request_waived) or (
+                kind == DeadlineKind.LOCAL_REVIEW and case.stage is Stage.ACTION_PLAN
+                and not _publication_pending(case)):
+            live = False
         found.append(Deadline(
             reference=case.reference, stage=case.stage, name=name, clock_start=clock_start,
             working_days=working_days, due=due,
             working_days_left=working_days_between(today, due, closures), met_on=met_on,
-            kind=kind, case_id=case.id, judged_on=today))
+            kind=kind, case_id=case.id, judged_on=today,
+            closed=met_on is None and not live))
+
+    request_waived = False
 
     add("Serious incident notification", DeadlineKind.NOTIFICATION,
         notification_due(case, closures), case.notified_on, clock_start=case.aware_on,
@@ -153,8 +233,11 @@ def deadlines_of(case: Case, settings: ReviewSettings, closures: Collection[dt.d
                 clock_start=start, working_days=RAPID_REVIEW_WORKING_DAYS)
         if rapid is not None:
             for request in rapid.requests:
+                request_waived = request.received_on is None and bool(
+                    (request.waived_reason or "").strip())
                 add(f"Information from {request.agency.name}", DeadlineKind.INFORMATION,
                     request.due_on, request.received_on, clock_start=request.requested_on)
+            request_waived = False
 
     local = case.local_review
     if local is not None:
@@ -187,7 +270,7 @@ def default_settings(partnership_id: int) -> ReviewSettings:
     """The settings a partnership has until someone changes them (not saved)."""
     return ReviewSettings(partnership_id=partnership_id,
                           rapid_review_clock=ClockStart.AWARENESS,
-                          local_review_months=6, retention_years=15)
+                          local_review_months=6, retention_years=15, monitoring_weeks=6)
 
 
 def settings_by_partnership(partnership_ids: Iterable[int]) -> dict[int, ReviewSettings]:
@@ -215,3 +298,56 @@ def closures_by_partnership(partnership_ids: Iterable[int]) -> dict[int, frozens
 def closures_of(partnership_id: int) -> frozenset[dt.date]:
     """One partnership's closure days."""
     return closures_by_partnership([partnership_id])[partnership_id]
+
+
+# --- slippage of a local review against its target -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Slippage:
+    """Where a local review stands against its target (the partnership's months from the
+    decision, usually six): completed or not, how many weeks past it, and whether the last
+    monitoring check found it behind time."""
+
+    target: dt.date
+    months: int
+    completed: dt.date | None
+    weeks_past: int  # whole weeks after the target (0: not past it)
+    behind_at_last_check: bool
+
+    @property
+    def slipped(self) -> bool:
+        """Completed after its target, or still open past it."""
+        return self.weeks_past > 0 or (
+            self.completed is not None and self.completed > self.target)
+
+    @property
+    def in_words(self) -> str:
+        """Say it: "3 weeks past its 6-month target (1 June 2026)"."""
+        target = f"its {self.months}-month target ({long_date(self.target)})"
+        weeks = f"{self.weeks_past} week{'s' if self.weeks_past != 1 else ''}"
+        if self.completed is not None:
+            if self.completed <= self.target:
+                return f"Completed {long_date(self.completed)}, within {target}"
+            if self.weeks_past == 0:
+                return f"Completed {long_date(self.completed)}, just after {target}"
+            return f"Completed {long_date(self.completed)}, {weeks} after {target}"
+        if self.weeks_past > 0:
+            return f"Slipped: {weeks} past {target}"
+        if self.behind_at_last_check:
+            return f"Behind time at the last monitoring check; {target}"
+        return f"On track for {target}"
+
+
+def slippage(case: Case, settings: ReviewSettings, today: dt.date) -> Slippage | None:
+    """The case's local review against its target, or None if it has none."""
+    local = case.local_review
+    if local is None:
+        return None
+    completed = _local_review_met(case)
+    end = completed if completed is not None else today
+    weeks = max(0, (end - local.target_on).days // 7)
+    latest = max(local.monitoring, key=lambda e: (e.recorded_on, e.id), default=None)
+    return Slippage(target=local.target_on, months=settings.local_review_months,
+                    completed=completed, weeks_past=weeks,
+                    behind_at_last_check=latest is not None and not latest.on_time)

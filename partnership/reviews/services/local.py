@@ -29,7 +29,7 @@ from partnership.reviews.models import (
     PublicationDecision,
     Reviewer,
 )
-from partnership.reviews.services import ReviewError, settings_for
+from partnership.reviews.services import ReviewError, gates, settings_for
 from partnership.reviews.services.deadlines import closures_of
 from partnership.reviews.services.rapid import not_in_future, refuse_if_any
 
@@ -270,6 +270,14 @@ def publication_problems(local: LocalReview, values: Mapping[str, Any],
             problems.append(ReviewError(
                 f"Date published must be on or after {long_date(local.decided_on)}, the "
                 "decision to hold the review", "published_on"))
+    if published is not None and not any(p.field == "published_on" for p in problems):
+        # Before a report is published: the group's approval and the board's presentation
+        # (the publication decision itself is checked above).
+        before = [item for item in gates.publication_missing(local)
+                  if "publication decision" not in item]
+        if before:
+            problems.append(ReviewError("Before the report is published, record in the "
+                                        "milestones " + " and ".join(before), "published_on"))
     if url:
         if not is_https_address(url):
             problems.append(ReviewError("Enter the address it was published at, starting "

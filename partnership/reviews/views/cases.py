@@ -42,9 +42,9 @@ from partnership.reviews.forms.cases import (
 from partnership.reviews.models import Case, ReviewKind, Stage
 from partnership.reviews.services import board as board_services
 from partnership.reviews.services import cases as services
+from partnership.reviews.services import gates, settings_for
 from partnership.reviews.services import local as local_services
 from partnership.reviews.services import rapid as rapid_services
-from partnership.reviews.services import settings_for
 from partnership.reviews.services.deadlines import (
     closures_of,
     deadlines_of,
@@ -264,19 +264,28 @@ def detail(case_id: int) -> str:
 
 @bp.route("/<int:case_id>/stage", methods=["GET", "POST"])
 def stage(case_id: int) -> str | Response | tuple[str, int]:
-    """Move the case to the next stage the process allows."""
+    """Move the case to the next stage the process allows, once what the stage needs is
+    done (each missing item named); the team may move it on anyway, with a reason."""
     case = _case("edit", case_id)
     allowed = services.allowed_moves(case)
     form = StageForm(stages=allowed)
+    may_override = can(current_user, "override", case)
     if request.method == "GET":
         form.version.data = str(case.version)
+    refusal: services.StageRefused | None = None
     if form.validate_on_submit():
         move = services.Move(stage=form.stage.data, decided_on=form.decided_on.data,
-                             referred_on=form.referred_on.data, closed_on=form.closed_on.data)
+                             referred_on=form.referred_on.data, closed_on=form.closed_on.data,
+                             override=bool(form.override.data) and may_override,
+                             override_reason=form.override_reason.data or "")
         before = case.stage
         try:
-            services.move_case(case, form.version.data, move, clock.today())
+            row = services.move_case(case, form.version.data, move, clock.today(),
+                                     current_user)
             commit_edit(case, {"stage": case.stage})
+        except services.StageRefused as problem:
+            refusal = problem
+            refused(form, problem, default="stage")
         except DomainError as problem:
             refused(form, problem, default="stage")
         except EditConflict as conflict:
@@ -287,10 +296,15 @@ def stage(case_id: int) -> str | Response | tuple[str, int]:
                                        "moving it",
                                  cancel_url=url_for(".detail", case_id=case_id))
         else:
+            extra = " before its stage was complete (recorded with your reason)" \
+                if row.overridden else ""
             return _detail(case, message=f"{case.reference} moved from {before.label} to "
-                                         f"{case.stage.label}")
+                                         f"{case.stage.label}{extra}")
+    case = services.case_or_404(case_id)  # after a refusal, as saved
     return render_template("cases/stage.html", form=form, case=case, allowed=allowed,
-                           stage_dates=STAGE_DATES, settings=settings_for(case.partnership))
+                           stage_dates=STAGE_DATES, settings=settings_for(case.partnership),
+                           still_to_do=gates.missing_by_move(case, allowed),
+                           refusal=refusal, may_override=may_override)
 
 
 # --- the notification and the national referral ----------------------------------------------
