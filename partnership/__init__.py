@@ -112,6 +112,7 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
         plans,
         publishing,
         reading_room,
+        referrals,
         register,
         reports,
         reviews,
@@ -129,6 +130,7 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
     for feature in (jobs, renders, accounts, audit, pages, register, publishing, evidence,
                     thresholds, arrangements, plans, meetings, reviews, scales, case_audits,
                     self_assessment, voice, escalations, dataset, training, funding, scrutiny,
+                    referrals,
                     actions, reports, notices, calendar, search, reading_room, demo, operations):
         feature.init_app(app)
     return app

@@ -38,6 +38,7 @@ NAVIGATION = [
     NavItem("Training", "training_all.index", "view", "training",
             ("training.", "training_all.")),
     NavItem("Budget", "funding_all.index", "view", "funding", ("funding.", "funding_all.")),
+    NavItem("Referrals", "referrals.board", "view", "referrals", ("referrals.",)),
     NavItem("Reading room", "reading_room.index", "view", "reading_room",
             ("reading_room.", "reports.")),
     NavItem("Partnerships", "partnerships.index", "view", "register",

@@ -53,6 +53,13 @@ from partnership.meetings.models import AgendaItem, Attendance, Decision, Meetin
 from partnership.notices.models import DigestSchedule
 from partnership.plans.models import Objective, Phase, Plan
 from partnership.publishing.models import Delegation, Signature
+from partnership.referrals.models import (
+    Memorandum,
+    PartnerContact,
+    PartnerOrganisation,
+    Referral,
+    ReferralRoute,
+)
 from partnership.register.models import (
     AccountabilityLine,
     Agency,
@@ -228,6 +235,13 @@ FORM_MODELS: dict[str, type] = {
     "funding.CountsUnderForm": ContributorPartner,
     "funding.StatementRoundForm": BudgetStatement,
     "notices.DigestTimeForm": DigestSchedule,
+    "referrals.OrganisationForm": PartnerOrganisation,
+    "referrals.ContactForm": PartnerContact,
+    "referrals.MemorandumForm": Memorandum,
+    "referrals.ReferralForm": Referral,
+    "referrals.RouteForm": ReferralRoute,
+    "referrals.ResponseForm": ReferralRoute,
+    "referrals.CloseForm": Referral,
 }
 # Forms that hold no stored text (passwords are hashed; buttons carry only a CSRF token).
 NO_MODEL = {"accounts.ChangePasswordForm", "accounts.SetPasswordForm", "accounts.DeleteFilterForm",
@@ -247,7 +261,8 @@ NO_MODEL = {"accounts.ChangePasswordForm", "accounts.SetPasswordForm", "accounts
             "dataset.ImportValuesForm", "dataset.ConfirmImportForm",
             "training.RemoveForm", "training.UptakeFilterForm", "training.ImportForm",
             "training.ConfirmImportForm",
-            "notices.PreferencesForm"}  # choices of how to be told: nothing typed
+            "notices.PreferencesForm",  # choices of how to be told: nothing typed
+            "referrals.ReportForm"}  # a filter: nothing typed
 
 
 def form_classes() -> dict[str, type[FlaskForm]]:
