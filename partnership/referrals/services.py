@@ -24,7 +24,7 @@ from partnership.editing import apply_edit
 from partnership.extensions import db
 from partnership.kernel.dates import reporting_year, year_span
 from partnership.kernel.errors import DomainError, Refused
-from partnership.policy import readable, scope
+from partnership.policy import can, readable, scope
 from partnership.referrals.models import (
     ComplexityReason,
     Memorandum,
@@ -551,3 +551,29 @@ def report_workbook(found: Report, today: dt.date) -> bytes:
 def _yes_no(value: bool | None) -> str:
     return "" if value is None else "Yes" if value else "No"
 
+
+
+# --- reminders ----------------------------------------------------------------------------------
+
+
+def memoranda_due_for_review(user: Any, today: dt.date) -> list[Memorandum]:
+    """The memoranda in force (or lapsed at review) of the hubs the user's team runs whose
+    review date falls within the REFERRAL_MEMORANDUM_REMINDER_DAYS setting, or has passed,
+    soonest first: each organisation's governing memorandum only."""
+    if not can(user, "edit", "referral_partners"):
+        return []
+    until = today + dt.timedelta(days=int(current_app.config.get(
+        "REFERRAL_MEMORANDUM_REMINDER_DAYS", 60)))
+    found = db.session.scalars(
+        sa.select(PartnerOrganisation).where(
+            PartnerOrganisation.partnership_id.in_(sorted(scope(user).partnership_ids)),
+            PartnerOrganisation.memoranda.any(sa.and_(
+                Memorandum.status == MemorandumStatus.SIGNED, Memorandum.review_on <= until)))
+        .options(selectinload(PartnerOrganisation.memoranda))).all()
+    due = []
+    for organisation in found:
+        memorandum = organisation.memorandum_on(today)
+        if (memorandum is not None and memorandum.status is MemorandumStatus.SIGNED
+                and memorandum.review_on is not None and memorandum.review_on <= until):
+            due.append(memorandum)
+    return sorted(due, key=lambda m: (m.review_on, m.partner.name))

@@ -134,3 +134,28 @@ def test_service_level_clocks_run_in_working_days_across_bank_holidays(app: Flas
         app.config["REFERRAL_ACKNOWLEDGE_WORKING_DAYS"] = 5
         assert acknowledgement_clock(route, dt.date(2027, 3, 25)).due == dt.date(2027, 4, 5)
         db.session.rollback()
+
+
+def test_the_hub_team_is_reminded_of_a_memorandum_before_its_review(
+        app: Flask, make_user: Callable[..., User]) -> None:
+    ids = hub_world(app)
+    team = make_user(Role.TEAM, partnerships=[ids["hub"]])
+    other = make_user(Role.TEAM, partnerships=[ids["neighbour"]])
+    from partnership.notices.items import Window
+    from partnership.notices.sources import items_for
+
+    def told(user_id: int, today: dt.date) -> list[tuple[str, str]]:
+        with app.test_request_context():
+            user = db.session.get_one(User, user_id)
+            window = Window(today=today, until=today + dt.timedelta(days=14),
+                            now=dt.datetime(today.year, today.month, today.day, 9))
+            return [(i.title, i.detail) for i in items_for(user, window, frozenset({"memoranda"}))]
+
+    assert told(team.id, dt.date(2025, 11, 1)) == []
+    assert told(team.id, dt.date(2026, 1, 20)) == [
+        ("Harbour Sports Trust: memorandum version 1.0", "Review due 1 March 2026")]
+    assert told(team.id, dt.date(2026, 12, 1)) == [
+        ("Harbour Sports Trust: memorandum version 1.0",
+         "Review was due on 1 March 2026: no longer in force until renewed"),
+        ("Lantern Survivors Trust: memorandum version 2.0", "Review due 15 January 2027")]
+    assert told(other.id, dt.date(2026, 12, 1)) == []

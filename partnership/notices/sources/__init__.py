@@ -49,6 +49,7 @@ def load() -> None:
         cases,
         date_requests,
         meetings,
+        referrals,
         returns,
         sign_offs,
     )
