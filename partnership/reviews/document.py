@@ -1,4 +1,5 @@
-"""A review's multi-agency action plan as a printable document, in the familiar columns.
+"""A review's multi-agency action plan as a printable document, in the familiar columns;
+and a case's Rapid Review as a document for the national panel, in the panel's order.
 
 Like the business plan (:mod:`partnership.plans.document`), one template serves the PDF:
 :func:`action_plan_html` turns the plan into plain values (so the template holds no rules)
@@ -6,23 +7,30 @@ and :func:`action_plan_pdf` renders it through the restricted WeasyPrint rendere
 (``static/css/landscape-document.css``) with the table rules of
 ``static/css/action-plan-document.css``. The title is the review's title: for our own
 reviews that names the case by its pseudonymous reference only.
+
+The Rapid Review's sections and their order are a setting (``REVIEWS_RAPID_REVIEW_SECTIONS``:
+the panel has changed its template before); :func:`rapid_review_sections` turns the record
+into plain values, one section each, and :func:`rapid_review_pdf_request` hands them to the
+same machinery.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from flask import render_template
+from flask import current_app, render_template
 
 from partnership.actions.rag import Rag
 from partnership.documents import pdf
 from partnership.documents.styles import stylesheet_urls
 from partnership.kernel.dates import long_date
-from partnership.reviews.models import Review
+from partnership.reviews.models import Case, Review
+from partnership.reviews.services.deadlines import closures_of, notification_due
 from partnership.reviews.services.learning import ActionPlan, PlanLine, action_plan
+from partnership.reviews.services.rapid import rapid_clock, request_status, sign_off_lines
 
 STYLESHEETS = ("css/document.css", "css/landscape-document.css",
                "css/action-plan-document.css")
@@ -145,3 +153,128 @@ def action_plan_pdf_request(review: Review, today: dt.date) -> dict[str, Any]:
 def action_plan_pdf(review: Review, today: dt.date) -> pdf.RenderedPdf:
     """Render the review's action plan as a tagged, landscape A4 PDF."""
     return pdf.render_pdf(**action_plan_pdf_request(review, today))
+
+
+# --- the Rapid Review ------------------------------------------------------------------------
+
+RAPID_STYLESHEETS = ("css/document.css",)
+NOT_WRITTEN = "Not written yet."
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the document: its heading, paragraphs, and rows of a two-column table
+    (label, value) or a list."""
+
+    key: str
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+    rows: list[tuple[str, str]] = field(default_factory=list)
+    items: list[tuple[str, str]] = field(default_factory=list)  # (title, text)
+    table_caption: str = ""
+
+
+def _text(value: str) -> list[str]:
+    """A stored text as paragraphs (blank lines part them)."""
+    parts = [p.strip() for p in re.split(r"\n\s*\n", value or "") if p.strip()]
+    return parts or [NOT_WRITTEN]
+
+
+def _day(value: dt.date | None, empty: str = "Not recorded") -> str:
+    return long_date(value) if value else empty
+
+
+def _case_section(case: Case, heading: str) -> Section:
+    due = notification_due(case, closures_of(case.partnership_id))
+    rows = [("Case reference", case.reference),
+            ("What happened", case.incident_type.label),
+            ("Partners became aware", long_date(case.aware_on)),
+            ("Notified to the national panel",
+             _day(case.notified_on, "Not yet") + (" (late)" if case.notified_on
+                                                  and case.notified_on > due else "")),
+            ("Local authority where the incident happened",
+             case.incident_authority or "Not recorded"),
+            ("Local authority where the child lives", case.residence_authority or "Not recorded"),
+            ("Looked-after child", "Yes" if case.looked_after else "No")]
+    if case.looked_after_death:
+        rows += [("Secretary of State told", _day(case.secretary_of_state_notified_on, "Not yet")),
+                 ("Ofsted told", _day(case.ofsted_notified_on, "Not yet"))]
+    rows.append(("Agencies involved", ", ".join(a.name for a in case.agencies) or "None recorded"))
+    return Section("case", heading, paragraphs=_text(case.summary), rows=rows,
+                   table_caption="The serious incident")
+
+
+def rapid_review_sections(case: Case, today: dt.date) -> list[Section]:
+    """The Rapid Review's sections in the order the setting gives (the panel's order)."""
+    rapid = case.rapid_review
+    sections = []
+    for key, heading in current_app.config["REVIEWS_RAPID_REVIEW_SECTIONS"]:
+        if key == "case":
+            sections.append(_case_section(case, heading))
+        elif rapid is None:
+            sections.append(Section(key, heading, paragraphs=[NOT_WRITTEN]))
+        elif key == "requests":
+            rows = [(f"{r.agency.name}: {r.asked_for}", request_status(r, today))
+                    for r in rapid.requests]
+            sections.append(Section(key, heading, rows=rows,
+                                    paragraphs=[] if rows else ["No information requested."],
+                                    table_caption="Information asked of each agency"))
+        elif key == "episodes":
+            items = [(e.title, e.description) for e in rapid.episodes]
+            sections.append(Section(key, heading, items=items,
+                                    paragraphs=[] if items else [NOT_WRITTEN]))
+        elif key == "decision":
+            clock = rapid_clock(case, rapid, today)
+            rows = [("Recommended outcome",
+                     rapid.outcome.label if rapid.outcome else "Not decided yet"),
+                    ("Rapid Review due", _day(clock.due_on)),
+                    ("Shared with the independent scrutineer",
+                     _day(rapid.shared_with_scrutineer_on, "Not yet")),
+                    ("Sent to the national panel", _day(rapid.sent_to_panel_on, "Not yet")),
+                    ("The panel's response", _day(rapid.panel_response_on, "None yet"))]
+            paragraphs = _text(rapid.outcome_reason)
+            if rapid.panel_response:
+                paragraphs.append(f"The panel's response: {rapid.panel_response}")
+            sections.append(Section(key, heading, paragraphs=paragraphs, rows=rows,
+                                    table_caption="The decision and its dates"))
+        elif key == "sign_off":
+            rows = [(partner.name_on(today),
+                     f"{row.signed_by}, {long_date(row.signed_at.date())}" if row
+                     else "Not signed off")
+                    for partner, row in sign_off_lines(rapid)]
+            sections.append(Section(key, heading, rows=rows,
+                                    table_caption="Each safeguarding partner's sign-off"))
+        else:
+            sections.append(Section(key, heading, paragraphs=_text(getattr(rapid, key, ""))))
+    return sections
+
+
+def rapid_review_title(case: Case) -> str:
+    """Title the document: the case's pseudonymous reference, nothing more."""
+    return f"Rapid Review: {case.reference}"
+
+
+def rapid_review_filename(case: Case) -> str:
+    """Name the PDF: ``rapid-review-child-t.pdf``."""
+    stem = re.sub(r"[^a-z0-9]+", "-", case.reference.lower()).strip("-")[:60].strip("-")
+    return f"rapid-review-{stem or 'case'}.pdf"
+
+
+def rapid_review_html(case: Case, today: dt.date, *, for_pdf: bool = True) -> str:
+    """Render the Rapid Review as one standalone HTML page (the PDF's source)."""
+    return render_template(
+        "rapid/document.html", title=rapid_review_title(case), case=case,
+        partnership=case.partnership, sections=rapid_review_sections(case, today),
+        generated=long_date(today), for_pdf=for_pdf,
+        stylesheet_urls=stylesheet_urls(RAPID_STYLESHEETS, for_pdf=for_pdf))
+
+
+def rapid_review_pdf_request(case: Case, today: dt.date) -> dict[str, Any]:
+    """Gather what :func:`pdf.render_pdf` takes to print the Rapid Review."""
+    return {"html": rapid_review_html(case, today, for_pdf=True),
+            "title": rapid_review_title(case), "author": case.partnership.name}
+
+
+def rapid_review_pdf(case: Case, today: dt.date) -> pdf.RenderedPdf:
+    """Render the Rapid Review as a tagged A4 PDF."""
+    return pdf.render_pdf(**rapid_review_pdf_request(case, today))

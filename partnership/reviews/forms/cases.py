@@ -66,6 +66,20 @@ class CaseForm(FlaskForm):
     agencies = SelectMultipleField(
         "Agencies involved", widget=GovCheckboxesInput(), coerce=int,
         description="Select all that apply")
+    incident_authority = StringField(
+        "Local authority where the incident happened (optional)", widget=GovTextInput(),
+        description="Its name, even if it is a neighbouring authority outside this tracker",
+        validators=[Length(max=200, message="Local authority must be 200 characters or fewer"),
+                    NoIdentifiers()])
+    residence_authority = StringField(
+        "Local authority where the child normally lives (optional)", widget=GovTextInput(),
+        description="Notification and review duties follow where the child lives too",
+        validators=[Length(max=200, message="Local authority must be 200 characters or fewer"),
+                    NoIdentifiers()])
+    looked_after = BooleanField(
+        "The child was looked after by a local authority", widget=GovCheckboxInput(),
+        description="If a looked-after child dies, the Secretary of State and Ofsted are told, "
+                    "whether or not abuse or neglect is known or suspected")
     summary = TextAreaField(
         "Short summary", widget=GovTextArea(),
         description="What happened, in a few lines. Do not include names, dates of birth, "
@@ -86,7 +100,10 @@ class CaseForm(FlaskForm):
                 "reviewing_body": self.reviewing_body.record,
                 "incident_type": IncidentType(self.incident_type.data),
                 "aware_on": self.aware_on.data, "agencies": agencies,
-                "summary": _text(self.summary.data)}
+                "summary": _text(self.summary.data),
+                "incident_authority": _text(self.incident_authority.data),
+                "residence_authority": _text(self.residence_authority.data),
+                "looked_after": bool(self.looked_after.data)}
 
 
 class CasePartnershipForm(FlaskForm):
@@ -148,12 +165,19 @@ class NotificationForm(FlaskForm):
                     "became aware",
         validators=[Length(max=TEXT_LIMIT, message="Reason must be 10,000 characters or fewer"),
                     NoIdentifiers()])
+    secretary_of_state_notified_on = DayMonthYearField(
+        "Date the Secretary of State was told",
+        description="Only for the death of a looked-after child")
+    ofsted_notified_on = DayMonthYearField(
+        "Date Ofsted was told", description="Only for the death of a looked-after child")
     submit = SubmitField("Save notification", widget=GovSubmitInput())
 
     def values(self) -> dict[str, Any]:
         """Return the notification's fields."""
         return {"notified_on": self.notified_on.data,
-                "late_notification_reason": _text(self.late_notification_reason.data)}
+                "late_notification_reason": _text(self.late_notification_reason.data),
+                "secretary_of_state_notified_on": self.secretary_of_state_notified_on.data,
+                "ofsted_notified_on": self.ofsted_notified_on.data}
 
 
 class ReferralForm(FlaskForm):

@@ -50,6 +50,9 @@ class RapidReviewForm(FlaskForm):
     equality_analysis = case_text(
         "How race, inequality and disability shaped the child's experience and the practice "
         "(optional)")
+    immediate_actions = case_text(
+        "Immediate actions taken (optional)",
+        description="What was done straight away to keep this child and other children safe")
     learning = case_text("Learning identified (optional)")
     outcome = RadioField(
         "Recommended outcome", widget=GovRadioInput(), choices=OUTCOME_CHOICES, default="",
@@ -74,6 +77,7 @@ class RapidReviewForm(FlaskForm):
         return {
             "analysis": stripped(self.analysis.data),
             "equality_analysis": stripped(self.equality_analysis.data),
+            "immediate_actions": stripped(self.immediate_actions.data),
             "learning": stripped(self.learning.data),
             "outcome": RapidOutcome(self.outcome.data) if self.outcome.data else None,
             "outcome_reason": stripped(self.outcome_reason.data),
@@ -103,13 +107,18 @@ class InformationRequestForm(FlaskForm):
         "Date due", description="Leave blank for 5 working days after the request")
     received_on = DayMonthYearField("Date received",
                                     description="Leave blank until the information arrives")
+    waived_reason = case_text(
+        "Reason it is no longer needed (optional)",
+        description="Only if the information will not come and the review can go on without "
+                    "it: the request is then closed, with this reason")
     submit = SubmitField("Save the request", widget=GovSubmitInput())
 
     def values(self) -> dict[str, Any]:
         """Return the request as the services take it (the agency as a record)."""
         return {"agency": self.agency.record, "asked_for": stripped(self.asked_for.data),
                 "requested_on": self.requested_on.data, "due_on": self.due_on.data,
-                "received_on": self.received_on.data}
+                "received_on": self.received_on.data,
+                "waived_reason": stripped(self.waived_reason.data)}
 
 
 class PracticeEpisodeForm(FlaskForm):

@@ -297,8 +297,17 @@ def record_notification(case: Case, started_from: object, values: Mapping[str, A
         raise ReviewError(f"Give the reason the notification was late: it was due by "
                           f"{long_date(due)}, 5 working days after the partners became aware",
                           "late_notification_reason")
-    return apply_edit(case, started_from, {"notified_on": notified,
-                                           "late_notification_reason": reason})
+    stored = {"notified_on": notified, "late_notification_reason": reason}
+    for field, who in (("secretary_of_state_notified_on", "the Secretary of State was told"),
+                       ("ofsted_notified_on", "Ofsted was told")):
+        day = values.get(field)
+        if day is not None and day > on:
+            raise ReviewError(f"The date {who} must be today or in the past", field)
+        if day is not None and day < case.aware_on:
+            raise ReviewError(f"The date {who} must be on or after the day the partners became "
+                              f"aware ({long_date(case.aware_on)})", field)
+        stored[field] = day
+    return apply_edit(case, started_from, stored)
 
 
 def save_referral(case: Case, started_from: object, values: Mapping[str, Any],

@@ -131,9 +131,9 @@ def rapid_review_of(case: Case) -> RapidReview:
 
 # --- the analysis and the outcome ------------------------------------------------------------
 
-RAPID_FIELDS = ("analysis", "equality_analysis", "learning", "outcome", "outcome_reason",
-                "shared_with_scrutineer_on", "sent_to_panel_on", "panel_response_on",
-                "panel_response")
+RAPID_FIELDS = ("analysis", "equality_analysis", "immediate_actions", "learning", "outcome",
+                "outcome_reason", "shared_with_scrutineer_on", "sent_to_panel_on",
+                "panel_response_on", "panel_response")
 
 
 def rapid_problems(case: Case, values: Mapping[str, Any], today: dt.date) -> list[ReviewError]:
@@ -233,11 +233,16 @@ def request_problems(case: Case, values: Mapping[str, Any],
     return problems
 
 
-def _request_values(case: Case, values: Mapping[str, Any]) -> dict[str, Any]:
-    """The stored values, with the default due date when none was given."""
+def _request_values(case: Case, values: Mapping[str, Any], today: dt.date,
+                    request: InformationRequest | None = None) -> dict[str, Any]:
+    """The stored values, with the default due date when none was given; a reason for
+    waiving the request closes it today (or keeps the day it was first waived)."""
+    waived = values.get("waived_reason", "") or ""
     stored = {"agency_id": values["agency"].id, "asked_for": values["asked_for"],
               "requested_on": values["requested_on"], "due_on": values.get("due_on"),
-              "received_on": values.get("received_on")}
+              "received_on": values.get("received_on"), "waived_reason": waived,
+              "waived_on": ((request.waived_on if request is not None and request.waived_on
+                             else today) if waived else None)}
     if stored["due_on"] is None:
         stored["due_on"] = default_due(case, values["requested_on"])
     return stored
@@ -247,7 +252,7 @@ def add_request(case: Case, values: Mapping[str, Any], today: dt.date) -> Inform
     """Record a request to an agency for information (the Rapid Review starts if needed)."""
     refuse_if_any(request_problems(case, values, today))
     rapid = rapid_review_of(case)
-    request = InformationRequest(rapid_review=rapid, **_request_values(case, values))
+    request = InformationRequest(rapid_review=rapid, **_request_values(case, values, today))
     db.session.add(request)
     db.session.flush()
     return request
@@ -258,18 +263,21 @@ def update_request(request: InformationRequest, started_from: object,
     """Change a request (its received date, usually); return whether anything changed."""
     case = request.rapid_review.case
     refuse_if_any(request_problems(case, values, today))
-    return apply_edit(request, started_from, _request_values(case, values))
+    return apply_edit(request, started_from, _request_values(case, values, today, request))
 
 
 def request_overdue(request: InformationRequest, today: dt.date) -> bool:
-    """Not received, and the due date has passed."""
-    return request.received_on is None and request.due_on < today
+    """Not received nor waived, and the due date has passed."""
+    return not request.settled and request.due_on < today
 
 
 def request_status(request: InformationRequest, today: dt.date) -> str:
     """Say where a request stands, in words."""
     if request.received_on is not None:
         return f"Received {long_date(request.received_on)}"
+    if request.waived_reason.strip():
+        when = f" {long_date(request.waived_on)}" if request.waived_on else ""
+        return f"Waived{when}: {request.waived_reason.strip()}"
     if request_overdue(request, today):
         return f"Overdue: due {long_date(request.due_on)}, not received"
     return f"Waiting: due {long_date(request.due_on)}"

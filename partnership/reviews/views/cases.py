@@ -182,7 +182,10 @@ def _case_words(values: dict[str, Any]) -> dict[str, Any]:
             else "None", "incident_type": values["incident_type"].label,
             "aware_on": long_date(values["aware_on"]) if values["aware_on"] else "",
             "agencies": ", ".join(a.name for a in values["agencies"]) or "None",
-            "summary": values["summary"] or "(none)"}
+            "summary": values["summary"] or "(none)",
+            "incident_authority": values["incident_authority"] or "Not recorded",
+            "residence_authority": values["residence_authority"] or "Not recorded",
+            "looked_after": "Yes" if values["looked_after"] else "No"}
 
 
 @bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
@@ -194,6 +197,7 @@ def edit(case_id: int) -> str | Response | tuple[str, int]:
         form.version.data = str(case.version)
         form.incident_type.data = case.incident_type.value
         form.agencies.data = [a.id for a in case.agencies]
+        form.looked_after.data = case.looked_after
     if form.validate_on_submit():
         values = _case_values(form, case.partnership)
         try:

@@ -15,13 +15,15 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from partnership.access import authorize
-from partnership.audit.services import record_view
+from partnership.audit.services import record_event, record_view
 from partnership.clock import today
 from partnership.database import utcnow
+from partnership.documents.delivery import pdf_response
 from partnership.editing import EditConflict, commit_edit
 from partnership.extensions import db
 from partnership.kernel.dates import long_date
 from partnership.kernel.errors import DomainError
+from partnership.reviews import document as rapid_document
 from partnership.reviews.forms.rapid import (
     InformationRequestForm,
     PracticeEpisodeForm,
@@ -103,7 +105,7 @@ def _request_form(case: Case, information: InformationRequest | None = None,
 
 def _request_words(values: dict[str, Any]) -> dict[str, Any]:
     return {"agency": values.get("agency"), **{name: values.get(name) for name in (
-        "asked_for", "requested_on", "due_on", "received_on")}}
+        "asked_for", "requested_on", "due_on", "received_on", "waived_reason")}}
 
 
 def _save_request(case: Case, form: InformationRequestForm,
@@ -234,3 +236,25 @@ def sign_off(case_id: int) -> Response:
         return to_case(case, SIGN_OFF)
     return to_case(case, SIGN_OFF, f"You signed off the Rapid Review of {case.reference} for "
                                    f"{row.partner.name_on(today())}")
+
+
+# --- the Rapid Review document ---------------------------------------------------------------
+
+
+@bp.route("/cases/<int:case_id>/rapid-review.pdf")
+def document(case_id: int) -> Response:
+    """The Rapid Review as a PDF in the national panel's order, ready to send: read in the
+    browser, or downloaded with ?download=1 (audited as a view or an export of the case)."""
+    case = case_for("view", case_id)
+    download = request.args.get("download") == "1"
+    response = pdf_response(rapid_document.rapid_review_pdf_request(case, today()),
+                            rapid_document.rapid_review_filename(case), download=download,
+                            back_url=url_for("cases.detail", case_id=case.id, _anchor=SECTION),
+                            back_text=f"Back to {case.reference}")
+    if response.status_code == 200:
+        if download:
+            record_event("export", record_type="case_record", record_id=case.id,
+                         changes={"document": "Rapid Review PDF"})
+        else:
+            record_view(case)
+    return response
