@@ -91,6 +91,11 @@ class Config:
     # they were last asked for, and within this many bytes in all.
     RENDER_KEEP_DAYS = _env_int("RENDER_KEEP_DAYS", 14)
     RENDER_BUDGET_BYTES = _env_int("RENDER_BUDGET_BYTES", 512 * 1024 * 1024)
+    # Warm render processes (documents/pool.py): each OS process that renders PDFs (the job
+    # worker, a web worker, a command) keeps up to this many, started on its first render,
+    # each holding about 120-160 MB; one renders this many documents, then is replaced.
+    RENDER_POOL_SIZE = _env_int("RENDER_POOL_SIZE", 2)
+    RENDER_POOL_RECYCLE_AFTER = _env_int("RENDER_POOL_RECYCLE_AFTER", 50)
     # Designated education and childcare agencies (Children's Wellbeing and Schools Act 2026
     # s.2) take part from a date set by regulations: None until they set it. An agency's own
     # "duty from" date wins over this one. ISO date (YYYY-MM-DD), checked when the app starts.

@@ -7,9 +7,12 @@ server fetch a URL (SECURITY.md 0.4, 1g, 4.6). Every URL here goes through
 :class:`RestrictedFetcher`, which serves only our ``static/`` folder and the in-memory
 resources given to one render, and stops the render on anything else.
 
-Each render runs in a child Python process (this file, run as a script) under a time limit
+Each render runs in another Python process (this file, run as a script) under a time limit
 and a memory limit, so a pathological document fails with :class:`RenderError` instead of
-tying up a web worker. That is why this module imports nothing from the application.
+tying up a web worker. That is why this module imports nothing from the application. The
+render processes are kept warm, a few per OS process, each serving one document after
+another (:mod:`partnership.documents.pool`): WeasyPrint, the fonts and our stylesheets are
+loaded once per process, not once per document.
 
 Before the PDF is written, :func:`finish_tagging` corrects two things WeasyPrint's tagging
 leaves wrong for a screen reader: what the page margins print becomes pagination artifacts,
@@ -26,25 +29,30 @@ in the folder named by the ``PARTNERSHIP_SHARED_RENDERS`` environment variable.
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import json
 import logging
 import mimetypes
 import os
-import subprocess
+import resource
+import struct
 import sys
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
 import pydyf
 from weasyprint import HTML
 from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
@@ -58,7 +66,9 @@ TIME_LIMIT_SECONDS = 60.0
 MEMORY_LIMIT_BYTES = 3 * 1024**3
 # Rendered documents kept in each process, newest last, up to this many bytes in all.
 CACHE_BYTES = 64 * 1024**2
-EXIT_REFUSED = 3
+# Each message to and from a render process is a JSON header then a body (the PDF), each
+# written as an 8-byte big-endian length and the bytes (partnership/documents/pool.py).
+FRAME = struct.Struct(">Q")
 # A folder where finished renders are kept as files named by their digest, for processes
 # that render the same documents (unset in production: each process keeps its own cache).
 SHARED_RENDERS_VARIABLE = "PARTNERSHIP_SHARED_RENDERS"
@@ -90,6 +100,9 @@ class RenderedPdf:
 
     data: bytes
     pages: int
+    # The processor time the render process spent on it (None when not rendered there):
+    # the benchmark's figure that other work on the machine does not inflate.
+    cpu_seconds: float | None = field(default=None, compare=False)
 
 
 def static_url(path: str) -> str:
@@ -163,8 +176,13 @@ def _content_type(name: str) -> str:
 
 def render_here(html: str, *, title: str, author: str = "",
                 resources: Mapping[str, bytes] | None = None,
-                static_dir: Path = STATIC_DIR) -> RenderedPdf:
-    """Render in this process, without a time limit (the child process calls this)."""
+                static_dir: Path = STATIC_DIR,
+                font_config: FontConfiguration | None = None) -> RenderedPdf:
+    """Render in this process, without a time limit (the render process calls this).
+
+    ``font_config`` may be kept from one render to the next (fonts are then loaded once);
+    by default each render loads its own.
+    """
     fetcher = RestrictedFetcher(static_dir, resources)
     options = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "presentational_hints": False}
     try:
@@ -176,7 +194,7 @@ def render_here(html: str, *, title: str, author: str = "",
                     and "attachment" in (element.get("rel") or "").lower().split()]
         if attached:
             raise ResourceRefused(attached)
-        document = source.render(**options)
+        document = source.render(font_config=font_config, **options)
         document.metadata.title = title
         document.metadata.authors = [author] if author else []
         document.metadata.lang = document.metadata.lang or "en"
@@ -242,9 +260,13 @@ def _artifact_marked_content(operations: list[object], mcids: set[int]) -> set[i
     stream) stays as it was: tests/documents/test_publishable.py fails on it, a render
     does not.
     """
-    found = set()
-    for position, operation in enumerate(operations[1:-1], start=1):
-        if (isinstance(operation, pydyf.Dictionary) and operation.get("MCID") in mcids
+    found: set[int] = set()
+    if not mcids:
+        return found
+    dictionary = pydyf.Dictionary
+    for position in range(1, len(operations) - 1):
+        operation = operations[position]
+        if (isinstance(operation, dictionary) and operation.get("MCID") in mcids
                 and operations[position + 1] == b"BDC"):
             found.add(operation["MCID"])
             operations[position - 1] = "/Artifact"
@@ -268,11 +290,17 @@ def table_headers(document: Document) -> None:
 
 
 def _tables(box: boxes.Box) -> Iterator[boxes.TableBox]:
-    if isinstance(box, boxes.TableBox):
-        yield box
-    for child in getattr(box, "children", ()):
-        if isinstance(child, boxes.Box):
-            yield from _tables(child)
+    """Every table in this box, outermost first (a loop, not recursion: a page holds
+    thousands of boxes, and nested generators cost each box its depth)."""
+    waiting = [box]
+    while waiting:
+        box = waiting.pop()
+        if isinstance(box, boxes.TableBox):
+            yield box
+        children = getattr(box, "children", None)
+        if children:
+            waiting.extend(child for child in reversed(children)
+                           if isinstance(child, boxes.Box))
 
 
 def _head_cells(table: boxes.TableBox) -> None:
@@ -388,7 +416,7 @@ def _digest(html: str, title: str, author: str, resources: Mapping[str, bytes]) 
 
 def render_pdf(html: str, *, title: str, resources: Mapping[str, bytes] | None = None,
                author: str = "", time_limit: float = TIME_LIMIT_SECONDS) -> RenderedPdf:
-    """Render HTML to a tagged A4 PDF in a child process, within a time and memory limit.
+    """Render HTML to a tagged A4 PDF in a warm render process, within a time and memory limit.
 
     Relative URLs resolve against :data:`BASE_URL`; use :func:`static_url` and
     :func:`resource_url` to refer to our files and to ``resources`` (name -> bytes).
@@ -427,52 +455,123 @@ def _render_in_child(html: str, *, title: str, resources: Mapping[str, bytes], a
 
 def _run_child(html: str, *, title: str, resources: Mapping[str, bytes], author: str,
                time_limit: float) -> RenderedPdf:
-    """Render once in a child process under the time and memory limits."""
+    """Render once in a warm render process of this process's pool, within the limits."""
+    # Imported here, not at the top: this file is also the render process's own script,
+    # which runs without the application's package.
+    from partnership.documents import pool
+
     request = {
         "html": html, "title": title, "author": author, "static_dir": str(STATIC_DIR),
         "resources": {name: base64.b64encode(body).decode("ascii")
                       for name, body in resources.items()},
-        "memory_limit": MEMORY_LIMIT_BYTES, "cpu_limit": int(time_limit) + 5,
+        "cpu_limit": int(time_limit) + 5,
     }
-    environment = {k: v for k, v in os.environ.items() if k in CHILD_ENVIRONMENT}
+    renderers = pool.pool_for_this_process(render_process_command(), _child_environment())
     try:
-        # -I: the child ignores PYTHON* variables and the user's site folder.
-        done = subprocess.run(  # noqa: S603 - our own interpreter and script, no shell
-            [sys.executable, "-I", str(Path(__file__).resolve())],
-            input=json.dumps(request).encode("utf-8"), capture_output=True,
-            timeout=time_limit, env=environment, check=False)
-    except subprocess.TimeoutExpired:
+        answer, body = renderers.call(request, time_limit=time_limit,
+                                      memory_limit=MEMORY_LIMIT_BYTES)
+    except pool.PoolTimeout:
         raise RenderTimeout(f"rendering took longer than {time_limit:g} seconds") from None
-    if done.returncode == EXIT_REFUSED:
-        raise ResourceRefused(json.loads(done.stdout)["refused"])
-    if done.returncode != 0:
-        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        reason = lines[-1] if lines else f"exit status {done.returncode}"
-        raise RenderError(f"the PDF renderer failed: {reason[:300]}")
-    answer = json.loads(done.stdout)
-    return RenderedPdf(data=base64.b64decode(answer["pdf"]), pages=answer["pages"])
+    except pool.ProcessFailed as failure:
+        raise RenderError(f"the PDF renderer failed: {str(failure)[:300]}") from None
+    if "refused" in answer:
+        raise ResourceRefused(answer["refused"])
+    return RenderedPdf(data=body, pages=answer["pages"], cpu_seconds=answer.get("cpu_seconds"))
 
 
-def _child_main() -> int:
-    """Read one render request on stdin, write the PDF on stdout (the child process)."""
-    import resource
+def render_process_command() -> list[str]:
+    """How a render process is started (the pool adds its memory limit)."""
+    # -I: the render process ignores PYTHON* variables and the user's site folder.
+    return [sys.executable, "-I", str(Path(__file__).resolve()), "--serve"]
 
-    request = json.loads(sys.stdin.buffer.read())
-    resource.setrlimit(resource.RLIMIT_AS, (request["memory_limit"], request["memory_limit"]))
-    resource.setrlimit(resource.RLIMIT_CPU, (request["cpu_limit"], request["cpu_limit"]))
+
+def _child_environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k in CHILD_ENVIRONMENT}
+
+
+# --- the render process ------------------------------------------------------------------
+#
+# Run as ``python -I pdf.py --serve --memory-limit N``: set the memory limit, load WeasyPrint,
+# the fonts and our stylesheets by rendering a small document, then render requests read on
+# stdin (a JSON header) and answer each on stdout (a JSON header, then the PDF) until stdin
+# closes. A refused resource is an answer like any other; any other failure is answered
+# with its reason and ends the process (the pool starts another).
+
+WARM_UP_HTML = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Warm-up</title>'
+    '<link rel="stylesheet" href="https://document.invalid/static/css/document.css"></head>'
+    '<body><h1>Warm-up</h1><p>Text, <strong>bold</strong> and <em>italic</em>.</p>'
+    '<table><caption>Table</caption><thead><tr><th scope="col">Column</th></tr></thead>'
+    '<tbody><tr><td>Cell</td></tr></tbody></table></body></html>')
+
+
+def _serve(memory_limit: int) -> int:
+    """Render one request after another, read on stdin, until stdin closes."""
+    resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    resources = {name: base64.b64decode(body) for name, body in request["resources"].items()}
-    try:
-        rendered = render_here(request["html"], title=request["title"],
-                               author=request["author"], resources=resources,
-                               static_dir=Path(request["static_dir"]))
-    except ResourceRefused as refusal:
-        sys.stdout.write(json.dumps({"refused": refusal.urls}))
-        return EXIT_REFUSED
-    sys.stdout.write(json.dumps({"pages": rendered.pages,
-                                 "pdf": base64.b64encode(rendered.data).decode("ascii")}))
+    # The answers go to our own copy of stdout; anything else printed goes to stderr.
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    requests = sys.stdin.buffer
+    # One font configuration for every document: Fontconfig and Pango load the fonts once
+    # (no document declares @font-face, which would add fonts to it).
+    fonts = FontConfiguration()
+    render_here(WARM_UP_HTML, title="Warm-up", font_config=fonts)
+    # What is loaded now lives as long as the process: the collector need not walk it again.
+    gc.collect()
+    gc.freeze()
+    while (request := _read_request(requests)) is not None:
+        used = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+        _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        soft = int(used) + int(request["cpu_limit"])
+        resource.setrlimit(resource.RLIMIT_CPU, (
+            soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+        # No collection while laying out (about a fifth of the time, for garbage that is
+        # all dropped at the end): one collection after answering, while nobody waits.
+        gc.disable()
+        rendered: RenderedPdf | None = None
+        started = time.process_time()
+        try:
+            rendered = render_here(
+                request["html"], title=request["title"], author=request["author"],
+                resources={name: base64.b64decode(body)
+                           for name, body in request["resources"].items()},
+                static_dir=Path(request["static_dir"]),
+                font_config=None if "@font-face" in request["html"] else fonts)
+        except ResourceRefused as refusal:
+            _answer(answers, {"refused": refusal.urls})
+        except Exception as error:  # the pool replaces a process that failed
+            _answer(answers, {"error": f"{type(error).__name__}: {error}"[:500]})
+            return 1
+        else:
+            _answer(answers, {"pages": rendered.pages,
+                              "cpu_seconds": round(time.process_time() - started, 3)},
+                    rendered.data)
+        rendered = None  # dropped before the collection
+        gc.collect()
     return 0
 
 
+def _read_request(stream: IO[bytes]) -> dict[str, Any] | None:
+    size = stream.read(FRAME.size)
+    if len(size) < FRAME.size:
+        return None
+    body = stream.read(FRAME.unpack(size)[0])
+    return json.loads(body)  # type: ignore[no-any-return]
+
+
+def _answer(stream: IO[bytes], header: Mapping[str, Any], body: bytes = b"") -> None:
+    encoded = json.dumps(header).encode("utf-8")
+    stream.write(FRAME.pack(len(encoded)) + encoded + FRAME.pack(len(body)) + body)
+    stream.flush()
+
+
+def _main(arguments: list[str]) -> int:
+    if arguments[:2] != ["--serve", "--memory-limit"] or len(arguments) != 3:
+        sys.stderr.write("usage: pdf.py --serve --memory-limit BYTES\n")
+        return 2
+    return _serve(int(arguments[2]))
+
+
 if __name__ == "__main__":
-    sys.exit(_child_main())
+    sys.exit(_main(sys.argv[1:]))

@@ -32,7 +32,7 @@ from flask import Flask, current_app
 from sqlalchemy.orm import defer
 
 from partnership import clock
-from partnership.documents import pdf
+from partnership.documents import pdf, pool
 from partnership.documents.models import DocumentRender, RenderStatus
 from partnership.extensions import db
 from partnership.jobs import services as jobs
@@ -368,6 +368,8 @@ def build_document(payload: dict[str, Any]) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the render table and the ``render-document`` and ``build-document`` jobs."""
+    """Register the render table and the ``render-document`` and ``build-document`` jobs,
+    and size the pool of warm render processes (started on the first render, not here)."""
+    pool.configure(app.config["RENDER_POOL_SIZE"], app.config["RENDER_POOL_RECYCLE_AFTER"])
     jobs.handler(RENDER_JOB)(render_document)
     jobs.handler(BUILD_JOB)(build_document)
