@@ -108,7 +108,8 @@ def test_settings_change_the_clock_the_target_and_the_retention(
     assert field_error(bad, "retention_years") == "Years must be a whole number, like 15"
     saved = team.submit(url, {"version": version, "rapid_review_clock": "notification",
                               "local_review_months": "9", "retention_years": "25",
-                              "save": "Save settings"}, follow_redirects=True)
+                              "monitoring_weeks": "6", "save": "Save settings"},
+                        follow_redirects=True)
     assert "Settings saved" in page(saved).get_text()
     with app.app_context():
         row = db.session.scalars(sa.select(ReviewSettings).where(

@@ -147,7 +147,7 @@ def test_the_rapid_review_document_reads_in_the_panels_order(
     headings = [heading for _, heading in app.config["REVIEWS_RAPID_REVIEW_SECTIONS"]]
     places = [text.find(f"{n}. {heading.split(':')[0]}") for n, heading in
               enumerate(headings, start=1)]
-    assert -1 not in places and places == sorted(places), list(zip(headings, places))
+    assert -1 not in places and places == sorted(places), list(zip(headings, places, strict=True))
     for words in ("Westmoor Borough Council", "Interpreters were not offered",
                   "A strategy discussion for the siblings", "Hospital attendance",
                   "Not signed off"):

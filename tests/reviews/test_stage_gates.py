@@ -20,6 +20,7 @@ from partnership.policy import Role
 from partnership.register.services.partnerships import partners_in_order
 from partnership.reviews.models import (
     Case,
+    IncidentType,
     InformationRequest,
     RapidOutcome,
     RapidReviewSignOff,
@@ -173,7 +174,6 @@ def test_a_looked_after_childs_death_needs_both_notifications(app: Flask,
         case = db.session.get_one(Case, case_id)
         assert not any("Ofsted" in item for item in gates.missing_for(case, Stage.CLOSED))
         case.looked_after = True
-        from partnership.reviews.models import IncidentType
         case.incident_type = IncidentType.DEATH
         missing = gates.missing_for(case, Stage.CLOSED)
         assert ("the date the Secretary of State was told of the looked-after child's death"

@@ -7,7 +7,8 @@ clock's start, the partnership's closure days kept, met on the day it was sent t
 panel); ``working_days`` counts the working days after the clock's start up to and
 including that day, so a review sent on its due date took 15. A local review is listed when
 decided by ``as_of`` and not completed (published, or decided not to publish) before the
-period's start; it is on time when completed by its target. A referral for national review
+period's start; it is on time when completed by its target, and its monitoring checks (up to
+``as_of``) and weeks past its target are said after its stage. A referral for national review
 is listed when made or answered in the period (by ``as_of``). The action taken is said in
 counts: the outcome, and how many of the case's actions (of its Rapid Review and local
 review; not cancelled or carried forward) were complete on ``as_of``.
@@ -145,6 +146,23 @@ def _local_stage(local: LocalReview, completed: dt.date | None, due: dt.date,
     return f"{stage} (past its target date)" if due < as_of else stage
 
 
+def _monitoring(local: LocalReview, completed: dt.date | None, due: dt.date,
+                as_of: dt.date) -> str:
+    """The review's monitoring in the period's words (regulation 14: time and quality at
+    regular intervals), with its slippage against the target: "" when never monitored."""
+    checks = sorted((e for e in local.monitoring if e.recorded_on <= as_of),
+                    key=lambda e: (e.recorded_on, e.id))
+    if not checks:
+        return ""
+    last = checks[-1]
+    words = (f"monitored {len(checks)} time{'s' if len(checks) != 1 else ''}, the last on "
+             f"{long_date(last.recorded_on)} ({'on time' if last.on_time else 'behind time'})")
+    weeks = ((completed or as_of) - due).days // 7
+    if weeks > 0:
+        words += f"; {weeks} week{'s' if weeks != 1 else ''} past its target"
+    return words
+
+
 def _publication(local: LocalReview, as_of: dt.date) -> str:
     if local.published_on is not None and local.published_on <= as_of:
         return f"Published on {long_date(local.published_on)}"
@@ -181,9 +199,11 @@ def _local_rows(records: Records) -> list[LocalReviewRow]:
         assert local is not None
         completed = records.by_as_of(deadline.met_on)
         named = case.id in records.named
+        stage = _local_stage(local, completed, deadline.due, records.as_of)
+        monitored = _monitoring(local, completed, deadline.due, records.as_of)
         rows.append(LocalReviewRow(
             label=labels[case.id], named=named,
-            stage=_local_stage(local, completed, deadline.due, records.as_of),
+            stage=f"{stage}; {monitored}" if monitored else stage,
             decided=decided.isoformat(), target=deadline.due.isoformat(),
             completed=iso(completed),
             on_time=completed <= deadline.due if completed is not None else None,

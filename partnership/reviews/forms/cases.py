@@ -246,13 +246,21 @@ class ReviewSettingsForm(FlaskForm):
         description="For example, 15", not_a_number="Years must be a whole number, like 15",
         validators=[InputRequired("Enter the number of years"),
                     NumberRange(1, 100, message="Years must be between 1 and 100")])
+    monitoring_weeks = WholeNumberField(
+        "Weeks between checks of a local review's time and quality",
+        description="For example, 6. The group records each check (regulation 14 of the 2018 "
+                    "regulations asks for monitoring at regular intervals)",
+        not_a_number="Weeks must be a whole number, like 6",
+        validators=[InputRequired("Enter the number of weeks"),
+                    NumberRange(1, 26, message="Weeks must be between 1 and 26")])
     save = SubmitField("Save settings", widget=GovSubmitInput())
 
     def values(self) -> dict[str, Any]:
         """Return the settings as the model stores them."""
         return {"rapid_review_clock": ClockStart(self.rapid_review_clock.data),
                 "local_review_months": self.local_review_months.data,
-                "retention_years": self.retention_years.data}
+                "retention_years": self.retention_years.data,
+                "monitoring_weeks": self.monitoring_weeks.data}
 
 
 class ClosureForm(FlaskForm):

@@ -149,13 +149,21 @@ class MonitoringEntryForm(FlaskForm):
     timeliness = case_text("Notes on timeliness (optional)",
                            description="For example, what is late, why, and what is being "
                                        "done about it")
-    quality = case_text("Notes on quality (optional)",
+    progress = case_text("Progress against the terms of reference (optional)",
+                         description="For example, which of the questions the review was set "
+                                     "have been answered so far")
+    quality = case_text("Quality concerns (optional)",
                         description="For example, how well the review addresses its terms of "
                                     "reference and involves the family and practitioners")
+    requested = case_text("Information or a draft asked of the reviewer (optional)",
+                          description="For example, a draft of the findings by the next "
+                                      "meeting of the group")
     submit = SubmitField("Save the check", widget=GovSubmitInput())
 
     def values(self) -> dict[str, Any]:
         """Return the entry's fields as the model stores them."""
         return {"recorded_on": self.recorded_on.data, "on_time": self.on_time.data,
                 "timeliness": stripped(self.timeliness.data),
-                "quality": stripped(self.quality.data)}
+                "progress": stripped(self.progress.data),
+                "quality": stripped(self.quality.data),
+                "requested": stripped(self.requested.data)}

@@ -30,6 +30,7 @@ from partnership.reviews.forms.local import (
 from partnership.reviews.models import Case, LocalReview, Reviewer
 from partnership.reviews.services import local as services
 from partnership.reviews.services import settings_for
+from partnership.reviews.services.deadlines import checkpoint
 from partnership.reviews.views import (
     case_for,
     conflict_page,
@@ -259,5 +260,8 @@ def monitoring_new(case_id: int) -> str | Response:
             services.add_monitoring(case, form.values(), current_user, today())
         if step.done:
             return to_case(case, MONITORING, "Monitoring check recorded")
+    settings = settings_for(case.partnership)
     return render_template("local_reviews/monitoring.html", form=form, case=case, local=local,
-                           lines=services.monitoring_lines(local))
+                           lines=services.monitoring_lines(local),
+                           checkpoint=checkpoint(case, settings, today()),
+                           weeks=settings.monitoring_weeks)
