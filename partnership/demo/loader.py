@@ -28,6 +28,7 @@ from partnership.demo.accounts import (
 )
 from partnership.demo.assurance import load_demo_assurance, load_synthetic_assurance
 from partnership.demo.establishments import load_demo_establishments
+from partnership.demo.referrals import load_demo_referrals
 from partnership.demo.register import load_demo_register, load_synthetic_register
 from partnership.demo.reports import load_demo_reports, load_synthetic_reports
 from partnership.demo.reviews import (
@@ -145,6 +146,7 @@ def load_demo(today: dt.date | None = None, progress: Progress | None = None,
         stage("assurance")
         for what, added in load_demo_assurance(today).items():  # adds people, accounts
             counts[what] = counts.get(what, 0) + added
+        counts.update(load_demo_referrals(today))
         if reached("published documents"):
             return counts
         stage("published documents")

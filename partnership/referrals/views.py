@@ -80,8 +80,10 @@ def board() -> str:
     """What is waiting on whom: the open referrals the reader may see, most urgent first."""
     today = clock.today()
     shown = services.board(today, include_closed=request.args.get("closed") == "1")
+    may_record = can(current_user, "refer", "referrals") and bool(services.organisations())
     return render_template("referrals/board.html", board=shown, today=today,
-                           include_closed=request.args.get("closed") == "1")
+                           include_closed=request.args.get("closed") == "1",
+                           may_record=may_record)
 
 
 def _report_year(form: ReportForm) -> int:
