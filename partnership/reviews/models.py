@@ -674,6 +674,10 @@ class Dissemination(Versioned, db.Model):
                                           doc="Who it was for: agencies, roles, places")
     reach: Mapped[int | None] = mapped_column(doc="How many people it reached")
     notes: Mapped[str] = mapped_column(sa.Text, default="")
+    # The later check of whether practice changed: an ordinary tracker action on one of the
+    # recommendations it carried (Action.recommendation_id), remembered here to show it.
+    check_action_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("action.id", ondelete="SET NULL"))
 
     review: Mapped[Review] = relationship(back_populates="disseminations")
     recommendations: Mapped[list[Recommendation]] = relationship(

@@ -32,7 +32,7 @@ from partnership.register.forms import DayMonthYearField, RecordsField, text_lim
 from partnership.register.forms.agencies import RecordSelectField, WholeNumberField
 from partnership.register.models import Agency, Partnership
 from partnership.reviews.forms import NoIdentifiers
-from partnership.reviews.models import ReviewKind, Scope, Theme
+from partnership.reviews.models import DisseminationMethod, Recommendation, ReviewKind, Scope, Theme
 
 KIND_CHOICES = [(kind.value, kind.label) for kind in ReviewKind if not kind.is_ours]
 SCOPE_CHOICES = [(scope.value, scope.label) for scope in Scope]
@@ -225,3 +225,54 @@ class LearningFilterForm(FlaskForm):
             (str(theme.id), theme.name if theme.active else f"{theme.name} (retired)")
             for theme in themes]
         self.year.choices = [("", "Any year")] + [(str(year), label) for year, label in years]
+
+
+class DisseminationForm(FlaskForm):
+    """How a review's learning was shared: how, when, with whom and how many, the
+    recommendations it carried, and when to check whether practice changed."""
+
+    version = HiddenField()
+    method = RadioField("How was the learning shared?", widget=GovRadioInput(),
+                        choices=[(m.value, m.label) for m in DisseminationMethod],
+                        validators=[InputRequired("Select how the learning was shared")])
+    title = StringField(
+        "Title", widget=GovTextInput(),
+        description="For example, 7-minute briefing: missing episodes and schools",
+        validators=[InputRequired("Enter a title"),
+                    Length(max=200, message="Title must be 200 characters or fewer"),
+                    NoIdentifiers()])
+    held_on = DayMonthYearField("Date", required=True, description="For example, 12 3 2026")
+    audience = StringField(
+        "Who it was for (optional)", widget=GovTextInput(),
+        description="For example, designated safeguarding leads in schools, GP practices",
+        validators=[Length(max=300, message="Who it was for must be 300 characters or fewer"),
+                    NoIdentifiers()])
+    reach = WholeNumberField(
+        "How many people it reached (optional)", not_a_number="Enter a whole number, like 45",
+        validators=[Optional(), NumberRange(0, 1_000_000, message="Enter a number from 0")])
+    recommendations = RecordsField("Recommendations it carried (optional)",
+                                   description="Select all that apply")
+    notes = TextAreaField(
+        "Notes (optional)", widget=GovTextArea(),
+        validators=[Length(max=10_000, message="Notes must be 10,000 characters or fewer"),
+                    NoIdentifiers()])
+    check_on = DayMonthYearField(
+        "Check whether practice changed by (optional)",
+        description="Adds an action on the first recommendation ticked, due that day, to the "
+                    "action tracker: whoever leads it records what changed")
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, recommendations: Iterable[Recommendation] = (),
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.recommendations.offer(
+            recommendations, lambda r: f"{r.number}. {r.text[:120]}"
+            + ("..." if len(r.text) > 120 else ""))
+
+    def values(self) -> dict[str, Any]:
+        """Return the record's fields (the check date apart: it makes an action)."""
+        return {"method": DisseminationMethod(self.method.data),
+                "title": _stripped(self.title.data), "held_on": self.held_on.data,
+                "audience": _stripped(self.audience.data), "reach": self.reach.data,
+                "recommendations": self.recommendations.records,
+                "notes": _stripped(self.notes.data)}

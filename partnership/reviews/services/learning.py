@@ -43,6 +43,7 @@ from partnership.register.models import Agency, Partnership
 from partnership.register.services import record_membership_change, same_members
 from partnership.reviews.models import (
     Case,
+    Dissemination,
     Recommendation,
     Review,
     ReviewKind,
@@ -51,6 +52,7 @@ from partnership.reviews.models import (
     review_theme,
 )
 from partnership.reviews.services import ReviewError
+from partnership.reviews.services.rapid import refuse_if_any
 
 FROM_ELSEWHERE = tuple(kind for kind in ReviewKind if not kind.is_ours)
 OURS = (ReviewKind.RAPID_REVIEW, ReviewKind.LOCAL_REVIEW)
@@ -691,3 +693,74 @@ def describe_counts(reviews: int, recommendations: int) -> str:
     """Say "2 reviews, 5 recommendations"."""
     return (f"{reviews} review{'s' if reviews != 1 else ''}, "
             f"{recommendations} recommendation{'s' if recommendations != 1 else ''}")
+
+
+# --- how the learning was shared ---------------------------------------------------------------
+
+
+def dissemination_or_404(dissemination_id: int) -> Dissemination:
+    """Return a record of how a review's learning was shared, or 404."""
+    return db.get_or_404(Dissemination, dissemination_id)
+
+
+def dissemination_problems(review: Review, values: Mapping[str, Any],
+                           check_on: dt.date | None) -> list[ReviewError]:
+    """Check a dissemination's values (and the practice-change check's date)."""
+    problems: list[ReviewError] = []
+    ids = {r.id for r in review.recommendations}
+    if any(r.id not in ids for r in values.get("recommendations", [])):
+        problems.append(ReviewError("Tick only this review's recommendations",
+                                    "recommendations"))
+    held = values.get("held_on")
+    if check_on is not None:
+        if not values.get("recommendations"):
+            problems.append(ReviewError(
+                "Tick the recommendations it carried: the check of whether practice changed "
+                "is an action on the first of them", "recommendations"))
+        if held is not None and check_on <= held:
+            problems.append(ReviewError(
+                f"The check must come after the learning was shared ({long_date(held)})",
+                "check_on"))
+    return problems
+
+
+def add_dissemination(review: Review, values: Mapping[str, Any],
+                      check_on: dt.date | None = None) -> Dissemination:
+    """Record how a review's learning was shared (raises ReviewProblems)."""
+    refuse_if_any(dissemination_problems(review, values, check_on))
+    row = Dissemination(review=review, **values)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def update_dissemination(row: Dissemination, started_from: object, values: Mapping[str, Any],
+                         check_on: dt.date | None = None) -> bool:
+    """Change a dissemination record if the editor saw its current version."""
+    refuse_if_any(dissemination_problems(row.review, values, check_on))
+    values = {**values, "recommendations": same_members(row.recommendations,
+                                                         values["recommendations"])}
+    before = list(row.recommendations)
+    changed = apply_edit(row, started_from, values)
+    record_membership_change(row, "recommendations", before, row.recommendations)
+    return changed
+
+
+def check_action_values(row: Dissemination, check_on: dt.date) -> dict[str, Any]:
+    """The ordinary tracker action that checks, later, whether practice changed."""
+    case = row.review.case
+    return {"title": f"Check whether practice changed after: {row.title}"[:300],
+            "detail": (f"{row.method.label} on {long_date(row.held_on)}"
+                       + (f" for {row.audience}" if row.audience else "")
+                       + ". Record what changed in practice, and the evidence."),
+            "target_date": check_on,
+            "body": case.reviewing_body if case is not None else None}
+
+
+def disseminations_of(review: Review) -> list[Dissemination]:
+    """The review's dissemination records, oldest first, with their checks (two queries)."""
+    rows = list(db.session.scalars(
+        sa.select(Dissemination).where(Dissemination.review_id == review.id)
+        .options(selectinload(Dissemination.recommendations))
+        .order_by(Dissemination.held_on, Dissemination.id)))
+    return rows

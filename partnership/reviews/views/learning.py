@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response
 
 from partnership import clock
 from partnership.access import authorize, requires
+from partnership.actions import services as action_services
 from partnership.actions.queries import page_of
 from partnership.actions.rag import Rag
 from partnership.audit.services import record_event, record_view
@@ -34,8 +35,10 @@ from partnership.editing import EditConflict, commit_edit, render_conflict
 from partnership.extensions import db
 from partnership.kernel.dates import long_date
 from partnership.kernel.errors import DomainError
+from partnership.policy import can
 from partnership.reviews import document
 from partnership.reviews.forms.learning import (
+    DisseminationForm,
     LearningFilterForm,
     OurReviewForm,
     RecommendationForm,
@@ -43,7 +46,7 @@ from partnership.reviews.forms.learning import (
     ThemeEditForm,
     ThemeForm,
 )
-from partnership.reviews.models import Recommendation, Review, ReviewKind, Theme
+from partnership.reviews.models import Dissemination, Recommendation, Review, ReviewKind, Theme
 from partnership.reviews.services import learning as services
 from partnership.web import query_id, refused, run_service
 
@@ -135,7 +138,8 @@ def detail(review_id: int) -> str:
     """A review with its numbered recommendations and each one's actions."""
     review = _review(review_id)
     view = services.review_view(review, clock.today())
-    html = render_template("learning/detail.html", review=review, view=view)
+    html = render_template("learning/detail.html", review=review, view=view,
+                           shared=services.disseminations_of(review))
     _seen(review)  # after the page is drawn: the audit row's commit expires what it loaded
     return html
 
@@ -275,6 +279,73 @@ def action_plan_pdf(review_id: int) -> Response:
         record_event("export" if download else "view", record_type="review",
                      record_id=review.id, changes={"document": "action plan PDF"})
     return response
+
+
+# --- how the learning was shared ---------------------------------------------------------------
+
+SHARED = "learning-shared"
+
+
+def _add_check(row: Dissemination, check_on: Any) -> None:
+    """The later check of whether practice changed: an ordinary action on the first
+    recommendation the dissemination carried, made by the tracker's own service."""
+    origin = action_services.Origin(row.review.partnership,
+                                    recommendation=row.recommendations[0])
+    action = action_services.create_action(origin, services.check_action_values(row, check_on))
+    authorize("create", action)  # the policy's word on the saved record
+    row.check_action_id = action.id
+
+
+@bp.route("/<int:review_id>/learning-shared/new", methods=["GET", "POST"])
+def dissemination_new(review_id: int) -> str | Response:
+    """Record how the review's learning was shared, linked to its recommendations."""
+    review = _review(review_id, "edit")
+    form = DisseminationForm(recommendations=review.recommendations)
+    may_check = can(current_user, "create", "actions")
+    if form.validate_on_submit():
+        check_on = form.check_on.data if may_check else None
+        with run_service(form) as step:
+            row = services.add_dissemination(review, form.values(), check_on)
+            if check_on is not None:
+                _add_check(row, check_on)
+        if step.done:
+            flash(f"Recorded: {row.title}", "success")
+            return _detail(review, SHARED)
+    return render_template("learning/dissemination_new.html", form=form, review=review,
+                           may_check=may_check)
+
+
+@bp.route("/learning-shared/<int:dissemination_id>/edit", methods=["GET", "POST"])
+def dissemination_edit(dissemination_id: int) -> str | Response | tuple[str, int]:
+    """Change how the learning was shared, without overwriting someone else's edit."""
+    authorize("edit", "reviews", hide=True)
+    row = services.dissemination_or_404(dissemination_id)
+    authorize("edit", row)
+    review = row.review
+    form = DisseminationForm(obj=row, recommendations=review.recommendations)
+    may_check = row.check_action_id is None and can(current_user, "create", "actions")
+    if request.method == "GET":
+        form.version.data = str(row.version)
+        form.method.data = row.method.value
+    back = url_for(".detail", review_id=review.id, _anchor=SHARED)
+    if form.validate_on_submit():
+        values = form.values()
+        check_on = form.check_on.data if may_check else None
+        try:
+            changed = services.update_dissemination(row, form.version.data, values, check_on)
+            if check_on is not None:
+                _add_check(row, check_on)
+            if changed or check_on is not None:
+                commit_edit(row, values)
+                flash(f"Updated: {row.title}", "success")
+            return _detail(review, SHARED)
+        except DomainError as problem:
+            refused(form, problem)
+        except EditConflict as conflict:
+            return render_conflict(conflict, form, cancel_url=back,
+                                   title=f"{conflict.obj} was changed while you were editing")
+    return render_template("learning/dissemination_edit.html", form=form, review=review,
+                           row=row, may_check=may_check, back=back)
 
 
 # --- themes ----------------------------------------------------------------------------------

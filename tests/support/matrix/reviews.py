@@ -18,7 +18,11 @@ TEAM_AND_CHAIR = frozenset({Role.TEAM, Role.CHAIR})
 
 EXPECTED: dict[str, frozenset[Role]] = {
     "rapid.document": CASE_READERS,
+    "learning.dissemination_new": TEAM_AND_CHAIR,
+    "learning.dissemination_edit": TEAM_AND_CHAIR,
 }
+# The matrix's review is our own (of a case): a refusal does not reveal it.
+HIDDEN = frozenset({"learning.dissemination_new", "learning.dissemination_edit"})
 
 
 def placeholders(base: SimpleNamespace) -> dict[str, str]:
