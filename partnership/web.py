@@ -10,14 +10,17 @@ import re
 import sys
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, Response, abort, current_app, flash, g, render_template, request
 from flask.ctx import RequestContext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from govuk_frontend_wtf.gov_form_base import GovFormBase
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.routing import IntegerConverter, Map
 from wtforms import Form
@@ -71,6 +74,50 @@ def scrolling_tables(page: str) -> str:
                 f"data-table-scroll>{table}</div>")
 
     return TABLE.sub(wrap, page)
+
+
+# --- GOV.UK form widgets drawn once per distinct set of parameters ---------------------------
+WIDGET_RENDERS_KEPT = 2048
+
+
+def _frozen(value: Any) -> Hashable:
+    """A hashable copy of a widget's parameters (marked-up text kept apart from plain text,
+    which the templates escape)."""
+    if isinstance(value, Markup):
+        return ("markup", str(value))
+    if isinstance(value, dict):
+        return tuple(sorted((key, _frozen(item)) for key, item in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(item) for item in value)
+    return value if isinstance(value, Hashable) else repr(value)
+
+
+def cache_widget_renders() -> None:
+    """Draw each GOV.UK form widget once per distinct set of parameters, per process.
+
+    govuk-frontend-wtf renders every field through its Jinja template and the GOV.UK macro
+    (a select of 30 options costs about half a millisecond), and the output is a pure
+    function of the template and its parameters: the field's name, label, hint, choices,
+    selected value, error and attributes. A filter form is the same for most requests, so
+    its fields are drawn once and reused; anything different (another choice selected, an
+    error) is another key.
+    """
+    if getattr(GovFormBase.render, "cached", False):
+        return
+    draw = GovFormBase.render
+
+    def render(self: GovFormBase, params: dict[str, Any]) -> Markup:
+        kept: dict[Hashable, Markup] = current_app.extensions.setdefault("widget_renders", {})
+        key = (self.template, _frozen(params))
+        found = kept.get(key)
+        if found is None:
+            if len(kept) >= WIDGET_RENDERS_KEPT:
+                kept.clear()
+            found = kept[key] = draw(self, params)
+        return found
+
+    render.cached = True  # type: ignore[attr-defined]
+    GovFormBase.render = render  # type: ignore[method-assign]
 
 
 ERROR_TITLES = {
@@ -156,6 +203,7 @@ def request_id() -> str:
 def init_app(app: Flask) -> None:
     """Install the request hooks, the URL id converter and the error handlers."""
     configure_logging(app)
+    cache_widget_renders()
     # Before any blueprint is registered: a rule takes its converters when it is added.
     app.url_map.converters["int"] = DatabaseId
     app.add_template_filter(pounds, "pounds")  # whole pence, as every page and document writes it

@@ -240,6 +240,7 @@ PAGES: list[BenchPage] = [
     BenchPage("case board (every case)", Role.TEAM, "/cases/board"),
     BenchPage("case board", Role.CHAIR, "/cases/board"),
     BenchPage("case page", Role.CHAIR, county_case),
+    BenchPage("learning", Role.TEAM, "/learning"),
     BenchPage("review action plan", Role.TEAM, county_action_plan),
     BenchPage("review action plan", Role.SCRUTINEER, county_action_plan),
     BenchPage("yearly report (draft)", Role.TEAM, county_draft_report),

@@ -42,16 +42,28 @@ READ_PATHS = ["/", "/actions", "/actions/mine", "/cases/board", "/reading-room",
 class Browser:
     """One person's connection: cookies kept, CSRF tokens read from the pages shown."""
 
-    def __init__(self, url: str, host: str) -> None:
+    def __init__(self, url: str, host: str, *, keep_alive: bool = False) -> None:
         parts = urlsplit(url)
         self.address = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.host = host
         self.cookies: dict[str, str] = {}
+        # One connection for every request (as a browser keeps one open), or one each.
+        self.keep_alive = keep_alive
+        self._connection: http.client.HTTPConnection | None = None
 
     def request(self, method: str, path: str,
                 form: dict[str, str] | None = None) -> tuple[int, bytes]:
         """Send one request (as if through the HTTPS proxy) and keep the cookies it sets."""
-        connection = http.client.HTTPConnection(*self.address, timeout=300)
+        if self._connection is not None:
+            try:
+                return self._send(self._connection, method, path, form)
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                pass  # the server closed the idle connection: a browser asks again on a new one
+        return self._send(http.client.HTTPConnection(*self.address, timeout=300), method, path,
+                          form)
+
+    def _send(self, connection: http.client.HTTPConnection, method: str, path: str,
+              form: dict[str, str] | None) -> tuple[int, bytes]:
         headers = {"Host": self.host, "X-Forwarded-Proto": "https"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -61,6 +73,7 @@ class Browser:
             headers.update({"Content-Type": "application/x-www-form-urlencoded",
                             "Origin": f"https://{self.host}",
                             "Referer": f"https://{self.host}{path}"})
+        kept = False
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
@@ -69,9 +82,12 @@ class Browser:
                 if name.lower() == "set-cookie":
                     key, _, rest = value.partition("=")
                     self.cookies[key] = rest.split(";", 1)[0]
+            kept = self.keep_alive and not response.will_close
             return response.status, data
         finally:
-            connection.close()
+            self._connection = connection if kept else None
+            if not kept:
+                connection.close()
 
     def token(self, path: str) -> tuple[str, bytes]:
         """Show a page and return its form's CSRF token and the page."""
