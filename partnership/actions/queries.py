@@ -11,6 +11,7 @@ Ratings are derived, so filtering and sorting by them happens here, after the qu
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -239,6 +240,13 @@ def _objective_reference() -> sa.ColumnElement[str]:
 def statement(flt: ActionFilter) -> sa.Select[Any]:
     """Every column a list shows, for the actions the filter's record conditions match
     (unscoped: callers add the reader's ``readable``)."""
+    return _columns().where(*_conditions(flt))
+
+
+@functools.cache
+def _columns() -> sa.Select[Any]:
+    """The list's columns and joins, built once (a statement is immutable; building its
+    aliases costs more than running it for a page)."""
     # Each action's latest update, found through the (action_id, recorded_on) index.
     latest_update = (
         sa.select(ProgressUpdate.id)
@@ -249,7 +257,7 @@ def statement(flt: ActionFilter) -> sa.Select[Any]:
     latest = aliased(ProgressUpdate, name="latest")
     successor = aliased(Action, name="successor")
     meeting_body = aliased(Body, name="meeting_body")
-    stmt = (
+    return (
         sa.select(
             Action.id, Action.partnership_id, Action.year, Action.title, Action.status,
             Action.percent_complete, Action.start_date, Action.target_date,
@@ -290,7 +298,6 @@ def statement(flt: ActionFilter) -> sa.Select[Any]:
         .outerjoin(successor, successor.carried_from_id == Action.id)
         .outerjoin(Partnership, Partnership.id == Action.partnership_id)
     )
-    return stmt.where(*_conditions(flt))
 
 
 def _conditions(flt: ActionFilter) -> list[sa.ColumnElement[bool]]:
