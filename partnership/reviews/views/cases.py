@@ -9,10 +9,20 @@ cases the user may see. Every view of a case is written to the audit trail.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -45,6 +55,7 @@ from partnership.reviews.services import cases as services
 from partnership.reviews.services import gates, settings_for
 from partnership.reviews.services import local as local_services
 from partnership.reviews.services import rapid as rapid_services
+from partnership.reviews.services import tracker as tracker_services
 from partnership.reviews.services.deadlines import (
     closures_of,
     deadlines_of,
@@ -140,6 +151,23 @@ def board() -> str:
                            today=today, chasing=sum(1 for row in rows if row.chase))
     _audit_list("board", cases)
     return html
+
+
+@bp.route("/tracker.<fmt>")
+def tracker(fmt: str) -> Response:
+    """Our case reviews in the columns of NHS England's case review tracker, as CSV or XLSX:
+    the cases the user may see, and those whose local review is published (audited)."""
+    authorize("view", "cases", hide=True)
+    if fmt not in tracker_services.FORMATS:
+        abort(404)
+    chosen = _chosen(_partnerships(), request.args.get("partnership"))
+    export = tracker_services.tracker_export(current_user, fmt, clock.today(),
+                                             chosen.id if chosen else None)
+    record_event("export", record_type="case_record", record_id="tracker",
+                 changes={"format": fmt, "rows": export.count,
+                          "partnership": chosen.slug if chosen else "all"})
+    return send_file(io.BytesIO(export.data), mimetype=export.mimetype, as_attachment=True,
+                     download_name=export.filename, max_age=0)
 
 
 # --- recording a case ------------------------------------------------------------------------

@@ -18,6 +18,7 @@ TEAM_AND_CHAIR = frozenset({Role.TEAM, Role.CHAIR})
 
 EXPECTED: dict[str, frozenset[Role]] = {
     "rapid.document": CASE_READERS,
+    "cases.tracker": CASE_READERS,
     "learning.dissemination_new": TEAM_AND_CHAIR,
     "learning.dissemination_edit": TEAM_AND_CHAIR,
 }
