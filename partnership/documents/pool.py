@@ -24,6 +24,7 @@ closes) and killed if it does not.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import logging
 import os
@@ -217,6 +218,8 @@ class RenderPool:
                                  daemon=True).start()
             else:
                 worker.stop(kill=True)
+                log.warning("render process %d stopped after a failed or overrunning render "
+                            "(%d documents); another started", worker.pid, worker.documents)
 
     def _start(self, memory_limit: int) -> RenderProcess:
         """Start one render process (it warms up while we go on); call under the lock."""
@@ -297,8 +300,9 @@ def _read_answer(worker: RenderProcess, deadline: float) -> tuple[dict[str, Any]
         while remaining:
             _wait(poller, deadline)
             chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                worker.process.wait(timeout=STOP_SECONDS)
+            if not chunk:  # it died: let it finish dying, so its last words are written
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    worker.process.wait(timeout=STOP_SECONDS)
                 raise ProcessFailed(worker.last_error())
             chunks.append(chunk)
             remaining -= len(chunk)
