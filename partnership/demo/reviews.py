@@ -62,6 +62,8 @@ from partnership.reviews.models import (
     CaseMember,
     ClockStart,
     ClosureDay,
+    Dissemination,
+    DisseminationMethod,
     IncidentType,
     InformationRequest,
     LocalReview,
@@ -399,8 +401,13 @@ class CaseText:
     episodes: tuple[tuple[str, str], ...] = ()
     analysis: str = ""
     equality: str = ""
+    immediate: str = ""
     learning: str = ""
     outcome_reason: str = ""
+    # Where the incident happened and where the child lives (neighbours outside the tracker
+    # are recorded by name).
+    incident_authority: str = "Wessexshire County Council"
+    residence_authority: str = "Wessexshire County Council"
     panel_response: str = ""
     recommendations: tuple[RecommendationSpec, ...] = ()
 
@@ -427,6 +434,9 @@ CHILD_T = CaseText(
     equality="To be completed once all chronologies are in: the group will consider whether "
              "the parents' first language affected what they understood of the advice "
              "given at the hospital.",
+    immediate="A strategy discussion the day after the admission; the baby's older sibling "
+              "is staying with a relative under a safety plan; the emergency department "
+              "re-issued the bruising protocol to its staff.",
 )
 CHILD_S = CaseText(
     "Child S", IncidentType.SERIOUS_HARM,
@@ -455,6 +465,9 @@ CHILD_S = CaseText(
              "adultification shaped how the young person was seen after the school "
              "incident, and found that some records described them as older than their "
              "years and as making choices.",
+    immediate="A multi-agency child exploitation meeting for the young person's peer group; "
+              "the school and the youth offending service now share missing-episode "
+              "information within one working day.",
     learning="Exclusion of a child known to go missing should trigger a multi-agency "
              "meeting. Disclosures to any agency should reach the exploitation team the same "
              "day.",
@@ -482,6 +495,8 @@ CHILD_P = CaseText(
              "them all. The neglect toolkit was not used after early help closed.",
     equality="The parent has a learning disability. Agencies did not adapt how they "
              "communicated, and early help was closed as 'disengaged' without asking why.",
+    immediate="The surviving sibling was seen the same day and is safe with family; the "
+              "housing provider added neglect to its safeguarding prompts for disrepair visits.",
     learning="Closing early help when a family stops engaging needs a multi-agency decision "
              "and a named agency to keep watch.",
     outcome_reason="A death where neglect is suspected and where the agencies' work together "
@@ -522,6 +537,8 @@ CHILD_N = CaseText(
              "Missed appointments were treated as an administrative matter.",
     equality="Disability was central: the young person's needs were seen through the "
              "parent's account, and practitioners did not know how they communicated.",
+    immediate="A health assessment and a review of the young person's care plan within a "
+              "week; short-break staff reminded how to report concerns the same day.",
     learning="A local review is needed to understand why the signs were not connected.",
     outcome_reason="Serious harm, with learning across health, education and short breaks.",
     panel_response="The panel agreed that a local review was the right response.",
@@ -532,6 +549,7 @@ CHILD_Q = CaseText(
     "A 16-year-old died after a stabbing in another county. They had been criminally "
     "exploited through a county lines network.",
     ("police", "cf", "yjs", "fe", "probation"),
+    incident_authority="Kingsmead City Council (a neighbouring authority)",
     episodes=(
         ("Arrest out of county",
          "The young person was arrested in another county with drugs and cash. They were "
@@ -611,6 +629,7 @@ CHILD_K = CaseText(
     "A primary school child was admitted to hospital after taking a parent's prescribed "
     "medicine. Neglect is suspected.",
     ("iom-cs", "iom-police", "iom-trust", "iom-schools"),
+    incident_authority="Isle of Merrow Council", residence_authority="Isle of Merrow Council",
 )
 
 
@@ -717,14 +736,17 @@ class DemoReviews:
                     reviewing_body=body or self.body, incident_type=text.incident,
                     aware_on=aware_on, summary=text.summary, stage=stage, closed_on=closed_on,
                     retention_until=add_years(closed_on or aware_on, RETENTION_YEARS),
-                    agencies=agencies, created_at=_at(aware_on, 10))
+                    agencies=agencies, created_at=_at(aware_on, 10),
+                    incident_authority=text.incident_authority,
+                    residence_authority=text.residence_authority)
         db.session.add(case)
         return case
 
     def rapid(self, case: Case, text: CaseText, **fields: Any) -> RapidReview:
         """The case's Rapid Review with its practice episodes."""
         rapid = RapidReview(case=case, started_on=case.aware_on, analysis=text.analysis,
-                            equality_analysis=text.equality, learning=text.learning,
+                            equality_analysis=text.equality,
+                            immediate_actions=text.immediate, learning=text.learning,
                             outcome_reason=text.outcome_reason,
                             panel_response=text.panel_response, **fields)
         rapid.episodes = [PracticeEpisode(position=n, title=title, description=description)
@@ -887,9 +909,14 @@ class DemoReviews:
             MonitoringEntry(recorded_on=decided + 98 * DAY, on_time=True, author_id=officer,
                             timeliness="Practitioner event held two weeks later than planned; "
                                        "the draft is still expected on the planned date.",
+                            progress="Three of the four terms of reference answered in the "
+                                     "emerging findings; the housing provider's part is still "
+                                     "to come.",
                             quality="The reviewer's emerging findings are well evidenced; "
                                     "the group asked for more on the housing provider's "
-                                    "part."),
+                                    "part.",
+                            requested="The draft report by the planned date, with a section "
+                                      "on the housing provider's visits."),
         ]
         db.session.add(local)
         self.our_review(case, ReviewKind.RAPID_REVIEW, self.wd(decided, 1),
@@ -962,12 +989,34 @@ class DemoReviews:
                                     "its findings."),
         ]
         db.session.add(local)
-        self.our_review(case, ReviewKind.LOCAL_REVIEW, published, CHILD_N.recommendations,
-                        ("Disability", "Voice of the child", "Neglect",
-                         "Transitions to adulthood"), url=url,
-                        summary="Learning about disabled children who do not use speech: "
-                                "hearing the child, seeing the pattern in missed health "
-                                "appointments, and planning for adulthood early.")
+        review = self.our_review(
+            case, ReviewKind.LOCAL_REVIEW, published, CHILD_N.recommendations,
+            ("Disability", "Voice of the child", "Neglect", "Transitions to adulthood"), url=url,
+            summary="Learning about disabled children who do not use speech: hearing the "
+                    "child, seeing the pattern in missed health appointments, and planning "
+                    "for adulthood early.")
+        self.learning_shared(review, published)
+
+    def learning_shared(self, review: Review, published: dt.date) -> None:
+        """How the published review's learning was shared: a briefing, a learning event and
+        a practice alert, each linked to the recommendations it carried."""
+        db.session.flush()
+        recs = list(review.recommendations)
+        for method, title, after, audience, reach, carried in (
+                (DisseminationMethod.BRIEFING, "7-minute briefing: hearing children who do "
+                 "not use speech", 7, "All agencies, through the partnership newsletter",
+                 410, recs[:2]),
+                (DisseminationMethod.LEARNING_EVENT, "Learning event: seeing the pattern in "
+                 "missed health appointments", 35, "GP practices, community paediatrics and "
+                 "special schools", 86, recs[1:3]),
+                (DisseminationMethod.PRACTICE_ALERT, "Practice alert: planning for adulthood "
+                 "from age 14", 60, "Children's and adults' social care, SEND teams", None,
+                 recs[-1:])):
+            db.session.add(Dissemination(
+                review=review, method=method, title=title,
+                held_on=min(self.today, self.working(published + after * DAY)),
+                audience=audience, reach=reach, recommendations=carried,
+                notes="Slides and the briefing are on the partnership's learning pages."))
 
     def national_referral(self) -> None:
         """Child Q: the rapid review referred the case for a national review; the panel
@@ -996,6 +1045,10 @@ class DemoReviews:
                          closed_on=self.working(decided + 60 * DAY))
         self.completed_rapid(case, CHILD_L, RapidOutcome.NO_FURTHER_REVIEW, decided,
                              CHILD_L.agencies)
+        # A looked-after child: the death was reported to the Secretary of State and Ofsted.
+        case.looked_after = True
+        case.secretary_of_state_notified_on = self.wd(aware, 1)
+        case.ofsted_notified_on = self.wd(aware, 1)
         self.our_review(case, ReviewKind.RAPID_REVIEW, self.wd(decided, 1),
                         CHILD_L.recommendations, ("Safer sleep", "Substance misuse"))
 

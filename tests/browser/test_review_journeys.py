@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -184,6 +185,10 @@ def test_chair_sees_where_every_case_stands_on_the_board(
     assert p_case.next is not None and p_case.next.name == "Draft report received"
     assert p_case.next.working_days_left > 0 and not p_case.overdue
     expect(row_of(page, "Child P").locator("td").nth(2)).to_have_text("Nothing overdue")
+    p_head = row_of(page, "Child P").locator("th")
+    expect(p_head).to_contain_text(COUNTY)
+    expect(p_head).to_contain_text("On track for its 6-month target")
+    expect(p_head).to_contain_text("Next monitoring check due ")
 
     # Child N: every deadline met; its action plan has a red action to chase, linked.
     n_row = row_of(page, "Child N")
@@ -348,6 +353,30 @@ def take_child_z_through(page: Page, watch: Watch, browser: Browser,
     page.get_by_role("button", name="Save the Rapid Review").click()
     expect(success(page)).to_contain_text("Rapid Review saved")
 
+    # No step skipped: moving on before the partners have signed is refused, each missing
+    # sign-off named, and nothing moves; the team moves on anyway, with a reason (audited,
+    # on the timeline), and the partners sign off after.
+    page.get_by_role("button", name="Move to the next stage").click()
+    page.get_by_label("Local child safeguarding practice review", exact=True).check()
+    fill_date(page, "Date of the decision to carry out a local review", decided)
+    page.get_by_role("button", name="Move the case").click()
+    expect(page).to_have_title(re.compile(r"^Error: Move "))
+    still = page.locator("#still-to-do li")
+    expect(still).to_have_count(3)
+    expect(still.first).to_contain_text("sign-off by ")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        f"{CHILD_Z} cannot move to Local child safeguarding practice review yet. Still to do: "
+        "sign-off by ")
+    screenshot(page, "review-stage-refused")
+    # (the override's section opens by itself after a refusal, for the team only)
+    page.get_by_label("Move the case on before its stage is complete").check()
+    page.get_by_label("Reason for moving on before the stage is complete").fill(
+        "The partners agreed the local review at today's meeting; their sign-offs follow.")
+    page.get_by_role("button", name="Move the case").click()
+    expect(success(page)).to_contain_text(
+        f"{CHILD_Z} moved from Rapid Review to Local child safeguarding practice review before "
+        "its stage was complete")
+
     # Each partner signs off for their own organisation.
     signers = page.get_by_role("table", name="Each partner's sign-off of the Rapid Review")
     expect(signers.locator("tbody tr")).to_have_count(3)
@@ -379,14 +408,7 @@ def take_child_z_through(page: Page, watch: Watch, browser: Browser,
         expect(signers.get_by_text("Not signed off")).to_have_count(3 - n)
     assert len(organisations) == 3, organisations  # each signed for their own
 
-    # A local review: the decision, a reviewer, milestones, publication.
-    page.get_by_role("button", name="Move to the next stage").click()
-    page.get_by_label("Local child safeguarding practice review", exact=True).check()
-    fill_date(page, "Date of the decision to carry out a local review", decided)
-    page.get_by_role("button", name="Move the case").click()
-    expect(success(page)).to_contain_text(
-        f"{CHILD_Z} moved from Rapid Review to Local child safeguarding practice review")
-
+    # The local review: a reviewer, milestones, publication.
     page.get_by_role("link", name="Add a reviewer").click()
     page.get_by_label("Name", exact=True).fill("Dr Ruth Calloway")
     page.get_by_label("Organisation (optional)").fill("Independent safeguarding reviewer")
@@ -526,9 +548,45 @@ def test_a_case_goes_from_notification_to_a_published_review_and_action_plan(
     timeline = page.locator("#timeline + .app-timeline")
     expect(timeline).to_contain_text("Notified to the national panel (late)")
     expect(timeline).to_contain_text("Decision to carry out a local review")
+    expect(timeline).to_contain_text(
+        "by the partnership team before the stage was complete (still to do: sign-off by ")
     expect(main.get_by_role("link", name=re.compile(
         rf"^Local child safeguarding practice review: {CHILD_Z}$"))).to_be_visible()
     screenshot(page, "review-case-child-z")
+
+    # The Rapid Review document: the panel's sections, in the panel's order.
+    rapid_link = page.get_by_role("link", name=re.compile(r"^The Rapid Review document \(PDF\)"))
+    rapid_url = live_server(rapid_link.get_attribute("href") or "")
+    with page.expect_response(lambda r: "/rapid-review.pdf" in r.url and r.status != 202,
+                              timeout=90_000) as opened:
+        rapid_link.click()
+    assert opened.value.status == 200
+    rapid_pdf = page.request.get(rapid_url + "?download=1").body()
+    rapid_text = " ".join(pdf_text(rapid_pdf).split())
+    with live_server.app.app_context():
+        headings = [h for _, h in live_server.app.config["REVIEWS_RAPID_REVIEW_SECTIONS"]]
+    places = [rapid_text.find(f"{n}. {h.split(':')[0]}") for n, h in enumerate(headings, 1)]
+    assert -1 not in places and places == sorted(places), (places, rapid_text[:1500])
+    assert "no return interview reached the school" in rapid_text
+    for old in SCREENSHOTS.glob("review-rapid-pdf-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-",
+                    str(SCREENSHOTS / "review-rapid-pdf")],
+                   input=rapid_pdf, check=True, timeout=60)
+
+    # The NHS England tracker export opens as a spreadsheet with the tracker's columns.
+    page.goto(live_server("/cases"))
+    with page.expect_download() as downloaded:
+        page.get_by_role("link", name="download the reviews as a spreadsheet (XLSX)").click()
+    sheet = load_workbook(downloaded.value.path()).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    with live_server.app.app_context():
+        columns = [h for h, _ in live_server.app.config["REVIEWS_TRACKER_COLUMNS"]]
+    assert rows[0] == columns
+    z_row = dict(zip(columns, next(r for r in rows if r[0] == CHILD_Z), strict=True))
+    assert z_row["Rapid Review converted to a local review"] == "Yes"
+    assert z_row["Link to the published report"] == (
+        "https://www.wessexshire-scp.example/reviews/child-z")
     watch.assert_clean()
 
 
