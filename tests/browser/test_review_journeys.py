@@ -578,7 +578,9 @@ def test_a_case_goes_from_notification_to_a_published_review_and_action_plan(
     page.goto(live_server("/cases"))
     with page.expect_download() as downloaded:
         page.get_by_role("link", name="download the reviews as a spreadsheet (XLSX)").click()
-    sheet = load_workbook(downloaded.value.path()).active
+    assert downloaded.value.suggested_filename.endswith(".xlsx")
+    with open(downloaded.value.path(), "rb") as handle:
+        sheet = load_workbook(handle).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     with live_server.app.app_context():
         columns = [h for h, _ in live_server.app.config["REVIEWS_TRACKER_COLUMNS"]]
