@@ -269,8 +269,14 @@ class ReportForm(FlaskForm):
         csrf = False
 
     year = SelectField("Year received", widget=GovSelect(), validators=[Optional()])
+    partnership = SelectField("Partnership concerned", widget=GovSelect(),
+                              validators=[Optional()],
+                              description="Referrals routed to a force or partnership of it")
     submit = SubmitField("Show", widget=GovSubmitInput())
 
-    def __init__(self, *args: Any, years: Iterable[tuple[int, str]] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, years: Iterable[tuple[int, str]] = (),
+                 partnerships: Iterable[Partnership] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.year.choices = [(str(year), label) for year, label in years]
+        self.partnership.choices = [("", "Every partnership")] + [
+            (str(p.id), p.name) for p in partnerships]

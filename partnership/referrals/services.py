@@ -433,6 +433,7 @@ class Report:
 
     first: dt.date
     last: dt.date
+    concerning: Partnership | None
     referrals: list[Referral]
     by_reason: list[tuple[str, int]]
     by_nature: list[tuple[str, int]]
@@ -459,13 +460,17 @@ def _counted(counter: Counter[str], order: Sequence[str] = ()) -> list[tuple[str
     return first + rest
 
 
-def report(year: int, today: dt.date) -> Report:
+def report(year: int, today: dt.date, concerning: Partnership | None = None) -> Report:
     """Counts by complexity reason, nature, organisation, force area and outcome, and times
-    to acknowledge and decide, for the referrals received in a reporting year."""
+    to acknowledge and decide, for the referrals received in a reporting year (only those
+    routed to a force or partnership of ``concerning``, for that partnership's report)."""
     first, last = year_span(year)
+    stmt = sa.select(Referral).where(readable(Referral), Referral.received_on.between(first, last))
+    if concerning is not None:
+        stmt = stmt.where(Referral.routes.any(ReferralRoute.reached_partnership_id
+                                              == concerning.id))
     referrals = list(db.session.scalars(
-        sa.select(Referral).where(readable(Referral), Referral.received_on.between(first, last))
-        .options(*_loaded()).order_by(Referral.received_on, Referral.id)).unique())
+        stmt.options(*_loaded()).order_by(Referral.received_on, Referral.id)).unique())
     reasons: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
     organisations_: Counter[str] = Counter()
@@ -496,7 +501,7 @@ def report(year: int, today: dt.date) -> Report:
     ack.median = statistics.median(acknowledged) if acknowledged else None
     dec.median = statistics.median(decided) if decided else None
     return Report(
-        first=first, last=last, referrals=referrals,
+        first=first, last=last, concerning=concerning, referrals=referrals,
         by_reason=_counted(reasons, [r.label for r in ComplexityReason]),
         by_nature=_counted(kinds, natures()),
         by_organisation=_counted(organisations_), by_force_area=_counted(forces),

@@ -33,6 +33,7 @@ from partnership.referrals.rules import (
     status_of,
     waiting_for,
 )
+from partnership.register.models import Partnership
 from partnership.web import refused, run_service
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
@@ -86,24 +87,31 @@ def board() -> str:
                            may_record=may_record)
 
 
-def _report_year(form: ReportForm) -> int:
+def _report_form() -> tuple[ReportForm, int, Partnership | None]:
+    """The report's filters: the reporting year (this one unless chosen) and the partnership
+    concerned (every one the reader may see unless chosen)."""
     today = clock.today()
-    if form.validate() and form.year.data:
-        return int(form.year.data)
-    return reporting_year(today)
+    partnerships = services.partnership_options()
+    form = ReportForm(request.args, years=[(y, year_label(y))
+                                           for y in services.report_years(today)],
+                      partnerships=partnerships)
+    valid = form.validate()
+    year = int(form.year.data) if valid and form.year.data else reporting_year(today)
+    chosen = form.partnership.data if valid else ""
+    concerning = next((p for p in partnerships if str(p.id) == chosen), None)
+    form.year.data = str(year)
+    return form, year, concerning
 
 
 @bp.route("/report")
 @requires("report", "referrals")
 def report() -> str:
-    """The figures for a year: counts and times, of the referrals the reader may see."""
-    today = clock.today()
-    years = [(year, year_label(year)) for year in services.report_years(today)]
-    form = ReportForm(request.args, years=years)
-    year = _report_year(form)
-    form.year.data = str(year)
-    return render_template("referrals/report.html", form=form, found=services.report(year, today),
-                           year=year, label=year_label(year))
+    """The figures for a year: counts and times, of the referrals the reader may see (for
+    the hub's own report, or for one partnership concerned)."""
+    form, year, concerning = _report_form()
+    return render_template("referrals/report.html", form=form, year=year,
+                           found=services.report(year, clock.today(), concerning),
+                           label=year_label(year))
 
 
 @bp.route("/report.xlsx")
@@ -111,13 +119,14 @@ def report() -> str:
 def report_xlsx() -> Response:
     """The year's figures as an XLSX workbook (the export is audited)."""
     today = clock.today()
-    year = _report_year(ReportForm(request.args, years=[
-        (y, year_label(y)) for y in services.report_years(today)]))
-    content = services.report_workbook(services.report(year, today), today)
+    _, year, concerning = _report_form()
+    content = services.report_workbook(services.report(year, today, concerning), today)
     record_event("export", record_type="complex_referral", record_id=f"report {year}")
+    name = f"complex-referrals-{year_label(year)}".replace("\u2013", "-")
+    if concerning is not None:
+        name += f"-{concerning.slug}"
     return Response(content, headers={
-        "Content-Disposition": f'attachment; filename="complex-referrals-{year_label(year)}.xlsx"'
-                               .replace("\u2013", "-"),
+        "Content-Disposition": f'attachment; filename="{name}.xlsx"',
         "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
 
 

@@ -126,6 +126,12 @@ def test_the_report_and_its_workbook(app: Flask, make_user: Callable[..., User])
     assert routes_sheet[0][5:7] == (2, "Yes")
     referrals = list(book["Referrals"].iter_rows(min_row=2, values_only=True))
     assert all("coach" not in str(cell) for row in referrals for cell in row)  # no summaries
+    # The report for one partnership concerned: the referrals routed to a force of it.
+    neighbour = team.get(f"/referrals/report.xlsx?year=2026&partnership={ids['neighbour']}")
+    assert "complex-referrals-2026-27-northmoor.xlsx" in neighbour.headers["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(neighbour.data))["Referrals"].iter_rows(
+        min_row=2, values_only=True))
+    assert [row[0] for row in rows] == ["HUB-CR-2026-001"]
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
-            AuditEvent.action == "export", AuditEvent.record_type == "complex_referral")) == 1
+            AuditEvent.action == "export", AuditEvent.record_type == "complex_referral")) == 2
