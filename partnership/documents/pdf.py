@@ -466,7 +466,7 @@ def _run_child(html: str, *, title: str, resources: Mapping[str, bytes], author:
                       for name, body in resources.items()},
         "cpu_limit": int(time_limit) + 5,
     }
-    renderers = pool.pool_for_this_process(render_process_command(), _child_environment())
+    renderers = pool.renderers()
     try:
         answer, body = renderers.call(request, time_limit=time_limit,
                                       memory_limit=MEMORY_LIMIT_BYTES)
@@ -477,16 +477,6 @@ def _run_child(html: str, *, title: str, resources: Mapping[str, bytes], author:
     if "refused" in answer:
         raise ResourceRefused(answer["refused"])
     return RenderedPdf(data=body, pages=answer["pages"], cpu_seconds=answer.get("cpu_seconds"))
-
-
-def render_process_command() -> list[str]:
-    """How a render process is started (the pool adds its memory limit)."""
-    # -I: the render process ignores PYTHON* variables and the user's site folder.
-    return [sys.executable, "-I", str(Path(__file__).resolve()), "--serve"]
-
-
-def _child_environment() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k in CHILD_ENVIRONMENT}
 
 
 # --- the render process ------------------------------------------------------------------

@@ -30,6 +30,7 @@ import logging
 import os
 import select
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -38,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from partnership.documents import pdf
 from partnership.documents.pdf import FRAME
 
 log = logging.getLogger(__name__)
@@ -345,13 +347,31 @@ def settings() -> Settings:
     return _settings
 
 
-def pool_for_this_process(command: list[str], environment: Mapping[str, str]) -> RenderPool:
+def renderers() -> RenderPool:
     """The render pool of this OS process, made on first use (so after any fork)."""
     global _pool
     with _lock:
         if _pool is None or _pool.owner != os.getpid():
-            _pool = RenderPool(command, environment, _settings)
+            _pool = RenderPool(render_process_command(), render_process_environment(),
+                               _settings)
         return _pool
+
+
+def warm() -> None:
+    """Start this OS process's render processes now, without waiting for them (the job
+    worker as it starts: even its first document then finds one warm)."""
+    renderers().warm(pdf.MEMORY_LIMIT_BYTES)
+
+
+def render_process_command() -> list[str]:
+    """How a render process is started (the pool adds its memory limit)."""
+    # -I: the render process ignores PYTHON* variables and the user's site folder.
+    return [sys.executable, "-I", str(Path(pdf.__file__).resolve()), "--serve"]
+
+
+def render_process_environment() -> dict[str, str]:
+    """What a render process sees of our environment (fonts, locale; never proxies)."""
+    return {k: v for k, v in os.environ.items() if k in pdf.CHILD_ENVIRONMENT}
 
 
 def current_pool() -> RenderPool | None:
