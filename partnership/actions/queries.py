@@ -486,44 +486,94 @@ def _rating_conditions(flt: ActionFilter, today: dt.date) -> list[sa.ColumnEleme
     return conditions
 
 
-def _order(order: SortOrder) -> list[sa.ColumnElement[Any]]:
-    """:func:`_sort_key` in SQL (None dates last, as ``date.max`` sorts them)."""
+def worst_first(action: TrackedAction) -> tuple[Any, ...]:
+    """Red first, then amber..., each the longest without an update first (home panels)."""
+    return (action.rag.severity, action.last_update_on or dt.date.min, action.id)
+
+
+def _order(order: SortOrder | None) -> list[sa.ColumnElement[Any]]:
+    """:func:`_sort_key` in SQL (None dates last, as ``date.max`` sorts them); None:
+    :func:`worst_first`."""
     closed_last = sa.case((_open(), 0), else_=1)
     undated_last = [sa.case((Action.target_date.is_(None), 1), else_=0), Action.target_date]
+    severity = sa.case({rag.value: rag.severity for rag in Rag}, value=Action.rag,
+                       else_=len(Rag))
+    last = (sa.select(sa.func.max(ProgressUpdate.recorded_on))
+            .where(ProgressUpdate.action_id == Action.id).scalar_subquery())
+    never_updated_first = [sa.case((last.is_(None), 0), else_=1), last]
+    if order is None:
+        return [severity, *never_updated_first, Action.id]
     if order is SortOrder.RATING:
-        severity = sa.case({rag.value: rag.severity for rag in Rag}, value=Action.rag,
-                           else_=len(Rag))
         return [severity, sa.case((Action.update_overdue.is_(True), 0), else_=1),
                 *undated_last, Action.id]
     if order is SortOrder.STALEST:
-        last = (sa.select(sa.func.max(ProgressUpdate.recorded_on))
-                .where(ProgressUpdate.action_id == Action.id).scalar_subquery())
-        return [closed_last, sa.case((last.is_(None), 0), else_=1), last, Action.id]
+        return [closed_last, *never_updated_first, Action.id]
     if order is SortOrder.TITLE:
         return [sa.func.lower(Action.title), Action.id]
     return [closed_last, *undated_last, Action.id]
 
 
-def listed(flt: ActionFilter, number: int, size: int, today: dt.date | None = None) -> Page:
+def listed(flt: ActionFilter, number: int, size: int, today: dt.date | None = None, *,
+           worst: bool = False) -> Page:
     """Return one page of the actions the filter matches, rated and sorted as
     :func:`tracked` does, costing what the page costs: the database filters, sorts, counts
     and cuts the page by each action's stored rating (three statements), and only the
     page's actions are rated again, for their reasons. Until today's ratings are stored
-    (``ratings_current``) every action is rated here instead."""
+    (``ratings_current``) every action is rated here instead. ``worst`` orders them
+    :func:`worst_first` instead of by the filter's order."""
     today = today or clock.today()
     if today != clock.today() or not ratings_current(today):
-        return page_of(tracked(flt, today), number, size)
+        everything = tracked(flt, today)
+        return page_of(sorted(everything, key=worst_first) if worst else everything, number,
+                       size)
     ids = (sa.select(Action.id)
            .where(*_conditions(flt), *_rating_conditions(flt, today), readable(Action)))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())) or 0
     pages = max(1, -(-total // size))
     number = min(max(1, number), pages)
-    chosen = list(db.session.scalars(ids.order_by(*_order(flt.sort))
+    chosen = list(db.session.scalars(ids.order_by(*_order(None if worst else flt.sort))
                                      .limit(size).offset((number - 1) * size)))
     rows = {a.id: a for a in rate(db.session.connection().execute(
         statement(ActionFilter()).where(Action.id.in_(chosen))).all(), today)} if chosen else {}
     return Page(items=[rows[i] for i in chosen if i in rows], number=number, size=size,
                 total=total)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many of the actions a filter matches are open, red, amber or overdue an update."""
+
+    total: int
+    open: int
+    red: int
+    amber: int
+    update_overdue: int
+    needing_attention: int
+
+
+def tally(flt: ActionFilter, today: dt.date | None = None) -> Tally:
+    """Count the actions the filter matches by rating: one statement by the stored ratings
+    (every action rated here until today's are stored)."""
+    today = today or clock.today()
+    if today != clock.today() or not ratings_current(today):
+        rows = tracked(flt, today)
+        return Tally(total=len(rows), open=sum(a.is_open for a in rows),
+                     red=sum(a.rag is Rag.RED for a in rows),
+                     amber=sum(a.rag is Rag.AMBER for a in rows),
+                     update_overdue=sum(a.judgement.update_overdue for a in rows),
+                     needing_attention=sum(a.judgement.needs_attention for a in rows))
+
+    def how_many(condition: sa.ColumnElement[bool]) -> Any:
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    overdue = Action.update_overdue.is_(True)
+    row = db.session.execute(
+        sa.select(sa.func.count(), how_many(_open()), how_many(Action.rag == Rag.RED.value),
+                  how_many(Action.rag == Rag.AMBER.value), how_many(overdue),
+                  how_many(sa.or_(Action.rag.in_([Rag.RED.value, Rag.AMBER.value]), overdue)))
+        .select_from(Action)
+        .where(*_conditions(flt), *_rating_conditions(flt, today), readable(Action))).one()
+    return Tally(*(int(value) for value in row))
 
 
 @dataclass(frozen=True)

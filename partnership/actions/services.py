@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
@@ -27,8 +27,14 @@ from partnership.actions.models import (
     TargetDateRequest,
     origin_words,
 )
-from partnership.actions.queries import ActionFilter, TrackedAction, rollup, tracked
-from partnership.actions.rag import Rag
+from partnership.actions.queries import (
+    ActionFilter,
+    TrackedAction,
+    listed,
+    tally,
+    tracked,
+    worst_first,
+)
 from partnership.audit.models import AuditEvent
 from partnership.audit.services import history_of
 from partnership.case_audits.models import CaseAudit
@@ -570,7 +576,7 @@ def my_actions(flt: ActionFilter, on: dt.date | None = None,
                     placed[action_id] = by_id[action_id]
                     section.append(by_id[action_id])
     fresh = [a for a in rows if a.id not in placed]
-    attention += sorted((a for a in fresh if a.judgement.needs_attention), key=_worst_first)
+    attention += sorted((a for a in fresh if a.judgement.needs_attention), key=worst_first)
     rest = [a for a in fresh if not a.judgement.needs_attention]
     return MyActions(attention=attention, open=open_ + [a for a in rest if a.is_open],
                      closed=[a for a in rest if not a.is_open])
@@ -590,10 +596,6 @@ def my_last_ratings(user: Any, action_ids: Iterable[int]) -> dict[int, Rating]:
                       ProgressUpdate.id)):
         ratings[row.action_id] = Rating(row.proposed_rating)
     return ratings
-
-
-def _worst_first(action: TrackedAction) -> tuple[Any, ...]:
-    return (action.rag.severity, action.last_update_on or dt.date.min, action.id)
 
 
 @dataclass(frozen=True)
@@ -641,17 +643,16 @@ def attention_for(user: Any, on: dt.date | None = None) -> Attention | None:
         heading, text = "Actions you lead", "actions naming you as lead officer"
     else:
         return None
-    rows = tracked(flt, on or today())
-    if user.role is Role.PARTNER and not rows:
+    day = on or today()
+    counted = tally(flt, day)
+    if user.role is Role.PARTNER and not counted.total:
         return None
-    summary = rollup(rows)
-    attention = sorted((a for a in rows if a.judgement.needs_attention), key=_worst_first)
+    worst = listed(replace(flt, attention=True), 1, WORST_SHOWN, day, worst=True).items
     return Attention(
-        heading=heading, scope_text=text, red=summary.count(Rag.RED),
-        amber=summary.count(Rag.AMBER),
-        update_overdue=sum(a.judgement.update_overdue for a in rows),
-        open=sum(a.is_open for a in rows), needing_attention=len(attention),
-        worst=attention[:WORST_SHOWN], filters=filters, mine=own)
+        heading=heading, scope_text=text, red=counted.red, amber=counted.amber,
+        update_overdue=counted.update_overdue, open=counted.open,
+        needing_attention=counted.needing_attention, worst=list(worst), filters=filters,
+        mine=own)
 
 
 # --- comments and requests for a new target date ----------------------------------------------

@@ -23,10 +23,13 @@ from partnership.actions.queries import (
     DueWindow,
     SortOrder,
     Source,
+    Tally,
     listed,
     page_of,
     ratings_current,
+    tally,
     tracked,
+    worst_first,
 )
 from partnership.actions.rag import Rag
 from partnership.audit.services import acting_as
@@ -101,6 +104,15 @@ def assert_lists_agree(today: dt.date, size: int = 7) -> None:
             assert (got.total, got.number) == (expected.total, expected.number), flt
             assert [a.id for a in got.items] == [a.id for a in expected.items], (flt, number)
             assert [a.judgement for a in got.items] == [a.judgement for a in expected.items]
+        worst = page_of(sorted(everything, key=worst_first), 1, size)
+        assert [a.id for a in listed(flt, 1, size, today, worst=True).items] == [
+            a.id for a in worst.items], flt
+        assert tally(flt, today) == Tally(
+            total=len(everything), open=sum(a.is_open for a in everything),
+            red=sum(a.rag is Rag.RED for a in everything),
+            amber=sum(a.rag is Rag.AMBER for a in everything),
+            update_overdue=sum(a.judgement.update_overdue for a in everything),
+            needing_attention=sum(a.judgement.needs_attention for a in everything)), flt
 
 
 def test_the_stored_ratings_are_the_rules_and_lists_page_by_them(app: Flask,
