@@ -161,10 +161,12 @@ class RenderPool:
         seconds (the process is killed) and :class:`ProcessFailed` when the process dies
         or answers with an error (it is replaced).
         """
-        deadline = time.monotonic() + time_limit
         request = json.dumps(header).encode("utf-8")
         for attempt in range(2):
             worker = self._checkout(memory_limit)
+            # The time limit runs from when a process takes the document, not while it
+            # waits for one (each of those it waits for is within its own limit).
+            deadline = time.monotonic() + time_limit
             healthy = False
             try:
                 try:
