@@ -358,6 +358,7 @@ PUBLIC_ENDPOINTS = frozenset(
 PREPARED_DOCUMENTS = frozenset({"arrangements.draft_pdf", "plans.pdf", "reports.pdf",
                                 "reports.families_pdf", "reports.statement_pdf",
                                 "learning.action_plan_pdf", "thresholds.draft_pdf"})
+PREPARED_DOCUMENTS |= {"rapid.document"}  # a case's Rapid Review, for the national panel
 
 # What a scrutineer (who only reads) may still POST to: their own account and session, and
 # their own assessment in a yearly report of a partnership they scrutinise.
