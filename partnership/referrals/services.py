@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask import abort, current_app
 from sqlalchemy.orm import joinedload, selectinload
 
+from partnership import clock
 from partnership.documents.spreadsheets import Sheet, workbook
 from partnership.editing import apply_edit
 from partnership.extensions import db
@@ -223,8 +224,14 @@ def next_reference(partnership: Partnership, received_on: dt.date) -> str:
     return f"{prefix}{count + 1:03d}"
 
 
+def _not_after_today(day: dt.date | None, field_name: str, words: str) -> None:
+    if day is not None and day > clock.today():
+        raise ReferralError(f"{words} must be today or in the past", field=field_name)
+
+
 def _check_referral(referral: Referral) -> None:
     """The referral's own rules, each with its field: the memorandum first."""
+    _not_after_today(referral.received_on, "received_on", "The date received")
     refusal = referral.partner.refusal_to_refer(referral.received_on, referral.referral_type)
     if refusal is not None:
         raise Refused(refusal, field="partner")
@@ -295,6 +302,7 @@ def route_referral(referral: Referral, values: Mapping[str, Any]) -> ReferralRou
         field_name = "force" if kind is RouteKind.FORCE else "routed_partnership"
         raise ReferralError("Select who it is routed to, or name them", field=field_name)
     routed_on: dt.date = values["routed_on"]
+    _not_after_today(routed_on, "routed_on", "The date routed")
     if routed_on < referral.received_on:
         raise ReferralError("It cannot be routed before it was received", field="routed_on")
     route = ReferralRoute(
@@ -325,6 +333,11 @@ def respond(route: ReferralRoute, version: object, values: Mapping[str, Any]) ->
         raise Refused("This referral is closed: its answers can no longer change")
     changed = apply_edit(route, version, values)
     problems = []
+    for name, words in (("acknowledged_on", "The date acknowledged"),
+                        ("decided_on", "The date of the decision")):
+        day = getattr(route, name)
+        if day is not None and day > clock.today():
+            problems.append(ReferralError(f"{words} must be today or in the past", field=name))
     for name, words in (("acknowledged_on", "acknowledged"), ("decided_on", "decided")):
         day = getattr(route, name)
         if day is not None and day < route.routed_on:
@@ -356,6 +369,7 @@ def close_referral(referral: Referral, closed_on: dt.date, note: str) -> None:
                             + _and(waiting), field="closed_on")
     if closed_on < referral.received_on:
         raise ReferralError("It cannot be closed before it was received", field="closed_on")
+    _not_after_today(closed_on, "closed_on", "The date closed")
     if not referral.routes and not note.strip():
         raise ReferralError("Say why it is closed without being routed", field="closing_note")
     referral.closed_on = closed_on
@@ -489,15 +503,15 @@ def report(year: int, today: dt.date, concerning: Partnership | None = None) -> 
         for route in referral.routes:
             forces[route.name] += 1
             outcomes[route.outcome.label if route.outcome else "Waiting for a decision"] += 1
-            for clock, taken, timing in ((acknowledgement_clock(route, today), acknowledged, ack),
-                                         (decision_clock(route, today), decided, dec)):
-                timing.working_days = clock.working_days
-                if clock.met_on is None:
+            for step, taken, timing in ((acknowledgement_clock(route, today), acknowledged, ack),
+                                        (decision_clock(route, today), decided, dec)):
+                timing.working_days = step.working_days
+                if step.met_on is None:
                     timing.waiting += 1
                     continue
                 timing.answered += 1
-                timing.in_time += bool(clock.met_in_time)
-                taken.append(clock.taken or 0)
+                timing.in_time += bool(step.met_in_time)
+                taken.append(step.taken or 0)
     ack.median = statistics.median(acknowledged) if acknowledged else None
     dec.median = statistics.median(decided) if decided else None
     return Report(

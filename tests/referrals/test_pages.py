@@ -74,6 +74,10 @@ def test_routing_answering_and_closing(app: Flask, make_user: Callable[..., User
         "kind": "force", "force": str(ids["hub_police"]),
         **date_parts("routed_on", dt.date(2026, 10, 27))}))
     assert "already been routed to Hubshire Police" in field_error(again, "force")
+    ahead = page(team.submit(f"{url}/routes/new", {
+        "kind": "force", "other_name": "Severnvale Police",
+        **date_parts("routed_on", TODAY + dt.timedelta(days=1))}))
+    assert "The date routed must be today or in the past" in field_error(ahead, "routed_on")
     with app.app_context():
         first, second = db.session.scalars(sa.select(ReferralRoute.id).order_by(
             ReferralRoute.id)).all()
