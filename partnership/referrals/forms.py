@@ -79,6 +79,7 @@ class OrganisationForm(FlaskForm):
 class ContactForm(FlaskForm):
     """A contact at a partner organisation: work details only."""
 
+    version = HiddenField()
     name = StringField("Name", widget=GovTextInput(), validators=[
         InputRequired("Enter the contact's name"),
         Length(max=120, message="Name must be 120 characters or fewer")])
@@ -89,7 +90,7 @@ class ContactForm(FlaskForm):
         Length(max=254, message="Work email must be 254 characters or fewer")])
     work_phone = StringField("Work phone (optional)", widget=GovTextInput(), validators=[
         Length(max=40, message="Work phone must be 40 characters or fewer")])
-    submit = SubmitField("Add contact", widget=GovSubmitInput())
+    submit = SubmitField("Save contact", widget=GovSubmitInput())
 
     def values(self) -> dict[str, Any]:
         """The contact's fields as the model stores them."""

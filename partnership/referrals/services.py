@@ -147,6 +147,11 @@ def add_contact(organisation: PartnerOrganisation, values: Mapping[str, Any]) ->
     return contact
 
 
+def update_contact(contact: PartnerContact, version: object, values: Mapping[str, Any]) -> bool:
+    """Change a contact's work details from the version the user started from."""
+    return apply_edit(contact, version, values)
+
+
 def _check_memorandum(memorandum: Memorandum) -> None:
     if memorandum.status is not MemorandumStatus.DRAFT and memorandum.signed_on is None:
         raise ReferralError("Enter the date it was signed (a memorandum not yet signed is a "

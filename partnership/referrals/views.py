@@ -330,6 +330,32 @@ def contact_new(organisation_id: int) -> str | Response:
     return render_template("referrals/contact_new.html", form=form, organisation=found)
 
 
+@bp.route("/organisations/<int:organisation_id>/contacts/<int:contact_id>/edit",
+          methods=["GET", "POST"])
+@requires("edit", "referral_partners")
+def contact_edit(organisation_id: int, contact_id: int) -> str | Response | tuple[str, int]:
+    """Change a contact's work details."""
+    found = _organisation(organisation_id)
+    contact = services.contact_or_404(found, contact_id)
+    authorize("edit", contact)
+    form = ContactForm(obj=contact)
+    if request.method == "GET":
+        form.version.data = str(contact.version)
+    back = url_for(".organisation", organisation_id=found.id)
+    if form.validate_on_submit():
+        values = form.values()
+        try:
+            if services.update_contact(contact, form.version.data, values):
+                commit_edit(contact, values)
+                flash(f"{contact.name} updated", "success")
+            return redirect(back)
+        except EditConflict as conflict:
+            return render_conflict(conflict, form, cancel_url=back,
+                                   title="This contact was changed while you were editing")
+    return render_template("referrals/contact_edit.html", form=form, organisation=found,
+                           contact=contact)
+
+
 @bp.route("/organisations/<int:organisation_id>/memoranda/new", methods=["GET", "POST"])
 @requires("edit", "referral_partners")
 def memorandum_new(organisation_id: int) -> str | Response:

@@ -16,7 +16,7 @@ from partnership.accounts.models import User
 from partnership.audit.models import AuditEvent
 from partnership.extensions import db
 from partnership.policy import Role
-from partnership.referrals.models import Outcome, Referral, ReferralRoute
+from partnership.referrals.models import Outcome, PartnerContact, Referral, ReferralRoute
 from tests.referrals.records import TYPES, add_referral, decide, hub_world, signed_in_as
 from tests.register.builders import date_parts, field_error
 from tests.support.client import page
@@ -139,3 +139,27 @@ def test_the_report_and_its_workbook(app: Flask, make_user: Callable[..., User])
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
             AuditEvent.action == "export", AuditEvent.record_type == "complex_referral")) == 2
+
+
+@pytest.mark.databases("sqlite")
+def test_two_people_changing_one_contact(app: Flask, make_user: Callable[..., User]) -> None:
+    ids = hub_world(app)
+    team = signed_in_as(app, make_user(Role.TEAM))
+    url = f"/referrals/organisations/{ids['trust']}"
+    added = team.submit(f"{url}/contacts/new", {"name": "Dawn Ashworth",
+                                                "job_title": "Head of Safeguarding",
+                                                "work_email": "d.ashworth@example.org"})
+    assert added.status_code == 302
+    with app.app_context():
+        contact_id = db.session.scalars(sa.select(PartnerContact.id)).one()
+    edit = f"{url}/contacts/{contact_id}/edit"
+    first = {"name": "Dawn Ashworth", "job_title": "Director of Safeguarding",
+             "work_email": "d.ashworth@example.org", "work_phone": "", "version": "1"}
+    assert team.submit(edit, first).status_code == 302
+    stale = team.submit(edit, {**first, "job_title": "Helpline Manager"})
+    assert stale.status_code == 409
+    with app.app_context():
+        assert db.session.get_one(PartnerContact, contact_id).job_title == (
+            "Director of Safeguarding")
+    bad = page(team.submit(edit, {**first, "work_email": "not an email", "version": "2"}))
+    assert "Enter a work email in the right format" in field_error(bad, "work_email")

@@ -38,6 +38,7 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "referrals.organisation": TEAM,
     "referrals.organisation_edit": TEAM,
     "referrals.contact_new": TEAM,
+    "referrals.contact_edit": TEAM,
     "referrals.memorandum_new": TEAM,
     "referrals.memorandum_edit": TEAM,
 }
@@ -62,4 +63,5 @@ def placeholders(base: SimpleNamespace) -> dict[str, str]:
     db.session.add_all([contact, memorandum, route])
     db.session.commit()
     return {"referral_id": str(referral.id), "route_id": str(route.id),
-            "organisation_id": str(organisation.id), "memorandum_id": str(memorandum.id)}
+            "organisation_id": str(organisation.id), "memorandum_id": str(memorandum.id),
+            "contact_id": str(contact.id)}
