@@ -81,6 +81,9 @@ def board() -> str:
     """What is waiting on whom: the open referrals the reader may see, most urgent first."""
     today = clock.today()
     shown = services.board(today, include_closed=request.args.get("closed") == "1")
+    if shown.rows:  # a list showing referrals is a view of each: one audit row names them
+        record_event("view", record_type="complex_referral", record_id="board", changes={
+            "referrals": [f"{row.referral.id} {row.referral.reference}" for row in shown.rows]})
     may_record = can(current_user, "refer", "referrals") and bool(services.organisations())
     return render_template("referrals/board.html", board=shown, today=today,
                            include_closed=request.args.get("closed") == "1",

@@ -84,13 +84,15 @@ def test_every_view_of_a_referral_is_audited(app: Flask,
     referral_id = add_referral(app, ids, dt.date(2026, 10, 19),
                                routes=(("hub_police", dt.date(2026, 10, 19)),))
     team = signed_in_as(app, make_user(Role.TEAM))
-    for url in (f"/referrals/{referral_id}", f"/referrals/{referral_id}/edit"):
+    for url in (f"/referrals/{referral_id}", f"/referrals/{referral_id}/edit", "/referrals"):
         assert team.get(url).status_code == 200
     with app.app_context():
         views = db.session.scalars(sa.select(AuditEvent).where(
             AuditEvent.action == "view", AuditEvent.record_type == "complex_referral")).all()
+        user_id = team.user.id  # type: ignore[attr-defined]
         assert [(v.record_id, v.user_id) for v in views] == [
-            (str(referral_id), team.user.id)] * 2  # type: ignore[attr-defined]
+            (str(referral_id), user_id), (str(referral_id), user_id), ("board", user_id)]
+        assert views[-1].changes == {"referrals": [f"{referral_id} HUB-CR-2026-001"]}
 
 
 def test_the_board_takes_the_same_sql_statements_for_two_referrals_or_eight(
