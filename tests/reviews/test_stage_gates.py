@@ -133,8 +133,10 @@ def test_the_teams_override_needs_a_reason_is_audited_and_on_the_timeline(
     assert reason in timeline
     # The board no longer shows the Rapid Review's deadline nor the agency's request.
     row = page(team.get("/cases/board")).select_one(f"#case-{case_id}")
-    cells = " ".join(td.get_text(" ") for td in row.find_all("td")[:3])
+    cells = " ".join(td.get_text(" ") for td in row.find_all("td")[:2])
     assert "Information from" not in cells and "Rapid Review" not in cells
+    chase = row.find_all("td")[2].get_text(" ")
+    assert "Information from" not in chase and "Rapid Review:" not in chase
 
 
 def test_a_complete_rapid_review_moves_without_an_override(app: Flask, world: World) -> None:

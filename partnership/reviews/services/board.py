@@ -223,7 +223,10 @@ def _chase(case: Case, deadlines: Sequence[Deadline], closures: frozenset[dt.dat
             if day is None:
                 found.append(Chase(f"Looked-after child's death not yet notified to {who}"))
     rapid = case.rapid_review
-    if rapid is not None and case.stage in SIGN_OFF_STAGES:
+    # Sign-offs are chased while the decision is being made, and after a move the team made
+    # before every partner had signed, until the case closes.
+    if rapid is not None and (case.stage in SIGN_OFF_STAGES or (
+            case.stage is not Stage.CLOSED and rapid.outcome is not None)):
         rapid_due = next((d for d in deadlines if d.kind == DeadlineKind.RAPID_REVIEW), None)
         if rapid_due is None or rapid_due.due <= today:
             signed = {s.partner_id for s in rapid.sign_offs}

@@ -310,8 +310,9 @@ def update_episode(episode: PracticeEpisode, started_from: object,
 
 # --- sign-off by the three partners ----------------------------------------------------------
 
-# While a case is at these stages its Rapid Review decision waits for the partners' sign-off.
-DECISION_STAGES = (Stage.NOTIFICATION, Stage.RAPID_REVIEW)
+# While a case is at these stages its Rapid Review decision waits for the partners' sign-off
+# (and after, if the team moved the case on before they signed: until the case closes).
+DECISION_STAGES = tuple(stage for stage in Stage if stage is not Stage.CLOSED)
 
 
 def sign_off_lines(rapid_review: RapidReview | None,
