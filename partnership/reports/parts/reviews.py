@@ -23,8 +23,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from flask import url_for
 
+from partnership.extensions import db
 from partnership.kernel.dates import long_date, working_days_between
 from partnership.reports.content import (
     LocalReviewRow,
@@ -37,6 +39,7 @@ from partnership.reviews.models import (
     Case,
     LocalReview,
     MilestoneKind,
+    MonitoringEntry,
     PublicationDecision,
     RapidOutcome,
     Review,
@@ -146,11 +149,23 @@ def _local_stage(local: LocalReview, completed: dt.date | None, due: dt.date,
     return f"{stage} (past its target date)" if due < as_of else stage
 
 
-def _monitoring(local: LocalReview, completed: dt.date | None, due: dt.date,
+def _checks_of(found: Sequence[tuple[dt.date, Case, Deadline]]
+               ) -> dict[int, list[MonitoringEntry]]:
+    """Every listed local review's monitoring checks, in one query whatever their number."""
+    ids = [case.local_review.id for _, case, _ in found if case.local_review is not None]
+    checks: dict[int, list[MonitoringEntry]] = {local_id: [] for local_id in ids}
+    if ids:
+        for entry in db.session.scalars(sa.select(MonitoringEntry).where(
+                MonitoringEntry.local_review_id.in_(ids))):
+            checks[entry.local_review_id].append(entry)
+    return checks
+
+
+def _monitoring(entries: Sequence[MonitoringEntry], completed: dt.date | None, due: dt.date,
                 as_of: dt.date) -> str:
     """The review's monitoring in the period's words (regulation 14: time and quality at
     regular intervals), with its slippage against the target: "" when never monitored."""
-    checks = sorted((e for e in local.monitoring if e.recorded_on <= as_of),
+    checks = sorted((e for e in entries if e.recorded_on <= as_of),
                     key=lambda e: (e.recorded_on, e.id))
     if not checks:
         return ""
@@ -193,6 +208,7 @@ def local_found(records: Records) -> list[tuple[dt.date, Case, Deadline]]:
 def _local_rows(records: Records) -> list[LocalReviewRow]:
     found = local_found(records)
     labels = _labels(records, [(day, case) for day, case, _ in found], "Local review")
+    monitoring = _checks_of(found)
     rows = []
     for decided, case, deadline in sorted(found, key=lambda item: (item[0], item[1].id)):
         local = case.local_review
@@ -200,7 +216,8 @@ def _local_rows(records: Records) -> list[LocalReviewRow]:
         completed = records.by_as_of(deadline.met_on)
         named = case.id in records.named
         stage = _local_stage(local, completed, deadline.due, records.as_of)
-        monitored = _monitoring(local, completed, deadline.due, records.as_of)
+        monitored = _monitoring(monitoring.get(local.id, []), completed, deadline.due,
+                                records.as_of)
         rows.append(LocalReviewRow(
             label=labels[case.id], named=named,
             stage=f"{stage}; {monitored}" if monitored else stage,
