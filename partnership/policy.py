@@ -792,7 +792,8 @@ def _referral_of(target: Any) -> Any:
 
 
 def _sees_referral(user: Any, target: Any) -> bool:
-    """The team (of the hub or a partnership it reaches); an agency lead of a force routed to."""
+    """The team (of the hub or a partnership it reaches); an agency lead of a force routed to,
+    or of the organisation that referred it (its own account)."""
     if user.role not in (Role.TEAM, Role.AGENCY):
         return False
     if isinstance(target, str | type):
@@ -802,8 +803,9 @@ def _sees_referral(user: Any, target: Any) -> bool:
         reached = {route.reached_partnership_id for route in referral.routes}
         return serves_all(user) or bool(({referral.partnership_id} | reached) & served(user))
     agency_id = scope(user).agency_id
-    return agency_id is not None and any(route.force_id == agency_id
-                                         for route in referral.routes)
+    return agency_id is not None and (
+        any(route.force_id == agency_id for route in referral.routes)
+        or getattr(referral.partner, "account_agency_id", None) == agency_id)
 
 
 def _sees_referral_where(user: Any, model: Any) -> sa.ColumnElement[bool]:
@@ -821,7 +823,9 @@ def _sees_referral_where(user: Any, model: Any) -> sa.ColumnElement[bool]:
     agency_id = scope(user).agency_id
     if agency_id is None:
         return sa.false()
-    return model.routes.any(routes.force_id == agency_id)
+    partners = sa.inspect(model).relationships["partner"].mapper.class_
+    return sa.or_(model.routes.any(routes.force_id == agency_id),
+                  model.partner.has(partners.account_agency_id == agency_id))
 
 
 def _keeps_referral(user: Any, target: Any) -> bool:
@@ -851,11 +855,18 @@ def _responds_to_route(user: Any, target: Any) -> bool:
 
 def _refers_under_memorandum(user: Any, target: Any) -> bool:
     """The team records a referral only from an organisation with a memorandum in force (on
-    the day the referral was received, for a referral; today, for an organisation)."""
-    if user.role is not Role.TEAM:
+    the day the referral was received, for a referral; today, for an organisation); so does
+    the organisation's own account (an agency lead of its agency), where the hub allows it."""
+    if user.role not in (Role.TEAM, Role.AGENCY):
         return False
     if isinstance(target, str | type):
         return True
+    organisation = getattr(target, "partner", None) or target
+    if user.role is Role.AGENCY:
+        agency_id = scope(user).agency_id
+        if not (organisation.records_own and agency_id is not None
+                and organisation.account_agency_id == agency_id):
+            return False
     if hasattr(target, "may_be_referred"):
         return bool(target.may_be_referred())
     return bool(target.may_refer(clock.today()))
@@ -1010,7 +1021,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("view", "scheduled_jobs"): _roles(Role.ADMIN),
     # Complex referrals under a memorandum of understanding: the hub team keeps partner
     # organisations and their memoranda, takes referrals (only from an organisation with a
-    # memorandum in force) and routes them; a referral is need-to-know (_sees_referral), and
+    # memorandum in force) and routes them; an organisation's own account may record its
+    # referrals where the hub allows it; a referral is need-to-know (_sees_referral), and
     # each force or partnership routed to answers for itself; reports count what one sees.
     ("view", "referral_partners"): _roles(Role.TEAM),
     ("edit", "referral_partners"): _roles(Role.TEAM),

@@ -26,12 +26,16 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('website', sa.String(length=254), nullable=False),
+    sa.Column('account_agency_id', sa.Integer(), nullable=True),
+    sa.Column('records_own', sa.Boolean(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['account_agency_id'], ['agency.id'], name=op.f('fk_partner_organisation_account_agency_id_agency'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['partnership_id'], ['partnership.id'], name=op.f('fk_partner_organisation_partnership_id_partnership'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_partner_organisation')),
     sa.UniqueConstraint('partnership_id', 'name', name=op.f('uq_partner_organisation_partnership_id'))
     )
     with op.batch_alter_table('partner_organisation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_partner_organisation_account_agency_id'), ['account_agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_partner_organisation_partnership_id'), ['partnership_id'], unique=False)
 
     op.create_table('complex_referral',
@@ -151,5 +155,6 @@ def downgrade() -> None:
     op.drop_table('complex_referral')
     with op.batch_alter_table('partner_organisation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_partner_organisation_partnership_id'))
+        batch_op.drop_index(batch_op.f('ix_partner_organisation_account_agency_id'))
 
     op.drop_table('partner_organisation')

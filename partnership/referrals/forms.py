@@ -62,18 +62,31 @@ class OrganisationForm(FlaskForm):
                                   validators=[text_limit("What the organisation does")])
     website = StringField("Website (optional)", widget=GovTextInput(), validators=[
         Length(max=254, message="Website must be 254 characters or fewer")])
+    account_agency = RecordSelectField(
+        "The organisation in the register (optional)", blank="Not in the register",
+        description="People whose accounts work for this agency are the organisation's own")
+    records_own = RadioField(
+        "May the organisation's own accounts record its referrals?", widget=GovRadioInput(),
+        choices=[("yes", "Yes"), ("no", "No, only the hub records them")], default="no",
+        validators=[InputRequired("Say whether its own accounts may record referrals")])
     submit = SubmitField("Save", widget=GovSubmitInput())
 
-    def __init__(self, *args: Any, hubs: Iterable[Partnership] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, hubs: Iterable[Partnership] = (),
+                 agencies: Iterable[Agency] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.partnership.offer(hubs)
+        self.account_agency.offer(agencies)
+        if not self.is_submitted() and kwargs.get("obj") is not None:
+            self.records_own.data = "yes" if kwargs["obj"].records_own else "no"
 
     def values(self) -> dict[str, Any]:
         """The organisation's fields as the model stores them."""
         return {"partnership_id": self.partnership.record.id,
                 "name": (self.name.data or "").strip(),
                 "description": (self.description.data or "").strip(),
-                "website": (self.website.data or "").strip()}
+                "website": (self.website.data or "").strip(),
+                "account_agency": self.account_agency.record,
+                "records_own": self.records_own.data == "yes"}
 
 
 class ContactForm(FlaskForm):

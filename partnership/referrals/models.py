@@ -111,8 +111,15 @@ class PartnerOrganisation(Versioned, db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="",
                                              doc="What the organisation does")
     website: Mapped[str] = mapped_column(sa.String(254), default="")
+    # The organisation as an agency in the register: accounts of people who work for it
+    # (agency leads) are the organisation's own, and record its referrals if the hub allows.
+    account_agency_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("agency.id", ondelete="SET NULL"), index=True)
+    records_own: Mapped[bool] = mapped_column(
+        default=False, doc="The hub lets the organisation's own accounts record its referrals")
 
     partnership: Mapped[Partnership] = relationship()
+    account_agency: Mapped[Agency | None] = relationship(foreign_keys=[account_agency_id])
     contacts: Mapped[list[PartnerContact]] = relationship(
         back_populates="partner", order_by="PartnerContact.name", cascade="all, delete-orphan")
     memoranda: Mapped[list[Memorandum]] = relationship(

@@ -25,7 +25,7 @@ from partnership.editing import apply_edit
 from partnership.extensions import db
 from partnership.kernel.dates import reporting_year, year_span
 from partnership.kernel.errors import DomainError, Refused
-from partnership.policy import can, readable, scope
+from partnership.policy import Role, can, readable, scope
 from partnership.referrals.models import (
     ComplexityReason,
     Memorandum,
@@ -115,7 +115,8 @@ def contact_or_404(organisation: PartnerOrganisation, contact_id: int) -> Partne
 def create_organisation(values: Mapping[str, Any]) -> PartnerOrganisation:
     """Add a partner organisation."""
     organisation = PartnerOrganisation(**values)
-    _named_once(organisation)
+    with db.session.no_autoflush:
+        _check_organisation(organisation)
     db.session.add(organisation)
     db.session.flush()
     return organisation
@@ -125,8 +126,20 @@ def update_organisation(organisation: PartnerOrganisation, version: object,
                         values: Mapping[str, Any]) -> bool:
     """Change an organisation from the version the user started from."""
     changed = apply_edit(organisation, version, values)
-    _named_once(organisation)
+    with db.session.no_autoflush:
+        _check_organisation(organisation)
     return changed
+
+
+def _check_organisation(organisation: PartnerOrganisation) -> None:
+    _named_once(organisation)
+    agency = organisation.account_agency
+    if agency is not None and agency.partnership_id != organisation.partnership_id:
+        raise ReferralError("Select an agency of the hub's own partnership",
+                            field="account_agency")
+    if organisation.records_own and agency is None:
+        raise ReferralError("Select the agency its accounts work for, or let only the hub "
+                            "record its referrals", field="account_agency")
 
 
 def _named_once(organisation: PartnerOrganisation) -> None:
@@ -216,9 +229,29 @@ def route_or_404(referral: Referral, route_id: int) -> ReferralRoute:
 
 
 def referring_organisations(user: Any) -> list[PartnerOrganisation]:
-    """The organisations a referral may be recorded from (every one the team sees: the rule
-    of the memorandum is checked on the day received, with the reason if refused)."""
-    return organisations()
+    """The organisations a referral may be recorded from: for the team, every one it sees
+    (the memorandum is checked on the day received, with the reason if refused); for an
+    organisation's own account, that organisation, where the hub allows it."""
+    if user.role is Role.TEAM:
+        return organisations()
+    agency_id = scope(user).agency_id
+    if user.role is not Role.AGENCY or agency_id is None:
+        return []
+    return list(db.session.scalars(
+        sa.select(PartnerOrganisation).where(
+            PartnerOrganisation.account_agency_id == agency_id,
+            PartnerOrganisation.records_own.is_(True),
+            PartnerOrganisation.partnership_id.in_(sorted(scope(user).partnership_ids)))
+        .options(selectinload(PartnerOrganisation.memoranda))
+        .order_by(PartnerOrganisation.name)))
+
+
+def account_agency_options(hubs: Iterable[Partnership]) -> list[Agency]:
+    """Agencies of the hubs' partnerships an organisation's accounts may work for."""
+    ids = sorted(hub.id for hub in hubs)
+    return list(db.session.scalars(
+        sa.select(Agency).where(Agency.partnership_id.in_(ids), Agency.is_group.is_(False))
+        .order_by(Agency.name, Agency.id)))
 
 
 def next_reference(partnership: Partnership, received_on: dt.date) -> str:

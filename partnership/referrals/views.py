@@ -84,7 +84,8 @@ def board() -> str:
     if shown.rows:  # a list showing referrals is a view of each: one audit row names them
         record_event("view", record_type="complex_referral", record_id="board", changes={
             "referrals": [f"{row.referral.id} {row.referral.reference}" for row in shown.rows]})
-    may_record = can(current_user, "refer", "referrals") and bool(services.organisations())
+    may_record = can(current_user, "refer", "referrals") and bool(
+        services.referring_organisations(current_user))
     return render_template("referrals/board.html", board=shown, today=today,
                            include_closed=request.args.get("closed") == "1",
                            may_record=may_record)
@@ -271,7 +272,8 @@ def organisations() -> str:
 @requires("edit", "referral_partners")
 def organisation_new() -> str | Response:
     """Add a partner organisation."""
-    form = OrganisationForm(hubs=services.hub_partnerships(current_user))
+    hubs = services.hub_partnerships(current_user)
+    form = OrganisationForm(hubs=hubs, agencies=services.account_agency_options(hubs))
     if form.validate_on_submit():
         with run_service(form) as step:
             organisation = services.create_organisation(form.values())
@@ -298,7 +300,9 @@ def organisation_edit(organisation_id: int) -> str | Response | tuple[str, int]:
     """Change a partner organisation."""
     found = _organisation(organisation_id)
     authorize("edit", found)
-    form = OrganisationForm(obj=found, hubs=services.hub_partnerships(current_user))
+    hubs = services.hub_partnerships(current_user)
+    form = OrganisationForm(obj=found, hubs=hubs,
+                            agencies=services.account_agency_options(hubs))
     if request.method == "GET":
         form.version.data = str(found.version)
     back = url_for(".organisation", organisation_id=found.id)

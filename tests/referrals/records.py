@@ -65,7 +65,8 @@ def add_referral(app: Flask, ids: dict[str, int], received_on: dt.date,
     with app.app_context(), acting_as("tests"):
         count = db.session.query(Referral).count()
         referral = Referral(
-            partnership_id=ids["hub"], partner_id=ids["trust"], received_on=received_on,
+            partnership_id=ids["hub"], partner_id=ids[fields.pop("partner", "trust")],
+            received_on=received_on,
             reference=fields.pop("reference", f"HUB-CR-{received_on.year}-{count + 1:03d}"),
             referral_type=TYPES[0], reasons=fields.pop("reasons", ["victims", "force_areas"]),
             victims=4, force_areas=2, natures=fields.pop("natures", ["Non-recent"]),

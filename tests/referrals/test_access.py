@@ -122,3 +122,40 @@ def test_the_board_takes_the_same_sql_statements_for_two_referrals_or_eight(
                              ("neighbour_police", dt.date(2026, 10, day)),
                              ("Severnvale Police", dt.date(2026, 10, day))))
     assert count() == few
+
+
+@pytest.mark.databases("sqlite")
+def test_an_organisation_s_own_account_records_its_referrals_where_the_hub_allows_it(
+        app: Flask, make_user: Callable[..., User]) -> None:
+    from partnership.audit.services import acting_as
+    from partnership.referrals.models import PartnerOrganisation
+    from tests.register.builders import date_parts
+    from tests.register.records import add_agency
+
+    ids = hub_world(app)
+    own_agency = add_agency(app, "hubshire", "Lantern Survivors Trust (voluntary sector)")
+    other = add_referral(app, ids, dt.date(2026, 2, 2), partner="lapsed")
+    lead = agency_lead(app, make_user, own_agency)
+    assert lead.get("/referrals/new").status_code == 200  # nothing to offer yet
+    assert "Record a referral" not in lead.get("/referrals").get_data(as_text=True)
+    with app.app_context(), acting_as("tests"):
+        trust = db.session.get_one(PartnerOrganisation, ids["trust"])
+        trust.account_agency_id, trust.records_own = own_agency, True
+        db.session.commit()
+    assert "Record a referral" in lead.get("/referrals").get_data(as_text=True)
+    response = lead.submit("/referrals/new", {
+        **date_parts("received_on", TODAY), "partner": str(ids["trust"]),
+        "referral_type": "Report of crime", "reasons": ["suspects"], "suspects": "2",
+        "summary": "Two adults at a holiday camp are said to have groomed several children.",
+        "urgency": "urgent", "immediate_risk": "no"})
+    assert response.status_code == 302
+    with app.app_context():
+        mine = db.session.scalars(sa.select(Referral).where(Referral.id != other)).one()
+    # It sees its own referral (not another organisation's), and neither routes nor closes.
+    assert lead.get(f"/referrals/{mine.id}").status_code == 200
+    assert lead.get(f"/referrals/{other}").status_code == 404
+    assert lead.get(f"/referrals/{mine.id}/routes/new").status_code == 403
+    # Another organisation's account may not refer for it.
+    stranger = agency_lead(app, make_user, ids["hub_police"])
+    refused = stranger.submit("/referrals/new", {"partner": str(ids["trust"])})
+    assert "Not a valid choice" in refused.get_data(as_text=True)

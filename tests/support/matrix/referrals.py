@@ -27,7 +27,7 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "referrals.board": READERS,
     "referrals.report": READERS,
     "referrals.report_xlsx": READERS,
-    "referrals.new": TEAM,
+    "referrals.new": READERS,  # an organisation's own account, where the hub allows it
     "referrals.detail": READERS,
     "referrals.edit": TEAM,
     "referrals.route_new": TEAM,
