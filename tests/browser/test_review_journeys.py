@@ -30,7 +30,7 @@ from partnership.extensions import db
 from partnership.kernel.dates import add_working_days, long_date, working_days_between
 from partnership.policy import Role
 from partnership.reviews.access import visible_cases
-from partnership.reviews.models import Case, Stage
+from partnership.reviews.models import Case, Review, Stage
 from partnership.reviews.services.deadlines import (
     Deadline,
     closures_by_partnership,
@@ -589,6 +589,17 @@ def test_a_case_goes_from_notification_to_a_published_review_and_action_plan(
     assert z_row["Rapid Review converted to a local review"] == "Yes"
     assert z_row["Link to the published report"] == (
         "https://www.wessexshire-scp.example/reviews/child-z")
+
+    # How the demo's Child N review shared its learning, linked to its recommendations.
+    with live_server.app.app_context():
+        n_review = db.session.scalar(db.select(Review.id).where(
+            Review.title == "Local child safeguarding practice review: Child N"))
+        db.session.remove()
+    page.goto(live_server(f"/learning/{n_review}#learning-shared"))
+    shared = page.get_by_role("table", name="How the review's learning was shared")
+    expect(shared.locator("tbody tr")).to_have_count(3)
+    expect(shared).to_contain_text("410 people reached")
+    screenshot(page, "review-learning-shared")
     watch.assert_clean()
 
 
