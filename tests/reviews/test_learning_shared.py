@@ -67,7 +67,8 @@ def test_a_briefing_is_linked_to_recommendations_and_its_check_is_an_action(
     html = page(team.get(f"/learning/{review_id}"))
     shown = next(t for t in html.find_all("table") if "learning was shared" in t.caption.text)
     text = " ".join(shown.get_text(" ").split())
-    assert "Briefing (for example a 7-minute briefing): 7-minute briefing" in text
+    assert "7-minute briefing: missing episodes Briefing (for example a 7-minute briefing)" \
+        in text
     assert "10 February 2026" in text and "45 people reached" in text
 
     # Someone outside the case cannot reach the review's dissemination pages.
