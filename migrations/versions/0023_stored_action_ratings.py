@@ -1,4 +1,4 @@
-"""Each action's rating kept in its row, so lists sort, filter and page in SQL
+"""Values lists sort by, kept in their rows: each action's rating
 
 Revision ID: 0023
 Revises: 0022
@@ -8,8 +8,9 @@ Create Date: 2026-12-07 23:00:00
   ``partnership.actions.ratings`` on each write and once a day; empty until first made.
   Indexed with the target date (the lists' filters); ``action.year`` indexed for the year
   filter's first and last years.
-- ``action_rating_day``: the day the stored ratings were last all made for. Until that is
-  today, lists rate every action themselves (nothing stale is ever shown).
+- ``derived_day``: per kept value (``partnership.derived``), the day its copies were last all
+  made for. Until that is today, lists work the values out themselves (nothing stale is
+  ever shown).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -28,16 +29,16 @@ def upgrade() -> None:
         batch_op.create_index('ix_action_rag', ['rag', 'target_date'], unique=False)
         batch_op.create_index('ix_action_year', ['year'], unique=False)
     op.create_table(
-        'action_rating_day',
-        sa.Column('id', sa.Integer(), nullable=False),
+        'derived_day',
+        sa.Column('name', sa.String(length=40), nullable=False),
         sa.Column('day', sa.Date(), nullable=False),
         sa.Column('refreshed_at', sa.DateTime(), nullable=False),
-        sa.PrimaryKeyConstraint('id', name=op.f('pk_action_rating_day')),
+        sa.PrimaryKeyConstraint('name', name=op.f('pk_derived_day')),
     )
 
 
 def downgrade() -> None:
-    op.drop_table('action_rating_day')
+    op.drop_table('derived_day')
     with op.batch_alter_table('action', schema=None) as batch_op:
         batch_op.drop_index('ix_action_year')
         batch_op.drop_index('ix_action_rag')

@@ -20,7 +20,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     # Each action's rating for today is kept in its row (lists page in SQL by it).
-    ratings.install_listeners()
+    ratings.install()
     app.cli.add_command(actions_cli)
     # Evidence files on progress updates, attached by whoever may record progress.
     attachable("progress_update", models.ProgressUpdate, "update")

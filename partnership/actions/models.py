@@ -7,8 +7,7 @@ organisation graded as a gap in its self-assessment, and what children and famil
 us. Anything else names its source in words.
 Progress is an append-only log of updates. The RAG rating is derived by the one rule,
 :mod:`partnership.actions.rag`; :mod:`partnership.actions.ratings` keeps a copy of today's
-rating in each row (``rag``, ``update_overdue``) so lists sort, filter and page in SQL, and
-:class:`RatingDay` says which day those copies were made for.
+rating in each row (``rag``, ``update_overdue``) so lists sort, filter and page in SQL.
 """
 
 from __future__ import annotations
@@ -213,21 +212,6 @@ class ProgressUpdate(db.Model):
     author: Mapped[User | None] = relationship()
     corrects: Mapped[ProgressUpdate | None] = relationship(remote_side=[id])
 
-
-
-class RatingDay(db.Model):
-    """The day every action's stored rating was last made for (one row at most).
-
-    Lists read the stored ratings only when this is today; until the day's refresh has run
-    they rate every action themselves, so a stored rating is never shown stale.
-    """
-
-    __tablename__ = "action_rating_day"
-    __audited__ = False
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[dt.date] = mapped_column(sa.Date)
-    refreshed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ImportUpload(db.Model):

@@ -20,8 +20,8 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from partnership import clock
-from partnership.actions.models import Action, ProgressUpdate, Rating, RatingDay, Status
+from partnership import clock, derived
+from partnership.actions.models import Action, ProgressUpdate, Rating, Status
 from partnership.actions.rag import Judgement, Rag, Settings
 from partnership.actions.rules import Step, carried_on, rating_as_at, steps
 from partnership.database import contains
@@ -454,9 +454,12 @@ def tracked(flt: ActionFilter | None = None, today: dt.date | None = None, *,
 # --- lists paged in SQL, by the ratings kept in each row ---------------------------------------
 
 
+RATINGS = "action ratings"  # the keeper of each action's stored rating (actions.ratings)
+
+
 def ratings_current(today: dt.date) -> bool:
-    """Say whether every action's stored rating was made for ``today`` (one indexed read)."""
-    return db.session.scalar(sa.select(RatingDay.day).order_by(RatingDay.id).limit(1)) == today
+    """Say whether every action's stored rating was made for ``today`` (one read by key)."""
+    return derived.current(RATINGS, today)
 
 
 def _open() -> sa.ColumnElement[bool]:
@@ -522,7 +525,7 @@ def listed(flt: ActionFilter, number: int, size: int, today: dt.date | None = No
     (``ratings_current``) every action is rated here instead. ``worst`` orders them
     :func:`worst_first` instead of by the filter's order."""
     today = today or clock.today()
-    if today != clock.today() or not ratings_current(today):
+    if not ratings_current(today):
         everything = tracked(flt, today)
         return page_of(sorted(everything, key=worst_first) if worst else everything, number,
                        size)
@@ -555,7 +558,7 @@ def tally(flt: ActionFilter, today: dt.date | None = None) -> Tally:
     """Count the actions the filter matches by rating: one statement by the stored ratings
     (every action rated here until today's are stored)."""
     today = today or clock.today()
-    if today != clock.today() or not ratings_current(today):
+    if not ratings_current(today):
         rows = tracked(flt, today)
         return Tally(total=len(rows), open=sum(a.is_open for a in rows),
                      red=sum(a.rag is Rag.RED for a in rows),

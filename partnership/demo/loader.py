@@ -15,9 +15,9 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from partnership import derived
 from partnership.accounts.models import User
 from partnership.accounts.passwords import hash_password
-from partnership.actions import ratings
 from partnership.audit.models import AuditEvent
 from partnership.database import utcnow
 from partnership.demo.accounts import (
@@ -152,7 +152,7 @@ def load_demo(today: dt.date | None = None, progress: Progress | None = None,
         stage("published documents")
         counts.update(load_demo_reports(today))
         counts.update(load_demo_thresholds(today))
-        ratings.refresh_all(today)  # lists page by each action's stored rating from the start
+        derived.refresh_all(today)  # lists page by the kept ratings and urgency from the start
     return counts
 
 
@@ -176,7 +176,7 @@ def _add_synthetic(counts: dict[str, int], scale: int, today: dt.date | None
     counts.update(load_synthetic_learning(scale, today))
     counts.update(load_synthetic_assurance(scale, today))
     counts.update(load_synthetic_reports(scale, today))
-    ratings.refresh_all(today)
+    derived.refresh_all(today)
     rng = random.Random(scale)  # noqa: S311 - synthetic data, not security
     one_hash = hash_password("synthetic account password never used")
     roles = list(Role)

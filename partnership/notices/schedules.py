@@ -17,8 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from apscheduler.triggers.cron import CronTrigger
 
-from partnership import clock
-from partnership.actions import ratings
+from partnership import clock, derived
 from partnership.actions.models import ImportUpload
 from partnership.documents import renders
 from partnership.evidence import store
@@ -43,7 +42,7 @@ NOTICES = "notices"
 OUTBOX = "outbox"
 RETENTION = "retention"
 DAILY = "daily"
-RATINGS = "ratings"
+DERIVED = "derived"
 
 _daily_hooks: list[Callable[[], str]] = []
 
@@ -69,14 +68,15 @@ def register_schedules() -> None:
         Schedule(DAILY, "notices.daily", CronTrigger(hour=3, minute=0, timezone=uk),
                  "Daily recomputation of what is kept ready (rendered drafts) and tidying"),
         # Just after midnight: until it has run, lists rate every action themselves (slower).
-        Schedule(RATINGS, "actions.ratings", CronTrigger(hour=0, minute=1, timezone=uk),
-                 "Each action's rating for the new day (the lists sort and filter by it)"),
+        Schedule(DERIVED, "notices.derived", CronTrigger(hour=0, minute=1, timezone=uk),
+                 "What lists sort and filter by, worked out for the new day (each action's "
+                 "rating)"),
     ):
         schedule(item)
     for kind, handler in (("notices.digests", run_digests), ("notices.digest", run_digest),
                           ("notices.sweep", run_sweep), ("notices.outbox", run_outbox),
                           ("notices.retention", run_retention), ("notices.daily", run_daily),
-                          ("actions.ratings", run_ratings)):
+                          ("notices.derived", run_derived)):
         jobs.handler(kind)(handler)
     add_daily_hook(_prune_renders)
     add_daily_hook(_forget_old_records)
@@ -169,10 +169,10 @@ def run_retention(_payload: dict[str, Any]) -> str:
     return f"{uploads} imported spreadsheet(s) and {orphans} file(s) of deleted records removed"
 
 
-@recorded(RATINGS)
-def run_ratings(_payload: dict[str, Any]) -> str:
-    """Rate every action for today and store the ratings that changed."""
-    return ratings.refresh_all()
+@recorded(DERIVED)
+def run_derived(_payload: dict[str, Any]) -> str:
+    """Work out for today every value kept for the lists, storing what changed."""
+    return derived.refresh_all()
 
 
 @recorded(DAILY)

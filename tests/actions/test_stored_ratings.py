@@ -15,8 +15,8 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from partnership import clock
-from partnership.actions import ratings, services
+from partnership import clock, derived
+from partnership.actions import services
 from partnership.actions.models import Action, Status
 from partnership.actions.queries import (
     ActionFilter,
@@ -63,7 +63,7 @@ def tracker(app: Flask) -> Iterator[Tracker]:
         late = sa.select(Action.id).where(Action.status == Status.IN_PROGRESS).limit(4)
         db.session.execute(sa.update(Action).where(Action.id.in_(late.scalar_subquery()))
                            .values(target_date=TODAY - dt.timedelta(days=10)))
-        ratings.refresh_all(TODAY)
+        derived.refresh_all(TODAY)
         db.session.commit()
         yield Tracker(partnership_id, made.plan_id)
 
@@ -166,7 +166,7 @@ def test_as_days_pass_lists_rate_everything_until_the_days_refresh(app: Flask,
         assert not ratings_current(later)
         assert stored() != computed(later)  # time alone moved some ratings
         assert_lists_agree(later)  # rated here: still right
-        assert ratings.refresh_all().endswith("changed for 31 December 2026")
+        assert derived.refresh_all().startswith("Changed for 31 December 2026: ")
         db.session.commit()
         assert ratings_current(later) and stored() == computed(later)
         assert_lists_agree(later)

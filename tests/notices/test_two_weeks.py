@@ -25,6 +25,7 @@ from flask_login import login_user
 from partnership import clock
 from partnership.accounts.models import User
 from partnership.actions.models import Action
+from partnership.derived import DerivedDay
 from partnership.extensions import db
 from partnership.jobs import services as jobs
 from partnership.jobs.models import Job, JobStatus
@@ -203,7 +204,10 @@ def test_two_weeks_of_digests_and_notices(make_app: Callable[..., Flask],
         assert runs and max(runs.values()) == 1
         assert set(db.session.scalars(sa.select(ScheduledRun.outcome))) == {RunOutcome.OK}
         assert {name for name, _ in runs} == {"digests", "notices", "outbox", "retention",
-                                              "daily"}
+                                              "daily", "derived"}
+        # The lists' kept values were worked out for each new day, once a day.
+        assert sum(name == "derived" for name, _ in runs) in (14, 15)
+        assert set(db.session.scalars(sa.select(DerivedDay.name))) == {"action ratings"}
         assert len([key for key in db.session.scalars(sa.select(Job.key))
                     if key and key.startswith("digest:")]) == 2
         assert jobs.counts()[JobStatus.FAILED] == 0
