@@ -181,7 +181,7 @@ class StageRefused(ReviewError):
         self.problems = [self]  # one message naming every item (a summary shows one a field)
 
 
-def _close_stage(case: Case, stage: Stage, on: dt.date) -> list[str]:
+def _close_stage(case: Case, left: Stage, stage: Stage, on: dt.date) -> list[str]:
     """Close what belonged to the stage the case leaves; return what was closed, in words.
 
     Leaving the Rapid Review closes every agency's information request still open (marked
@@ -192,7 +192,7 @@ def _close_stage(case: Case, stage: Stage, on: dt.date) -> list[str]:
     """
     closed: list[str] = []
     rapid = case.rapid_review
-    if case.stage in gates.RAPID_STAGES and stage not in gates.RAPID_STAGES and rapid:
+    if left in gates.RAPID_STAGES and stage not in gates.RAPID_STAGES and rapid:
         for request in rapid.requests:
             if not request.settled:
                 request.waived_reason = (f"Closed unanswered when the case moved to "
@@ -259,8 +259,8 @@ def move_case(case: Case, started_from: object, move: Move, on: dt.date,
             raise ReviewError("Give the reason the case moves on before its stage is complete",
                               "override_reason")
     from_stage = case.stage
-    left = _close_stage(case, stage, on)
     apply_edit(case, started_from, {"stage": stage})  # refuses a move from a stale page
+    left = _close_stage(case, from_stage, stage, on)
     if rapid is not None:
         case.rapid_review = rapid
     if local is not None:
