@@ -23,7 +23,7 @@ from partnership.reviews.models import (
     PublicationDecision,
     Stage,
 )
-from tests.register.builders import date_parts
+from tests.register.builders import date_parts, field_error
 from tests.reviews.records_cases import (
     World,
     add_case,
@@ -58,6 +58,11 @@ def test_checkpoints_follow_the_interval_and_slippage_shows_on_board_and_report(
     assert "Next monitoring check overdue since 29 July 2025 (none recorded yet)" in " ".join(
         row.split())
 
+    guarded = page(team.submit(f"/cases/{case_id}/local-review/monitoring/new", {
+        **date_parts("recorded_on", dt.date(2026, 2, 23)), "on_time": "no",
+        "progress": "Spoke to the mother at SW1A 1AA", "requested": "NHS no 943 476 5919"}))
+    assert "postcode" in field_error(guarded, "progress").lower()
+    assert "Remove the NHS number" in field_error(guarded, "requested")
     team.submit(f"/cases/{case_id}/local-review/monitoring/new", {
         **date_parts("recorded_on", dt.date(2026, 2, 23)), "on_time": "no",
         "progress": "Two of the four questions answered.",
