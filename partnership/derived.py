@@ -55,7 +55,8 @@ class Keeper:
     """One kept copy: how to tell what a flush moved, and how to work it out again."""
 
     name: str
-    what: str  # what one copy is, in words, for the daily job's report ("action rating")
+    one: str  # what one copy is, in words, for the daily job's report ("action rating")
+    many: str  # and several ("action ratings")
     mark: Callable[[Session, Any], Iterable[Hashable]]  # (session, flushed object) -> tokens
     refresh: Callable[[set[Hashable] | None, dt.date], int]  # tokens (None: all) -> changed
 
@@ -95,7 +96,7 @@ def refresh_all(today: dt.date | None = None) -> str:
             session.add(DerivedDay(name=keeper.name, day=today, refreshed_at=utcnow()))
         else:
             found.day, found.refreshed_at = today, utcnow()
-        done.append(f"{changed} {keeper.what}{'' if changed == 1 else 's'}")
+        done.append(f"{changed} {keeper.one if changed == 1 else keeper.many}")
     session.flush()
     return f"Changed for {today:%-d %B %Y}: {', '.join(done) or 'nothing kept'}"
 

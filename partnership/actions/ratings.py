@@ -93,4 +93,5 @@ def _refresh_marked(tokens: set[Hashable] | None, today: dt.date) -> int:
 
 def install() -> None:
     """Keep each action's rating (once per process)."""
-    derived.keep(derived.Keeper(NAME, "action rating", _mark, _refresh_marked))
+    derived.keep(derived.Keeper(NAME, "action rating", "action ratings", _mark,
+                                _refresh_marked))
