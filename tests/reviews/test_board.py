@@ -11,8 +11,10 @@ import pytest
 from flask import Flask
 
 from partnership.accounts.models import User
+from partnership.audit.services import acting_as
+from partnership.extensions import db
 from partnership.policy import Role
-from partnership.reviews.models import MilestoneKind, Stage
+from partnership.reviews.models import Case, MilestoneKind, MonitoringEntry, Stage, StageMove
 from tests.meetings import counting_queries, sign_in
 from tests.reviews.records_cases import (
     World,
@@ -133,6 +135,15 @@ def test_the_board_takes_a_fixed_number_of_queries(
             add_local_review(app, case_id, dt.date(2025, 12, 1), dt.date(2026, 6, 1),
                              {MilestoneKind.DRAFT_RECEIVED: (dt.date(2026, 1, 2), None)})
             add_review_action(app, case_id, f"Action {number}", target_date=dt.date(2025, 12, 1))
+            with app.app_context(), acting_as("tests"):  # a check and a move on each case
+                case = db.session.get_one(Case, case_id)
+                assert case.local_review is not None
+                case.local_review.monitoring.append(MonitoringEntry(
+                    recorded_on=dt.date(2025, 12, 15), on_time=False))
+                case.moves.append(StageMove(from_stage=Stage.NOTIFICATION,
+                                            to_stage=Stage.RAPID_REVIEW,
+                                            moved_on=dt.date(2025, 11, 3)))
+                db.session.commit()
 
     clients = {"chair": sign_in(app, world.chair), "team": signed_in(Role.TEAM)}
     add_cases(1, 2)
