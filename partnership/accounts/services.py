@@ -13,6 +13,7 @@ from typing import Protocol
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload
 
 from partnership.accounts.models import SignInThrottle, User, UserPartnership, UserSession
 from partnership.accounts.passwords import (
@@ -345,10 +346,11 @@ def session_for(token: str | None) -> UserSession | None:
     """Return the live session for a cookie token, ending it if it has timed out."""
     if not token:
         return None
+    # With its user: every signed-in request reads both, in one statement.
     live = db.session.scalar(
         sa.select(UserSession).where(
             UserSession.token_hash == _token_hash(token), UserSession.ended_at.is_(None)
-        )
+        ).options(joinedload(UserSession.user))
     )
     if live is None:
         return None
