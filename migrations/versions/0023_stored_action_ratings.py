@@ -1,4 +1,4 @@
-"""Values lists sort by, kept in their rows: each action's rating
+"""Values lists sort by, kept in their rows: each action's rating, each case's urgency
 
 Revision ID: 0023
 Revises: 0022
@@ -8,6 +8,9 @@ Create Date: 2026-12-07 23:00:00
   ``partnership.actions.ratings`` on each write and once a day; empty until first made.
   Indexed with the target date (the lists' filters); ``action.year`` indexed for the year
   filter's first and last years.
+- ``case_record.chasing`` and ``case_record.next_due``: whether an open case has something
+  overdue to chase and its soonest open deadline, kept by
+  ``partnership.reviews.services.urgency`` so the board pages in SQL.
 - ``derived_day``: per kept value (``partnership.derived``), the day its copies were last all
   made for. Until that is today, lists work the values out themselves (nothing stale is
   ever shown).
@@ -28,6 +31,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('update_overdue', sa.Boolean(), nullable=True))
         batch_op.create_index('ix_action_rag', ['rag', 'target_date'], unique=False)
         batch_op.create_index('ix_action_year', ['year'], unique=False)
+    with op.batch_alter_table('case_record', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('chasing', sa.Boolean(), nullable=True))
+        batch_op.add_column(sa.Column('next_due', sa.Date(), nullable=True))
     op.create_table(
         'derived_day',
         sa.Column('name', sa.String(length=40), nullable=False),
@@ -39,6 +45,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('derived_day')
+    with op.batch_alter_table('case_record', schema=None) as batch_op:
+        batch_op.drop_column('next_due')
+        batch_op.drop_column('chasing')
     with op.batch_alter_table('action', schema=None) as batch_op:
         batch_op.drop_index('ix_action_year')
         batch_op.drop_index('ix_action_rag')

@@ -15,10 +15,13 @@ def init_app(app: Flask) -> None:
     from partnership.publishing.workflow import add_waiting_provider
     from partnership.reviews import models, views  # noqa: F401 - the models must be mapped
     from partnership.reviews.cli import reviews_cli
+    from partnership.reviews.services import urgency
     from partnership.reviews.services.rapid import decisions_waiting
 
     app.cli.add_command(reviews_cli)
     add_waiting_provider(decisions_waiting)
+    # Each open case's urgency is kept in its row (the board pages in SQL by it).
+    urgency.install()
     for module_info in sorted(pkgutil.iter_modules(views.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{views.__name__}.{module_info.name}")
         app.register_blueprint(module.bp)

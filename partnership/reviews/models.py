@@ -296,6 +296,10 @@ class Case(Versioned, db.Model):
     looked_after: Mapped[bool] = mapped_column(default=False)
     secretary_of_state_notified_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     ofsted_notified_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    # How urgent the open case is on the board, kept by reviews.services.urgency from its
+    # standing (never set by hand; written outside the ORM, so neither audited nor an edit).
+    chasing: Mapped[bool | None] = mapped_column(doc="Something overdue to chase")
+    next_due: Mapped[dt.date | None] = mapped_column(sa.Date, doc="The soonest open deadline")
 
     partnership: Mapped[Partnership] = relationship()
     reviewing_body: Mapped[Body | None] = relationship()

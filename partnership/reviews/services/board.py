@@ -17,7 +17,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from partnership.actions.queries import ActionFilter, Source, TrackedAction, tracked
+from partnership import derived
+from partnership.actions.queries import ActionFilter, Page, Source, TrackedAction, tracked
 from partnership.actions.rag import Rag
 from partnership.extensions import db
 from partnership.kernel.dates import long_date
@@ -49,6 +50,7 @@ from partnership.reviews.services.deadlines import (
 )
 
 OPEN_STAGES = tuple(stage for stage in Stage if stage is not Stage.CLOSED)
+URGENCY = "case urgency"  # the keeper of each open case's urgency (services.urgency)
 # Sign-offs are chased while the Rapid Review's decision is still to be made.
 SIGN_OFF_STAGES = (Stage.NOTIFICATION, Stage.RAPID_REVIEW)
 
@@ -63,7 +65,9 @@ def _loaded() -> list[Any]:
         .selectinload(StatutoryPartner.names),
         joinedload(Case.reviewing_body),
         rapid.selectinload(RapidReview.requests).joinedload(InformationRequest.agency),
-        rapid.selectinload(RapidReview.sign_offs).joinedload(RapidReviewSignOff.partner),
+        # The partner again with its names: a sign-off names its partner as it was called.
+        rapid.selectinload(RapidReview.sign_offs).joinedload(RapidReviewSignOff.partner)
+        .selectinload(StatutoryPartner.names),
         local.selectinload(LocalReview.milestones),
         local.selectinload(LocalReview.reviewers),
         local.selectinload(LocalReview.monitoring),
@@ -72,19 +76,104 @@ def _loaded() -> list[Any]:
     ]
 
 
+def _chosen(user: Any, partnership_id: int | None, stage: Stage | None, open_only: bool
+            ) -> list[sa.ColumnElement[bool]]:
+    """The cases the user may see (need-to-know), filtered."""
+    where = [visible(user, Case)]
+    if partnership_id is not None:
+        where.append(Case.partnership_id == partnership_id)
+    if stage is not None:
+        where.append(Case.stage == stage)
+    if open_only:
+        where.append(Case.stage != Stage.CLOSED)
+    return where
+
+
+def _with_everything(where: Iterable[sa.ColumnElement[bool]]) -> list[Case]:
+    return list(db.session.scalars(
+        sa.select(Case).where(*where).options(*_loaded()).order_by(Case.reference, Case.id)
+        .execution_options(populate_existing=True)).unique())
+
+
 def cases_for(user: Any, *, partnership_id: int | None = None, stage: Stage | None = None,
               open_only: bool = False) -> list[Case]:
     """The cases the user may see (need-to-know), filtered, with what the pages show loaded."""
-    stmt = sa.select(Case).where(visible(user, Case))
-    if partnership_id is not None:
-        stmt = stmt.where(Case.partnership_id == partnership_id)
-    if stage is not None:
-        stmt = stmt.where(Case.stage == stage)
-    if open_only:
-        stmt = stmt.where(Case.stage != Stage.CLOSED)
-    return list(db.session.scalars(
-        stmt.options(*_loaded()).order_by(Case.reference, Case.id)
-        .execution_options(populate_existing=True)).unique())
+    return _with_everything(_chosen(user, partnership_id, stage, open_only))
+
+
+def cases_for_refresh(ids: Sequence[int] | None) -> list[Case]:
+    """Open cases (these, or every one), whoever may see them, with what a standing reads."""
+    where = [Case.stage.in_(OPEN_STAGES)]
+    if ids is not None:
+        where.append(Case.id.in_(ids))
+    return _with_everything(where)
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """One page of cases: their standings in the page's order, the page for the page links,
+    and how many of all the cases have something to chase."""
+
+    rows: list[Standing]
+    page: Page
+    chasing: int = 0
+
+    @property
+    def cases(self) -> list[Case]:
+        """The page's cases."""
+        return [row.case for row in self.rows]
+
+
+def _page(rows: list[Standing], number: int, size: int, total: int) -> Page:
+    return Page(items=rows, number=number, size=size, total=total)
+
+
+def _page_number(number: int, total: int, size: int) -> int:
+    return min(max(1, number), max(1, -(-total // size)))
+
+
+def case_list_page(user: Any, today: dt.date, number: int, size: int, *,
+                   partnership_id: int | None = None, stage: Stage | None = None) -> CasePage:
+    """One page of the case list, by reference: the database counts and cuts the page, and
+    only the page's cases are loaded (a fixed number of statements at any size)."""
+    where = _chosen(user, partnership_id, stage, False)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Case).where(*where)) or 0
+    number = _page_number(number, total, size)
+    ids = list(db.session.scalars(sa.select(Case.id).where(*where)
+                                  .order_by(Case.reference, Case.id)
+                                  .limit(size).offset((number - 1) * size)))
+    rows = standings(_with_everything([Case.id.in_(ids)]) if ids else [], today)
+    return CasePage(rows=rows, page=_page(rows, number, size, total))
+
+
+def board_page(user: Any, today: dt.date, number: int, size: int, *,
+               partnership_id: int | None = None) -> CasePage:
+    """One page of the board, most urgent first (:func:`board_order`).
+
+    While each case's urgency is kept for today (:mod:`partnership.reviews.services.urgency`)
+    the database orders, counts and cuts the page and only its cases are worked out; until
+    then every open case is, as the board always did."""
+    where = _chosen(user, partnership_id, None, True)
+    if not derived.current(URGENCY, today):
+        rows = board_order(standings(_with_everything(where), today, with_actions=True))
+        number = _page_number(number, len(rows), size)
+        shown = rows[(number - 1) * size:number * size]
+        return CasePage(rows=shown, page=_page(shown, number, size, len(rows)),
+                        chasing=sum(1 for row in rows if row.chase))
+    total, chasing = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(
+            sa.case((Case.chasing.is_(True), 1), else_=0)), 0))
+        .select_from(Case).where(*where)).one()
+    number = _page_number(number, total, size)
+    ids = list(db.session.scalars(
+        sa.select(Case.id).where(*where)
+        .order_by(sa.case((Case.chasing.is_(True), 0), else_=1),
+                  sa.case((Case.next_due.is_(None), 1), else_=0), Case.next_due,
+                  sa.func.lower(Case.reference), Case.id)
+        .limit(size).offset((number - 1) * size)))
+    cases = _with_everything([Case.id.in_(ids)]) if ids else []
+    rows = board_order(standings(cases, today, with_actions=True))
+    return CasePage(rows=rows, page=_page(rows, number, size, int(total)), chasing=int(chasing))
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -63,7 +64,7 @@ from partnership.reviews.services.deadlines import (
     notification_due,
 )
 from partnership.reviews.views import conflict_page
-from partnership.web import refused, run_service
+from partnership.web import query_id, refused, run_service
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -103,6 +104,12 @@ def _chosen(partnerships: list[Partnership], slug: str | None) -> Partnership | 
     return next((p for p in partnerships if p.slug == slug), None)
 
 
+def _args(chosen: Partnership | None, stage: Stage | None = None) -> dict[str, str]:
+    """The list's filters as query-string arguments (for its page links)."""
+    return {**({"partnership": chosen.slug} if chosen else {}),
+            **({"stage": stage.value} if stage else {})}
+
+
 def _audit_list(what: str, cases: list[Case]) -> None:
     """A list showing cases is a view of each of them: one audit row names them all."""
     if cases:
@@ -124,13 +131,15 @@ def index() -> str:
         stage = Stage(request.args.get("stage") or "")
     except ValueError:
         stage = None
-    cases = board_services.cases_for(current_user, partnership_id=chosen.id if chosen else None,
-                                     stage=stage)
-    rows = board_services.standings(cases, clock.today())
-    html = render_template("cases/index.html", rows=rows, filters=filters, chosen=chosen,
-                           stage=stage, filtered=bool(chosen or stage),
-                           partnerships=partnerships)
-    _audit_list("list", cases)  # after the page is made: the audit row's commit expires them
+    listed = board_services.case_list_page(
+        current_user, clock.today(), request.args.get("page", 1, type=query_id),
+        current_app.config["PAGE_SIZE"], partnership_id=chosen.id if chosen else None,
+        stage=stage)
+    html = render_template("cases/index.html", rows=listed.rows, page=listed.page,
+                           filters=filters, chosen=chosen, stage=stage,
+                           filtered=bool(chosen or stage), partnerships=partnerships,
+                           args=_args(chosen, stage=stage))
+    _audit_list("list", listed.cases)  # after the page is made: its commit expires them
     return html
 
 
@@ -142,14 +151,13 @@ def board() -> str:
     chosen = _chosen(partnerships, request.args.get("partnership"))
     filters = CaseFilterForm(request.args, partnerships=partnerships)
     today = clock.today()
-    cases = board_services.cases_for(current_user,
-                                     partnership_id=chosen.id if chosen else None,
-                                     open_only=True)
-    rows = board_services.board_order(
-        board_services.standings(cases, today, with_actions=True))
-    html = render_template("cases/board.html", rows=rows, filters=filters, chosen=chosen,
-                           today=today, chasing=sum(1 for row in rows if row.chase))
-    _audit_list("board", cases)
+    shown = board_services.board_page(
+        current_user, today, request.args.get("page", 1, type=query_id),
+        current_app.config["PAGE_SIZE"], partnership_id=chosen.id if chosen else None)
+    html = render_template("cases/board.html", rows=shown.rows, page=shown.page,
+                           filters=filters, chosen=chosen, today=today, chasing=shown.chasing,
+                           args=_args(chosen))
+    _audit_list("board", shown.cases)
     return html
 
 
