@@ -37,6 +37,7 @@ from partnership.documents.models import DocumentRender, RenderStatus
 from partnership.extensions import db
 from partnership.jobs import services as jobs
 from partnership.jobs.models import Job, JobStatus
+from partnership.jobs.worker import when_starting
 
 log = logging.getLogger(__name__)
 
@@ -371,5 +372,7 @@ def init_app(app: Flask) -> None:
     """Register the render table and the ``render-document`` and ``build-document`` jobs,
     and size the pool of warm render processes (started on the first render, not here)."""
     pool.configure(app.config["RENDER_POOL_SIZE"], app.config["RENDER_POOL_RECYCLE_AFTER"])
+    # The job worker starts them as it starts: even its first document finds one warm.
+    when_starting(pool.warm)
     jobs.handler(RENDER_JOB)(render_document)
     jobs.handler(BUILD_JOB)(build_document)

@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from partnership.jobs import schedule, services
-from partnership.jobs.worker import Worker
+from partnership.jobs.worker import Worker, starting
 
 worker_cli = AppGroup("worker", help="The background worker: renders documents, runs jobs.")
 
@@ -25,6 +25,7 @@ def run(name: str | None, poll_seconds: float | None, with_scheduler: bool) -> N
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     worker = Worker(app, name, poll_seconds=poll_seconds)
     worker.install_signal_handlers()
+    starting()
     scheduler = schedule.Scheduler(app) if with_scheduler else None
     if scheduler is not None:
         scheduler.start()

@@ -13,6 +13,7 @@ import logging
 import signal
 import threading
 import time
+from collections.abc import Callable
 from types import FrameType
 
 import sqlalchemy as sa
@@ -24,6 +25,21 @@ from partnership.jobs import services
 log = logging.getLogger(__name__)
 
 FINISHED_KEPT = dt.timedelta(days=30)
+
+_starting: list[Callable[[], None]] = []
+
+
+def when_starting(hook: Callable[[], None]) -> None:
+    """Run ``hook`` as a worker process starts (``flask worker run``): a feature readies
+    what its jobs need (the documents start their warm render processes)."""
+    if hook not in _starting:
+        _starting.append(hook)
+
+
+def starting() -> None:
+    """Run the hooks of a worker process that is starting."""
+    for hook in _starting:
+        hook()
 
 
 class Worker:
