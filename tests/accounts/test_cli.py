@@ -6,6 +6,7 @@ command line with a secret read from stdin, never from argv) and 1h (changes are
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from partnership.accounts.models import User, UserSession
@@ -14,6 +15,10 @@ from partnership.extensions import db
 from partnership.policy import Role
 from tests.conftest import PASSWORD
 from tests.support.partnerships import add_partnership
+
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
 
 # These tests are about flows, not the hash: see test_passwords.py for that.
 

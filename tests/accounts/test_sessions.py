@@ -23,6 +23,10 @@ from tests.conftest import PASSWORD
 from tests.support.client import csrf_token_from, page
 from tests.support.partnerships import add_partnership
 
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 # These tests are about flows, not the hash: see test_passwords.py for that.
 
 NEW_PASSWORD = "kettle moss ribbon fathom"

@@ -25,6 +25,10 @@ from tests.actions.test_spreadsheets import (
     xlsx_bytes,
 )
 
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 
 @pytest.fixture
 def world(app: Flask) -> World:

@@ -28,6 +28,10 @@ from tests.actions.test_spreadsheets import (
 )
 from tests.support.client import BrowserLikeClient, page
 
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 START = "/actions/import"
 TODAY = clock.today()
 

@@ -34,6 +34,10 @@ from partnership.register.models import (
 from tests.arrangements.conftest import SigningPartnership
 from tests.support.client import BrowserLikeClient, page
 
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 BANNED = ("Not recorded", "As needed", "By consensus", "15 working days",
           "within about six months", "None named", "No members are recorded",
           "No independent scrutineer", "The safeguarding partners review these arrangements",

@@ -39,6 +39,10 @@ from tests.dataset.test_entry_builders import (
 from tests.register.builders import field_error
 from tests.support.client import BrowserLikeClient, csrf_token_from, page
 
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 SEX = (Dimension.SEX, Subject.CHILDREN)
 VICTIM_SEX = (Dimension.SEX, Subject.VICTIMS)
 PERPETRATOR_SEX = (Dimension.SEX, Subject.PERPETRATORS)

@@ -28,6 +28,10 @@ from tests.dataset.seeing import BASE, QUARTERS, World, add_indicator, add_split
 from tests.register.builders import field_error
 from tests.support.client import BrowserLikeClient, page
 
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 
 @pytest.fixture
 def ids(app: Flask) -> World:

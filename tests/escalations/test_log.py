@@ -26,6 +26,10 @@ from tests.register.builders import date_parts, field_error
 from tests.register.records import add_agency, add_area
 from tests.support.client import BrowserLikeClient, page
 
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 SLUG = "westmoor"
 BASE = f"/partnerships/{SLUG}/escalations"
 S = EscalationStage

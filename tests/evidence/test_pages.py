@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -24,6 +25,10 @@ from tests.register.builders import field_error
 from tests.reviews.records_cases import add_case, add_review_action
 from tests.support.client import BrowserLikeClient, csrf_token_from, page
 from tests.support.partnerships import add_partnership
+
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
 
 PASSWORD = "correct horse battery staple"
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -17,6 +18,10 @@ from tests.funding.conftest import Hillshire, messages, url
 from tests.funding.test_figures import _more
 from tests.support.client import BrowserLikeClient, page
 from tests.support.queries import sql_statements
+
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
 
 Client = Callable[[Role], BrowserLikeClient]
 

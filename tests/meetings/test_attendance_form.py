@@ -28,6 +28,10 @@ from tests.register.records import add_agency, add_area, add_body
 from tests.support.client import BrowserLikeClient, page
 from tests.support.queries import sql_statements
 
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 AGENCIES = ("Police", "Council", "Health Trust", "Schools", "Probation", "Fire", "Youth Justice")
 
 

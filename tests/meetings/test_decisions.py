@@ -28,6 +28,10 @@ from tests.register.builders import field_error
 from tests.register.records import add_area, add_body, add_collaboration
 from tests.support.client import BrowserLikeClient, csrf_token_from, page
 
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 
 @pytest.fixture
 def world(app: Flask) -> dict[str, Any]:

@@ -29,6 +29,10 @@ from tests.notices import world
 from tests.support.client import BrowserLikeClient, page
 from tests.support.clock import pin_clock
 
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 
 def _client(app: Flask, user: User) -> BrowserLikeClient:
     client: BrowserLikeClient = app.test_client()  # type: ignore[assignment]

@@ -207,7 +207,8 @@ def test_two_weeks_of_digests_and_notices(make_app: Callable[..., Flask],
                                               "daily", "derived"}
         # The lists' kept values were worked out for each new day, once a day.
         assert sum(name == "derived" for name, _ in runs) in (14, 15)
-        assert set(db.session.scalars(sa.select(DerivedDay.name))) == {"action ratings"}
+        assert set(db.session.scalars(sa.select(DerivedDay.name))) == {"action ratings",
+                                                                     "case urgency"}
         assert len([key for key in db.session.scalars(sa.select(Job.key))
                     if key and key.startswith("digest:")]) == 2
         assert jobs.counts()[JobStatus.FAILED] == 0

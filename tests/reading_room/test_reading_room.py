@@ -40,6 +40,10 @@ from tests.reviews.records_learning import add_case, add_recommendation, add_rev
 from tests.support.client import BrowserLikeClient, page
 from tests.support.documents import fetch_pdf
 
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 OLD_PDF = b"%PDF-1.7\n% Hillshire yearly report 2023-24\n"
 NEW_PDF = b"%PDF-1.7\n% Hillshire yearly report 2024-25\n"
 

@@ -21,6 +21,10 @@ from tests.register.builders import date_parts, field_error
 from tests.register.records import add_agency, add_area, add_person, get
 from tests.support.client import BrowserLikeClient, page
 
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 SLUG = "northshire"
 BASE = f"/partnerships/{SLUG}/agencies"
 LAST_YEAR = clock.today() - dt.timedelta(days=365)

@@ -41,6 +41,10 @@ from tests.register.records import (
 )
 from tests.support.client import BrowserLikeClient, page
 
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 NORTH, SOUTH, EAST = "northshire", "southshire", "eastshire"
 BASE = f"/partnerships/{NORTH}/bodies"
 TODAY = clock.today()

@@ -15,6 +15,10 @@ from partnership.register.models import Body, BodyKind, Collaboration, Frequency
 from tests.register.builders import add_partnership, field_error
 from tests.support.client import BrowserLikeClient, page
 
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 # Every role is refused every change in tests/test_authorization.py; these read the pages too.
 NOT_TEAM = [Role.ADMIN, Role.PARTNER, Role.SCRUTINEER]
 

@@ -32,6 +32,10 @@ from tests.register.builders import (
 )
 from tests.support.client import BrowserLikeClient, page
 
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 NEW_PARTNERSHIP = {
     "name": "Hillshire Safeguarding Children Partnership",
     "short_name": "HSCP",

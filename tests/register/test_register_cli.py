@@ -18,6 +18,10 @@ from partnership.register.exchange import export_register
 from partnership.register.models import Partnership
 from tests.register import test_exchange as exchange_tests
 
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 
 @pytest.fixture
 def shires(app: Flask) -> Flask:

@@ -40,6 +40,10 @@ from tests.support.client import BrowserLikeClient, page
 from tests.support.clock import pin_clock
 from tests.support.documents import fetch_pdf
 
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 TODAY = dt.date(2025, 8, 10)
 TITLE = "HSCP yearly report 2024\u201325"
 

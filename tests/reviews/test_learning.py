@@ -32,6 +32,10 @@ from tests.reviews.records_learning import (
 from tests.support.client import BrowserLikeClient, page
 from tests.support.clock import pin_clock
 
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 KIND_WORDS = {
     ReviewKind.OTHER_PARTNERSHIP: "Another partnership's review",
     ReviewKind.NATIONAL_PANEL: "National panel review",

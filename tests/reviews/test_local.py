@@ -41,6 +41,10 @@ from tests.reviews.records_reviews import (
 from tests.reviews.test_rapid import on
 from tests.support.client import BrowserLikeClient, page
 
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 DECIDED = dt.date(2025, 5, 14)
 
 

@@ -37,6 +37,10 @@ from tests.scrutiny import (
 from tests.support.client import BrowserLikeClient, page
 from tests.support.clock import clock_at
 
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 fixed_today = clock_at(TODAY)
 
 BASE = "/partnerships/northshire/scrutiny"

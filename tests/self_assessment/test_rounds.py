@@ -42,6 +42,10 @@ from tests.self_assessment import (
 from tests.support.client import BrowserLikeClient, page
 from tests.support.clock import clock_at
 
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 fixed_today = clock_at(TODAY)
 
 

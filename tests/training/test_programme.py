@@ -35,6 +35,10 @@ from tests.training.world import (
     world,
 )
 
+# Pages, forms and commands: the services and queries under them run on PostgreSQL in
+# their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 
 @pytest.fixture
 def ids(app: Flask) -> World:
