@@ -7,7 +7,8 @@ Create Date: 2026-12-07 23:00:00
 - ``action.rag`` and ``action.update_overdue``: today's rating by the one rule, kept by
   ``partnership.actions.ratings`` on each write and once a day; empty until first made.
   Indexed with the target date (the lists' filters); ``action.year`` indexed for the year
-  filter's first and last years.
+  filter's first and last years. ``action.list_closed`` and ``action.due_sort`` (the target
+  date, the undated last) are the default order, indexed so a page is read off the index.
 - ``case_record.chasing`` and ``case_record.next_due``: whether an open case has something
   overdue to chase and its soonest open deadline, kept by
   ``partnership.reviews.services.urgency`` so the board pages in SQL.
@@ -31,6 +32,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('update_overdue', sa.Boolean(), nullable=True))
         batch_op.create_index('ix_action_rag', ['rag', 'target_date'], unique=False)
         batch_op.create_index('ix_action_year', ['year'], unique=False)
+        batch_op.add_column(sa.Column('list_closed', sa.Boolean(), nullable=True))
+        batch_op.add_column(sa.Column('due_sort', sa.Date(), nullable=True))
+        batch_op.create_index('ix_action_due_order', ['list_closed', 'due_sort', 'id'],
+                              unique=False)
     with op.batch_alter_table('case_record', schema=None) as batch_op:
         batch_op.add_column(sa.Column('chasing', sa.Boolean(), nullable=True))
         batch_op.add_column(sa.Column('next_due', sa.Date(), nullable=True))
@@ -49,6 +54,9 @@ def downgrade() -> None:
         batch_op.drop_column('next_due')
         batch_op.drop_column('chasing')
     with op.batch_alter_table('action', schema=None) as batch_op:
+        batch_op.drop_index('ix_action_due_order')
+        batch_op.drop_column('due_sort')
+        batch_op.drop_column('list_closed')
         batch_op.drop_index('ix_action_year')
         batch_op.drop_index('ix_action_rag')
         batch_op.drop_column('update_overdue')

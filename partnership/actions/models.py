@@ -65,6 +65,7 @@ class Action(Versioned, db.Model):
         sa.Index("ix_action_partnership_year", "partnership_id", "year"),
         sa.Index("ix_action_rag", "rag", "target_date"),
         sa.Index("ix_action_year", "year"),
+        sa.Index("ix_action_due_order", "list_closed", "due_sort", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,6 +122,11 @@ class Action(Versioned, db.Model):
         sa.String(12), doc="The rating on the rating day (a value of actions.rag.Rag)")
     update_overdue: Mapped[bool | None] = mapped_column(
         doc="Waiting too long for an update on the rating day")
+    # The list's default order, as its index reads it: open first, then by target date with
+    # the undated last (kept with the rating).
+    list_closed: Mapped[bool | None] = mapped_column(doc="Not open on the rating day")
+    due_sort: Mapped[dt.date | None] = mapped_column(
+        sa.Date, doc="The target date, or the last day there is for an action without one")
 
     partnership: Mapped[Partnership] = relationship()
     objective: Mapped[Objective | None] = relationship()

@@ -110,6 +110,9 @@ class ActionFilter:
     # A review's action plan, one recommendation's actions.
     review_id: int | None = None
     recommendation_id: int | None = None
+    # The action plans of these cases' reviews (a page of the case board), never from a
+    # query string.
+    case_ids: frozenset[int] | None = None
     # The actions raised from a dataset indicator's exceptions.
     indicator_id: int | None = None
 
@@ -320,6 +323,10 @@ def _conditions(flt: ActionFilter) -> list[sa.ColumnElement[bool]]:
     if flt.review_id is not None:
         conditions.append(Action.recommendation_id.in_(
             sa.select(Recommendation.id).where(Recommendation.review_id == flt.review_id)))
+    if flt.case_ids is not None:
+        conditions.append(Action.recommendation_id.in_(
+            sa.select(Recommendation.id).join(Review, Review.id == Recommendation.review_id)
+            .where(Review.case_id.in_(sorted(flt.case_ids)))))
     if flt.source is Source.PLAN:
         conditions.append(Action.objective_id.is_not(None))
     elif flt.source is Source.MEETING:
@@ -513,7 +520,9 @@ def _order(order: SortOrder | None) -> list[sa.ColumnElement[Any]]:
         return [closed_last, *never_updated_first, Action.id]
     if order is SortOrder.TITLE:
         return [sa.func.lower(Action.title), Action.id]
-    return [closed_last, *undated_last, Action.id]
+    # Open first, then by target date, the undated last: kept in the row, so the page is
+    # read off the index (ix_action_due_order) rather than sorted from every action.
+    return [Action.list_closed, Action.due_sort, Action.id]
 
 
 def listed(flt: ActionFilter, number: int, size: int, today: dt.date | None = None, *,

@@ -42,18 +42,23 @@ def refresh(action_ids: Iterable[int] | None = None, today: dt.date | None = Non
 def _store(stmt: sa.Select[Any], today: dt.date) -> int:
     connection = db.session.connection()
     rows = connection.execute(stmt.add_columns(
-        Action.rag.label("stored_rag"), Action.update_overdue.label("stored_overdue"))).all()
-    stored = {row.id: (row.stored_rag, row.stored_overdue) for row in rows}
-    changed = [
-        {"action_id": action.id, "rag": action.rag.value,
-         "update_overdue": action.judgement.update_overdue}
-        for action in rate(rows, today)
-        if stored[action.id] != (action.rag.value, action.judgement.update_overdue)]
+        Action.rag.label("stored_rag"), Action.update_overdue.label("stored_overdue"),
+        Action.list_closed.label("stored_closed"), Action.due_sort.label("stored_due"))).all()
+    stored = {row.id: (row.stored_rag, row.stored_overdue, row.stored_closed, row.stored_due)
+              for row in rows}
+    changed = []
+    for action in rate(rows, today):
+        kept = (action.rag.value, action.judgement.update_overdue, not action.is_open,
+                action.target_date or dt.date.max)
+        if stored[action.id] != kept:
+            changed.append(dict(zip(("action_id", "rag", "update_overdue", "list_closed",
+                                     "due_sort"), (action.id, *kept), strict=True)))
     if changed:
         table = Action.__table__
         connection.execute(
             table.update().where(table.c.id == sa.bindparam("action_id"))
-            .values(rag=sa.bindparam("rag"), update_overdue=sa.bindparam("update_overdue")),
+            .values(**{name: sa.bindparam(name)
+                       for name in ("rag", "update_overdue", "list_closed", "due_sort")}),
             changed)
     return len(changed)
 

@@ -336,8 +336,8 @@ def standings(cases: Iterable[Case], today: dt.date, *, with_actions: bool = Fal
     red: dict[int, list[TrackedAction]] = defaultdict(list)
     if with_actions and cases:
         ids = {case.id for case in cases}
-        flt = ActionFilter(source=Source.REVIEW,
-                           partnership_id=next(iter(pids)) if len(pids) == 1 else None)
+        # Only these cases' actions: a page of the board costs what the page holds.
+        flt = ActionFilter(source=Source.REVIEW, case_ids=frozenset(ids))
         for action in tracked(flt, today):
             if action.case_id in ids and action.rag is Rag.RED and action.is_open:
                 red[action.case_id].append(action)
