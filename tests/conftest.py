@@ -71,10 +71,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.add_cleanup(lambda: os.environ.pop(pdf.SHARED_RENDERS_VARIABLE, None))
 
 
-# First: pytest-xdist reads the xdist_group marks in its own collection hook on each worker,
-# and that hook would otherwise run before this one has added them (the marks came too late,
-# so no group was kept together).
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Keep each browser journey module on one xdist worker, in order (its steps build on
     each other's records); the accessibility checks of each role may go anywhere. A worker
