@@ -40,6 +40,10 @@ from tests.dataset.test_entry_builders import (
 )
 from tests.support.client import BrowserLikeClient, csrf_token_from, page
 
+# Pages, forms, imports and rules in Python: the queries under them run on PostgreSQL
+# in their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 HEADINGS = ["Indicator reference", "Period", "Breakdown", "Category", "Value", "Denominator",
             "Status", "Note"]
 QUARTERS = ["Q1 2025-26", "Q2 2025-26", "Q3 2025-26", "Q4 2025-26"]

@@ -24,6 +24,10 @@ from tests.register.builders import field_error
 from tests.support.client import BrowserLikeClient, page
 from tests.support.clock import clock_at
 
+# Pages, forms, imports and rules in Python: the queries under them run on PostgreSQL
+# in their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 START, END = dt.date(2025, 4, 1), dt.date(2026, 3, 31)
 NOTHING_DONE = "No action completed between 1 April 2025 and 31 March 2026"
 IN_PERIOD = dt.date(2025, 9, 1)

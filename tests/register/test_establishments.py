@@ -20,6 +20,10 @@ from tests.register.records import add_agency, add_area
 from tests.support.client import BrowserLikeClient, page
 from tests.support.queries import sql_statements as counted_queries
 
+# Pages, forms, imports and rules in Python: the queries under them run on PostgreSQL
+# in their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 SLUG = "northshire"
 BASE = f"/partnerships/{SLUG}/establishments"
 PHASES = ["Primary", "Secondary", "Nursery", "16 plus", "All-through", ""]

@@ -55,6 +55,10 @@ from partnership.register.models import (
     StatutoryPartner,
 )
 
+# Pages, forms, imports and rules in Python: the queries under them run on PostgreSQL
+# in their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 D = dt.date
 COLLABORATION = "Four Shires Safeguarding Collaboration"
 

@@ -36,6 +36,10 @@ from tests.reviews.records_reviews import (
 from tests.support.client import BrowserLikeClient, page
 from tests.support.clock import pin_clock
 
+# Pages, forms, imports and rules in Python: the queries under them run on PostgreSQL
+# in their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 NHS_NUMBER = "943 476 5919"  # a valid check digit
 POSTCODE = "LS1 4AP"
 

@@ -29,6 +29,10 @@ from tests.reviews.records_reviews import (
 from tests.reviews.test_rapid import on
 from tests.support.client import BrowserLikeClient, page
 
+# Pages, forms, imports and rules in Python: the queries under them run on PostgreSQL
+# in their own tests (and the visibility, access and demo suites), so these run on SQLite.
+pytestmark = pytest.mark.databases("sqlite")
+
 
 @pytest.fixture
 def world(app: Flask, make_user: Callable[..., User]) -> dict[str, Any]:
