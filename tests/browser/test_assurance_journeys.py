@@ -93,7 +93,8 @@ def test_scrutiny_from_findings_to_a_tracked_action(
     expect(officer.locator("main")).to_contain_text("Accepted. The Early Help Partnership")
     officer.get_by_role("link", name="Turn into an action").first.click()
     officer.get_by_role("button", name="Add the action").click()
-    expect(officer.locator("main")).to_contain_text("Set and report a standard")
+    # The saved action's banner, not the form's own words, before following its link.
+    expect(officer.locator("main")).to_contain_text("Action added: Set and report a standard")
     officer.get_by_role("link", name="Set and report a standard").first.click()
     origin = officer.get_by_role("link", name="Independent scrutiny:")
     expect(origin).to_be_visible()
